@@ -1,0 +1,104 @@
+package dev.grpcspring;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An immutable bag of typed values, keyed by identity: what a transport knows about a connection
+ * (addresses, security) and what a resolver says about an address.
+ */
+public final class Attributes {
+  /** No attributes. */
+  public static final Attributes EMPTY = new Attributes(Map.of());
+
+  /** The peer's address. */
+  public static final Key<java.net.SocketAddress> REMOTE_ADDRESS = Key.create("remote-address");
+
+  /** Our side's address. */
+  public static final Key<java.net.SocketAddress> LOCAL_ADDRESS = Key.create("local-address");
+
+  private final Map<Key<?>, Object> values;
+
+  private Attributes(Map<Key<?>, Object> values) {
+    this.values = values;
+  }
+
+  /** The value for the key, or null. */
+  @SuppressWarnings("unchecked")
+  public <T> T get(Key<T> key) {
+    return (T) values.get(key);
+  }
+
+  public boolean isEmpty() {
+    return values.isEmpty();
+  }
+
+  public static Builder newBuilder() {
+    return new Builder(EMPTY);
+  }
+
+  /** A builder that starts with these attributes. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Attributes a && a.values.equals(values);
+  }
+
+  @Override
+  public int hashCode() {
+    return values.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return values.toString();
+  }
+
+  /**
+   * A key; keys compare by identity.
+   *
+   * @param <T> the value type
+   */
+  public static final class Key<T> {
+    private final String name;
+
+    private Key(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+    }
+
+    public static <T> Key<T> create(String name) {
+      return new Key<>(name);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /** Builds {@link Attributes}. */
+  public static final class Builder {
+    private final Map<Key<?>, Object> values;
+
+    private Builder(Attributes base) {
+      values = new IdentityHashMap<>(base.values);
+    }
+
+    public <T> Builder set(Key<T> key, T value) {
+      if (value == null) {
+        values.remove(key);
+      } else {
+        values.put(key, value);
+      }
+      return this;
+    }
+
+    public Attributes build() {
+      return values.isEmpty() ? EMPTY : new Attributes(new IdentityHashMap<>(values));
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package dev.grpcspring.codec;
+
+import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.ExtensionRegistryLite;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.Parser;
+import dev.grpcspring.Marshaller;
+import dev.grpcspring.Status;
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * The protobuf {@link Marshaller}: writes messages straight into the (pooled, usually direct) frame
+ * buffer and parses from the received buffer without an intermediate copy when it is contiguous.
+ *
+ * @param <T> the message type
+ */
+public final class ProtoMarshaller<T extends Message> implements Marshaller<T> {
+  private final T defaultInstance;
+  private final Parser<T> parser;
+
+  private ProtoMarshaller(T defaultInstance) {
+    this.defaultInstance = Objects.requireNonNull(defaultInstance, "defaultInstance");
+    @SuppressWarnings("unchecked")
+    Parser<T> p = (Parser<T>) defaultInstance.getParserForType();
+    this.parser = p;
+  }
+
+  /** The marshaller for the type of {@code defaultInstance}. */
+  public static <T extends Message> ProtoMarshaller<T> of(T defaultInstance) {
+    return new ProtoMarshaller<>(defaultInstance);
+  }
+
+  /** The message type's default instance. */
+  public T getMessagePrototype() {
+    return defaultInstance;
+  }
+
+  @Override
+  public int serializedSize(T value) {
+    return value.getSerializedSize();
+  }
+
+  @Override
+  public void serialize(T value, ByteBuf out) {
+    int size = value.getSerializedSize();
+    if (size == 0) {
+      return;
+    }
+    out.ensureWritable(size);
+    int writerIndex = out.writerIndex();
+    try {
+      CodedOutputStream cos;
+      if (out.hasArray()) {
+        cos = CodedOutputStream.newInstance(out.array(), out.arrayOffset() + writerIndex, size);
+      } else {
+        cos = CodedOutputStream.newInstance(out.nioBuffer(writerIndex, size));
+      }
+      value.writeTo(cos);
+      cos.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw Status.INTERNAL
+          .withDescription("Failed to serialize " + defaultInstance.getDescriptorForType().getFullName()
+              + ": " + e.getMessage())
+          .withCause(e)
+          .asException();
+    }
+    out.writerIndex(writerIndex + size);
+  }
+
+  @Override
+  public T parse(ByteBuf in) {
+    int length = in.readableBytes();
+    try {
+      if (length == 0) {
+        return defaultInstance;
+      }
+      if (in.hasArray()) {
+        return parser.parseFrom(
+            in.array(), in.arrayOffset() + in.readerIndex(), length,
+            ExtensionRegistryLite.getEmptyRegistry());
+      }
+      if (in.nioBufferCount() == 1) {
+        ByteBuffer nio = in.nioBuffer(in.readerIndex(), length);
+        return parser.parseFrom(nio, ExtensionRegistryLite.getEmptyRegistry());
+      }
+      byte[] copy = new byte[length];
+      in.getBytes(in.readerIndex(), copy);
+      return parser.parseFrom(copy, ExtensionRegistryLite.getEmptyRegistry());
+    } catch (InvalidProtocolBufferException e) {
+      throw Status.INTERNAL
+          .withDescription("Invalid protobuf byte sequence for "
+              + defaultInstance.getDescriptorForType().getFullName() + ": " + e.getMessage())
+          .withCause(e)
+          .asException();
+    }
+  }
+}
