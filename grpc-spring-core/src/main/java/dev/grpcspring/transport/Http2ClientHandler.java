@@ -55,7 +55,6 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
   private ChannelHandlerContext ctx;
   private boolean settingsReceived;
   private Status shutdownStatus;
-  private boolean terminated;
 
   private Http2ClientHandler(
       Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
@@ -121,10 +120,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     try {
       super.channelInactive(ctx);
     } finally {
-      if (!terminated) {
-        terminated = true;
-        transport.listener().transportTerminated();
-      }
+      transport.reportTerminated();
     }
   }
 
@@ -266,7 +262,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
   private void startShutdown(Status status) {
     if (shutdownStatus == null) {
       shutdownStatus = status;
-      transport.listener().transportShutdown(status);
+      transport.reportShutdown(status);
     }
   }
 
@@ -316,7 +312,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
       if (!settingsReceived) {
         settingsReceived = true;
-        transport.listener().transportReady();
+        transport.reportReady();
       }
     }
   }

@@ -21,6 +21,7 @@ import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A client HTTP/2 connection to one address (grpc-go's {@code http2Client}), pinned to one event
@@ -37,6 +38,8 @@ public final class Http2ClientTransport {
   private volatile Channel channel;
   private volatile WriteQueue writeQueue;
   private volatile Attributes attributes = Attributes.EMPTY;
+  private final AtomicBoolean shutdownReported = new AtomicBoolean();
+  private final AtomicBoolean terminated = new AtomicBoolean();
 
   /**
    * @param address where to connect; an unresolved {@link InetSocketAddress} is looked up on the
@@ -124,13 +127,32 @@ public final class Http2ClientTransport {
 
   private void handlerFailConnect(Status status) {
     // channelInactive is not fired for a channel that never became active, so close it out here.
-    listener.transportShutdown(status);
-    listener.transportTerminated();
+    reportShutdown(status);
+    reportTerminated();
   }
 
   private void failBeforeConnect(Status status) {
-    listener.transportShutdown(status);
-    listener.transportTerminated();
+    reportShutdown(status);
+    reportTerminated();
+  }
+
+  void reportReady() {
+    if (!terminated.get() && !shutdownReported.get()) {
+      listener.transportReady();
+    }
+  }
+
+  void reportShutdown(Status status) {
+    if (shutdownReported.compareAndSet(false, true)) {
+      listener.transportShutdown(status);
+    }
+  }
+
+  void reportTerminated() {
+    if (terminated.compareAndSet(false, true)) {
+      reportShutdown(Status.UNAVAILABLE.withDescription("Connection closed"));
+      listener.transportTerminated();
+    }
   }
 
   /**
@@ -183,10 +205,6 @@ public final class Http2ClientTransport {
 
   ClientTransportOptions options() {
     return options;
-  }
-
-  ClientTransportListener listener() {
-    return listener;
   }
 
   Http2ClientHandler handler() {
