@@ -34,9 +34,14 @@ public interface ClientStreamListener {
     /** The server may have seen the request; only a configured retry policy may retry it. */
     PROCESSED,
     /**
-     * The server never processed it: refused (REFUSED_STREAM), above a GOAWAY's last stream id,
-     * or never written because the connection went away. Safe to retry transparently.
+     * The server refused it unprocessed: REFUSED_STREAM, or above a GOAWAY's last stream id. Safe
+     * to retry transparently (once, as grpc-go does).
      */
-    REFUSED
+    REFUSED,
+    /**
+     * It never left this process: the connection stopped taking streams before the request
+     * headers went out. Always safe to retry.
+     */
+    NOT_SENT
   }
 }

@@ -155,14 +155,14 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
           : Status.UNAVAILABLE.withDescription("The connection is not active");
       stream.transportReportStatus(
           Status.UNAVAILABLE.withDescription(s.getDescription()).withCause(s.getCause()),
-          new Metadata(), RpcProgress.REFUSED, true);
+          new Metadata(), RpcProgress.NOT_SENT, true);
       return;
     }
     int id = connection().local().incrementAndGetNextStreamId();
     if (id < 0) {
       Status s = Status.UNAVAILABLE.withDescription(
           "Stream IDs on this connection are used up; a new connection is needed");
-      stream.transportReportStatus(s, new Metadata(), RpcProgress.REFUSED, true);
+      stream.transportReportStatus(s, new Metadata(), RpcProgress.NOT_SENT, true);
       shutdown(s);
       return;
     }
@@ -182,7 +182,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
         } else {
           s = Status.UNAVAILABLE.withDescription("Failed to send request headers: " + cause);
         }
-        stream.transportReportStatus(s.withCause(cause), new Metadata(), RpcProgress.REFUSED, true);
+        stream.transportReportStatus(s.withCause(cause), new Metadata(), RpcProgress.NOT_SENT, true);
       }
     });
   }
