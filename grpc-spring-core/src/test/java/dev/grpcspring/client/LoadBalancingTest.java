@@ -94,7 +94,7 @@ class LoadBalancingTest {
       assertThat(cc.invoke(JavaPeer.UNARY, sv("x"), CallOptions.DEFAULT).getValue()).isEqualTo("x");
       long nanos = GrpcTimeout.decode(peer.seenHeaders.poll(5, TimeUnit.SECONDS)
           .get(ClientCallTest.key("grpc-timeout")));
-      assertThat(nanos).isBetween(TimeUnit.MILLISECONDS.toNanos(1000), TimeUnit.MILLISECONDS.toNanos(2000));
+      assertThat(nanos).isBetween(TimeUnit.MILLISECONDS.toNanos(200), TimeUnit.MILLISECONDS.toNanos(2000));
       assertThatThrownBy(() -> cc.invoke(JavaPeer.UNARY, sv("sleep:4000"), CallOptions.DEFAULT))
           .isInstanceOfSatisfying(StatusException.class,
               e -> assertThat(e.getStatus().getCode()).isEqualTo(Code.DEADLINE_EXCEEDED));
