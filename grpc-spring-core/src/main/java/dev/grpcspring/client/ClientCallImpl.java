@@ -76,6 +76,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private ScheduledFuture<?> deadlineTimer;
   private CallHeader header;
   private MessageFramer framer;
+  private Status closeStatus;
 
   // Only touched from the callbacks serializer.
   private boolean listenerClosed;
@@ -127,7 +128,15 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       started = true;
       this.listener = listener;
       if (closed) {
-        return; // cancelled before start; onClose is already queued
+        // Cancelled before start: the close ran without a listener, so tell this one now.
+        Status s = closeStatus;
+        callbacks.execute(() -> {
+          if (!listenerClosed) {
+            listenerClosed = true;
+            listener.onClose(s, new Metadata());
+          }
+        });
+        return;
       }
       enteredChannel = true;
     }
@@ -567,6 +576,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         return;
       }
       closed = true;
+      closeStatus = status;
       committed = true;
       releaseReplayLocked();
       if (deadlineTimer != null) {
@@ -590,7 +600,6 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       if (listenerClosed) {
         return;
       }
-      listenerClosed = true;
       if (!headersDelivered) {
         AtomicReference<Metadata> h = callOptions.getOption(ClientCallOptions.HEADER_CAPTURE);
         if (h != null) {
@@ -605,9 +614,11 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       synchronized (lock) {
         l = listener;
       }
-      if (l != null) {
-        l.onClose(s, trailers);
+      if (l == null) {
+        return; // not started: start() delivers the close
       }
+      listenerClosed = true;
+      l.onClose(s, trailers);
     });
   }
 
