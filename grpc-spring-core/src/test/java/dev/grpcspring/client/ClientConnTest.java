@@ -175,4 +175,21 @@ class ClientConnTest {
         .hasCauseInstanceOf(StatusException.class)
         .hasMessageContaining("UNAVAILABLE");
   }
+
+  @Test
+  void idleTimeoutShutsResolverAndBalancerDownAndTheNextCallWakesTheChannel() throws Exception {
+    try (JavaPeer peer = JavaPeer.start("p")) {
+      ManualResolver r = new ManualResolver(peer.port());
+      try (ClientConn cc = ClientConn.dial(r.target(),
+          fast().resolver(r).idleTimeout(Duration.ofMillis(300)).build())) {
+        assertThat(cc.invoke(JavaPeer.UNARY, sv("one"), CallOptions.DEFAULT).getValue()).isEqualTo("one");
+        assertThat(cc.getState(false)).isEqualTo(ConnectivityState.READY);
+        assertThat(cc.awaitStateChange(ConnectivityState.READY, Duration.ofSeconds(3))).isTrue();
+        assertThat(cc.getState(false)).isEqualTo(ConnectivityState.IDLE);
+        assertThat(r.builds.get()).isEqualTo(1);
+        assertThat(cc.invoke(JavaPeer.UNARY, sv("two"), CallOptions.DEFAULT).getValue()).isEqualTo("two");
+        assertThat(r.builds.get()).isEqualTo(2);
+      }
+    }
+  }
 }
