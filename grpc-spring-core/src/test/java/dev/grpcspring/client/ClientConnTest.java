@@ -192,4 +192,34 @@ class ClientConnTest {
       }
     }
   }
+
+  @Test
+  void unixDomainSocketTarget() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("grpc-uds");
+    java.nio.file.Path sock = dir.resolve("s.sock");
+    io.grpc.netty.shaded.io.netty.channel.EventLoopGroup elg =
+        new io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup(1);
+    io.grpc.Server server = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+        .forAddress(new io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress(sock.toString()))
+        .channelType(io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel.class)
+        .bossEventLoopGroup(elg).workerEventLoopGroup(elg)
+        .addService(io.grpc.ServerServiceDefinition.builder(JavaPeer.SERVICE)
+            .addMethod(JavaPeer.theirs("Unary", io.grpc.MethodDescriptor.MethodType.UNARY),
+                io.grpc.stub.ServerCalls.asyncUnaryCall((StringValue req,
+                    io.grpc.stub.StreamObserver<StringValue> obs) -> {
+                  obs.onNext(sv("uds:" + req.getValue()));
+                  obs.onCompleted();
+                }))
+            .build())
+        .build().start();
+    try (ClientConn cc = ClientConn.dial("unix:" + sock, fast().build())) {
+      assertThat(cc.authority()).isEqualTo("localhost");
+      assertThat(cc.invoke(JavaPeer.UNARY, sv("x"), CallOptions.DEFAULT).getValue()).isEqualTo("uds:x");
+    } finally {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      elg.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      java.nio.file.Files.deleteIfExists(sock);
+      java.nio.file.Files.deleteIfExists(dir);
+    }
+  }
 }
