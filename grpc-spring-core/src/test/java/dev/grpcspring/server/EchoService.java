@@ -46,9 +46,13 @@ final class EchoService {
   static final MethodDescriptor<StringValue, StringValue> BAD_UNARY =
       method("BadUnary", MethodType.UNARY);
 
+  /** Client-streaming; asks for requests only once {@link #manualRelease} opens. */
+  static final MethodDescriptor<StringValue, StringValue> MANUAL =
+      method("Manual", MethodType.CLIENT_STREAMING);
+
   static final ServiceDescriptor DESCRIPTOR = ServiceDescriptor.newBuilder(NAME)
       .addMethod(UNARY).addMethod(SERVER_STREAMING).addMethod(CLIENT_STREAMING).addMethod(BIDI)
-      .addMethod(BAD_UNARY).build();
+      .addMethod(BAD_UNARY).addMethod(MANUAL).build();
 
   static final com.google.rpc.Status RICH = com.google.rpc.Status.newBuilder()
       .setCode(Code.FAILED_PRECONDITION.value())
@@ -60,6 +64,7 @@ final class EchoService {
   final BlockingQueue<String> events = new LinkedBlockingQueue<>();
   /** Released by tests to let a waiting streaming call finish. */
   final CountDownLatch release = new CountDownLatch(1);
+  final CountDownLatch manualRelease = new CountDownLatch(1);
   final List<Context> contexts = new ArrayList<>();
 
   private static MethodDescriptor<StringValue, StringValue> method(String name, MethodType type) {
@@ -82,6 +87,7 @@ final class EchoService {
         .addMethod(CLIENT_STREAMING, ServerCalls.asyncClientStreamingCall(this::clientStreaming))
         .addMethod(BIDI, ServerCalls.asyncBidiStreamingCall(this::bidi))
         .addMethod(BAD_UNARY, badUnary())
+        .addMethod(MANUAL, manual())
         .build();
   }
 
@@ -183,6 +189,36 @@ final class EchoService {
       public void onCompleted() {
         out.onCompleted();
       }
+    };
+  }
+
+  private ServerCallHandler<StringValue, StringValue> manual() {
+    return (call, headers) -> {
+      Thread t = new Thread(() -> {
+        try {
+          if (manualRelease.await(10, TimeUnit.SECONDS)) {
+            call.request(Integer.MAX_VALUE);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+      return new ServerCall.Listener<>() {
+        private long chars;
+
+        @Override
+        public void onMessage(StringValue message) {
+          chars += message.getValue().length();
+        }
+
+        @Override
+        public void onHalfClose() {
+          call.sendMessage(sv(Long.toString(chars)));
+          call.close(Status.OK, new Metadata());
+        }
+      };
     };
   }
 
