@@ -145,6 +145,31 @@ final class EchoService {
       }).start();
       return;
     }
+    if (r.equals("ready")) {
+      // 200 messages of 16 KiB, sent only while the transport is ready.
+      String chunk = "r".repeat(16 * 1024);
+      int[] sent = new int[1];
+      boolean[] sawNotReady = new boolean[1];
+      so.setOnReadyHandler(() -> {
+        events.add("onReady");
+        while (sent[0] < 200) {
+          if (!so.isReady()) {
+            if (!sawNotReady[0]) {
+              sawNotReady[0] = true;
+              events.add("not-ready");
+            }
+            return;
+          }
+          out.onNext(sv(chunk));
+          sent[0]++;
+        }
+        if (sent[0] == 200) {
+          sent[0]++;
+          out.onCompleted();
+        }
+      });
+      return;
+    }
     int n = Integer.parseInt(r);
     for (int i = 0; i < n; i++) {
       out.onNext(sv(Integer.toString(i)));
