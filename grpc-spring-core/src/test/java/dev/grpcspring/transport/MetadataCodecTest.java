@@ -100,7 +100,7 @@ class MetadataCodecTest {
             .build();
     io.netty.util.AsciiString path = GrpcHeaders.path(m);
     assertThat(path.toString()).isEqualTo("/pkg.Svc/Call");
-    assertThat(GrpcHeaders.path(m)).isSameAs(path);
+    assertThat((Object) GrpcHeaders.path(m)).isSameAs(path);
     assertThat(m.getTransportCache()).isSameAs(path);
   }
 
