@@ -1,0 +1,27 @@
+package dev.grpcspring.resolver;
+
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * A parsed channel target per gRPC naming ({@code scheme://authority/endpoint}). Parsing that finds
+ * no registered scheme is the channel's job: it then treats the whole string as a passthrough
+ * endpoint.
+ *
+ * @param scheme the URI scheme, lowercase
+ * @param authority the URI authority (e.g. a DNS server), empty when absent
+ * @param endpoint the path without its leading slash, or the opaque part for {@code scheme:opaque}
+ * @param uri the parsed URI
+ */
+public record Target(String scheme, String authority, String endpoint, URI uri) {
+  public Target {
+    Objects.requireNonNull(scheme, "scheme");
+    authority = authority == null ? "" : authority;
+    Objects.requireNonNull(endpoint, "endpoint");
+  }
+
+  @Override
+  public String toString() {
+    return uri != null ? uri.toString() : scheme + "://" + authority + "/" + endpoint;
+  }
+}
