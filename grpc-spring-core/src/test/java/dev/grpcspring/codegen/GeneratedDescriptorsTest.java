@@ -25,6 +25,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Method and service descriptors of the classes the plugin generated from the test protos. */
+// Deliberately exercises the deprecated parts of the generated code.
+@SuppressWarnings("deprecation")
 class GeneratedDescriptorsTest {
 
   @Test

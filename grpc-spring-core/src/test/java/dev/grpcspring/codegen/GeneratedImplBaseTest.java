@@ -18,6 +18,8 @@ import dev.grpcspring.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
 
 /** The generated server base class, driven through the handlers its bindService() builds. */
+// Deliberately exercises the deprecated parts of the generated code.
+@SuppressWarnings("deprecation")
 class GeneratedImplBaseTest {
   private static final EchoRequest HELLO = EchoRequest.newBuilder().setText("hello").build();
 
@@ -173,9 +175,7 @@ class GeneratedImplBaseTest {
 
   private static RecordingServerCall<EchoRequest, EchoResponse> runSingleRequest(
       EchoServiceGrpc.EchoServiceImplBase impl, MethodDescriptor<EchoRequest, EchoResponse> m) {
-    RecordingServerCall<EchoRequest, EchoResponse> call = runSingleRequest(
-        (dev.grpcspring.server.BindableService) impl, m, HELLO);
-    return call;
+    return runSingleRequest((dev.grpcspring.server.BindableService) impl, m, HELLO);
   }
 
   private static <Q, R> RecordingServerCall<Q, R> runSingleRequest(

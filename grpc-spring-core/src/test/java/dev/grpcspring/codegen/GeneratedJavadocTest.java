@@ -26,7 +26,8 @@ class GeneratedJavadocTest {
   void serviceCommentIsEscapedJavadoc() throws IOException {
     assertThat(source()).contains(" * Echoes what it is sent.\n"
         + " * Comments keep &lt;b&gt;markup&lt;/b&gt; &amp; entities escaped, &#64;tags inert, and a"
-        + " *&#47; cannot end the Javadoc.\n * </pre>\n */\npublic final class EchoServiceGrpc {");
+        + " *&#47; cannot end the Javadoc.\n * </pre>\n */\n"
+        + "@java.lang.SuppressWarnings(\"deprecation\")\npublic final class EchoServiceGrpc {");
   }
 
   @Test

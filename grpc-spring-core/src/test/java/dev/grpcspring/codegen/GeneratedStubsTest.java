@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** The generated client stubs, on a channel that records what they ask of it. */
+// Deliberately exercises the deprecated parts of the generated code.
+@SuppressWarnings("deprecation")
 class GeneratedStubsTest {
   private static final EchoRequest HELLO = EchoRequest.newBuilder().setText("hello").build();
   private static final EchoResponse ONE = EchoResponse.newBuilder().setText("one").build();
