@@ -72,6 +72,8 @@ final class RawHttp2Client implements AutoCloseable {
   RawHttp2Client(int port) throws InterruptedException {
     handler = new Http2ConnectionHandlerBuilder()
         .server(false)
+        // close() drops the connection at once, open streams or not.
+        .gracefulShutdownTimeoutMillis(0)
         // Let us send header lists larger than the server allows.
         .encoderIgnoreMaxHeaderListSize(true)
         .frameListener(new Http2FrameAdapter() {
@@ -170,6 +172,20 @@ final class RawHttp2Client implements AutoCloseable {
       done.complete(null);
     });
     done.get(5, TimeUnit.SECONDS);
+  }
+
+  /**
+   * What we may still send: the peer's flow-control window for the stream (0 = the connection),
+   * as of the last WINDOW_UPDATE received.
+   */
+  int sendWindow(int streamId) throws Exception {
+    CompletableFuture<Integer> w = new CompletableFuture<>();
+    channel.eventLoop().execute(() -> {
+      var stream = streamId == 0
+          ? handler.connection().connectionStream() : handler.connection().stream(streamId);
+      w.complete(handler.encoder().flowController().windowSize(stream));
+    });
+    return w.get(5, TimeUnit.SECONDS);
   }
 
   /** Waits for the stream to end (END_STREAM or RST_STREAM). */
