@@ -25,7 +25,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -203,40 +202,16 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         compressor == null ? null : compressor.name(), acceptEncoding, cc.userAgent(), md);
     if (creds.isEmpty()) {
       firstAttempt(base);
-    } else {
-      fetchCredentials(creds, base, authority);
+      return;
     }
-  }
-
-  private void fetchCredentials(List<PerRpcCredentials> creds, CallHeader base, String authority) {
     PerRpcCredentials.RequestInfo info = new PerRpcCredentials.RequestInfo(authority,
         method.getFullMethodName(), cc.options().transportCredentials().securityProtocol());
-    CompletableFuture<?>[] futures = new CompletableFuture<?>[creds.size()];
-    for (int i = 0; i < creds.size(); i++) {
-      try {
-        futures[i] = creds.get(i).getRequestMetadata(info).toCompletableFuture();
-      } catch (RuntimeException e) {
-        futures[i] = CompletableFuture.failedFuture(e);
-      }
-    }
-    CompletableFuture.allOf(futures).whenComplete((v, err) -> {
+    PerRpcCredentialsFetch.fetch(creds, info).whenComplete((extra, err) -> {
       if (err != null) {
-        Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-            ? err.getCause() : err;
-        Status s = Status.fromThrowable(cause);
-        if (s.getCode() == Code.UNKNOWN) {
-          s = Status.UNAUTHENTICATED.withDescription("Per-RPC credentials failed: " + cause)
-              .withCause(cause);
-        }
-        closeCall(s, new Metadata());
+        closeCall(PerRpcCredentialsFetch.statusOf(err), new Metadata());
         return;
       }
-      for (CompletableFuture<?> fut : futures) {
-        Metadata extra = (Metadata) fut.join();
-        if (extra != null) {
-          base.metadata().merge(extra);
-        }
-      }
+      base.metadata().merge(extra);
       firstAttempt(base);
     });
   }
