@@ -133,12 +133,9 @@ public final class ClientConn implements Channel, AutoCloseable {
         .maxBackoff(options.maxBackoff())
         .minConnectTimeout(options.minConnectTimeout())
         .build();
-    int maxReceive = options.defaultCallOptions().getMaxInboundMessageSize() != null
-        ? options.defaultCallOptions().getMaxInboundMessageSize()
-        : DialOptions.DEFAULT_MAX_RECEIVE_MESSAGE_SIZE;
     this.transportOptions = new ClientTransportOptions(group, options.channelType(), secure,
         (int) options.minConnectTimeout().toMillis(), options.initialWindowSize(),
-        options.initialConnWindowSize(), options.maxHeaderListSize(), maxReceive, compressors,
+        options.initialConnWindowSize(), options.maxHeaderListSize(), compressors,
         offloadExecutor);
     Channel self = new RealChannel();
     List<ClientInterceptor> unary = new ArrayList<>(options.interceptors());
