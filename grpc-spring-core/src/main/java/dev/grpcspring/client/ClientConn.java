@@ -99,6 +99,12 @@ public final class ClientConn implements Channel, AutoCloseable {
           + ": choose DialOptions.newBuilder().insecure() for plaintext, or TLS credentials");
     }
     boolean secure = options.transportCredentials().isSecure();
+    if (secure) {
+      // Nothing would encrypt the connection yet: refuse rather than send https-labelled plaintext.
+      throw new IllegalArgumentException("Transport credentials " + options.transportCredentials()
+          + " ask for a secure connection, which this version cannot make (no TLS yet); use "
+          + "DialOptions.newBuilder().insecure() on trusted networks only");
+    }
     for (PerRpcCredentials c : options.perRpcCredentials()) {
       if (!secure && c.requireTransportSecurity()) {
         throw new IllegalArgumentException("Per-RPC credentials " + c + " require transport security, "
