@@ -52,10 +52,10 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private final Marshaller<RespT> responseMarshaller;
   private final String contentSubtype;
   private final CallbackSerializer callbacks;
-  private final MethodConfig methodConfig;
-  private final boolean waitForReady;
+  /** The method config seen when the call was made; re-read once the channel has resolved. */
+  private final MethodConfig initialConfig;
   private final int maxSend;
-  private final int maxReceive;
+  private final long startNanos = System.nanoTime();
   private final int maxRetryBuffer;
   private final Context.CancellationListener contextListener = this::contextCancelled;
 
@@ -99,13 +99,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     }
     this.callbacks = new CallbackSerializer(
         callOptions.getExecutor() != null ? callOptions.getExecutor() : cc.executor());
-    this.methodConfig = cc.methodConfig(method.getFullMethodName());
-    Boolean wfr = callOptions.getWaitForReady();
-    this.waitForReady = wfr != null ? wfr : Boolean.TRUE.equals(methodConfig.waitForReady());
-    this.maxSend = min(callOptions.getMaxOutboundMessageSize(), methodConfig.maxRequestMessageBytes(),
+    this.initialConfig = cc.methodConfig(method.getFullMethodName());
+    this.maxSend = min(callOptions.getMaxOutboundMessageSize(), initialConfig.maxRequestMessageBytes(),
         Integer.MAX_VALUE);
-    this.maxReceive = min(callOptions.getMaxInboundMessageSize(), methodConfig.maxResponseMessageBytes(),
-        DialOptions.DEFAULT_MAX_RECEIVE_MESSAGE_SIZE);
     this.maxRetryBuffer = callOptions.getOption(ClientCallOptions.MAX_RETRY_RPC_BUFFER_SIZE);
   }
 
@@ -147,8 +143,8 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     if (ctxDeadline != null && (d == null || ctxDeadline.isBefore(d))) {
       d = ctxDeadline;
     }
-    if (methodConfig.timeout() != null) {
-      Deadline mc = Deadline.after(methodConfig.timeout());
+    if (initialConfig.timeout() != null) {
+      Deadline mc = Deadline.after(initialConfig.timeout());
       if (d == null || mc.isBefore(d)) {
         d = mc;
       }
@@ -229,10 +225,46 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     cc.pickerWrapper().pick(a);
   }
 
+  /**
+   * Wait-for-ready: the call's own choice, else the method config in use now. Picks ask this each
+   * time, so a config that arrives with the first resolution (after the call started) applies.
+   */
+  boolean waitForReady() {
+    Boolean wfr = callOptions.getWaitForReady();
+    if (wfr != null) {
+      return wfr;
+    }
+    return Boolean.TRUE.equals(cc.methodConfig(method.getFullMethodName()).waitForReady());
+  }
+
+  /**
+   * Applies the method config in use once the call has a transport (so the channel has resolved,
+   * and a config from the resolver is known): a shorter timeout moves the deadline, measured from
+   * the call's start. Returns the receive limit.
+   */
+  private int applyResolvedConfigLocked() {
+    MethodConfig mc = cc.methodConfig(method.getFullMethodName());
+    if (mc.timeout() != null && mc != initialConfig) {
+      long left = mc.timeout().toNanos() - (System.nanoTime() - startNanos);
+      Deadline d = Deadline.after(left, TimeUnit.NANOSECONDS);
+      if (deadline == null || d.isBefore(deadline)) {
+        deadline = d;
+        header = new CallHeader(header.path(), header.authority(), d, header.contentSubtype(),
+            header.sendCompress(), header.acceptEncoding(), header.userAgent(), header.metadata());
+        if (deadlineTimer != null) {
+          deadlineTimer.cancel(false);
+        }
+        deadlineTimer = cc.scheduler().schedule(this::deadlineExpired,
+            d.timeRemaining(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS);
+      }
+    }
+    return min(callOptions.getMaxInboundMessageSize(), mc.maxResponseMessageBytes(),
+        DialOptions.DEFAULT_MAX_RECEIVE_MESSAGE_SIZE);
+  }
+
   private CsAttempt newAttemptLocked(int previous) {
     CsAttempt a = new CsAttempt(this,
-        new PickInfo(method.getFullMethodName(), header.metadata(), callOptions), waitForReady,
-        previous);
+        new PickInfo(method.getFullMethodName(), header.metadata(), callOptions), previous);
     attempt = a;
     return a;
   }
@@ -353,6 +385,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       if (closed || attempt != a) {
         return;
       }
+      int maxReceive = applyResolvedConfigLocked();
       Http2ClientStream s = transport.newStream(header, a, maxReceive);
       a.stream = s;
       a.transport = transport;
