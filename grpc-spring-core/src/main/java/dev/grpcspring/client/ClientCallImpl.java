@@ -42,8 +42,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * or the channel's), never on an event loop unless a direct executor was chosen.
  */
 final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
-  private static final Object HALF_CLOSE = new Object();
-
   private final ClientConn cc;
   private final MethodDescriptor<ReqT, RespT> method;
   private final CallOptions callOptions;
@@ -65,8 +63,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private boolean started;
   private boolean closed;
   private boolean enteredChannel;
-  private final List<Object> replay = new ArrayList<>();
-  private long replayBytes;
+  private final ReplayBuffer replay = new ReplayBuffer();
   private boolean committed;
   private boolean commitWhenStreamStarts;
   private int requested;
@@ -316,12 +313,11 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         s.writeMessage(framed, true);
         return;
       }
-      replay.add(framed);
-      replayBytes += framed.readableBytes();
+      long kept = replay.addMessage(framed);
       if (s != null) {
         s.writeMessage(framed.retainedDuplicate(), true);
       }
-      if (replayBytes > maxRetryBuffer) {
+      if (kept > maxRetryBuffer) {
         if (s != null) {
           commitLocked();
         } else {
@@ -338,7 +334,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         return;
       }
       if (!committed) {
-        replay.add(HALF_CLOSE);
+        replay.addHalfClose();
       }
       Http2ClientStream s = attempt == null ? null : attempt.stream;
       if (s != null) {
@@ -389,13 +385,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       Http2ClientStream s = transport.newStream(header, a, maxReceive);
       a.stream = s;
       a.transport = transport;
-      for (Object op : replay) {
-        if (op == HALF_CLOSE) {
-          s.halfClose();
-        } else {
-          s.writeMessage(((ByteBuf) op).retainedDuplicate(), true);
-        }
-      }
+      replay.replayOn(s);
       if (requested > 0) {
         s.request(requested);
       }
@@ -564,17 +554,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     }
     committed = true;
     commitWhenStreamStarts = false;
-    releaseReplayLocked();
-  }
-
-  private void releaseReplayLocked() {
-    for (Object op : replay) {
-      if (op instanceof ByteBuf b) {
-        b.release();
-      }
-    }
-    replay.clear();
-    replayBytes = 0;
+    replay.release();
   }
 
   private void closeCall(Status status, Metadata trailers) {
@@ -587,7 +567,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       closed = true;
       closeStatus = status;
       committed = true;
-      releaseReplayLocked();
+      replay.release();
       if (deadlineTimer != null) {
         deadlineTimer.cancel(false);
       }
