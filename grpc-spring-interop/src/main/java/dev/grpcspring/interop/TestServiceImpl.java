@@ -13,6 +13,7 @@ import dev.grpcspring.interop.testing.StreamingInputCallResponse;
 import dev.grpcspring.interop.testing.StreamingOutputCallRequest;
 import dev.grpcspring.interop.testing.StreamingOutputCallResponse;
 import dev.grpcspring.interop.testing.TestServiceGrpc;
+import dev.grpcspring.server.ServerServiceDefinition;
 import dev.grpcspring.stub.ServerCallStreamObserver;
 import dev.grpcspring.stub.StreamObserver;
 import java.net.InetAddress;
@@ -34,8 +35,8 @@ import java.util.logging.Logger;
  * ends the call with that status; {@code interval_us} delays a response on a scheduler.
  *
  * <p>Metadata echo ({@code x-grpc-test-echo-initial}, {@code x-grpc-test-echo-trailing-bin}) is done
- * by {@link EchoMetadataInterceptor}, and the compression check needs {@link RequestCompression}'s
- * interceptor: register the service through {@link InteropServer}, which installs both.
+ * by {@link EchoMetadataInterceptor}, and the compression check needs {@link RequestCompression}:
+ * register {@link #serviceDefinition()}, which installs them, rather than {@link #bindService()}.
  *
  * <p>Not supported: {@code fill_username} and {@code fill_oauth_scope} stay empty (no call
  * credentials are checked yet), {@code fill_grpclb_route_type} answers UNKNOWN (this server cannot
@@ -57,6 +58,15 @@ public final class TestServiceImpl extends TestServiceGrpc.TestServiceImplBase {
     this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
     this.serverId = "grpc-spring-" + UUID.randomUUID();
     this.hostname = localHostname();
+  }
+
+  /**
+   * The definition to register on a server: this service behind the interceptors its features
+   * need (request-compression tracking, metadata echo, cache-control).
+   */
+  public ServerServiceDefinition serviceDefinition() {
+    return bindService().intercept(List.of(
+        new RequestCompression(), new EchoMetadataInterceptor(), new CacheControlInterceptor()));
   }
 
   /** What {@code fill_server_id} reports: the same for every call to this instance. */
