@@ -43,8 +43,7 @@ public final class GrpcSpringProtocPlugin {
 
   /** Reads one request from {@code in} (with Java features registered) and generates for it. */
   static CodeGeneratorResponse run(InputStream in) throws IOException {
-    // DescriptorProtos must initialise before JavaFeaturesProto: the other order makes
-    // DescriptorProtos' static initialiser read the not yet initialised Java features extension.
+    // DescriptorProtos must initialise before JavaFeaturesProto (see JavaNames).
     DescriptorProtos.getDescriptor();
     ExtensionRegistry registry = ExtensionRegistry.newInstance();
     JavaFeaturesProto.registerAllExtensions(registry);

@@ -1,5 +1,6 @@
 package dev.grpcspring.protoc;
 
+import com.google.protobuf.DescriptorProtos;
 import com.google.protobuf.DescriptorProtos.DescriptorProto;
 import com.google.protobuf.DescriptorProtos.Edition;
 import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
@@ -50,6 +51,12 @@ final class JavaNames {
       "newStub", "newBlockingStub", "newFutureStub");
 
   private static final String OUTER_CLASS_SUFFIX = "OuterClass";
+
+  static {
+    // protobuf-java 4.36 fails to initialise JavaFeaturesProto if it is touched before
+    // DescriptorProtos (whose static initialiser then reads the half-built Java features).
+    DescriptorProtos.getDescriptor();
+  }
 
   private final Map<String, FileDescriptorProto> filesByName = new HashMap<>();
   /** Fully qualified proto type name (leading dot) to the Java class name. */
