@@ -122,10 +122,15 @@ public final class InteropCases {
 
   void serverCompressedUnary() {
     for (boolean compress : new boolean[] {true, false}) {
-      SimpleResponse response =
-          blocking().unaryCall(largeRequest().setResponseCompressed(bool(compress)).build());
+      CompressionCapture capture = new CompressionCapture();
+      SimpleResponse response = TestServiceGrpc.newBlockingStub(
+              ClientInterceptors.intercept(channel, List.of(capture)))
+          .withDeadlineAfter(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+          .unaryCall(largeRequest().setResponseCompressed(bool(compress)).build());
       checkZeros(response.getPayload(), 314159,
           "response with response_compressed=" + compress);
+      check(capture.flags().equals(List.of(compress)), "with response_compressed=" + compress
+          + " the response's compressed flags were " + capture.flags());
     }
   }
 
@@ -185,9 +190,14 @@ public final class InteropCases {
         .addResponseParameters(
             ResponseParameters.newBuilder().setSize(92653).setCompressed(bool(false)))
         .build();
+    CompressionCapture capture = new CompressionCapture();
     StreamRecorder<StreamingOutputCallResponse> responses = new StreamRecorder<>();
-    async().streamingOutputCall(request, responses);
+    TestServiceGrpc.newStub(ClientInterceptors.intercept(channel, List.of(capture)))
+        .withDeadlineAfter(CALL_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .streamingOutputCall(request, responses);
     checkStreamedSizes(responses, new int[] {31415, 92653});
+    check(capture.flags().equals(List.of(true, false)),
+        "the responses' compressed flags were " + capture.flags() + " instead of [true, false]");
   }
 
   void pingPong() throws InterruptedException {
