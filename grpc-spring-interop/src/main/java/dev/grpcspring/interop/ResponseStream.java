@@ -16,8 +16,9 @@ import java.util.logging.Logger;
 
 /**
  * The responses of one streaming test call, sent strictly in the order they were asked for, each
- * after its {@code interval_us}. Waiting happens on a scheduler, never on the thread that delivered
- * the request, so a slow stream never holds up the server's executor.
+ * after its {@code interval_us}, and only while the call is ready for more (flow control). Waiting
+ * happens on a scheduler or in the call's onReady, never on the thread that delivered the request,
+ * so a slow stream never holds up the server's executor.
  *
  * <p>Every touch of the response observer happens under this object's lock: requests arrive on the
  * server's executor, delayed sends run on the scheduler, and a server call must not be used from two
@@ -45,6 +46,8 @@ final class ResponseStream {
     // offers gzip so that it can (the client decides whether it accepts gzip at all).
     observer.setCompression("gzip");
     observer.setOnCancelHandler(this::cancelled);
+    // Respect flow control: when the transport is backed up, stop and resume once it drains.
+    observer.setOnReadyHandler(this::resume);
   }
 
   /** Queues one response per parameter entry, after whatever is already queued. */
@@ -135,9 +138,16 @@ final class ResponseStream {
         pending = scheduler.schedule(this::sendDelayed, p.getIntervalUs(), TimeUnit.MICROSECONDS);
         return;
       }
+      if (!observer.isReady()) {
+        return; // resume() continues once the call can take more.
+      }
       queue.poll();
       send(p);
     }
+  }
+
+  private synchronized void resume() {
+    drain();
   }
 
   private synchronized void sendDelayed() {

@@ -28,6 +28,8 @@ final class RecordingServerCall<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   private boolean cancelled;
   /** What {@link #isInboundMessageCompressed()} answers: the test sets it before each message. */
   volatile boolean inboundCompressed;
+  /** What {@link #isReady()} answers: tests turn it off to stand for a backed-up transport. */
+  volatile boolean ready = true;
   /** The listener the handler returned; tests deliver the client's side of the call to it. */
   ServerCall.Listener<ReqT> listener;
 
@@ -87,6 +89,11 @@ final class RecordingServerCall<ReqT, RespT> extends ServerCall<ReqT, RespT> {
       throw new IllegalStateException("setCompression after headers");
     }
     compressor = compressorName;
+  }
+
+  @Override
+  public boolean isReady() {
+    return ready;
   }
 
   @Override

@@ -250,6 +250,27 @@ class TestServiceImplTest {
   }
 
   @Test
+  void streamingWaitsWhileTheCallIsNotReady() throws Exception {
+    RecordingServerCall<StreamingOutputCallRequest, StreamingOutputCallResponse> call = start(
+        TestServiceGrpc.getFullDuplexCallMethod(), new Metadata());
+    call.ready = false;
+    call.listener.onMessage(StreamingOutputCallRequest.newBuilder()
+        .addResponseParameters(ResponseParameters.newBuilder().setSize(7))
+        .addResponseParameters(ResponseParameters.newBuilder().setSize(8))
+        .build());
+    call.listener.onHalfClose();
+    assertThat(call.sent()).isEmpty();
+    assertThat(call.status()).isNull();
+
+    call.ready = true;
+    call.listener.onReady();
+    call.awaitClose();
+    assertThat(call.sent()).extracting(s -> s.message().getPayload().getBody().size())
+        .containsExactly(7, 8);
+    assertThat(call.status().getCode()).isEqualTo(Code.OK);
+  }
+
+  @Test
   void cancellationStopsDelayedResponses() throws Exception {
     RecordingServerCall<StreamingOutputCallRequest, StreamingOutputCallResponse> call = start(
         TestServiceGrpc.getFullDuplexCallMethod(), new Metadata());
