@@ -52,6 +52,9 @@ final class ResponseStream {
 
   /** Queues one response per parameter entry, after whatever is already queued. */
   synchronized void enqueue(Iterable<ResponseParameters> parameters) {
+    if (finished) {
+      return; // The call already ended; a late request has nothing left to answer.
+    }
     for (ResponseParameters p : parameters) {
       if (p.getSize() < 0 || p.getIntervalUs() < 0) {
         failNow(Status.INVALID_ARGUMENT.withDescription(
@@ -66,6 +69,9 @@ final class ResponseStream {
 
   /** Ends the call with {@code status} once the responses queued before it have gone out. */
   synchronized void enqueueStatus(Status status) {
+    if (finished) {
+      return;
+    }
     queue.add(status);
     drain();
   }
