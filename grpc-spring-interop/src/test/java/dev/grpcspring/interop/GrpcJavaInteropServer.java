@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * grpc-java's interop TestService, served the way its TestServiceServer does (its metadata-echo
  * interceptors, a 16 MiB inbound limit), on a loopback port of our choosing, with whichever
- * grpc-java server transport is on the class path (grpc-netty-shaded here).
+ * grpc-java server transport is on the class path (grpc-netty-shaded here). TestServiceServer
+ * itself cannot run here: its start() links against the unshaded grpc-netty, which is kept off our
+ * class path (it would bring Netty 4.1 next to our 4.2).
  */
 final class GrpcJavaInteropServer implements AutoCloseable {
   private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
