@@ -28,6 +28,11 @@ final class InteropClient {
     String host = flags.string("server_host", "localhost");
     int port = flags.port("server_port", 8080);
     String testCase = flags.string("test_case", "empty_unary");
+    String unsupported = InteropCases.NOT_SUPPORTED.get(testCase);
+    if (unsupported != null) {
+      err.println("Test case '" + testCase + "' is not supported by this client: " + unsupported);
+      return ExitCode.USAGE;
+    }
     if (!InteropCases.NAMES.contains(testCase)) {
       err.println("Unknown test case '" + testCase + "'; this client runs: "
           + String.join(", ", InteropCases.NAMES));

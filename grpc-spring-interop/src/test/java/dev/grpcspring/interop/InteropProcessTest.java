@@ -92,12 +92,15 @@ class InteropProcessTest {
         .isEqualTo(ExitCode.USAGE);
     assertThat(InteropMain.run(new String[] {"client", "--test_case=no_such_case"}, out,
         errStream)).isEqualTo(ExitCode.USAGE);
+    assertThat(InteropMain.run(new String[] {"client", "--test_case=rpc_soak"}, out,
+        errStream)).isEqualTo(ExitCode.USAGE);
     assertThat(InteropMain.run(new String[] {"serve"}, out, errStream))
         .isEqualTo(ExitCode.USAGE);
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains("Unknown flag --prot")
         .contains("--port must be a port number")
         .contains("Unknown test case 'no_such_case'")
+        .contains("Test case 'rpc_soak' is not supported by this client")
         .contains("Unknown command 'serve'");
   }
 }

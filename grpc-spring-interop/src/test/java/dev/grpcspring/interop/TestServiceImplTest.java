@@ -275,11 +275,11 @@ class TestServiceImplTest {
     RecordingServerCall<StreamingOutputCallRequest, StreamingOutputCallResponse> call = start(
         TestServiceGrpc.getFullDuplexCallMethod(), new Metadata());
     call.listener.onMessage(StreamingOutputCallRequest.newBuilder()
-        .addResponseParameters(ResponseParameters.newBuilder().setSize(5).setIntervalUs(50_000))
+        .addResponseParameters(ResponseParameters.newBuilder().setSize(5).setIntervalUs(100_000))
         .build());
     call.markCancelled();
     call.listener.onCancel();
-    Thread.sleep(100);
+    Thread.sleep(300); // well past the 100 ms the response was due
 
     assertThat(call.sent()).isEmpty();
     assertThat(call.status()).isNull();
