@@ -63,6 +63,23 @@ final class Flags {
     }
   }
 
+  int integer(String name, int defaultValue, int min) {
+    String value = values.get(name);
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      int n = Integer.parseInt(value);
+      if (n < min) {
+        throw new NumberFormatException("below minimum");
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--" + name + " must be a whole number of at least " + min + "; got '" + value + "'");
+    }
+  }
+
   boolean bool(String name, boolean defaultValue) {
     String value = values.get(name);
     if (value == null) {

@@ -43,12 +43,11 @@ public final class InteropCases {
       "ping_pong", "empty_stream", "custom_metadata", "status_code_and_message",
       "special_status_message", "unimplemented_method", "unimplemented_service",
       "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server",
-      "very_large_request", "pick_first_unary");
+      "very_large_request", "pick_first_unary", "rpc_soak", "channel_soak");
 
   /**
    * Standard cases (grpc-java's TestCases) this client does not run, and why: each needs something
-   * outside this program (a caching proxy, cloud credentials, TLS, an ORCA-aware balancer) or is a
-   * long-running soak.
+   * outside this program (a caching proxy, cloud credentials, TLS, an ORCA-aware balancer).
    */
   static final Map<String, String> NOT_SUPPORTED = Map.ofEntries(
       Map.entry("cacheable_unary", "it needs a caching HTTP proxy in front of the server"),
@@ -60,8 +59,6 @@ public final class InteropCases {
       Map.entry("oauth2_auth_token", "it needs TLS and Google credentials"),
       Map.entry("per_rpc_creds", "it needs TLS and Google credentials"),
       Map.entry("google_default_credentials", "it needs TLS and Google credentials"),
-      Map.entry("rpc_soak", "soak runs are not implemented"),
-      Map.entry("channel_soak", "soak runs are not implemented"),
       Map.entry("orca_per_rpc", "it needs an ORCA-aware load balancer"),
       Map.entry("orca_oob", "it needs an ORCA-aware load balancer"));
 
@@ -76,10 +73,25 @@ public final class InteropCases {
       Metadata.Key.of("x-grpc-test-echo-trailing-bin", Metadata.BINARY_BYTE_MARSHALLER);
 
   private final Channel channel;
+  private final SoakTest.Config soak;
+  private final SoakTest.ChannelSource freshChannels;
 
-  /** Cases that call the interop services over {@code channel}. */
+  /**
+   * Cases that call the interop services over {@code channel}, with the default soak settings and
+   * no way to make new channels (so channel_soak cannot run).
+   */
   public InteropCases(Channel channel) {
+    this(channel, SoakTest.Config.DEFAULTS, null);
+  }
+
+  /**
+   * Cases over {@code channel}; the soak cases use {@code soak}, and channel_soak takes a new
+   * channel from {@code freshChannels} for every call.
+   */
+  InteropCases(Channel channel, SoakTest.Config soak, SoakTest.ChannelSource freshChannels) {
     this.channel = channel;
+    this.soak = soak;
+    this.freshChannels = freshChannels;
   }
 
   /**
@@ -111,6 +123,13 @@ public final class InteropCases {
       case "timeout_on_sleeping_server" -> timeoutOnSleepingServer();
       case "very_large_request" -> veryLargeRequest();
       case "pick_first_unary" -> pickFirstUnary();
+      case "rpc_soak" -> SoakTest.run(soak, SoakTest.shared(channel));
+      case "channel_soak" -> {
+        if (freshChannels == null) {
+          throw new IllegalStateException("channel_soak needs a way to dial new channels");
+        }
+        SoakTest.run(soak, freshChannels);
+      }
       default -> throw new IllegalArgumentException("Unknown test case '" + name
           + "'; this client runs: " + String.join(", ", NAMES));
     }

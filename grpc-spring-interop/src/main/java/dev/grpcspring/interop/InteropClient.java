@@ -13,7 +13,10 @@ import java.util.Set;
  */
 final class InteropClient {
   static final Set<String> FLAGS = Set.of("server_host", "server_port", "test_case", "use_tls",
-      "server_host_override", "use_test_ca", "service_config_json");
+      "server_host_override", "use_test_ca", "service_config_json", "soak_iterations",
+      "soak_max_failures", "soak_per_iteration_max_acceptable_latency_ms",
+      "soak_overall_timeout_seconds", "soak_min_time_ms_between_rpcs", "soak_request_size",
+      "soak_response_size");
 
   private InteropClient() {}
 
@@ -48,9 +51,22 @@ final class InteropClient {
     if (serviceConfig != null) {
       options.defaultServiceConfig(serviceConfig);
     }
-    ClientConn conn = ClientConn.dial(hostPort(host, port), options.build());
+    SoakTest.Config d = SoakTest.Config.DEFAULTS;
+    SoakTest.Config soak = new SoakTest.Config(
+        flags.integer("soak_iterations", d.iterations(), 1),
+        flags.integer("soak_max_failures", d.maxFailures(), 0),
+        flags.integer("soak_per_iteration_max_acceptable_latency_ms",
+            d.maxAcceptableLatencyMs(), 1),
+        flags.integer("soak_overall_timeout_seconds", d.overallTimeoutSeconds(), 1),
+        flags.integer("soak_min_time_ms_between_rpcs", d.minTimeMsBetweenRpcs(), 0),
+        flags.integer("soak_request_size", d.requestSize(), 0),
+        flags.integer("soak_response_size", d.responseSize(), 0));
+    String target = hostPort(host, port);
+    DialOptions dialOptions = options.build();
+    ClientConn conn = ClientConn.dial(target, dialOptions);
     try {
-      new InteropCases(conn).run(testCase);
+      new InteropCases(conn, soak, SoakTest.fresh(() -> ClientConn.dial(target, dialOptions)))
+          .run(testCase);
       out.println("PASSED " + testCase);
       return 0;
     } catch (AssertionError | StatusException e) {

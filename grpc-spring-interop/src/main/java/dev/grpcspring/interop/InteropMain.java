@@ -12,6 +12,7 @@ import java.util.Set;
  * java -jar grpc-spring-interop.jar server --port=N [--use_tls=false]
  * java -jar grpc-spring-interop.jar client --server_host=H --server_port=P --test_case=NAME
  *     [--use_tls=false] [--server_host_override=NAME] [--use_test_ca=false]
+ *     [--service_config_json=JSON] [--soak_iterations=N ...]
  * </pre>
  *
  * <p>The server prints one line with its port once it is ready and serves until the process is
@@ -23,11 +24,16 @@ public final class InteropMain {
       "Usage:",
       "  server --port=N [--use_tls=false]",
       "  client --server_host=HOST --server_port=PORT --test_case=NAME [--use_tls=false]",
-      "         [--server_host_override=NAME] [--use_test_ca=false]",
+      "         [--server_host_override=NAME] [--use_test_ca=false] [--service_config_json=JSON]",
+      "         [--soak_iterations=10] [--soak_max_failures=0] [--soak_overall_timeout_seconds=10]",
+      "         [--soak_per_iteration_max_acceptable_latency_ms=1000]",
+      "         [--soak_min_time_ms_between_rpcs=0] [--soak_request_size=271828]",
+      "         [--soak_response_size=314159]",
       "Test cases: " + String.join(", ", InteropCases.NAMES));
 
   private InteropMain() {}
 
+  /** Runs the command in {@code args} and exits with its code; see the class comment. */
   public static void main(String[] args) {
     int code = run(args, System.out, System.err);
     if (code != 0) {

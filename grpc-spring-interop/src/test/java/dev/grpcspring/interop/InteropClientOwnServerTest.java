@@ -19,7 +19,11 @@ class InteropClientOwnServerTest {
   @BeforeAll
   void start() throws Exception {
     server = InteropServer.start(0);
-    conn = ClientConn.dial("localhost:" + server.port(), DialOptions.newBuilder().insecure().build());
+    conn = dial();
+  }
+
+  private ClientConn dial() {
+    return ClientConn.dial("localhost:" + server.port(), DialOptions.newBuilder().insecure().build());
   }
 
   @AfterAll
@@ -39,6 +43,6 @@ class InteropClientOwnServerTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
   void casePasses(String testCase) throws Exception {
-    new InteropCases(conn).run(testCase);
+    new InteropCases(conn, SoakTest.Config.DEFAULTS, SoakTest.fresh(this::dial)).run(testCase);
   }
 }

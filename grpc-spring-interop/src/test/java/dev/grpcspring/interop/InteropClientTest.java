@@ -33,7 +33,11 @@ class InteropClientTest {
   @BeforeAll
   void start() throws Exception {
     server = new GrpcJavaInteropServer();
-    conn = ClientConn.dial("localhost:" + server.port(), DialOptions.newBuilder().insecure().build());
+    conn = dial();
+  }
+
+  private ClientConn dial() {
+    return ClientConn.dial("localhost:" + server.port(), DialOptions.newBuilder().insecure().build());
   }
 
   @AfterAll
@@ -53,9 +57,9 @@ class InteropClientTest {
       "ping_pong", "empty_stream", "custom_metadata",
       "status_code_and_message", "special_status_message", "unimplemented_method",
       "unimplemented_service", "cancel_after_begin", "cancel_after_first_response",
-      "timeout_on_sleeping_server", "very_large_request"})
+      "timeout_on_sleeping_server", "very_large_request", "rpc_soak", "channel_soak"})
   void casePassesAgainstGrpcJavaServer(String testCase) throws Exception {
-    new InteropCases(conn).run(testCase);
+    new InteropCases(conn, SoakTest.Config.DEFAULTS, SoakTest.fresh(this::dial)).run(testCase);
   }
 
   @Test

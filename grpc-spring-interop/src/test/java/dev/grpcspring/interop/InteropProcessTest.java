@@ -92,7 +92,7 @@ class InteropProcessTest {
         .isEqualTo(ExitCode.USAGE);
     assertThat(InteropMain.run(new String[] {"client", "--test_case=no_such_case"}, out,
         errStream)).isEqualTo(ExitCode.USAGE);
-    assertThat(InteropMain.run(new String[] {"client", "--test_case=rpc_soak"}, out,
+    assertThat(InteropMain.run(new String[] {"client", "--test_case=cacheable_unary"}, out,
         errStream)).isEqualTo(ExitCode.USAGE);
     assertThat(InteropMain.run(new String[] {"serve"}, out, errStream))
         .isEqualTo(ExitCode.USAGE);
@@ -100,7 +100,7 @@ class InteropProcessTest {
         .contains("Unknown flag --prot")
         .contains("--port must be a port number")
         .contains("Unknown test case 'no_such_case'")
-        .contains("Test case 'rpc_soak' is not supported by this client")
+        .contains("Test case 'cacheable_unary' is not supported by this client")
         .contains("Unknown command 'serve'");
   }
 }
