@@ -15,7 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The shaded jar, exactly as a person runs it: {@code java -jar target/grpc-spring-interop.jar
  * server --port=0} in its own process answers grpc-java's interop client, and the jar's
- * {@code client} command passes against grpc-java's interop server. Runs in {@code verify}
+ * {@code client} command passes against that server and against grpc-java's interop server. Runs
+ * in {@code verify}
  * (maven-failsafe), after {@code package} has built the jar.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -53,6 +54,25 @@ class InteropJarIT {
       client.run(testCase);
     }
     assertThat(server.isAlive()).as("server output:\n%s", server.output()).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"client_compressed_streaming", "custom_metadata", "channel_soak"})
+  void jarClientPassesAgainstJarServer(String testCase) throws Exception {
+    try (JavaProcess client = JavaProcess.withJar(JAR, "client", "--server_host=localhost",
+        "--server_port=" + port, "--test_case=" + testCase, "--use_tls=false")) {
+      assertThat(client.awaitExit(60, TimeUnit.SECONDS)).as(client.output()).isZero();
+      assertThat(client.output()).contains("PASSED " + testCase);
+    }
+  }
+
+  @Test
+  void jarClientPassesAgainstGrpcJavaServer() throws Exception {
+    try (GrpcJavaInteropServer grpcJava = new GrpcJavaInteropServer();
+        JavaProcess client = JavaProcess.withJar(JAR, "client", "--server_host=localhost",
+            "--server_port=" + grpcJava.port(), "--test_case=ping_pong")) {
+      assertThat(client.awaitExit(60, TimeUnit.SECONDS)).as(client.output()).isZero();
+    }
   }
 
   @Test
