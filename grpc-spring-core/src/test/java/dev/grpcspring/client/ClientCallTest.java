@@ -156,7 +156,7 @@ class ClientCallTest {
     call.request(1);
     call.sendMessage(sv("hang"));
     call.halfClose();
-    lastHeaders();
+    assertThat(peer.hanging.poll(5, TimeUnit.SECONDS)).isEqualTo("hang"); // the handler runs
     call.cancel("no longer needed", null);
     assertThat(closed.get(5, TimeUnit.SECONDS).getCode()).isEqualTo(Code.CANCELLED);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
