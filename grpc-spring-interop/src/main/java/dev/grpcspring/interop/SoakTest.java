@@ -95,7 +95,7 @@ final class SoakTest {
       }
       if (failure != null) {
         failures++;
-        logger.info("soak iteration " + done + " failed: " + failure);
+        logger.fine("soak iteration " + done + " failed: " + failure);
         if (failures <= 3) {
           firstFailures.append(firstFailures.length() == 0 ? "" : "; ")
               .append("iteration ").append(done).append(": ").append(failure);
