@@ -18,6 +18,7 @@ import dev.grpcspring.internal.CallbackSerializer;
 import dev.grpcspring.serviceconfig.MethodConfig;
 import dev.grpcspring.transport.CallHeader;
 import dev.grpcspring.transport.ClientStreamListener.RpcProgress;
+import dev.grpcspring.transport.GrpcHeaders;
 import dev.grpcspring.transport.Http2ClientStream;
 import dev.grpcspring.transport.Http2ClientTransport;
 import dev.grpcspring.transport.MessageFramer;
@@ -200,7 +201,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     Metadata md = new Metadata();
     md.merge(headers);
     String acceptEncoding = cc.compressors().acceptEncoding();
-    CallHeader base = new CallHeader(method.getPath(), authority, d, contentSubtype,
+    CallHeader base = new CallHeader(GrpcHeaders.path(method), authority, d, contentSubtype,
         compressor == null ? null : compressor.name(), acceptEncoding, cc.userAgent(), md);
     if (creds.isEmpty()) {
       firstAttempt(base);

@@ -281,7 +281,7 @@ public final class Http2ClientTransport {
     return headers;
   }
 
-  private static AsciiString pathOf(String path) {
-    return new AsciiString(path);
+  private static AsciiString pathOf(CharSequence path) {
+    return path instanceof AsciiString a ? a : new AsciiString(path);
   }
 }
