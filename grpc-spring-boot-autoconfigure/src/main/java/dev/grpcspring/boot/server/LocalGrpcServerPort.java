@@ -14,5 +14,5 @@ import org.springframework.beans.factory.annotation.Value;
 @Target({ElementType.FIELD, ElementType.METHOD, ElementType.PARAMETER, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-@Value("${" + GrpcServerLifecycle.LOCAL_PORT_PROPERTY + "}")
+@Value("${local.grpc.server.port}")
 public @interface LocalGrpcServerPort {}
