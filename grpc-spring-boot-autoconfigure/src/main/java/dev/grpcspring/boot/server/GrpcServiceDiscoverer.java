@@ -3,9 +3,9 @@ package dev.grpcspring.boot.server;
 import dev.grpcspring.interceptor.ServerInterceptor;
 import dev.grpcspring.server.BindableService;
 import dev.grpcspring.server.ServerServiceDefinition;
+import dev.grpcspring.boot.support.OrderedAnnotatedBeans;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +13,6 @@ import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.NoUniqueBeanDefinitionException;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
 
 /**
  * Collects the {@link GrpcService} beans as {@link ServerServiceDefinition}s, each wrapped in its
@@ -75,29 +73,8 @@ public final class GrpcServiceDiscoverer {
 
   /** The {@link GrpcGlobalServerInterceptor} beans, lowest order first. */
   public List<ServerInterceptor> globalInterceptors() {
-    record Ranked(int order, int index, ServerInterceptor interceptor) {}
-    String[] names = beanFactory.getBeanNamesForAnnotation(GrpcGlobalServerInterceptor.class);
-    List<Ranked> ranked = new ArrayList<>();
-    for (int i = 0; i < names.length; i++) {
-      Object bean = beanFactory.getBean(names[i]);
-      if (!(bean instanceof ServerInterceptor interceptor)) {
-        throw new IllegalStateException("Bean '" + names[i] + "' is annotated"
-            + " @GrpcGlobalServerInterceptor but is a " + bean.getClass().getName()
-            + ", not a dev.grpcspring.interceptor.ServerInterceptor");
-      }
-      ranked.add(new Ranked(orderOf(names[i], bean), i, interceptor));
-    }
-    ranked.sort(Comparator.comparingInt(Ranked::order).thenComparingInt(Ranked::index));
-    return ranked.stream().map(Ranked::interceptor).toList();
-  }
-
-  private int orderOf(String name, Object bean) {
-    if (bean instanceof Ordered ordered) {
-      return ordered.getOrder();
-    }
-    // Covers @Order on the class and on the @Bean method that made it.
-    Order order = beanFactory.findAnnotationOnBean(name, Order.class);
-    return order != null ? order.value() : Ordered.LOWEST_PRECEDENCE;
+    return OrderedAnnotatedBeans.find(
+        beanFactory, GrpcGlobalServerInterceptor.class, ServerInterceptor.class);
   }
 
   private ServerInterceptor interceptorOfType(Class<? extends ServerInterceptor> type, String service) {
