@@ -1,5 +1,6 @@
 package dev.grpcspring.transport;
 
+import dev.grpcspring.MethodDescriptor;
 import io.netty.util.AsciiString;
 
 /**
@@ -54,5 +55,19 @@ public final class GrpcHeaders {
     }
     char next = contentType.charAt(len);
     return next == '+' || next == ';';
+  }
+
+  /**
+   * The {@code :path} header value for a method, built once and kept in the descriptor's transport
+   * cache.
+   */
+  public static AsciiString path(MethodDescriptor<?, ?> method) {
+    Object cached = method.getTransportCache();
+    if (cached instanceof AsciiString path) {
+      return path;
+    }
+    AsciiString path = AsciiString.of(method.getPath());
+    method.setTransportCache(path);
+    return path;
   }
 }
