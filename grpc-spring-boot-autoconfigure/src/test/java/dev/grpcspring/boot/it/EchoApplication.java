@@ -11,7 +11,7 @@ import dev.grpcspring.boot.server.GrpcGlobalServerInterceptor;
 import dev.grpcspring.interceptor.ServerInterceptor;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.springframework.boot.autoconfigure.SpringBootConfiguration;
+import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -60,12 +60,7 @@ public class EchoApplication {
     return recording("service");
   }
 
-  @Bean
-  Advice advice() {
-    return new Advice();
-  }
-
-  /** Maps the service's exception to NOT_FOUND with a trailer. */
+  /** Maps the service's exception to NOT_FOUND with a trailer (registered as a member class). */
   @GrpcAdvice
   public static class Advice {
     @GrpcExceptionHandler
