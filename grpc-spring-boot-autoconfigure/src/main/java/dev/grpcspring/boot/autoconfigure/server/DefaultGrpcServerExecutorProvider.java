@@ -1,5 +1,6 @@
 package dev.grpcspring.boot.autoconfigure.server;
 
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,13 +61,19 @@ public class DefaultGrpcServerExecutorProvider implements GrpcServerExecutorProv
     return executor;
   }
 
+  /**
+   * Interrupts the handlers still running. By now the server has drained and stopped, so these
+   * belong to calls that were cancelled and no longer reach a client.
+   */
   @Override
   public void destroy() throws InterruptedException {
     if (owned != null) {
-      owned.shutdown();
-      if (!owned.awaitTermination(10, TimeUnit.SECONDS)) {
-        log.warn("gRPC handler threads still busy 10 s after shutdown; interrupting them");
-        owned.shutdownNow();
+      List<Runnable> never = owned.shutdownNow();
+      if (!owned.awaitTermination(2, TimeUnit.SECONDS)) {
+        log.warn("gRPC handler threads ignored interruption for 2 s after the server stopped");
+      }
+      if (!never.isEmpty()) {
+        log.debug(never.size() + " queued gRPC handler tasks were dropped at shutdown");
       }
     }
   }
