@@ -208,4 +208,15 @@ class GrpcClientAutoConfigurationTest {
           assertThat(((ClientConn) factory.getConnection("x")).toString()).isNotNull();
         });
   }
+
+  @Test
+  void channelsCloseWithTheContext() {
+    java.util.concurrent.atomic.AtomicReference<ClientConn> conn =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    runner.run(ctx -> {
+      conn.set((ClientConn) ctx.getBean(GrpcChannelFactory.class).getConnection("a"));
+      assertThat(conn.get().isClosed()).isFalse();
+    });
+    assertThat(conn.get().isClosed()).isTrue();
+  }
 }
