@@ -64,6 +64,7 @@ public final class BalancerRegistry {
   private static BalancerRegistry createDefault() {
     BalancerRegistry r = newRegistry();
     r.register(new PickFirstBalancerBuilder());
+    r.register(new RoundRobinBalancerBuilder());
     return r;
   }
 }

@@ -1,7 +1,7 @@
 package dev.grpcspring.client;
 
 import dev.grpcspring.Status;
-import dev.grpcspring.balancer.Balancer;
+import dev.grpcspring.balancer.GracefulSwitchBalancer;
 import dev.grpcspring.balancer.BalancerBuilder;
 import dev.grpcspring.balancer.BalancerClientConn;
 import dev.grpcspring.balancer.BalancerState;
@@ -18,30 +18,29 @@ import java.util.List;
  */
 final class BalancerWrapper implements BalancerClientConn {
   private final ClientConn cc;
-  private Balancer balancer;
-  private String policy;
+  private GracefulSwitchBalancer balancer;
   private boolean closed;
 
   BalancerWrapper(ClientConn cc) {
     this.cc = cc;
+    this.balancer = new GracefulSwitchBalancer(this);
   }
 
-  /** Switches to {@code builder}'s policy unless it is already in use. */
+  /**
+   * Switches to {@code builder}'s policy unless it is already the latest; the old policy keeps
+   * serving until the new one is ready (the graceful switch).
+   */
   void switchTo(BalancerBuilder builder) {
     cc.serializer().checkInSerializer();
-    if (closed || builder.name().equals(policy)) {
+    if (closed || builder.name().equals(balancer.latestPolicyName())) {
       return;
     }
-    Balancer old = balancer;
-    balancer = builder.build(this);
-    policy = builder.name();
-    if (old != null) {
-      old.close();
-    }
+    balancer.switchTo(builder);
   }
 
+  /** The latest policy's name, or null before the first switch. */
   String policy() {
-    return policy;
+    return balancer == null ? null : balancer.latestPolicyName();
   }
 
   Status updateClientConnState(ClientConnState state) {

@@ -149,6 +149,10 @@ public final class ResolverRegistry {
   private static ResolverRegistry createDefault() {
     ResolverRegistry r = newRegistry();
     r.register(new PassthroughResolverBuilder());
+    r.register(new DnsResolverBuilder());
+    r.register(new UnixResolverBuilder());
+    r.register(UnixResolverBuilder.abstractNamespace());
+    r.register(new StaticResolverBuilder());
     return r;
   }
 }
