@@ -45,6 +45,9 @@ class GrpcEndToEndTest {
   @GrpcClient("slow")
   EchoServiceGrpc.EchoServiceBlockingStub slow;
 
+  @GrpcClient("timed")
+  EchoServiceGrpc.EchoServiceBlockingStub timed;
+
   @BeforeEach
   void clear() {
     EchoApplication.INTERCEPTED.clear();
@@ -155,6 +158,14 @@ class GrpcEndToEndTest {
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2500);
     // A fast call on the same channel gets a fresh deadline.
     assertThat(slow.echo(text("quick")).getText()).isEqualTo("quick");
+  }
+
+  @Test
+  void methodTimeoutFromTheYamlServiceConfigEndsASlowCall() {
+    assertThatThrownBy(() -> timed.echo(EchoRequest.newBuilder().setText("z").setDelayMillis(3000)
+        .build()))
+        .isInstanceOfSatisfying(StatusException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Code.DEADLINE_EXCEEDED));
   }
 
   /** Collects responses; completes with their texts or fails with the call's error. */
