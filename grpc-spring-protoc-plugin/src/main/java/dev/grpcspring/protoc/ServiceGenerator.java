@@ -126,6 +126,8 @@ final class ServiceGenerator {
     out.raw(Javadoc.block("", "Service {@code " + fullServiceName
         + "}: its method descriptors, the server base class and the client stubs.",
         serviceComment, serviceDeprecationNote()));
+    // Messages the service uses may be deprecated; using them here is not the user's doing.
+    out.line("@java.lang.SuppressWarnings(\"deprecation\")");
     if (serviceDeprecated) {
       out.line(DEPRECATED);
     }

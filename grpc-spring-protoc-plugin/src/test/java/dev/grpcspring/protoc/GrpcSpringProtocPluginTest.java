@@ -349,7 +349,8 @@ class GrpcSpringProtocPluginTest {
             .addMethod(unary("Hi", ".greet.v1.HelloRequest", ".greet.v1.HelloReply")))
         .build();
     String src = generateOne(f);
-    assertThat(src).contains("@java.lang.Deprecated\npublic final class GreeterGrpc {")
+    assertThat(src).contains("@java.lang.SuppressWarnings(\"deprecation\")\n"
+            + "@java.lang.Deprecated\npublic final class GreeterGrpc {")
         .contains("@java.lang.Deprecated\n  public abstract static class GreeterImplBase")
         .contains("@java.lang.Deprecated\n  public static final class GreeterStub")
         .contains("@java.lang.Deprecated\n  public static final class GreeterBlockingStub")
@@ -373,7 +374,7 @@ class GrpcSpringProtocPluginTest {
         + "   * </pre>\n";
     assertThat(src).contains(
         " * <pre>\n * Greets &lt;people&gt; &amp; &#64;things; *&#47; ends nothing.\n * </pre>\n"
-            + " */\npublic final class GreeterGrpc {");
+            + " */\n@java.lang.SuppressWarnings(\"deprecation\")\npublic final class GreeterGrpc {");
     assertThat(src).contains(serviceDoc + "   */\n  public abstract static class GreeterImplBase");
     assertThat(src).contains(serviceDoc + "   */\n  public static final class GreeterStub ");
     assertThat(src).contains(serviceDoc + "   */\n  public static final class GreeterBlockingStub");
