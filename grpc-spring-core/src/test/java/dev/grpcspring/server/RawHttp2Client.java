@@ -172,6 +172,20 @@ final class RawHttp2Client implements AutoCloseable {
     done.get(5, TimeUnit.SECONDS);
   }
 
+  /**
+   * What we may still send: the peer's flow-control window for the stream (0 = the connection),
+   * as of the last WINDOW_UPDATE received.
+   */
+  int sendWindow(int streamId) throws Exception {
+    CompletableFuture<Integer> w = new CompletableFuture<>();
+    channel.eventLoop().execute(() -> {
+      var stream = streamId == 0
+          ? handler.connection().connectionStream() : handler.connection().stream(streamId);
+      w.complete(handler.encoder().flowController().windowSize(stream));
+    });
+    return w.get(5, TimeUnit.SECONDS);
+  }
+
   /** Waits for the stream to end (END_STREAM or RST_STREAM). */
   Result await(int streamId) throws Exception {
     return results.get(streamId).ended.get(5, TimeUnit.SECONDS);

@@ -454,6 +454,45 @@ class ServerInteropTest {
   }
 
   @Test
+  void slowReaderMakesTheServerNotReadyThenReadyAgain() throws Exception {
+    start();
+    CountDownLatch done = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+    io.grpc.stub.ClientCallStreamObserver<?>[] requests = new io.grpc.stub.ClientCallStreamObserver<?>[1];
+    ClientCalls.asyncServerStreamingCall(channel.newCall(SERVER_STREAMING, CallOptions.DEFAULT),
+        sv("ready"), new io.grpc.stub.ClientResponseObserver<StringValue, StringValue>() {
+          @Override
+          public void beforeStart(io.grpc.stub.ClientCallStreamObserver<StringValue> r) {
+            requests[0] = r;
+            r.disableAutoRequestWithInitial(1);
+          }
+
+          @Override
+          public void onNext(StringValue value) {
+            received.incrementAndGet();
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            done.countDown();
+          }
+
+          @Override
+          public void onCompleted() {
+            done.countDown();
+          }
+        });
+    assertThat(service.events.poll(5, TimeUnit.SECONDS)).isEqualTo("onReady");
+    // Only one message is read: the windows fill up and the server stops being ready.
+    assertThat(service.events.poll(5, TimeUnit.SECONDS)).isEqualTo("not-ready");
+    assertThat(received.get()).isLessThanOrEqualTo(1);
+    requests[0].request(Integer.MAX_VALUE);
+    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(received.get()).isEqualTo(200);
+    assertThat(service.events).contains("onReady");
+  }
+
+  @Test
   void directExecutorServesCalls() throws Exception {
     start(Server.builder().directExecutor());
     assertThat(ClientCalls.blockingUnaryCall(channel, UNARY, CallOptions.DEFAULT, sv("d")).getValue())
