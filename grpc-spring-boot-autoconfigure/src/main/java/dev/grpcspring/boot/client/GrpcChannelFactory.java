@@ -5,14 +5,15 @@ import dev.grpcspring.interceptor.ClientInterceptor;
 import java.util.List;
 
 /**
- * Makes and caches the channels named under {@code grpc.client.channel}. A channel is dialled the
- * first time its name is asked for, and closed (after its grace period) when the factory closes.
+ * Makes and caches the channels named under {@code grpc.client.channel}. Each name is dialled once,
+ * on first use, and closed (after its grace period) when the factory closes.
  */
 public interface GrpcChannelFactory {
 
   /**
-   * The connection named {@code name} itself (a {@code ClientConn}), without interceptors or
-   * default call options.
+   * The connection named {@code name} itself (a {@code ClientConn}), dialled now if it was not
+   * yet. The channel's default call options and deadline apply to its calls; the global,
+   * configured and per-client interceptors do not.
    *
    * @throws IllegalStateException if neither the channel nor the default channel has a target
    */

@@ -20,7 +20,7 @@ import org.springframework.core.annotation.Order;
 /** The application of the end-to-end tests. */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import(EchoServiceImpl.class)
+@Import({EchoServiceImpl.class, EchoCaller.class})
 public class EchoApplication {
 
   /** Trailer the advice adds to mapped errors. */

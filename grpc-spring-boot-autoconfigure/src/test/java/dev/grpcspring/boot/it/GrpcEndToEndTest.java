@@ -48,6 +48,9 @@ class GrpcEndToEndTest {
   @GrpcClient("timed")
   EchoServiceGrpc.EchoServiceBlockingStub timed;
 
+  @org.springframework.beans.factory.annotation.Autowired
+  EchoCaller caller;
+
   @BeforeEach
   void clear() {
     EchoApplication.INTERCEPTED.clear();
@@ -66,6 +69,11 @@ class GrpcEndToEndTest {
   void unary() throws Exception {
     assertThat(blocking.echo(text("hello")).getText()).isEqualTo("hello");
     assertThat(future.echo(text("later")).get(5, TimeUnit.SECONDS).getText()).isEqualTo("later");
+  }
+
+  @Test
+  void applicationBeanCallsItsOwnServerThroughAConstructorInjectedStub() {
+    assertThat(caller.echo("self")).isEqualTo("self");
   }
 
   @Test

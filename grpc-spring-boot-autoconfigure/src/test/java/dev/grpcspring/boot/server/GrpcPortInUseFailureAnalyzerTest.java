@@ -16,7 +16,7 @@ class GrpcPortInUseFailureAnalyzerTest {
     try (ServerSocket taken = new ServerSocket(0)) {
       int port = taken.getLocalPort();
       Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(EchoApplication.class)
-          .properties("grpc.server.port=" + port, "grpc.client.enabled=false")
+          .properties("grpc.server.port=" + port, "grpc.client.channel.default.target=localhost:1")
           .run()
           .close());
       assertThat(failure).isNotNull();

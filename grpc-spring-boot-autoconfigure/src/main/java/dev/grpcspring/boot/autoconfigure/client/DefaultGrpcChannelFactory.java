@@ -60,12 +60,32 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
     return entry(name).connection();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The channel is dialled on its first call, not here: a bean may take a stub before the
+   * target can be resolved, such as {@code localhost:${local.grpc.server.port}} before the
+   * server has bound its port. That a target is configured at all is checked here, so a missing
+   * one still fails startup.
+   */
   @Override
   public Channel getChannel(String name, List<ClientInterceptor> extra) {
-    Entry entry = entry(name);
-    List<ClientInterceptor> chain = new ArrayList<>(entry.interceptors());
-    chain.addAll(extra);
-    return ClientInterceptors.intercept(entry.connection(), chain);
+    requireTarget(name, resolver.resolve(name));
+    List<ClientInterceptor> extraCopy = List.copyOf(extra);
+    return new LazyChannel(() -> {
+      Entry entry = entry(name);
+      List<ClientInterceptor> chain = new ArrayList<>(entry.interceptors());
+      chain.addAll(extraCopy);
+      return ClientInterceptors.intercept(entry.connection(), chain);
+    });
+  }
+
+  private static void requireTarget(String name, ChannelProperties p) {
+    if (p.getTarget() == null || p.getTarget().isBlank()) {
+      throw new IllegalStateException("gRPC channel '" + name + "' has no target: set"
+          + " grpc.client.channel." + name + ".target (for example dns:///host:9090), or"
+          + " grpc.client.channel.default.target for every channel");
+    }
   }
 
   /**
@@ -149,11 +169,7 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
 
   private Entry dial(String name) {
     ChannelProperties p = resolver.resolve(name);
-    if (p.getTarget() == null || p.getTarget().isBlank()) {
-      throw new IllegalStateException("gRPC channel '" + name + "' has no target: set"
-          + " grpc.client.channel." + name + ".target (for example dns:///host:9090), or"
-          + " grpc.client.channel.default.target for every channel");
-    }
+    requireTarget(name, p);
     DialOptions.Builder options = dialOptions(name, p);
     // The tracker sees every call on the connection, through whatever interceptors made it.
     InFlightCalls calls = new InFlightCalls();

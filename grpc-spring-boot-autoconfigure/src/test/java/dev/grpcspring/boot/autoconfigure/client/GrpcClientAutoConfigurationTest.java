@@ -73,8 +73,9 @@ class GrpcClientAutoConfigurationTest {
           assertThat(c.async).isNotNull();
           assertThat(c.channel).isNotNull();
           assertThat(c.connection.target()).isEqualTo("dns:///localhost:2");
+          // Stubs and channels dial on their first call; the bare connection at once.
           assertThat(ctx.getBean(DefaultGrpcChannelFactory.class).getChannelNames())
-              .containsExactlyInAnyOrder("echo", "other");
+              .containsExactly("other");
         });
   }
 
