@@ -60,6 +60,15 @@ public class ChannelProperties {
   @DataSizeUnit(DataUnit.BYTES)
   private DataSize flowControlWindow;
 
+  /** Whether failed calls may be retried, transparently or by a service config's retry policy. */
+  private boolean retryEnabled = true;
+
+  /**
+   * Whether to use a service config the name resolver provides; when false, only the service
+   * config configured here applies.
+   */
+  private boolean resolverServiceConfigEnabled = true;
+
   private final Inbound inbound = new Inbound();
 
   private final Outbound outbound = new Outbound();
@@ -156,6 +165,22 @@ public class ChannelProperties {
 
   public void setFlowControlWindow(DataSize flowControlWindow) {
     this.flowControlWindow = flowControlWindow;
+  }
+
+  public boolean isRetryEnabled() {
+    return retryEnabled;
+  }
+
+  public void setRetryEnabled(boolean retryEnabled) {
+    this.retryEnabled = retryEnabled;
+  }
+
+  public boolean isResolverServiceConfigEnabled() {
+    return resolverServiceConfigEnabled;
+  }
+
+  public void setResolverServiceConfigEnabled(boolean resolverServiceConfigEnabled) {
+    this.resolverServiceConfigEnabled = resolverServiceConfigEnabled;
   }
 
   public Inbound getInbound() {

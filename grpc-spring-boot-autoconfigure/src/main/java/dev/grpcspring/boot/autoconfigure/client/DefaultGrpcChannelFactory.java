@@ -126,6 +126,12 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
     options.maxHeaderListSize(bytes(p.getInbound().getMetadata().getMaxSize(), name,
         "inbound.metadata.max-size"));
     options.defaultCallOptions(callOptions(name, p));
+    if (!p.isRetryEnabled()) {
+      options.disableRetry();
+    }
+    if (!p.isResolverServiceConfigEnabled()) {
+      options.disableServiceConfig();
+    }
     return options;
   }
 

@@ -134,7 +134,9 @@ class GrpcClientAutoConfigurationTest {
             "grpc.client.channel.x.flow-control-window=256KB",
             "grpc.client.channel.x.backoff.base-delay=50ms",
             "grpc.client.channel.x.backoff.max-delay=2s",
-            "grpc.client.channel.x.backoff.min-connect-timeout=3s")
+            "grpc.client.channel.x.backoff.min-connect-timeout=3s",
+            "grpc.client.channel.x.retry-enabled=false",
+            "grpc.client.channel.x.resolver-service-config-enabled=false")
         .run(ctx -> {
           DefaultGrpcChannelFactory factory = ctx.getBean(DefaultGrpcChannelFactory.class);
           ChannelProperties p = new ChannelPropertiesResolver(ctx.getEnvironment()).resolve("x");
@@ -156,6 +158,12 @@ class GrpcClientAutoConfigurationTest {
           assertThat(o.initialBackoff()).isEqualTo(Duration.ofMillis(50));
           assertThat(o.maxBackoff()).isEqualTo(Duration.ofSeconds(2));
           assertThat(o.minConnectTimeout()).isEqualTo(Duration.ofSeconds(3));
+          assertThat(o.disableRetry()).isTrue();
+          assertThat(o.disableServiceConfig()).isTrue();
+          DialOptions defaults = factory.dialOptions("y",
+              new ChannelPropertiesResolver(ctx.getEnvironment()).resolve("y")).build();
+          assertThat(defaults.disableRetry()).isFalse();
+          assertThat(defaults.disableServiceConfig()).isFalse();
         });
   }
 
@@ -219,5 +227,17 @@ class GrpcClientAutoConfigurationTest {
       assertThat(conn.get().isClosed()).isFalse();
     });
     assertThat(conn.get().isClosed()).isTrue();
+  }
+
+  @Test
+  void channelCustomizersSeeEveryDialledChannel() {
+    List<String> customized = new java.util.concurrent.CopyOnWriteArrayList<>();
+    runner.withBean("c1", dev.grpcspring.boot.client.GrpcChannelCustomizer.class,
+            () -> (name, options) -> customized.add(name + ":" + options.build().authority()))
+        .withPropertyValues("grpc.client.channel.c.authority=custom.example")
+        .run(ctx -> {
+          ctx.getBean(GrpcChannelFactory.class).getConnection("c");
+          assertThat(customized).containsExactly("c:custom.example");
+        });
   }
 }
