@@ -1,5 +1,7 @@
 package dev.grpcspring.boot.client;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.config.DependencyDescriptor;
 import org.springframework.beans.factory.support.AutowireCandidateResolver;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
@@ -13,6 +15,8 @@ import org.springframework.core.MethodParameter;
  */
 public class GrpcClientAutowireCandidateResolver extends ContextAnnotationAutowireCandidateResolver {
 
+  private static final Log log = LogFactory.getLog(GrpcClientAutowireCandidateResolver.class);
+
   private final GrpcClientInjector injector;
 
   GrpcClientAutowireCandidateResolver(GrpcClientInjector injector) {
@@ -20,10 +24,9 @@ public class GrpcClientAutowireCandidateResolver extends ContextAnnotationAutowi
   }
 
   /**
-   * Installs the resolver on {@code beanFactory}, unless it already has it.
-   *
-   * @throws IllegalStateException if the factory has a resolver of another kind, which this one
-   *     would silently replace
+   * Installs the resolver on {@code beanFactory}, unless it already has it. A factory with a
+   * resolver of another kind keeps it (replacing it could break whatever it does); then
+   * {@code @GrpcClient} works on fields and setters only, and a warning says so.
    */
   public static void install(DefaultListableBeanFactory beanFactory) {
     AutowireCandidateResolver current = beanFactory.getAutowireCandidateResolver();
@@ -31,9 +34,10 @@ public class GrpcClientAutowireCandidateResolver extends ContextAnnotationAutowi
       return;
     }
     if (current.getClass() != ContextAnnotationAutowireCandidateResolver.class) {
-      throw new IllegalStateException("The bean factory uses autowire candidate resolver "
-          + current.getClass().getName() + "; @GrpcClient on constructor parameters needs"
-          + " Spring's ContextAnnotationAutowireCandidateResolver, which it extends");
+      log.warn("The bean factory uses autowire candidate resolver " + current.getClass().getName()
+          + ", so @GrpcClient on constructor and @Bean method parameters is not available;"
+          + " annotate fields or setter methods instead");
+      return;
     }
     GrpcClientAutowireCandidateResolver resolver =
         new GrpcClientAutowireCandidateResolver(new GrpcClientInjector(beanFactory));

@@ -1,8 +1,13 @@
 package dev.grpcspring.boot.client;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.Member;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.PropertyValues;
 import org.springframework.beans.factory.BeanCreationException;
@@ -23,6 +28,9 @@ public class GrpcClientBeanPostProcessor implements InstantiationAwareBeanPostPr
 
   private GrpcClientInjector injector;
 
+  /** The annotated members of each class seen, so a class is scanned once. */
+  private final Map<Class<?>, List<Member>> members = new ConcurrentHashMap<>();
+
   @Override
   public void setBeanFactory(BeanFactory beanFactory) {
     this.injector = new GrpcClientInjector(beanFactory);
@@ -31,12 +39,22 @@ public class GrpcClientBeanPostProcessor implements InstantiationAwareBeanPostPr
   @Override
   public PropertyValues postProcessProperties(PropertyValues pvs, Object bean, String beanName)
       throws BeansException {
-    Class<?> type = ClassUtils.getUserClass(bean);
-    try {
-      ReflectionUtils.doWithFields(type, field -> injectField(bean, field),
+    List<Member> annotated = members.computeIfAbsent(ClassUtils.getUserClass(bean), type -> {
+      List<Member> found = new ArrayList<>();
+      ReflectionUtils.doWithFields(type, found::add,
           field -> field.isAnnotationPresent(GrpcClient.class));
-      ReflectionUtils.doWithMethods(type, method -> injectMethod(bean, method),
+      ReflectionUtils.doWithMethods(type, found::add,
           method -> method.isAnnotationPresent(GrpcClient.class) && !method.isBridge());
+      return List.copyOf(found);
+    });
+    try {
+      for (Member member : annotated) {
+        if (member instanceof Field field) {
+          injectField(bean, field);
+        } else {
+          injectMethod(bean, (Method) member);
+        }
+      }
     } catch (RuntimeException e) {
       throw new BeanCreationException(beanName, "Cannot inject @GrpcClient: " + e.getMessage(), e);
     }
