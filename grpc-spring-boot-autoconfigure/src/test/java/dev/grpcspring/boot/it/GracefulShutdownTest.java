@@ -92,9 +92,19 @@ class GracefulShutdownTest {
 
   @Test
   void callsStillRunningAfterTheGracePeriodAreCancelled() throws Exception {
+    assertCancelledWithinSeconds(3, "--grpc.server.shutdown.grace-period=300ms");
+  }
+
+  @Test
+  void theShutdownPhaseTimeoutBoundsTheGracePeriod() throws Exception {
+    assertCancelledWithinSeconds(3, "--grpc.server.shutdown.grace-period=30s",
+        "--spring.lifecycle.timeout-per-shutdown-phase=300ms");
+  }
+
+  private static void assertCancelledWithinSeconds(int seconds, String... args) throws Exception {
     ConfigurableApplicationContext ctx = new SpringApplicationBuilder(EchoApplication.class)
         .profiles("e2e")
-        .run("--grpc.server.shutdown.grace-period=300ms");
+        .run(args);
     int port = ctx.getEnvironment().getRequiredProperty("local.grpc.server.port", Integer.class);
     ClientConn conn = ClientConn.dial("localhost:" + port,
         DialOptions.newBuilder().insecure().build());
@@ -122,7 +132,8 @@ class GracefulShutdownTest {
       assertThat(first.await(5, TimeUnit.SECONDS)).isTrue();
       long start = System.nanoTime();
       ctx.close();
-      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(3_000);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+          .isLessThan(seconds * 1000L);
       Throwable t = failed.get(5, TimeUnit.SECONDS);
       assertThat(t).isInstanceOf(StatusException.class);
     } finally {

@@ -37,4 +37,11 @@ class GrpcPortInUseFailureAnalyzerTest {
     }
     return null;
   }
+
+  @Test
+  void analyzerIsRegisteredForSpringBoot() {
+    assertThat(org.springframework.core.io.support.SpringFactoriesLoader.loadFactoryNames(
+            org.springframework.boot.diagnostics.FailureAnalyzer.class, null))
+        .contains(GrpcPortInUseFailureAnalyzer.class.getName());
+  }
 }
