@@ -51,6 +51,9 @@ public class GrpcExceptionInterceptor implements ServerInterceptor, Ordered {
     private final Metadata headers;
     private final GrpcExceptionTranslator translator;
     private volatile boolean closed;
+    // Set when this boundary closed the call for an exception: the handler never completed it,
+    // so requests still arriving must not reach it.
+    private volatile boolean failed;
 
     TranslatingCall(ServerCall<ReqT, RespT> delegate, Metadata headers,
         GrpcExceptionTranslator translator) {
@@ -82,9 +85,14 @@ public class GrpcExceptionInterceptor implements ServerInterceptor, Ordered {
             + getMethodDescriptor().getFullMethodName(), t);
         return;
       }
+      failed = true;
       StatusException mapped = translator.translate(t, getMethodDescriptor(), headers);
       Metadata trailers = mapped.getTrailers();
       closeOnce(mapped.getStatus(), trailers == null ? new Metadata() : trailers);
+    }
+
+    boolean failed() {
+      return failed;
     }
 
     private void closeOnce(Status status, Metadata trailers) {
@@ -116,6 +124,9 @@ public class GrpcExceptionInterceptor implements ServerInterceptor, Ordered {
 
     @Override
     public void onMessage(ReqT message) {
+      if (call.failed()) {
+        return;
+      }
       try {
         delegate.onMessage(message);
       } catch (RuntimeException | Error e) {
@@ -125,6 +136,9 @@ public class GrpcExceptionInterceptor implements ServerInterceptor, Ordered {
 
     @Override
     public void onHalfClose() {
+      if (call.failed()) {
+        return;
+      }
       try {
         delegate.onHalfClose();
       } catch (RuntimeException | Error e) {
@@ -154,6 +168,9 @@ public class GrpcExceptionInterceptor implements ServerInterceptor, Ordered {
 
     @Override
     public void onReady() {
+      if (call.failed()) {
+        return;
+      }
       try {
         delegate.onReady();
       } catch (RuntimeException | Error e) {

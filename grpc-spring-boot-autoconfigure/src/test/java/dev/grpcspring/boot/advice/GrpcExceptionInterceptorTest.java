@@ -187,7 +187,7 @@ class GrpcExceptionInterceptorTest {
     listener.onMessage(EchoRequest.newBuilder().setText("x").build());
     assertThat(call.status.getCode()).isEqualTo(Code.NOT_FOUND);
     assertThat(call.status.getDescription()).isEqualTo("stream x");
-    // A second failure after the close does not close again.
+    // Requests after the failure no longer reach the handler, and the call closes once.
     listener.onMessage(EchoRequest.newBuilder().setText("y").build());
     assertThat(call.closes).isEqualTo(1);
   }
