@@ -21,6 +21,7 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -63,21 +64,23 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
   /**
    * {@inheritDoc}
    *
-   * <p>The channel is dialled on its first call, not here: a bean may take a stub before the
-   * target can be resolved, such as {@code localhost:${local.grpc.server.port}} before the
-   * server has bound its port. That a target is configured at all is checked here, so a missing
-   * one still fails startup.
+   * <p>The channel is dialled here, so that a bad target or setting fails startup, unless its
+   * target still holds a placeholder that cannot be resolved yet, such as
+   * {@code localhost:${local.grpc.server.port}} before the server has bound its port: then it is
+   * dialled on its first call.
    */
   @Override
   public Channel getChannel(String name, List<ClientInterceptor> extra) {
-    requireTarget(name, resolver.resolve(name));
+    ChannelProperties p = resolver.resolve(name);
+    requireTarget(name, p);
     List<ClientInterceptor> extraCopy = List.copyOf(extra);
-    return new LazyChannel(() -> {
+    Supplier<Channel> channel = () -> {
       Entry entry = entry(name);
       List<ClientInterceptor> chain = new ArrayList<>(entry.interceptors());
       chain.addAll(extraCopy);
       return ClientInterceptors.intercept(entry.connection(), chain);
-    });
+    };
+    return p.getTarget().contains("${") ? new LazyChannel(channel) : channel.get();
   }
 
   private static void requireTarget(String name, ChannelProperties p) {
@@ -91,7 +94,8 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
   /**
    * The dial options for channel {@code name} from its properties (before the customizers run).
    *
-   * @throws IllegalStateException if a size property is out of range
+   * @throws InvalidConfigurationPropertyValueException if a size property is out of range
+   * @throws IllegalArgumentException if the dial options reject a value
    */
   protected DialOptions.Builder dialOptions(String name, ChannelProperties p) {
     DialOptions.Builder options = DialOptions.newBuilder().insecure();
@@ -159,8 +163,8 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
   private static int bytes(DataSize size, String channel, String key) {
     long b = size.toBytes();
     if (b <= 0 || b > Integer.MAX_VALUE) {
-      throw new IllegalStateException("grpc.client.channel." + channel + "." + key + " is " + size
-          + "; set a size between 1B and 2GB");
+      throw new InvalidConfigurationPropertyValueException(
+          "grpc.client.channel." + channel + "." + key, size, "Set a size between 1B and 2GB.");
     }
     return (int) b;
   }
@@ -176,7 +180,13 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
   private Entry dial(String name) {
     ChannelProperties p = resolver.resolve(name);
     requireTarget(name, p);
-    DialOptions.Builder options = dialOptions(name, p);
+    DialOptions.Builder options;
+    try {
+      options = dialOptions(name, p);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("Invalid settings under grpc.client.channel." + name
+          + " (or grpc.client.channel.default): " + e.getMessage(), e);
+    }
     // The tracker sees every call on the connection, through whatever interceptors made it.
     InFlightCalls calls = new InFlightCalls();
     options.interceptors(calls);
@@ -192,7 +202,14 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
             + bean + "', but there is no ClientInterceptor bean of that name", e);
       }
     }
-    ClientConn connection = ClientConn.dial(p.getTarget(), options.build());
+    ClientConn connection;
+    try {
+      connection = ClientConn.dial(p.getTarget(), options.build());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("Cannot dial gRPC channel '" + name + "' to '"
+          + p.getTarget() + "': " + e.getMessage() + ". Check grpc.client.channel." + name
+          + ".target and its service-config", e);
+    }
     log.debug("Dialled gRPC channel '" + name + "' to " + p.getTarget());
     return new Entry(name, connection, calls, List.copyOf(interceptors),
         p.getShutdown().getGracePeriod());

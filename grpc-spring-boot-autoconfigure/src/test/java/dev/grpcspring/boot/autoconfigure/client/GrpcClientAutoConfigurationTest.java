@@ -73,9 +73,8 @@ class GrpcClientAutoConfigurationTest {
           assertThat(c.async).isNotNull();
           assertThat(c.channel).isNotNull();
           assertThat(c.connection.target()).isEqualTo("dns:///localhost:2");
-          // Stubs and channels dial on their first call; the bare connection at once.
           assertThat(ctx.getBean(DefaultGrpcChannelFactory.class).getChannelNames())
-              .containsExactly("other");
+              .containsExactlyInAnyOrder("echo", "other");
         });
   }
 
@@ -239,5 +238,33 @@ class GrpcClientAutoConfigurationTest {
           ctx.getBean(GrpcChannelFactory.class).getConnection("c");
           assertThat(customized).containsExactly("c:custom.example");
         });
+  }
+
+  @Test
+  void aTargetWithAnUnresolvedPlaceholderIsDialledOnTheFirstCall() {
+    runner.withPropertyValues("grpc.client.channel.late.target=localhost:${late.port}")
+        .run(ctx -> {
+          DefaultGrpcChannelFactory factory = ctx.getBean(DefaultGrpcChannelFactory.class);
+          Channel channel = factory.getChannel("late", List.of());
+          assertThat(factory.getChannelNames()).doesNotContain("late");
+          org.springframework.boot.test.util.TestPropertyValues.of("late.port=1").applyTo(ctx);
+          channel.newCall(EchoServiceGrpc.getEchoMethod(), CallOptions.DEFAULT)
+              .cancel("test", null);
+          assertThat(factory.getChannelNames()).contains("late");
+          assertThat(((ClientConn) factory.getConnection("late")).target())
+              .isEqualTo("localhost:1");
+        });
+  }
+
+  @Test
+  void invalidSettingsFailStartupNamingTheProperty() {
+    runner.withUserConfiguration(ClientsConfig.class)
+        .withPropertyValues("grpc.client.channel.echo.backoff.multiplier=0.5")
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("grpc.client.channel.echo"));
+    runner.withUserConfiguration(ClientsConfig.class)
+        .withPropertyValues("grpc.client.channel.echo.inbound.message.max-size=0B")
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("grpc.client.channel.echo.inbound.message.max-size"));
   }
 }

@@ -276,4 +276,13 @@ class GrpcServerAutoConfigurationTest {
           assertThat(s.getServiceDescriptor().getName()).isEqualTo(EchoServiceGrpc.SERVICE_NAME));
     });
   }
+
+  @Test
+  void invalidServerSettingsFailStartupNamingTheProperty() {
+    runner.withPropertyValues("grpc.server.port=70000").run(ctx ->
+        assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining("grpc.server.port"));
+    runner.withPropertyValues("grpc.server.inbound.message.max-size=0B").run(ctx ->
+        assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("grpc.server.inbound.message.max-size"));
+  }
 }
