@@ -1,13 +1,19 @@
 package dev.grpcspring.boot.it;
 
+import dev.grpcspring.CallOptions;
+import dev.grpcspring.Channel;
+import dev.grpcspring.ClientCall;
 import dev.grpcspring.Metadata;
+import dev.grpcspring.MethodDescriptor;
 import dev.grpcspring.ServerCall;
 import dev.grpcspring.ServerCallHandler;
 import dev.grpcspring.Status;
 import dev.grpcspring.StatusException;
 import dev.grpcspring.boot.advice.GrpcAdvice;
 import dev.grpcspring.boot.advice.GrpcExceptionHandler;
+import dev.grpcspring.boot.client.GrpcGlobalClientInterceptor;
 import dev.grpcspring.boot.server.GrpcGlobalServerInterceptor;
+import dev.grpcspring.interceptor.ClientInterceptor;
 import dev.grpcspring.interceptor.ServerInterceptor;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,6 +59,31 @@ public class EchoApplication {
   @Order(10)
   ServerInterceptor globalFirst() {
     return recording("global-10");
+  }
+
+  /** Names of the client interceptors, in the order they saw calls. */
+  public static final List<String> CLIENT_INTERCEPTED = new CopyOnWriteArrayList<>();
+
+  static ClientInterceptor clientRecording(String name) {
+    return new ClientInterceptor() {
+      @Override
+      public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
+          MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, Channel next) {
+        CLIENT_INTERCEPTED.add(name);
+        return next.newCall(method, callOptions);
+      }
+    };
+  }
+
+  @Bean
+  @GrpcGlobalClientInterceptor
+  ClientInterceptor globalClient() {
+    return clientRecording("global-client");
+  }
+
+  @Bean
+  ClientInterceptor perClient() {
+    return clientRecording("per-client");
   }
 
   @Bean

@@ -51,9 +51,13 @@ class GrpcEndToEndTest {
   @org.springframework.beans.factory.annotation.Autowired
   EchoCaller caller;
 
+  @GrpcClient(value = "echo", interceptorNames = "perClient")
+  EchoServiceGrpc.EchoServiceBlockingStub intercepted;
+
   @BeforeEach
   void clear() {
     EchoApplication.INTERCEPTED.clear();
+    EchoApplication.CLIENT_INTERCEPTED.clear();
   }
 
   private static EchoRequest text(String text) {
@@ -109,6 +113,15 @@ class GrpcEndToEndTest {
   void interceptorsRunGlobalByOrderThenPerService() {
     blocking.echo(text("hi"));
     assertThat(EchoApplication.INTERCEPTED).containsExactly("global-10", "global-20", "service");
+  }
+
+  @Test
+  void clientInterceptorsRunGlobalThenPerClient() {
+    intercepted.echo(text("hi"));
+    assertThat(EchoApplication.CLIENT_INTERCEPTED).containsExactly("global-client", "per-client");
+    EchoApplication.CLIENT_INTERCEPTED.clear();
+    blocking.echo(text("hi"));
+    assertThat(EchoApplication.CLIENT_INTERCEPTED).containsExactly("global-client");
   }
 
   @Test
