@@ -8,6 +8,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Configuration of gRPC channels, under {@code grpc.client}. Each entry of {@code channel} is one
  * named channel; the entry named {@code default} holds values that every other channel inherits,
  * key by key, unless it sets its own.
+ *
+ * <p>The map holds each entry as written; {@link ChannelPropertiesResolver} gives a channel's
+ * effective values, with the {@code default} entry's inherited.
  */
 @ConfigurationProperties("grpc.client")
 public class GrpcClientProperties {
