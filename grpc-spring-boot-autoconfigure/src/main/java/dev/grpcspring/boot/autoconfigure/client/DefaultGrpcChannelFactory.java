@@ -8,6 +8,7 @@ import dev.grpcspring.boot.client.GrpcChannelFactory;
 import dev.grpcspring.boot.client.InFlightCalls;
 import dev.grpcspring.client.ClientConn;
 import dev.grpcspring.client.DialOptions;
+import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.interceptor.ClientInterceptor;
 import dev.grpcspring.interceptor.ClientInterceptors;
 import java.time.Duration;
@@ -147,6 +148,11 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
       call = call.withoutWaitForReady();
     }
     if (p.getCompression() != null) {
+      if (CompressorRegistry.getDefaultInstance().lookup(p.getCompression()) == null) {
+        throw new InvalidConfigurationPropertyValueException(
+            "grpc.client.channel." + name + ".compression", p.getCompression(),
+            "Use one of " + CompressorRegistry.getDefaultInstance().acceptEncoding() + ".");
+      }
       call = call.withCompression(p.getCompression());
     }
     if (p.getInbound().getMessage().getMaxSize() != null) {

@@ -266,5 +266,9 @@ class GrpcClientAutoConfigurationTest {
         .withPropertyValues("grpc.client.channel.echo.inbound.message.max-size=0B")
         .run(ctx -> assertThat(ctx).hasFailed().getFailure()
             .hasStackTraceContaining("grpc.client.channel.echo.inbound.message.max-size"));
+    runner.withUserConfiguration(ClientsConfig.class)
+        .withPropertyValues("grpc.client.channel.echo.compression=zstd")
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("grpc.client.channel.echo.compression"));
   }
 }
