@@ -13,17 +13,22 @@ import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
 
 /**
  * Makes the overall gRPC health (the empty service name) follow Spring Boot Actuator's health,
  * or one of its health groups: it reads the health through the {@link HealthEndpoint} when it
- * starts, before the gRPC server does, and then every update interval on a daemon thread, and
- * sets the status on the {@link HealthStatusManager}, which tells Watch subscribers of every
- * change. UP maps to SERVING, UNKNOWN to UNKNOWN, and every other status (DOWN, OUT_OF_SERVICE,
+ * starts, before the gRPC server does, then every update interval on a daemon thread, and at
+ * once after every {@link AvailabilityChangeEvent} (such as readiness turning to
+ * ACCEPTING_TRAFFIC when the application is ready), and sets the status on the
+ * {@link HealthStatusManager}, which tells Watch subscribers of every change. Other changes of
+ * the health are seen at the next read: Actuator health has no change events. UP maps to SERVING, UNKNOWN to UNKNOWN, and every other status (DOWN, OUT_OF_SERVICE,
  * custom ones) to NOT_SERVING.
  */
-public class ActuatorGrpcHealthUpdater implements SmartLifecycle {
+public class ActuatorGrpcHealthUpdater
+    implements SmartLifecycle, ApplicationListener<AvailabilityChangeEvent<?>> {
 
   private static final Log log = LogFactory.getLog(ActuatorGrpcHealthUpdater.class);
 
@@ -103,6 +108,17 @@ public class ActuatorGrpcHealthUpdater implements SmartLifecycle {
     long nanos = interval.toNanos();
     s.scheduleWithFixedDelay(this::update, nanos, nanos, TimeUnit.NANOSECONDS);
     scheduler = s;
+  }
+
+  /**
+   * Reads the health again soon, on the update thread: this event's other listeners (Spring
+   * Boot's record of the availability state among them) run first, in the publishing thread.
+   */
+  @Override
+  public synchronized void onApplicationEvent(AvailabilityChangeEvent<?> event) {
+    if (scheduler != null) {
+      scheduler.schedule(this::update, 10, TimeUnit.MILLISECONDS);
+    }
   }
 
   @Override
