@@ -6,6 +6,7 @@ import dev.grpcspring.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -129,7 +130,7 @@ public final class HealthStatusManager {
    */
   void addWatcher(String service, StreamObserver<HealthCheckResponse> watcher) {
     synchronized (lock) {
-      watchers.computeIfAbsent(service, s -> new java.util.LinkedHashSet<>()).add(watcher);
+      watchers.computeIfAbsent(service, s -> new LinkedHashSet<>()).add(watcher);
       watcher.onNext(response(statuses.get(service)));
     }
   }

@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -217,13 +218,13 @@ public final class ProtoReflectionService {
   /** One reflection stream: answers each request in order and remembers the files sent. */
   private final class ReflectionStream<ReqT, RespT> implements StreamObserver<ReqT> {
     private final StreamObserver<RespT> responses;
-    private final java.util.function.Function<ReqT, ServerReflectionRequest> toV1;
-    private final java.util.function.Function<ServerReflectionResponse, RespT> fromV1;
+    private final Function<ReqT, ServerReflectionRequest> toV1;
+    private final Function<ServerReflectionResponse, RespT> fromV1;
     private final Set<String> sent = new HashSet<>();
 
     ReflectionStream(StreamObserver<RespT> responses,
-        java.util.function.Function<ReqT, ServerReflectionRequest> toV1,
-        java.util.function.Function<ServerReflectionResponse, RespT> fromV1) {
+        Function<ReqT, ServerReflectionRequest> toV1,
+        Function<ServerReflectionResponse, RespT> fromV1) {
       this.responses = responses;
       this.toV1 = toV1;
       this.fromV1 = fromV1;
