@@ -58,6 +58,7 @@ public final class Server implements AutoCloseable {
   private final Class<? extends io.netty.channel.ServerChannel> channelType;
   private final NettyServerHandler.Config transportConfig;
   private final CompressorRegistry compressors;
+  private final List<Runnable> shutdownHooks;
 
   private final Object lock = new Object();
   private final List<Channel> listenChannels = new ArrayList<>();
@@ -83,6 +84,7 @@ public final class Server implements AutoCloseable {
     }
     this.methods = m;
     this.compressors = b.compressors;
+    this.shutdownHooks = List.copyOf(b.shutdownHooks);
     if (b.directExecutor) {
       this.executor = Runnable::run;
       this.ownedExecutor = null;
@@ -207,7 +209,7 @@ public final class Server implements AutoCloseable {
   /**
    * Starts a graceful shutdown: stops accepting connections, sends every connection GOAWAY (first
    * with the highest stream id, then, after a PING round trip, the real last one) and lets calls in
-   * flight finish. New calls are refused.
+   * flight finish. New calls are refused. The builder's shutdown hooks run first.
    */
   public Server shutdown() {
     List<Channel> toClose;
@@ -216,6 +218,9 @@ public final class Server implements AutoCloseable {
         return this;
       }
       shutdown = true;
+    }
+    runShutdownHooks();
+    synchronized (lock) {
       toClose = new ArrayList<>(listenChannels);
     }
     for (Channel ch : toClose) {
@@ -300,6 +305,16 @@ public final class Server implements AutoCloseable {
   @Override
   public String toString() {
     return "Server" + getListenAddresses();
+  }
+
+  private void runShutdownHooks() {
+    for (Runnable hook : shutdownHooks) {
+      try {
+        hook.run();
+      } catch (RuntimeException e) {
+        log.log(Level.WARNING, "A shutdown hook failed; shutting down anyway", e);
+      }
+    }
   }
 
   // ---- for the dispatcher ----
