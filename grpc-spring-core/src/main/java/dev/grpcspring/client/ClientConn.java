@@ -13,6 +13,7 @@ import dev.grpcspring.balancer.BalancerRegistry;
 import dev.grpcspring.balancer.BalancerState;
 import dev.grpcspring.balancer.ClientConnState;
 import dev.grpcspring.balancer.SubConnStateListener;
+import dev.grpcspring.channelz.ChannelEntity;
 import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.credentials.PerRpcCredentials;
 import dev.grpcspring.interceptor.ClientInterceptor;
@@ -78,6 +79,7 @@ public final class ClientConn implements Channel, AutoCloseable {
   private final Channel unaryChannel;
   private final Channel streamChannel;
   private final List<PerRpcCredentials> channelCredentials;
+  private final ChannelEntity channelzEntity;
 
   // Idleness.
   private final AtomicInteger activeCalls = new AtomicInteger();
@@ -150,6 +152,7 @@ public final class ClientConn implements Channel, AutoCloseable {
     stream.addAll(options.streamInterceptors());
     this.unaryChannel = ClientInterceptors.intercept(self, unary);
     this.streamChannel = ClientInterceptors.intercept(self, stream);
+    this.channelzEntity = options.channelz().addChannel(target, csMgr::get);
   }
 
   /**
@@ -348,6 +351,7 @@ public final class ClientConn implements Channel, AutoCloseable {
       }
     });
     serializer.close();
+    channelzEntity.close();
   }
 
   /** Whether {@link #close()} was called. */
@@ -358,6 +362,11 @@ public final class ClientConn implements Channel, AutoCloseable {
   @Override
   public String toString() {
     return "ClientConn{target=" + target + ", state=" + csMgr.get() + "}";
+  }
+
+  /** This channel in channelz: its id, call counters and subchannels. */
+  public ChannelEntity channelz() {
+    return channelzEntity;
   }
 
   // ---- for calls ----
@@ -404,14 +413,16 @@ public final class ClientConn implements Channel, AutoCloseable {
 
   /** A call starts: wakes the channel from idle. */
   void enterCall() {
+    channelzEntity.calls().callStarted();
     activeCalls.incrementAndGet();
     if (idle.get()) {
       exitIdleMode();
     }
   }
 
-  /** A call ended. */
-  void exitCall() {
+  /** A call ended, OK or not. */
+  void exitCall(boolean ok) {
+    channelzEntity.calls().callEnded(ok);
     lastCallEndNanos = System.nanoTime();
     activeCalls.decrementAndGet();
   }
