@@ -27,35 +27,47 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnClass(name = "dev.grpcspring.channelz.Channelz")
 public final class GrpcActuatorAutoConfiguration {
 
+  // Each condition class below lives in an optional module: the outer class checks that the
+  // module is there before the inner one, whose annotations name those conditions, is read.
+
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")
-  @ConditionalOnAvailableEndpoint(GrpcEndpoint.class)
+  @ConditionalOnClass(name = "org.springframework.boot.actuate.autoconfigure.endpoint.condition"
+      + ".ConditionalOnAvailableEndpoint")
   static final class EndpointConfiguration {
-    @Bean
-    @ConditionalOnMissingBean
-    GrpcEndpoint grpcEndpoint(ObjectProvider<GrpcServerLifecycle> server,
-        ObjectProvider<DefaultGrpcChannelFactory> channels) {
-      return new GrpcEndpoint(Channelz.getDefault(), server::getIfAvailable,
-          channels::getIfAvailable);
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnAvailableEndpoint(GrpcEndpoint.class)
+    static final class Available {
+      @Bean
+      @ConditionalOnMissingBean
+      GrpcEndpoint grpcEndpoint(ObjectProvider<GrpcServerLifecycle> server,
+          ObjectProvider<DefaultGrpcChannelFactory> channels) {
+        return new GrpcEndpoint(Channelz.getDefault(), server::getIfAvailable,
+            channels::getIfAvailable);
+      }
     }
   }
 
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
-  @ConditionalOnEnabledHealthIndicator("grpc")
+  @ConditionalOnClass(name = "org.springframework.boot.health.autoconfigure.contributor"
+      + ".ConditionalOnEnabledHealthIndicator")
   static final class HealthConfiguration {
-    @Bean
-    @ConditionalOnBean(GrpcServerLifecycle.class)
-    @ConditionalOnMissingBean(name = "grpcServerHealthIndicator")
-    GrpcServerHealthIndicator grpcServerHealthIndicator(GrpcServerLifecycle lifecycle) {
-      return new GrpcServerHealthIndicator(lifecycle);
-    }
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnEnabledHealthIndicator("grpc")
+    static final class Enabled {
+      @Bean
+      @ConditionalOnBean(GrpcServerLifecycle.class)
+      @ConditionalOnMissingBean(name = "grpcServerHealthIndicator")
+      GrpcServerHealthIndicator grpcServerHealthIndicator(GrpcServerLifecycle lifecycle) {
+        return new GrpcServerHealthIndicator(lifecycle);
+      }
 
-    @Bean
-    @ConditionalOnBean(DefaultGrpcChannelFactory.class)
-    @ConditionalOnMissingBean(name = "grpcChannelsHealthContributor")
-    GrpcChannelsHealthContributor grpcChannelsHealthContributor(DefaultGrpcChannelFactory factory) {
-      return new GrpcChannelsHealthContributor(factory);
+      @Bean
+      @ConditionalOnBean(DefaultGrpcChannelFactory.class)
+      @ConditionalOnMissingBean(name = "grpcChannelsHealthContributor")
+      GrpcChannelsHealthContributor grpcChannelsHealthContributor(
+          DefaultGrpcChannelFactory factory) {
+        return new GrpcChannelsHealthContributor(factory);
+      }
     }
   }
 }
