@@ -4,7 +4,6 @@ import dev.grpcspring.Attributes;
 import dev.grpcspring.Code;
 import dev.grpcspring.Metadata;
 import dev.grpcspring.Status;
-import dev.grpcspring.channelz.FlowControlWindows;
 import dev.grpcspring.channelz.SocketStats;
 import dev.grpcspring.channelz.SocketView;
 import dev.grpcspring.codec.Compressor;
@@ -45,12 +44,9 @@ import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.util.AsciiString;
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -104,7 +100,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   private ScheduledFuture<?> pingTimer;
   private boolean terminated;
   private final SocketStats stats = new SocketStats();
-  private final SocketView channelzView = new ChannelzView();
+  private final SocketView channelzView = new ServerSocketView(this);
 
   private NettyServerHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
       Http2Settings settings, ServerTransportListener transportListener, Config config) {
@@ -184,6 +180,11 @@ public final class NettyServerHandler extends Http2ConnectionHandler
 
   SocketStats stats() {
     return stats;
+  }
+
+  /** The context, once the handler is in a pipeline (null before). */
+  ChannelHandlerContext ctxOrNull() {
+    return ctx;
   }
 
   ChannelHandlerContext ctx() {
@@ -594,43 +595,5 @@ public final class NettyServerHandler extends Http2ConnectionHandler
       }
     });
     encoder().writeHeaders(ctx, stream.id(), headers, 0, true, promise);
-  }
-
-  private final class ChannelzView implements SocketView {
-    @Override
-    public SocketStats stats() {
-      return stats;
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-      ChannelHandlerContext c = ctx;
-      return c == null ? null : c.channel().localAddress();
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-      ChannelHandlerContext c = ctx;
-      return c == null ? null : c.channel().remoteAddress();
-    }
-
-    @Override
-    public CompletableFuture<FlowControlWindows> flowControlWindows() {
-      ChannelHandlerContext c = ctx;
-      if (c == null || !c.channel().isActive()) {
-        return CompletableFuture.completedFuture(null);
-      }
-      CompletableFuture<FlowControlWindows> f = new CompletableFuture<>();
-      try {
-        c.executor().execute(() -> {
-          Http2Stream conn = connection().connectionStream();
-          f.complete(new FlowControlWindows(connection().remote().flowController().windowSize(conn),
-              connection().local().flowController().windowSize(conn)));
-        });
-      } catch (RejectedExecutionException e) {
-        f.complete(null); // the event loop is shutting down: the connection is gone
-      }
-      return f;
-    }
   }
 }
