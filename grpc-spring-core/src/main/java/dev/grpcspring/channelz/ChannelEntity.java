@@ -11,6 +11,7 @@ public final class ChannelEntity extends Entity {
   private final String target;
   private final Supplier<ConnectivityState> state;
   private final CallCounters calls = new CallCounters();
+  private final ChannelTrace trace = new ChannelTrace();
   final Map<Long, SubchannelEntity> subchannels = new ConcurrentSkipListMap<>();
 
   ChannelEntity(Channelz registry, long id, String target, Supplier<ConnectivityState> state) {
@@ -37,5 +38,10 @@ public final class ChannelEntity extends Entity {
   /** Its current subchannels, by ascending id. */
   public List<SubchannelEntity> subchannels() {
     return List.copyOf(subchannels.values());
+  }
+
+  /** Its recent events. */
+  public ChannelTrace trace() {
+    return trace;
   }
 }

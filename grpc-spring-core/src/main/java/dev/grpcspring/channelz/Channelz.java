@@ -69,6 +69,7 @@ public final class Channelz {
   /** Registers a top-level channel. */
   public ChannelEntity addChannel(String target, Supplier<ConnectivityState> state) {
     ChannelEntity e = new ChannelEntity(this, ids.incrementAndGet(), target, state);
+    e.trace().add("Channel created for target " + target, ChannelTrace.Severity.INFO);
     channels.put(e.id(), e);
     fireAdded(e);
     return e;
@@ -79,6 +80,8 @@ public final class Channelz {
       Supplier<ConnectivityState> state) {
     SubchannelEntity e = new SubchannelEntity(this, ids.incrementAndGet(),
         Objects.requireNonNull(parent, "parent"), addresses, state);
+    e.trace().add("Subchannel created for " + e.name(), ChannelTrace.Severity.INFO);
+    parent.trace().add("Subchannel created", ChannelTrace.Severity.INFO, e);
     subchannels.put(e.id(), e);
     parent.subchannels.put(e.id(), e);
     fireAdded(e);
@@ -130,6 +133,7 @@ public final class Channelz {
     } else if (e instanceof SubchannelEntity s) {
       subchannels.remove(s.id());
       s.parent().subchannels.remove(s.id());
+      s.parent().trace().add("Subchannel removed", ChannelTrace.Severity.INFO, s);
     } else if (e instanceof ServerEntity s) {
       servers.remove(s.id());
     } else if (e instanceof SocketEntity s) {

@@ -11,6 +11,7 @@ import dev.grpcspring.channelz.v1.ChannelConnectivityState;
 import dev.grpcspring.channelz.v1.ChannelData;
 import dev.grpcspring.channelz.v1.ChannelRef;
 import dev.grpcspring.channelz.v1.ChannelTrace;
+import dev.grpcspring.channelz.v1.ChannelTraceEvent;
 import dev.grpcspring.channelz.v1.ChannelzGrpc;
 import dev.grpcspring.channelz.v1.GetChannelRequest;
 import dev.grpcspring.channelz.v1.GetChannelResponse;
@@ -175,7 +176,7 @@ public final class ChannelzService extends ChannelzGrpc.ChannelzImplBase {
   public static Channel toProto(ChannelEntity c) {
     Channel.Builder b = Channel.newBuilder()
         .setRef(ChannelRef.newBuilder().setChannelId(c.id()).setName(c.name()))
-        .setData(channelData(c.target(), c.state(), c.calls(), c.createdMillis()));
+        .setData(channelData(c.target(), c.state(), c.calls(), c.createdMillis(), c.trace()));
     for (SubchannelEntity s : c.subchannels()) {
       b.addSubchannelRef(ref(s));
     }
@@ -186,7 +187,7 @@ public final class ChannelzService extends ChannelzGrpc.ChannelzImplBase {
   public static Subchannel toProto(SubchannelEntity s) {
     Subchannel.Builder b = Subchannel.newBuilder()
         .setRef(ref(s))
-        .setData(channelData(s.addresses(), s.state(), s.calls(), s.createdMillis()));
+        .setData(channelData(s.addresses(), s.state(), s.calls(), s.createdMillis(), s.trace()));
     for (SocketEntity so : s.sockets()) {
       b.addSocketRef(ref(so));
     }
@@ -292,11 +293,30 @@ public final class ChannelzService extends ChannelzGrpc.ChannelzImplBase {
   }
 
   private static ChannelData channelData(String target, ConnectivityState state,
-      CallCounters calls, long createdMillis) {
+      CallCounters calls, long createdMillis, dev.grpcspring.channelz.ChannelTrace trace) {
+    ChannelTrace.Builder t = ChannelTrace.newBuilder()
+        .setCreationTimestamp(timestamp(createdMillis))
+        .setNumEventsLogged(trace.numEventsLogged());
+    for (dev.grpcspring.channelz.ChannelTrace.Event e : trace.events()) {
+      ChannelTraceEvent.Builder ev = ChannelTraceEvent.newBuilder()
+          .setDescription(e.description())
+          .setSeverity(switch (e.severity()) {
+            case INFO -> ChannelTraceEvent.Severity.CT_INFO;
+            case WARNING -> ChannelTraceEvent.Severity.CT_WARNING;
+            case ERROR -> ChannelTraceEvent.Severity.CT_ERROR;
+          })
+          .setTimestamp(timestamp(e.timestampMillis()));
+      if (e.child() instanceof SubchannelEntity sc) {
+        ev.setSubchannelRef(ref(sc));
+      } else if (e.child() instanceof ChannelEntity ch) {
+        ev.setChannelRef(ChannelRef.newBuilder().setChannelId(ch.id()).setName(ch.name()));
+      }
+      t.addEvents(ev);
+    }
     ChannelData.Builder b = ChannelData.newBuilder()
         .setState(ChannelConnectivityState.newBuilder().setState(state(state)))
         .setTarget(target)
-        .setTrace(ChannelTrace.newBuilder().setCreationTimestamp(timestamp(createdMillis)))
+        .setTrace(t)
         .setCallsStarted(calls.callsStarted())
         .setCallsSucceeded(calls.callsSucceeded())
         .setCallsFailed(calls.callsFailed());

@@ -15,6 +15,7 @@ public final class SubchannelEntity extends Entity {
   private final Supplier<String> addresses;
   private final Supplier<ConnectivityState> state;
   private final CallCounters calls = new CallCounters();
+  private final ChannelTrace trace = new ChannelTrace();
   final Map<Long, SocketEntity> sockets = new ConcurrentSkipListMap<>();
 
   SubchannelEntity(Channelz registry, long id, ChannelEntity parent, Supplier<String> addresses,
@@ -48,5 +49,10 @@ public final class SubchannelEntity extends Entity {
   /** Its live connections, by ascending id. */
   public List<SocketEntity> sockets() {
     return List.copyOf(sockets.values());
+  }
+
+  /** Its recent events. */
+  public ChannelTrace trace() {
+    return trace;
   }
 }

@@ -5,6 +5,7 @@ import dev.grpcspring.Status;
 import dev.grpcspring.balancer.SubConn;
 import dev.grpcspring.balancer.SubConnState;
 import dev.grpcspring.balancer.SubConnStateListener;
+import dev.grpcspring.channelz.ChannelTrace;
 import dev.grpcspring.channelz.SocketEntity;
 import dev.grpcspring.channelz.SubchannelEntity;
 import dev.grpcspring.internal.ExponentialBackoff;
@@ -250,6 +251,13 @@ final class AddrConn implements SubConn {
       return;
     }
     state = next;
+    if (error.isOk()) {
+      channelzEntity.trace().add("Subchannel state changed to " + next, ChannelTrace.Severity.INFO);
+    } else {
+      channelzEntity.trace().add("Subchannel state changed to " + next + ": " + error.getCode()
+          + (error.getDescription() == null ? "" : ", " + error.getDescription()),
+          ChannelTrace.Severity.WARNING);
+    }
     SubConnState update = new SubConnState(next, error);
     if (!cc.serializer().trySchedule(() -> listener.onStateChange(update))) {
       log.log(Level.FINE, "Channel closed; dropping subchannel state {0}", next);

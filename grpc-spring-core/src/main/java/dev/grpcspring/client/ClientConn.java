@@ -14,6 +14,7 @@ import dev.grpcspring.balancer.BalancerState;
 import dev.grpcspring.balancer.ClientConnState;
 import dev.grpcspring.balancer.SubConnStateListener;
 import dev.grpcspring.channelz.ChannelEntity;
+import dev.grpcspring.channelz.ChannelTrace;
 import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.credentials.PerRpcCredentials;
 import dev.grpcspring.interceptor.ClientInterceptor;
@@ -153,6 +154,8 @@ public final class ClientConn implements Channel, AutoCloseable {
     this.unaryChannel = ClientInterceptors.intercept(self, unary);
     this.streamChannel = ClientInterceptors.intercept(self, stream);
     this.channelzEntity = options.channelz().addChannel(target, csMgr::get);
+    csMgr.setOnChange(s -> channelzEntity.trace().add("Channel state changed to " + s,
+        ChannelTrace.Severity.INFO));
   }
 
   /**
@@ -503,6 +506,8 @@ public final class ClientConn implements Channel, AutoCloseable {
       csMgr.update(ConnectivityState.TRANSIENT_FAILURE);
       return;
     }
+    channelzEntity.trace().add("Resolved " + state.addresses().size() + " address(es); load "
+        + "balancing policy " + selected.policy(), ChannelTrace.Severity.INFO);
     BalancerBuilder builder = BalancerRegistry.getDefaultRegistry().get(selected.policy());
     if (builder == null) {
       log.warning("Load balancing policy '" + selected.policy() + "' is not registered; using pick_first");
@@ -521,6 +526,8 @@ public final class ClientConn implements Channel, AutoCloseable {
       return;
     }
     lastConnectionError = error;
+    channelzEntity.trace().add("Resolution failed: " + describe(error),
+        ChannelTrace.Severity.WARNING);
     if (balancerWrapper.policy() == null) {
       // No balancer yet: report the failure ourselves.
       BalancerBuilder pf = BalancerRegistry.getDefaultRegistry().get("pick_first");

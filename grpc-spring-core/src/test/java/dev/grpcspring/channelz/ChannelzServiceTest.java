@@ -14,6 +14,7 @@ import io.grpc.channelz.v1.Address;
 import io.grpc.channelz.v1.Channel;
 import io.grpc.channelz.v1.ChannelConnectivityState;
 import io.grpc.channelz.v1.ChannelData;
+import io.grpc.channelz.v1.ChannelTrace;
 import io.grpc.channelz.v1.ChannelzGrpc;
 import io.grpc.channelz.v1.GetChannelRequest;
 import io.grpc.channelz.v1.GetServerRequest;
@@ -117,6 +118,20 @@ class ChannelzServiceTest {
     assertThat(sub.getData().getCallsSucceeded()).isEqualTo(3);
     assertThat(sub.getData().getCallsFailed()).isEqualTo(4);
     assertThat(sub.getSocketRefList()).hasSize(1);
+    assertThat(sub.getData().getTrace().getEventsList()).extracting(e -> e.getDescription())
+        .contains("Subchannel state changed to CONNECTING", "Subchannel state changed to READY");
+
+    ChannelTrace trace = data.getTrace();
+    assertThat(trace.getNumEventsLogged()).isEqualTo(trace.getEventsCount());
+    assertThat(trace.getEvents(0).getDescription()).startsWith("Channel created for target");
+    assertThat(trace.getEventsList()).anySatisfy(e -> {
+      assertThat(e.getDescription()).isEqualTo("Subchannel created");
+      assertThat(e.getSubchannelRef().getSubchannelId())
+          .isEqualTo(channel.getSubchannelRef(0).getSubchannelId());
+    });
+    assertThat(trace.getEventsList()).extracting(e -> e.getDescription())
+        .contains("Channel state changed to READY")
+        .anySatisfy(d -> assertThat(d).startsWith("Resolved 1 address(es)"));
 
     assertThat(channelz.getChannel(GetChannelRequest.newBuilder()
         .setChannelId(channel.getRef().getChannelId()).build()).getChannel()).isEqualTo(channel);

@@ -6,6 +6,7 @@ import dev.grpcspring.boot.autoconfigure.client.DefaultGrpcChannelFactory;
 import dev.grpcspring.boot.server.GrpcServerLifecycle;
 import dev.grpcspring.channelz.CallCounters;
 import dev.grpcspring.channelz.ChannelEntity;
+import dev.grpcspring.channelz.ChannelTrace;
 import dev.grpcspring.channelz.Channelz;
 import dev.grpcspring.channelz.ChannelzService;
 import dev.grpcspring.channelz.FlowControlWindows;
@@ -74,10 +75,10 @@ public class GrpcEndpoint {
       List<SubchannelDescriptor> subs = new ArrayList<>();
       for (SubchannelEntity sc : c.subchannels()) {
         subs.add(new SubchannelDescriptor(sc.id(), sc.addresses(), state(sc.state()),
-            calls(sc.calls()), sockets(sc.sockets())));
+            calls(sc.calls()), trace(sc.trace()), sockets(sc.sockets())));
       }
       channels.add(new ChannelDescriptor(c.id(), names.get(c.id()), c.target(), state(c.state()),
-          calls(c.calls()), subs));
+          calls(c.calls()), trace(c.trace()), subs));
     }
     return new GrpcDescriptor(servers, channels);
   }
@@ -125,6 +126,15 @@ public class GrpcEndpoint {
     return out;
   }
 
+  private static List<TraceEventDescriptor> trace(ChannelTrace trace) {
+    List<TraceEventDescriptor> out = new ArrayList<>();
+    for (ChannelTrace.Event e : trace.events()) {
+      out.add(new TraceEventDescriptor(instant(e.timestampMillis()), e.severity().name(),
+          e.description(), e.child() == null ? null : e.child().id()));
+    }
+    return out;
+  }
+
   private static CallsDescriptor calls(CallCounters c) {
     return new CallsDescriptor(c.callsStarted(), c.callsSucceeded(), c.callsFailed(),
         instant(c.lastCallStartedMillis()));
@@ -160,11 +170,16 @@ public class GrpcEndpoint {
 
   /** A channel; {@code name} is its {@code grpc.client.channel.<name>}, if Spring made it. */
   public record ChannelDescriptor(long id, String name, String target, String state,
-      CallsDescriptor calls, List<SubchannelDescriptor> subchannels) {}
+      CallsDescriptor calls, List<TraceEventDescriptor> trace,
+      List<SubchannelDescriptor> subchannels) {}
 
   /** A subchannel. */
   public record SubchannelDescriptor(long id, String addresses, String state,
-      CallsDescriptor calls, List<SocketDescriptor> sockets) {}
+      CallsDescriptor calls, List<TraceEventDescriptor> trace, List<SocketDescriptor> sockets) {}
+
+  /** A recent event of a channel or subchannel; {@code childId} names the subchannel it concerns. */
+  public record TraceEventDescriptor(Instant time, String severity, String description,
+      Long childId) {}
 
   /** Call counters. */
   public record CallsDescriptor(long started, long succeeded, long failed,

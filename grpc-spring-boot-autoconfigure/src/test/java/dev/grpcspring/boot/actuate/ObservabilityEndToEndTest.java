@@ -102,6 +102,9 @@ class ObservabilityEndToEndTest {
     assertThat(channel.get("calls").get("started").asLong()).isEqualTo(3);
     assertThat(channel.get("calls").get("succeeded").asLong()).isEqualTo(2);
     assertThat(channel.get("calls").get("failed").asLong()).isEqualTo(1);
+    List<String> events = new ArrayList<>();
+    channel.get("trace").forEach(e -> events.add(e.get("description").asString()));
+    assertThat(events).contains("Channel state changed to READY");
     JsonNode sub = channel.get("subchannels").get(0);
     assertThat(sub.get("state").asString()).isEqualTo("READY");
     JsonNode socket = sub.get("sockets").get(0);
