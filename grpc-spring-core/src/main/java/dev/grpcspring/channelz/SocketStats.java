@@ -53,26 +53,32 @@ public final class SocketStats {
     keepAlivesSent.increment();
   }
 
+  /** Streams opened, by either side. */
   public long streamsStarted() {
     return streamsStarted.sum();
   }
 
+  /** Streams that ended with END_STREAM (received by a client, sent by a server). */
   public long streamsSucceeded() {
     return streamsSucceeded.sum();
   }
 
+  /** Streams that ended any other way. */
   public long streamsFailed() {
     return streamsFailed.sum();
   }
 
+  /** gRPC messages sent. */
   public long messagesSent() {
     return messagesSent.sum();
   }
 
+  /** gRPC messages received. */
   public long messagesReceived() {
     return messagesReceived.sum();
   }
 
+  /** Keepalive PINGs sent. */
   public long keepAlivesSent() {
     return keepAlivesSent.sum();
   }

@@ -258,6 +258,27 @@ class ChannelzServiceTest {
       assertThat(servers.getServer(0).getRef().getServerId()).isEqualTo(s2.channelz().id());
       assertThat(servers.getEnd()).isTrue();
 
+      // Three connections to s1 (their channels report elsewhere), read two at a time.
+      for (int i = 0; i < 3; i++) {
+        ClientConn c = ClientConn.dial("127.0.0.1:" + s1.getPort(),
+            DialOptions.newBuilder().insecure().channelz(new Channelz()).build());
+        conns.add(c);
+        awaitReady(c);
+      }
+      long s1Id = s1.channelz().id();
+      awaitSockets(s1, 3);
+      GetServerSocketsResponse first = stub.getServerSockets(GetServerSocketsRequest.newBuilder()
+          .setServerId(s1Id).setMaxResults(2).build());
+      assertThat(first.getSocketRefList()).hasSize(2);
+      assertThat(first.getEnd()).isFalse();
+      GetServerSocketsResponse second = stub.getServerSockets(GetServerSocketsRequest.newBuilder()
+          .setServerId(s1Id).setMaxResults(2)
+          .setStartSocketId(first.getSocketRef(1).getSocketId() + 1).build());
+      assertThat(second.getSocketRefList()).hasSize(1);
+      assertThat(second.getEnd()).isTrue();
+      assertThat(second.getSocketRef(0).getSocketId())
+          .isGreaterThan(first.getSocketRef(1).getSocketId());
+
       // A closed channel is gone; its id is not reused.
       long closedId = conns.get(0).channelz().id();
       conns.get(0).close();
@@ -302,6 +323,22 @@ class ChannelzServiceTest {
       assertThatThrownBy(r::run).isInstanceOfSatisfying(StatusRuntimeException.class,
           e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND));
     }
+  }
+
+  private static void awaitReady(ClientConn c) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (c.getState(true) != dev.grpcspring.ConnectivityState.READY) {
+      assertThat(System.nanoTime()).as("READY within 5 s").isLessThan(deadline);
+      c.awaitStateChange(c.getState(false), Duration.ofMillis(100));
+    }
+  }
+
+  private static void awaitSockets(Server s, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (s.channelz().sockets().size() != n && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(s.channelz().sockets()).hasSize(n);
   }
 
   private ServerData awaitServerCalls(long serverId, long ended) throws InterruptedException {
