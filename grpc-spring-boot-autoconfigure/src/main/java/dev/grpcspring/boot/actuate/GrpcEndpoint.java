@@ -8,7 +8,7 @@ import dev.grpcspring.channelz.CallCounters;
 import dev.grpcspring.channelz.ChannelEntity;
 import dev.grpcspring.channelz.ChannelTrace;
 import dev.grpcspring.channelz.Channelz;
-import dev.grpcspring.channelz.ChannelzService;
+import dev.grpcspring.channelz.service.ChannelzService;
 import dev.grpcspring.channelz.FlowControlWindows;
 import dev.grpcspring.channelz.ServerEntity;
 import dev.grpcspring.channelz.SocketEntity;

@@ -3,7 +3,7 @@ package dev.grpcspring.boot.autoconfigure.channelz;
 import dev.grpcspring.boot.channelz.GrpcChannelzMeterBinder;
 import dev.grpcspring.boot.server.GrpcService;
 import dev.grpcspring.channelz.Channelz;
-import dev.grpcspring.channelz.ChannelzService;
+import dev.grpcspring.channelz.service.ChannelzService;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

@@ -16,7 +16,7 @@ import dev.grpcspring.boot.observation.ObservationGrpcClientInterceptor;
 import dev.grpcspring.boot.observation.ObservationGrpcServerInterceptor;
 import dev.grpcspring.boot.server.GrpcServiceDiscoverer;
 import dev.grpcspring.ConnectivityState;
-import dev.grpcspring.channelz.ChannelzService;
+import dev.grpcspring.channelz.service.ChannelzService;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;

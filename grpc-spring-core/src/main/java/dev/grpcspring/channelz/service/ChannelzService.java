@@ -1,10 +1,18 @@
-package dev.grpcspring.channelz;
+package dev.grpcspring.channelz.service;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Int64Value;
 import com.google.protobuf.Timestamp;
 import dev.grpcspring.ConnectivityState;
 import dev.grpcspring.Status;
+import dev.grpcspring.channelz.CallCounters;
+import dev.grpcspring.channelz.ChannelEntity;
+import dev.grpcspring.channelz.Channelz;
+import dev.grpcspring.channelz.FlowControlWindows;
+import dev.grpcspring.channelz.ServerEntity;
+import dev.grpcspring.channelz.SocketEntity;
+import dev.grpcspring.channelz.SocketStats;
+import dev.grpcspring.channelz.SubchannelEntity;
 import dev.grpcspring.channelz.v1.Address;
 import dev.grpcspring.channelz.v1.Channel;
 import dev.grpcspring.channelz.v1.ChannelConnectivityState;

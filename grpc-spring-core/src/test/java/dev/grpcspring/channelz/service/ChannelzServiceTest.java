@@ -1,4 +1,7 @@
-package dev.grpcspring.channelz;
+package dev.grpcspring.channelz.service;
+
+import dev.grpcspring.channelz.Channelz;
+import dev.grpcspring.channelz.ChannelzTestPeer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
