@@ -26,6 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.test.context.ActiveProfiles;
 import tools.jackson.databind.JsonNode;
@@ -43,7 +46,9 @@ import tools.jackson.databind.json.JsonMapper;
         "spring.main.web-application-type=servlet",
         "management.endpoints.web.exposure.include=grpc,health,metrics",
         "management.endpoint.health.show-details=always",
-        "grpc.server.channelz.enabled=true"})
+        "grpc.server.channelz.enabled=true",
+        "management.metrics.distribution.percentiles.grpc.server=0.5,0.99",
+        "management.metrics.distribution.slo.grpc.client=50ms,1s"})
 @ActiveProfiles("e2e")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ObservabilityEndToEndTest {
@@ -57,6 +62,9 @@ class ObservabilityEndToEndTest {
 
   @GrpcClient("echo")
   EchoServiceGrpc.EchoServiceBlockingStub echo;
+
+  @Autowired
+  MeterRegistry meterRegistry;
 
   private final HttpClient http = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(5)).build();
@@ -135,6 +143,20 @@ class ObservabilityEndToEndTest {
     JsonNode started = get("/actuator/metrics/grpc.channelz.channel.calls.started?tag=channel:"
         + channel.get("id").asLong(), 200);
     assertThat(measurement(started, "COUNT")).isEqualTo(3);
+  }
+
+  @Test
+  void histogramsFollowBootsDistributionProperties() throws Exception {
+    awaitCount("/actuator/metrics/grpc.server?tag=rpc.method:Echo&tag=grpc.status_code:OK", 2);
+    Timer server = meterRegistry.get("grpc.server").tag("rpc.method", "Echo")
+        .tag("grpc.status_code", "OK").timer();
+    assertThat(server.takeSnapshot().percentileValues())
+        .extracting(v -> v.percentile()).containsExactly(0.5, 0.99);
+    Timer client = meterRegistry.get("grpc.client").tag("rpc.method", "Echo")
+        .tag("grpc.status_code", "OK").timer();
+    assertThat(client.takeSnapshot().histogramCounts())
+        .extracting(c -> c.bucket(java.util.concurrent.TimeUnit.MILLISECONDS))
+        .containsExactly(50.0, 1000.0);
   }
 
   @Test
