@@ -1,10 +1,17 @@
 package dev.grpcspring.channelz;
 
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /** A connection (client or server side) or a listening socket. */
 public final class SocketEntity extends Entity {
+  private static final Logger log = Logger.getLogger(SocketEntity.class.getName());
   /** What kind of socket. */
   public enum Kind {
     /** A client connection, child of a subchannel. */
@@ -54,5 +61,21 @@ public final class SocketEntity extends Entity {
   /** The connection-level flow-control windows; completes with null when there are none. */
   public CompletableFuture<FlowControlWindows> flowControlWindows() {
     return view.flowControlWindows();
+  }
+
+  /**
+   * The connection-level flow-control windows, waiting up to {@code timeout} for the connection's
+   * event loop to read them; null when there are none or they could not be read in time.
+   */
+  public FlowControlWindows flowControlWindows(Duration timeout) {
+    try {
+      return view.flowControlWindows().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (ExecutionException | TimeoutException e) {
+      log.log(Level.FINE, "Could not read the flow-control windows of " + this, e);
+      return null;
+    }
   }
 }

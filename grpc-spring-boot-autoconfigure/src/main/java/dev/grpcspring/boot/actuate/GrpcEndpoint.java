@@ -8,7 +8,6 @@ import dev.grpcspring.channelz.CallCounters;
 import dev.grpcspring.channelz.ChannelEntity;
 import dev.grpcspring.channelz.ChannelTrace;
 import dev.grpcspring.channelz.Channelz;
-import dev.grpcspring.channelz.service.ChannelzService;
 import dev.grpcspring.channelz.FlowControlWindows;
 import dev.grpcspring.channelz.ServerEntity;
 import dev.grpcspring.channelz.SocketEntity;
@@ -18,6 +17,7 @@ import dev.grpcspring.client.ClientConn;
 import dev.grpcspring.server.Server;
 import dev.grpcspring.server.ServerServiceDefinition;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -115,7 +115,7 @@ public class GrpcEndpoint {
     List<SocketDescriptor> out = new ArrayList<>();
     for (SocketEntity s : sockets) {
       SocketStats st = s.stats();
-      FlowControlWindows w = ChannelzService.windows(s);
+      FlowControlWindows w = s.flowControlWindows(Duration.ofSeconds(1));
       out.add(new SocketDescriptor(s.id(), address(s.localAddress()), address(s.remoteAddress()),
           st.streamsStarted(), st.streamsSucceeded(), st.streamsFailed(), st.messagesSent(),
           st.messagesReceived(), st.keepAlivesSent(), instant(st.lastLocalStreamCreatedMillis()),

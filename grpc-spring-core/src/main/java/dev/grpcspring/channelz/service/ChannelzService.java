@@ -47,12 +47,8 @@ import dev.grpcspring.stub.StreamObserver;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The {@code grpc.channelz.v1.Channelz} service over a {@link Channelz} registry. Register it on a
@@ -60,9 +56,8 @@ import java.util.logging.Logger;
  * is connected to, so serve it only where that is acceptable (an admin port, say).
  */
 public final class ChannelzService extends ChannelzGrpc.ChannelzImplBase {
-  private static final Logger log = Logger.getLogger(ChannelzService.class.getName());
   /** How long a socket query waits for the connection's event loop to read the windows. */
-  private static final long WINDOW_READ_TIMEOUT_MILLIS = 1000;
+  private static final Duration WINDOW_READ_TIMEOUT = Duration.ofSeconds(1);
 
   private final Channelz channelz;
 
@@ -239,7 +234,7 @@ public final class ChannelzService extends ChannelzGrpc.ChannelzImplBase {
     setIfSet(st.lastRemoteStreamCreatedMillis(), data::setLastRemoteStreamCreatedTimestamp);
     setIfSet(st.lastMessageSentMillis(), data::setLastMessageSentTimestamp);
     setIfSet(st.lastMessageReceivedMillis(), data::setLastMessageReceivedTimestamp);
-    FlowControlWindows w = windows(s);
+    FlowControlWindows w = s.flowControlWindows(WINDOW_READ_TIMEOUT);
     if (w != null) {
       data.setLocalFlowControlWindow(Int64Value.of(w.local()));
       data.setRemoteFlowControlWindow(Int64Value.of(w.remote()));
@@ -256,19 +251,6 @@ public final class ChannelzService extends ChannelzGrpc.ChannelzImplBase {
       }
     }
     return b.build();
-  }
-
-  /** The socket's windows, or null if it has none or they could not be read in time. */
-  public static FlowControlWindows windows(SocketEntity s) {
-    try {
-      return s.flowControlWindows().get(WINDOW_READ_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return null;
-    } catch (ExecutionException | TimeoutException e) {
-      log.log(Level.FINE, "Could not read the flow-control windows of " + s, e);
-      return null;
-    }
   }
 
   /** An address as channelz's message: TCP/IP, Unix domain socket, or other (by name). */
