@@ -64,6 +64,7 @@ public final class Server implements AutoCloseable {
   private final Channelz channelz;
   /** Set at start; null before. */
   private volatile ServerEntity channelzEntity;
+  private final List<Runnable> shutdownHooks;
 
   private final Object lock = new Object();
   private final List<Channel> listenChannels = new ArrayList<>();
@@ -89,6 +90,7 @@ public final class Server implements AutoCloseable {
     }
     this.methods = m;
     this.compressors = b.compressors;
+    this.shutdownHooks = List.copyOf(b.shutdownHooks);
     if (b.directExecutor) {
       this.executor = Runnable::run;
       this.ownedExecutor = null;
@@ -227,7 +229,7 @@ public final class Server implements AutoCloseable {
   /**
    * Starts a graceful shutdown: stops accepting connections, sends every connection GOAWAY (first
    * with the highest stream id, then, after a PING round trip, the real last one) and lets calls in
-   * flight finish. New calls are refused.
+   * flight finish. New calls are refused. The builder's shutdown hooks run first.
    */
   public Server shutdown() {
     List<Channel> toClose;
@@ -236,6 +238,9 @@ public final class Server implements AutoCloseable {
         return this;
       }
       shutdown = true;
+    }
+    runShutdownHooks();
+    synchronized (lock) {
       toClose = new ArrayList<>(listenChannels);
     }
     for (Channel ch : toClose) {
@@ -320,6 +325,16 @@ public final class Server implements AutoCloseable {
   @Override
   public String toString() {
     return "Server" + getListenAddresses();
+  }
+
+  private void runShutdownHooks() {
+    for (Runnable hook : shutdownHooks) {
+      try {
+        hook.run();
+      } catch (RuntimeException e) {
+        log.log(Level.WARNING, "A shutdown hook failed; shutting down anyway", e);
+      }
+    }
   }
 
   // ---- for the dispatcher ----

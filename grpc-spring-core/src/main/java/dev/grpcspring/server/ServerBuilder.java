@@ -32,6 +32,7 @@ public final class ServerBuilder {
   final List<SocketAddress> addresses = new ArrayList<>();
   final List<ServerServiceDefinition> services = new ArrayList<>();
   final List<ServerInterceptor> interceptors = new ArrayList<>();
+  final List<Runnable> shutdownHooks = new ArrayList<>();
   Executor executor;
   boolean directExecutor;
   int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
@@ -78,6 +79,18 @@ public final class ServerBuilder {
    */
   public ServerBuilder intercept(ServerInterceptor interceptor) {
     interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+    return this;
+  }
+
+  /**
+   * Runs {@code hook} once when the server starts shutting down, before it stops accepting
+   * connections and sends GOAWAY, on the thread that called {@link Server#shutdown()} (or
+   * {@code shutdownNow}, {@code stop}, {@code close}). Hooks run in the order added; one that
+   * throws is logged and the others still run. A health manager's {@code enterTerminalState} is
+   * the typical hook: clients see NOT_SERVING while the calls in flight drain.
+   */
+  public ServerBuilder addShutdownHook(Runnable hook) {
+    shutdownHooks.add(Objects.requireNonNull(hook, "hook"));
     return this;
   }
 
