@@ -1,5 +1,6 @@
 package dev.grpcspring.server;
 
+import dev.grpcspring.channelz.Channelz;
 import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.interceptor.ServerInterceptor;
 import io.netty.channel.EventLoopGroup;
@@ -43,6 +44,7 @@ public final class ServerBuilder {
   EventLoopGroup bossGroup;
   EventLoopGroup workerGroup;
   Class<? extends ServerChannel> channelType = NioServerSocketChannel.class;
+  Channelz channelz = Channelz.getDefault();
 
   ServerBuilder() {}
 
@@ -165,6 +167,15 @@ public final class ServerBuilder {
   /** The server channel class for custom event loop groups (NIO by default). */
   public ServerBuilder channelType(Class<? extends ServerChannel> channelType) {
     this.channelType = Objects.requireNonNull(channelType, "channelType");
+    return this;
+  }
+
+  /**
+   * Reports the server, its listen sockets and connections to {@code channelz} instead of the
+   * process-wide registry (tests use this to see only their own).
+   */
+  public ServerBuilder channelz(Channelz channelz) {
+    this.channelz = Objects.requireNonNull(channelz, "channelz");
     return this;
   }
 
