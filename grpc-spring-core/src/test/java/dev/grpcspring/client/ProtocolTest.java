@@ -228,7 +228,7 @@ class ProtocolTest {
             cc.newCall(JavaPeer.UNARY, CallOptions.DEFAULT), sv("x")));
       }
       for (java.util.concurrent.CompletableFuture<StringValue> f : fs) {
-        assertThat(f.get(5, TimeUnit.SECONDS).getValue()).startsWith("s");
+        assertThat(f.get(20, TimeUnit.SECONDS).getValue()).startsWith("s");
       }
       assertThat(maxOpen.get()).isEqualTo(1);
       // Trailers came before our END_STREAM, so only RST_STREAM(NO_ERROR) may follow (PROTOCOL.md 1.5).
