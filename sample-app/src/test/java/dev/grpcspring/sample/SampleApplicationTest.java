@@ -141,6 +141,69 @@ class SampleApplicationTest {
     assertThat(repeated.body()).contains("Hello, R (1 of 2)").contains("Hello, R (2 of 2)");
   }
 
+  @Test
+  void healthAndReflectionAnswerGrpcJavasClients() {
+    io.grpc.health.v1.HealthCheckResponse health = io.grpc.health.v1.HealthGrpc
+        .newBlockingStub(channel)
+        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance());
+    assertThat(health.getStatus())
+        .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+
+    List<String> services = new ArrayList<>();
+    CompletableFuture<Void> listed = new CompletableFuture<>();
+    StreamObserver<io.grpc.reflection.v1.ServerReflectionRequest> reflection =
+        io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .serverReflectionInfo(new StreamObserver<>() {
+              @Override
+              public void onNext(io.grpc.reflection.v1.ServerReflectionResponse value) {
+                value.getListServicesResponse().getServiceList()
+                    .forEach(svc -> services.add(svc.getName()));
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                listed.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {
+                listed.complete(null);
+              }
+            });
+    reflection.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder()
+        .setListServices("").build());
+    reflection.onCompleted();
+    listed.join();
+    assertThat(services).contains("grpcspring.sample.Greeter", "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection", "grpc.channelz.v1.Channelz");
+  }
+
+  @Test
+  void actuatorShowsTheServerTheChannelAndTheirMetrics() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    // One call through the configured channel, so the client side has something to report.
+    http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/hello?name=M"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+
+    String grpc = get(http, "/actuator/grpc");
+    assertThat(grpc).contains("grpcspring.sample.Greeter").contains("greeter");
+    String health = get(http, "/actuator/health");
+    assertThat(health).contains("grpcServer").contains("grpcChannels");
+    String prometheus = get(http, "/actuator/prometheus");
+    assertThat(prometheus).contains("grpc_server").contains("grpc_client")
+        .contains("rpc_method=\"SayHello\"");
+  }
+
+  private String get(HttpClient http, String path) throws Exception {
+    HttpResponse<String> response = http.send(
+        HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(path).isEqualTo(200);
+    return response.body();
+  }
+
   private static final class Collector implements StreamObserver<HelloReply> {
     final List<String> messages = new ArrayList<>();
     final CompletableFuture<List<String>> done = new CompletableFuture<>();
