@@ -2,13 +2,14 @@ package dev.grpcspring.benchmarks;
 
 import dev.grpcspring.benchmarks.client.ClientCommand;
 import dev.grpcspring.benchmarks.compare.CompareCommand;
+import dev.grpcspring.benchmarks.compare.QpsCheckCommand;
 import dev.grpcspring.benchmarks.server.ServerCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
  * Entry point of {@code grpc-spring-benchmarks.jar}: {@code server}, {@code client}, {@code
- * compare} and {@code jmh} subcommands (run without arguments for usage).
+ * compare}, {@code qps-check} and {@code jmh} subcommands (run without arguments for usage).
  */
 public final class BenchmarkMain {
   private static final String USAGE =
@@ -24,6 +25,8 @@ public final class BenchmarkMain {
           "  compare --scenario=NAME|all [--warmup=15s] [--duration=20s] [--pairs=all|same]",
           "          [--direct] [--jvm-args='-Xms1g -Xmx2g']",
           "          ours vs grpc-java (and both crossings), separate JVMs, one table of ratios",
+          "  qps-check --scenario=NAME|all [--warmup=15s] [--duration=20s]",
+          "          grpc-java's own qps AsyncClient against our server and grpc-java's, compared",
           "  jmh     [JMH options]   microbenchmarks of the hot paths (org.openjdk.jmh.Main)",
           "",
           "scenarios: " + Scenario.ids(),
@@ -54,6 +57,8 @@ public final class BenchmarkMain {
           return ClientCommand.run(Options.parse(args, 1), out);
         case "compare":
           return CompareCommand.run(Options.parse(args, 1), out);
+        case "qps-check":
+          return QpsCheckCommand.run(Options.parse(args, 1), out);
         case "jmh":
           org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
           return 0;

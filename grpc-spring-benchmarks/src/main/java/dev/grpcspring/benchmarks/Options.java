@@ -95,7 +95,8 @@ public final class Options {
 
   /** Writes a duration the way {@link #duration} reads it. */
   public static String format(Duration d) {
-    return d.toMillis() + "ms";
+    long millis = d.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
   }
 
   /** Fails when an option was given that the subcommand never asked for. */

@@ -3,7 +3,12 @@ package dev.grpcspring.benchmarks.client;
 import dev.grpcspring.benchmarks.Impl;
 import dev.grpcspring.benchmarks.Options;
 import dev.grpcspring.benchmarks.Scenario;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -13,7 +18,9 @@ import java.util.Locale;
  *
  * <p>Besides the human-readable report it prints {@link #PHASE_START} and {@link #PHASE_END} around
  * the measured window and one {@link ClientResult#RESULT_PREFIX} line, which the compare harness
- * reads.
+ * reads. With {@code --hold-after-measure} it keeps its connections open after the window until a
+ * line arrives on standard input, so the harness can sample the server with every client
+ * connection still up.
  */
 public final class ClientCommand {
   public static final String PHASE_START = "PHASE measure-start";
@@ -29,6 +36,7 @@ public final class ClientCommand {
     Duration warmup = options.duration("warmup", Duration.ofSeconds(15));
     Duration duration = options.duration("duration", Duration.ofSeconds(20));
     boolean direct = options.flag("direct");
+    boolean hold = options.flag("hold-after-measure");
     options.checkAllUsed();
 
     out.printf(
@@ -37,7 +45,8 @@ public final class ClientCommand {
             + " warm-up %s, measured %s%n",
         impl.flag(), target, scenario.id(), scenario.channels(),
         scenario.outstandingPerChannel(), scenario.payloadBytes(),
-        scenario.streaming() ? ", streaming ping-pong" : "", warmup, duration);
+        scenario.streaming() ? ", streaming ping-pong" : "", Options.format(warmup),
+        Options.format(duration));
     out.flush();
     ClientResult result =
         LoadRun.run(
@@ -56,12 +65,23 @@ public final class ClientCommand {
               public void measureEnded() {
                 out.println(PHASE_END);
                 out.flush();
+                if (hold) {
+                  awaitStdinLine();
+                }
               }
             });
     printReport(scenario, result, out);
     out.println(result.toLine());
     out.flush();
     return result.failures == 0 ? 0 : 1;
+  }
+
+  private static void awaitStdinLine() {
+    try {
+      new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not read the harness's go-ahead from stdin", e);
+    }
   }
 
   static void printReport(Scenario scenario, ClientResult r, PrintStream out) {

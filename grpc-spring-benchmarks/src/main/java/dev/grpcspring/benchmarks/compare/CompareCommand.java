@@ -8,7 +8,6 @@ import dev.grpcspring.benchmarks.client.ClientCommand;
 import dev.grpcspring.benchmarks.client.ClientResult;
 import dev.grpcspring.benchmarks.server.ServerCommand;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +28,7 @@ import java.util.concurrent.TimeUnit;
  * busier.
  */
 public final class CompareCommand {
-  private static final String DEFAULT_JVM_ARGS = "-Xms1g -Xmx2g";
+  static final String DEFAULT_JVM_ARGS = "-Xms1g -Xmx2g";
 
   private final Duration warmup;
   private final Duration duration;
@@ -77,7 +76,7 @@ public final class CompareCommand {
         Locale.ROOT,
         "compare: %d scenario(s) x %d pairings, warm-up %s, measured %s, JVM args %s;"
             + " about %d min%n",
-        scenarios.size(), pairsPerScenario, warmup, duration, jvmArgs, (estimate + 59) / 60);
+        scenarios.size(), pairsPerScenario, Options.format(warmup), Options.format(duration), jvmArgs, (estimate + 59) / 60);
     out.flush();
     Instant started = Instant.now();
     for (int s = 0; s < scenarios.size(); s++) {
@@ -104,7 +103,7 @@ public final class CompareCommand {
         Locale.ROOT,
         "Results (%s, warm-up %s, measured %s; client and server in separate JVMs on this"
             + " machine; took %d s):%n%n",
-        Instant.now(), warmup, duration,
+        Instant.now(), Options.format(warmup), Options.format(duration),
         Duration.between(started, Instant.now()).toSeconds());
     out.print(table.render());
     out.flush();
@@ -133,7 +132,7 @@ public final class CompareCommand {
     if (direct) {
       serverArgs.add("--direct");
     }
-    try (ChildProcess server = ChildProcess.start(serverName, javaCommand(serverArgs), System.err)) {
+    try (ChildProcess server = ChildProcess.start(serverName, JavaCommand.of(jvmArgs, BenchmarkMain.class.getName(), serverArgs), System.err)) {
       String ready =
           server.awaitLine(
               l -> l.contains(ServerCommand.LISTENING_PREFIX), "its port", 60, TimeUnit.SECONDS);
@@ -143,12 +142,13 @@ public final class CompareCommand {
                   + ServerCommand.LISTENING_PREFIX.length()).trim());
       clientArgs.addAll(List.of("client", "--target=127.0.0.1:" + port,
           "--impl=" + clientImpl.flag(), "--scenario=" + scenario.id(),
-          "--warmup=" + Options.format(warmup), "--duration=" + Options.format(duration)));
+          "--warmup=" + Options.format(warmup), "--duration=" + Options.format(duration),
+          "--hold-after-measure"));
       if (direct) {
         clientArgs.add("--direct");
       }
       try (ChildProcess client =
-          ChildProcess.start(clientName, javaCommand(clientArgs), System.err)) {
+          ChildProcess.start(clientName, JavaCommand.of(jvmArgs, BenchmarkMain.class.getName(), clientArgs), System.err)) {
         return drive(scenario, clientImpl, serverImpl, server, client);
       } finally {
         server.send("quit");
@@ -165,6 +165,7 @@ public final class CompareCommand {
     long lineTimeout = warmup.toSeconds() + duration.toSeconds() + 120;
     Map<String, String> before = null;
     Map<String, String> after = null;
+    long liveHeapBytes = -1;
     ClientResult result = null;
     String line;
     while ((line = client.nextLine(lineTimeout, TimeUnit.SECONDS)) != null) {
@@ -172,6 +173,8 @@ public final class CompareCommand {
         before = serverStats(server);
       } else if (line.equals(ClientCommand.PHASE_END)) {
         after = serverStats(server);
+        liveHeapBytes = serverLiveHeap(server);
+        client.send("go");
       } else if (line.startsWith(ClientResult.RESULT_PREFIX)) {
         result = ClientResult.parse(line);
       }
@@ -187,7 +190,7 @@ public final class CompareCommand {
         scenario, clientImpl, serverImpl, result,
         delta(before, after, "allocBytes") / perCall,
         delta(before, after, "cpuNanos") / perCall / 1e3,
-        Long.parseLong(after.get("liveHeapBytes")) / (1024.0 * 1024.0),
+        liveHeapBytes / (1024.0 * 1024.0),
         null);
   }
 
@@ -199,19 +202,18 @@ public final class CompareCommand {
     return ClientResult.keyValues(line.substring(ServerCommand.STATS_PREFIX.length()));
   }
 
-  private static long delta(Map<String, String> before, Map<String, String> after, String key) {
-    return Long.parseLong(after.get(key)) - Long.parseLong(before.get(key));
+  /** Collects garbage in the server (between measurements) and returns its live heap. */
+  private static long serverLiveHeap(ChildProcess server) throws Exception {
+    server.send("heap");
+    String line =
+        server.awaitLine(
+            l -> l.startsWith(ServerCommand.HEAP_PREFIX), "its heap", 30, TimeUnit.SECONDS);
+    return Long.parseLong(
+        ClientResult.keyValues(line.substring(ServerCommand.HEAP_PREFIX.length()))
+            .get("liveHeapBytes"));
   }
 
-  /** {@code java <jvm args> -cp <this jar> BenchmarkMain <args>}. */
-  private List<String> javaCommand(List<String> args) {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmArgs);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(BenchmarkMain.class.getName());
-    command.addAll(args);
-    return command;
+  private static long delta(Map<String, String> before, Map<String, String> after, String key) {
+    return Long.parseLong(after.get(key)) - Long.parseLong(before.get(key));
   }
 }

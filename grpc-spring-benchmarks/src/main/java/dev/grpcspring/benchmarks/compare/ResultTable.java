@@ -44,14 +44,14 @@ final class ResultTable {
         }
       }
     }
-    return markdown(lines);
+    return MarkdownTable.render(lines);
   }
 
   private static String[] cells(PairResult r) {
     if (r.result == null) {
       return new String[] {
         r.scenario.id(), r.pairName(), "-", "-", "-", "-", "-", "-", "-", "-",
-        "run failed: " + r.error
+        "run failed: " + shorten(r.error)
       };
     }
     ClientResult c = r.result;
@@ -59,8 +59,14 @@ final class ResultTable {
       r.scenario.id(), r.pairName(), num(c.qps()), num(c.p50Micros), num(c.p99Micros),
       num(c.p999Micros), num(c.clientAllocBytesPerCall), num(r.serverAllocBytesPerCall),
       num(r.serverCpuMicrosPerCall), num(r.serverLiveHeapMiB),
-      c.failures == 0 ? "0" : c.failures + " (" + c.firstFailure + ")"
+      c.failures == 0 ? "0" : c.failures + " (" + shorten(c.firstFailure) + ")"
     };
+  }
+
+  /** Keeps table cells readable; the full text was printed when the run ended. */
+  static String shorten(String text) {
+    String oneLine = String.valueOf(text).replace('|', '/');
+    return oneLine.length() <= 100 ? oneLine : oneLine.substring(0, 97) + "...";
   }
 
   /** ours->ours divided by grpc-java->grpc-java, or null when either is missing. */
@@ -102,7 +108,7 @@ final class ResultTable {
     return String.format(Locale.ROOT, "%.2f", a / b);
   }
 
-  private static String num(double v) {
+  static String num(double v) {
     if (Double.isNaN(v)) {
       return "-";
     }
@@ -110,36 +116,5 @@ final class ResultTable {
       return String.format(Locale.ROOT, "%.0f", v);
     }
     return String.format(Locale.ROOT, "%.1f", v);
-  }
-
-  private static String markdown(List<String[]> lines) {
-    int columns = HEADER.length;
-    int[] widths = new int[columns];
-    for (String[] line : lines) {
-      for (int c = 0; c < columns; c++) {
-        widths[c] = Math.max(widths[c], line[c].length());
-      }
-    }
-    StringBuilder sb = new StringBuilder();
-    for (int l = 0; l < lines.size(); l++) {
-      appendLine(sb, lines.get(l), widths);
-      if (l == 0) {
-        String[] rule = new String[columns];
-        for (int c = 0; c < columns; c++) {
-          rule[c] = "-".repeat(Math.max(3, widths[c]));
-        }
-        appendLine(sb, rule, widths);
-      }
-    }
-    return sb.toString();
-  }
-
-  private static void appendLine(StringBuilder sb, String[] cells, int[] widths) {
-    sb.append('|');
-    for (int c = 0; c < cells.length; c++) {
-      sb.append(' ').append(cells[c]);
-      sb.append(" ".repeat(widths[c] - cells[c].length())).append(" |");
-    }
-    sb.append('\n');
   }
 }

@@ -15,7 +15,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * <p>It prints {@code listening on port N} once ready. Standard input is a control channel for the
  * {@code compare} harness: the line {@code stats} prints one {@link #STATS_PREFIX} line with the
- * server's counters; {@code quit} stops it. End of input changes nothing, so the server also runs
+ * server's counters; {@code heap} collects garbage and prints one {@link #HEAP_PREFIX} line with
+ * the live heap (only between measurements: the collection disturbs a run); {@code quit} stops it. End of input changes nothing, so the server also runs
  * detached from a terminal.
  */
 public final class ServerCommand {
@@ -23,6 +24,8 @@ public final class ServerCommand {
   public static final String LISTENING_PREFIX = "listening on port ";
   /** Start of the counters line printed for {@code stats}. */
   public static final String STATS_PREFIX = "STATS ";
+  /** Start of the live-heap line printed for {@code heap}. */
+  public static final String HEAP_PREFIX = "HEAP ";
 
   private ServerCommand() {}
 
@@ -54,13 +57,17 @@ public final class ServerCommand {
       if (command.equals("stats")) {
         out.println(statsLine(server));
         out.flush();
+      } else if (command.equals("heap")) {
+        System.gc();
+        out.println(HEAP_PREFIX + "liveHeapBytes=" + ProcessStats.liveHeapBytes());
+        out.flush();
       } else if (command.equals("quit")) {
         server.close();
         out.println("stopped");
         out.flush();
         return;
       } else if (!command.isEmpty()) {
-        out.println("unknown command '" + command + "' (known: stats, quit)");
+        out.println("unknown command '" + command + "' (known: stats, heap, quit)");
         out.flush();
       }
     }
@@ -73,8 +80,7 @@ public final class ServerCommand {
     return STATS_PREFIX
         + "responses=" + server.responsesSent()
         + " cpuNanos=" + ProcessStats.processCpuNanos()
-        + " allocBytes=" + ProcessStats.allocatedBytes()
-        + " liveHeapBytes=" + ProcessStats.liveHeapBytes();
+        + " allocBytes=" + ProcessStats.allocatedBytes();
   }
 
   private static void closeQuietlyOnExit(BenchmarkServer server) {
