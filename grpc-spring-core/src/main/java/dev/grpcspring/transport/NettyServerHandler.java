@@ -1,0 +1,564 @@
+package dev.grpcspring.transport;
+
+import dev.grpcspring.Attributes;
+import dev.grpcspring.Code;
+import dev.grpcspring.Metadata;
+import dev.grpcspring.Status;
+import dev.grpcspring.codec.Compressor;
+import dev.grpcspring.codec.CompressorRegistry;
+import dev.grpcspring.internal.GrpcTimeout;
+import dev.grpcspring.internal.PercentEncoding;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
+import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
+import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
+import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
+import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2Flags;
+import io.netty.handler.codec.http2.Http2FrameListener;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersEncoder;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.UniformStreamByteDistributor;
+import io.netty.util.AsciiString;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The server side of one HTTP/2 connection: validates requests, turns streams into
+ * {@link NettyServerStream}s for the server, moves DATA into their deframers, and runs the graceful
+ * GOAWAY dance. Built on {@link Http2ConnectionHandler} directly (not the child-channel API) to keep
+ * per-stream cost low. Everything here runs on the connection's event loop.
+ */
+public final class NettyServerHandler extends Http2ConnectionHandler
+    implements Http2FrameListener {
+  private static final Logger log = Logger.getLogger(NettyServerHandler.class.getName());
+
+  /** The PING payload of a graceful shutdown (grpc-java's value, so traces read the same). */
+  static final long GRACEFUL_SHUTDOWN_PING = 0x97ACEF001L;
+  static final long GRACEFUL_SHUTDOWN_PING_TIMEOUT_SECONDS = 10;
+  private static final int STREAM_MIN_ALLOCATION_CHUNK = 16 * 1024;
+  private static final AtomicBoolean teWarningLogged = new AtomicBoolean();
+  private static final AsciiString STATUS_404 = AsciiString.cached("404");
+  private static final AsciiString STATUS_405 = AsciiString.cached("405");
+  private static final AsciiString STATUS_415 = AsciiString.cached("415");
+  private static final AsciiString STATUS_431 = AsciiString.cached("431");
+
+  /**
+   * What a server connection needs to know.
+   *
+   * @param maxInboundMessageSize largest request message, in bytes
+   * @param maxHeaderListSize largest request header list (SETTINGS_MAX_HEADER_LIST_SIZE)
+   * @param maxConcurrentStreams SETTINGS_MAX_CONCURRENT_STREAMS
+   * @param initialWindowSize the stream and connection flow-control window
+   * @param handshakeTimeoutNanos how long the client has to send its preface and SETTINGS
+   * @param compressors what request encodings are understood and response encodings offered
+   */
+  public record Config(int maxInboundMessageSize, int maxHeaderListSize, int maxConcurrentStreams,
+      int initialWindowSize, long handshakeTimeoutNanos, CompressorRegistry compressors) {}
+
+  private final ServerTransportListener transportListener;
+  private final Config config;
+  private final Http2Connection.PropertyKey streamKey;
+  private final AsciiString acceptEncoding;
+  private ChannelHandlerContext ctx;
+  private WriteQueue writeQueue;
+  private Attributes attributes = Attributes.EMPTY;
+  private boolean settingsReceived;
+  private ScheduledFuture<?> handshakeTimer;
+  private boolean gracefulShutdownStarted;
+  private boolean finalGoAwaySent;
+  private ScheduledFuture<?> pingTimer;
+  private boolean terminated;
+
+  private NettyServerHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
+      Http2Settings settings, ServerTransportListener transportListener, Config config) {
+    super(decoder, encoder, settings);
+    this.transportListener = transportListener;
+    this.config = config;
+    this.streamKey = connection().newKey();
+    String accept = config.compressors().acceptEncoding();
+    this.acceptEncoding = accept.isEmpty() ? null : AsciiString.of(accept);
+    // Streams end through our own paths; closing the channel need not wait for them.
+    gracefulShutdownTimeoutMillis(0);
+    decoder.frameListener(this);
+    connection().addListener(new Http2ConnectionAdapter() {
+      @Override
+      public void onStreamClosed(Http2Stream stream) {
+        NettyServerStream s = stream.getProperty(streamKey);
+        if (s != null) {
+          s.streamClosed();
+        }
+        closeIfDrained();
+      }
+    });
+  }
+
+  /** A handler for a new connection, reporting to {@code listener}. */
+  public static NettyServerHandler create(ServerTransportListener listener, Config config) {
+    Http2Connection connection = new DefaultHttp2Connection(true);
+    // Window updates only once half the window is consumed, and only for consumed bytes.
+    connection.local().flowController(
+        new DefaultHttp2LocalFlowController(connection, 0.5f, true));
+    UniformStreamByteDistributor distributor = new UniformStreamByteDistributor(connection);
+    distributor.minAllocationChunk(STREAM_MIN_ALLOCATION_CHUNK);
+    connection.remote().flowController(
+        new DefaultHttp2RemoteFlowController(connection, distributor));
+
+    DefaultHttp2HeadersDecoder headersDecoder =
+        new DefaultHttp2HeadersDecoder(true, config.maxHeaderListSize());
+    try {
+      headersDecoder.maxHeaderListSize(config.maxHeaderListSize(),
+          goAwayHeaderListSize(config.maxHeaderListSize()));
+    } catch (Http2Exception e) {
+      throw new IllegalArgumentException("Bad max header list size " + config.maxHeaderListSize(), e);
+    }
+    // Huffman off for what we send: CPU over bytes, as grpc-java does.
+    DefaultHttp2HeadersEncoder headersEncoder = new DefaultHttp2HeadersEncoder(
+        Http2HeadersEncoder.NEVER_SENSITIVE, false, 16, Integer.MAX_VALUE);
+    Http2ConnectionEncoder encoder =
+        new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter(headersEncoder));
+    Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(
+        connection, encoder, new DefaultHttp2FrameReader(headersDecoder)) {
+      @Override
+      protected long calculateMaxHeaderListSizeGoAway(long maxHeaderListSize) {
+        return goAwayHeaderListSize(maxHeaderListSize);
+      }
+    };
+    Http2Settings settings = new Http2Settings()
+        .initialWindowSize(config.initialWindowSize())
+        .maxConcurrentStreams(config.maxConcurrentStreams())
+        .maxHeaderListSize(config.maxHeaderListSize())
+        .pushEnabled(false);
+    return new NettyServerHandler(decoder, encoder, settings, listener, config);
+  }
+
+  /**
+   * Header lists past the limit get HTTP 431 on their stream; only far larger ones (4x, at least
+   * 64 KiB) are treated as abuse and close the connection, so one bad call does not hurt others.
+   */
+  private static long goAwayHeaderListSize(long max) {
+    return Math.max(max * 4, max + 64 * 1024);
+  }
+
+  // ---- for streams and the server ----
+
+  ChannelHandlerContext ctx() {
+    return ctx;
+  }
+
+  WriteQueue writeQueue() {
+    return writeQueue;
+  }
+
+  Attributes attributes() {
+    return attributes;
+  }
+
+  EventLoop eventLoop() {
+    return ctx.channel().eventLoop();
+  }
+
+  ByteBufAllocator alloc() {
+    return ctx.alloc();
+  }
+
+  void addAcceptEncoding(Http2Headers headers) {
+    if (acceptEncoding != null) {
+      headers.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, acceptEncoding);
+    }
+  }
+
+  /** Hands consumed bytes back to the local flow controller (it sends WINDOW_UPDATE as needed). */
+  void returnProcessedBytes(Http2Stream stream, int bytes) {
+    if (bytes <= 0 || stream.state() == Http2Stream.State.CLOSED) {
+      return;
+    }
+    try {
+      decoder().flowController().consumeBytes(stream, bytes);
+    } catch (Http2Exception e) {
+      onError(ctx, true, e);
+    }
+  }
+
+  /**
+   * After our trailers went out: if the client is still sending, tell it to stop with
+   * RST_STREAM(NO_ERROR), as the spec asks.
+   */
+  void resetIfClientStillSending(Http2Stream stream) {
+    if (stream.state() == Http2Stream.State.HALF_CLOSED_LOCAL) {
+      resetStream(ctx, stream.id(), Http2Error.NO_ERROR.code(), ctx.newPromise());
+      ctx.flush();
+    }
+  }
+
+  /**
+   * Starts a graceful shutdown: GOAWAY(2^31-1, NO_ERROR) and a PING; when the PING comes back (or
+   * after 10 s), GOAWAY with the real last stream id; the connection closes once its streams end.
+   * Any thread.
+   */
+  public void gracefulShutdown() {
+    eventLoop().execute(() -> {
+      if (gracefulShutdownStarted || !ctx.channel().isActive()) {
+        return;
+      }
+      gracefulShutdownStarted = true;
+      goAway(ctx, Integer.MAX_VALUE, Http2Error.NO_ERROR.code(),
+          ByteBufUtil.writeAscii(ctx.alloc(), "graceful_shutdown"), ctx.newPromise());
+      encoder().writePing(ctx, false, GRACEFUL_SHUTDOWN_PING, ctx.newPromise());
+      pingTimer = ctx.executor().schedule(this::sendFinalGoAway,
+          GRACEFUL_SHUTDOWN_PING_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      flush(ctx);
+    });
+  }
+
+  /** Cancels every stream with {@code status} and closes the connection. Any thread. */
+  public void forceClose(Status status) {
+    eventLoop().execute(() -> {
+      List<NettyServerStream> streams = new ArrayList<>();
+      try {
+        connection().forEachActiveStream(stream -> {
+          NettyServerStream s = stream.getProperty(streamKey);
+          if (s != null) {
+            streams.add(s);
+          }
+          return true;
+        });
+      } catch (Http2Exception e) {
+        log.log(Level.FINE, "Could not list streams while closing", e);
+      }
+      for (NettyServerStream s : streams) {
+        s.cancelNow(status);
+      }
+      flush(ctx);
+      ctx.close();
+    });
+  }
+
+  private void sendFinalGoAway() {
+    if (finalGoAwaySent || !ctx.channel().isActive()) {
+      return;
+    }
+    finalGoAwaySent = true;
+    if (pingTimer != null) {
+      pingTimer.cancel(false);
+    }
+    goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(),
+        ByteBufUtil.writeAscii(ctx.alloc(), "graceful_shutdown"), ctx.newPromise());
+    flush(ctx);
+    closeIfDrained();
+  }
+
+  private void closeIfDrained() {
+    if (finalGoAwaySent && connection().numActiveStreams() == 0 && ctx.channel().isActive()) {
+      ctx.close();
+    }
+  }
+
+  // ---- channel lifecycle ----
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
+    this.ctx = ctx;
+    this.writeQueue = new WriteQueue(ctx.channel());
+    this.attributes = Attributes.newBuilder()
+        .set(Attributes.REMOTE_ADDRESS, ctx.channel().remoteAddress())
+        .set(Attributes.LOCAL_ADDRESS, ctx.channel().localAddress())
+        .build();
+    super.handlerAdded(ctx);
+    handshakeTimer = ctx.executor().schedule(() -> {
+      if (!settingsReceived) {
+        log.log(Level.FINE, "Closing {0}: no HTTP/2 preface and SETTINGS within {1} ms",
+            new Object[] {ctx.channel(), config.handshakeTimeoutNanos() / 1_000_000});
+        ctx.close();
+      }
+    }, config.handshakeTimeoutNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    try {
+      super.channelInactive(ctx);
+    } finally {
+      terminate();
+    }
+  }
+
+  @Override
+  protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+    try {
+      super.handlerRemoved0(ctx);
+    } finally {
+      terminate();
+    }
+  }
+
+  private void terminate() {
+    if (terminated) {
+      return;
+    }
+    terminated = true;
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel(false);
+    }
+    if (pingTimer != null) {
+      pingTimer.cancel(false);
+    }
+    transportListener.transportTerminated();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (cause instanceof IOException) {
+      log.log(Level.FINE, "I/O error on " + ctx.channel(), cause);
+    }
+    super.exceptionCaught(ctx, cause);
+  }
+
+  @Override
+  protected void handleServerHeaderDecodeSizeError(ChannelHandlerContext ctx, Http2Stream stream) {
+    Http2Headers headers = new DefaultHttp2Headers(false);
+    headers.status(STATUS_431);
+    headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
+    headers.add(GrpcHeaders.GRPC_STATUS, AsciiString.of(Code.RESOURCE_EXHAUSTED.wireValue()));
+    headers.add(GrpcHeaders.GRPC_MESSAGE, PercentEncoding.encode(
+        "Request headers are larger than the server's limit of " + config.maxHeaderListSize()
+            + " bytes"));
+    encoder().writeHeaders(ctx, stream.id(), headers, 0, true, ctx.newPromise());
+  }
+
+  // ---- frames ----
+
+  @Override
+  public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers,
+      int streamDependency, short weight, boolean exclusive, int padding, boolean endOfStream) {
+    onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+  }
+
+  @Override
+  public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers,
+      int padding, boolean endOfStream) {
+    Http2Stream http2Stream = connection().stream(streamId);
+    if (http2Stream == null) {
+      return;
+    }
+    NettyServerStream existing = http2Stream.getProperty(streamKey);
+    if (existing != null) {
+      // Request trailers carry nothing for gRPC; only their END_STREAM matters.
+      if (endOfStream) {
+        existing.inboundData(Unpooled.EMPTY_BUFFER, true);
+      }
+      return;
+    }
+    CharSequence path = headers.path();
+    if (path == null) {
+      respondWithHttpError(http2Stream, endOfStream, STATUS_404, Code.UNIMPLEMENTED,
+          "Expected a :path header, but the request has none");
+      return;
+    }
+    if (path.length() == 0 || path.charAt(0) != '/') {
+      respondWithHttpError(http2Stream, endOfStream, STATUS_404, Code.UNIMPLEMENTED,
+          "Expected :path to start with /: " + path);
+      return;
+    }
+    CharSequence contentType = headers.get(GrpcHeaders.CONTENT_TYPE);
+    if (contentType == null) {
+      respondWithHttpError(http2Stream, endOfStream, STATUS_415, Code.INTERNAL,
+          "Content-Type is missing from the request");
+      return;
+    }
+    if (!GrpcHeaders.isGrpcContentType(contentType)) {
+      respondWithHttpError(http2Stream, endOfStream, STATUS_415, Code.INTERNAL,
+          "Content-Type '" + contentType + "' is not supported");
+      return;
+    }
+    CharSequence method = headers.method();
+    if (!GrpcHeaders.METHOD_POST.contentEquals(method)) {
+      respondWithHttpError(http2Stream, endOfStream, STATUS_405, Code.INTERNAL,
+          "Method '" + method + "' is not supported");
+      return;
+    }
+    if (!GrpcHeaders.TE_TRAILERS.contentEquals(headers.get(GrpcHeaders.TE))
+        && teWarningLogged.compareAndSet(false, true)) {
+      log.warning("A client sent a request without 'te: trailers'; accepting it. A proxy on the "
+          + "way may not pass trailers (logged once)");
+    }
+    long timeoutNanos = -1;
+    CharSequence timeout = headers.get(GrpcHeaders.GRPC_TIMEOUT);
+    if (timeout != null) {
+      try {
+        timeoutNanos = GrpcTimeout.decode(timeout);
+      } catch (IllegalArgumentException e) {
+        respondWithTrailersOnly(http2Stream, endOfStream,
+            Status.INTERNAL.withDescription("Malformed grpc-timeout: " + e.getMessage()));
+        return;
+      }
+    }
+    Compressor decompressor = null;
+    CharSequence encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
+    if (encoding != null && !GrpcHeaders.IDENTITY.contentEquals(encoding)) {
+      decompressor = config.compressors().lookup(encoding.toString());
+      if (decompressor == null) {
+        String accepted = config.compressors().acceptEncoding();
+        respondWithTrailersOnly(http2Stream, endOfStream, Status.UNIMPLEMENTED.withDescription(
+            "Unsupported grpc-encoding '" + encoding + "'; this server accepts "
+                + (accepted.isEmpty() ? "identity" : "identity," + accepted)));
+        return;
+      }
+    }
+    CharSequence authority = headers.authority();
+    NettyServerStream stream = new NettyServerStream(this, http2Stream,
+        authority == null ? null : authority.toString(), timeoutNanos,
+        headers.get(GrpcHeaders.GRPC_ACCEPT_ENCODING), decompressor,
+        config.maxInboundMessageSize());
+    http2Stream.setProperty(streamKey, stream);
+    Metadata metadata = MetadataCodec.fromHeaders(headers);
+    transportListener.streamCreated(stream, path.subSequence(1, path.length()).toString(), metadata);
+    if (endOfStream) {
+      stream.inboundData(Unpooled.EMPTY_BUFFER, true);
+    }
+  }
+
+  @Override
+  public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding,
+      boolean endOfStream) {
+    Http2Stream http2Stream = connection().stream(streamId);
+    NettyServerStream stream = http2Stream == null ? null : http2Stream.getProperty(streamKey);
+    if (stream == null) {
+      // A stream we already answered (or refused): drop the bytes and return their credit.
+      return data.readableBytes() + padding;
+    }
+    // Payload credit goes back as the application consumes messages; padding at once.
+    stream.inboundData(data.retain(), endOfStream);
+    return padding;
+  }
+
+  @Override
+  public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+    Http2Stream http2Stream = connection().stream(streamId);
+    NettyServerStream stream = http2Stream == null ? null : http2Stream.getProperty(streamKey);
+    if (stream != null) {
+      stream.inboundReset(errorCode);
+    }
+  }
+
+  @Override
+  public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
+    if (settingsReceived) {
+      return;
+    }
+    settingsReceived = true;
+    if (handshakeTimer != null) {
+      handshakeTimer.cancel(false);
+    }
+    // Open the connection window to match the stream window (our preface has gone out by now).
+    Http2Stream connectionStream = connection().connectionStream();
+    int delta = config.initialWindowSize()
+        - decoder().flowController().initialWindowSize(connectionStream);
+    if (delta > 0) {
+      try {
+        decoder().flowController().incrementWindowSize(connectionStream, delta);
+      } catch (Http2Exception e) {
+        onError(ctx, false, e);
+      }
+    }
+  }
+
+  @Override
+  public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+    if (data == GRACEFUL_SHUTDOWN_PING && gracefulShutdownStarted) {
+      sendFinalGoAway();
+    }
+  }
+
+  @Override
+  public void onPriorityRead(ChannelHandlerContext ctx, int streamId, int streamDependency,
+      short weight, boolean exclusive) {}
+
+  @Override
+  public void onSettingsAckRead(ChannelHandlerContext ctx) {}
+
+  @Override
+  public void onPingRead(ChannelHandlerContext ctx, long data) {}
+
+  @Override
+  public void onPushPromiseRead(ChannelHandlerContext ctx, int streamId, int promisedStreamId,
+      Http2Headers headers, int padding) {}
+
+  @Override
+  public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode,
+      ByteBuf debugData) {
+    if (errorCode != Http2Error.NO_ERROR.code()) {
+      log.log(Level.FINE, "Client sent GOAWAY {0}: {1}",
+          new Object[] {errorCode, debugData.toString(StandardCharsets.UTF_8)});
+    }
+  }
+
+  @Override
+  public void onWindowUpdateRead(ChannelHandlerContext ctx, int streamId, int windowSizeIncrement) {}
+
+  @Override
+  public void onUnknownFrame(ChannelHandlerContext ctx, byte frameType, int streamId,
+      Http2Flags flags, ByteBuf payload) {}
+
+  // ---- early answers ----
+
+  private void respondWithHttpError(Http2Stream stream, boolean endOfStream, AsciiString httpStatus,
+      Code code, String message) {
+    Http2Headers headers = new DefaultHttp2Headers(false);
+    headers.status(httpStatus);
+    headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_TEXT);
+    headers.add(GrpcHeaders.GRPC_STATUS, AsciiString.of(code.wireValue()));
+    headers.add(GrpcHeaders.GRPC_MESSAGE, PercentEncoding.encode(message));
+    writeFinalHeaders(stream, headers);
+  }
+
+  private void respondWithTrailersOnly(Http2Stream stream, boolean endOfStream, Status status) {
+    Http2Headers headers = new DefaultHttp2Headers(false);
+    headers.status(GrpcHeaders.STATUS_OK);
+    headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
+    addAcceptEncoding(headers);
+    headers.add(GrpcHeaders.GRPC_STATUS, AsciiString.of(status.getCode().wireValue()));
+    if (status.getDescription() != null) {
+      headers.add(GrpcHeaders.GRPC_MESSAGE, PercentEncoding.encode(status.getDescription()));
+    }
+    writeFinalHeaders(stream, headers);
+  }
+
+  private void writeFinalHeaders(Http2Stream stream, Http2Headers headers) {
+    ChannelPromise promise = ctx.newPromise();
+    promise.addListener((ChannelFutureListener) f -> {
+      if (f.isSuccess()) {
+        resetIfClientStillSending(stream);
+      }
+    });
+    encoder().writeHeaders(ctx, stream.id(), headers, 0, true, promise);
+  }
+}

@@ -1,0 +1,310 @@
+package dev.grpcspring.transport;
+
+import dev.grpcspring.Attributes;
+import dev.grpcspring.Metadata;
+import dev.grpcspring.Status;
+import dev.grpcspring.codec.Compressor;
+import dev.grpcspring.internal.PercentEncoding;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.util.AsciiString;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One call's HTTP/2 stream on the server. The methods meant for the application's side (request,
+ * write, close, cancel) may be called from any thread, one at a time: they queue commands on the
+ * connection's {@link WriteQueue}, so the stream's HTTP/2 state is only ever touched on the event
+ * loop.
+ */
+public final class NettyServerStream {
+  /** Outbound bytes queued beyond which {@link #isReady()} turns false. */
+  public static final int ON_READY_THRESHOLD = 32 * 1024;
+
+  private final NettyServerHandler handler;
+  private final Http2Stream http2Stream;
+  private final String authority;
+  private final long timeoutNanos;
+  private final CharSequence acceptEncoding;
+  private final MessageDeframer deframer;
+  private final AtomicInteger pendingBytes = new AtomicInteger();
+  private volatile ServerStreamListener listener;
+
+  // Event-loop state.
+  private boolean headersWritten;
+  private boolean closed;
+  private boolean trailersSent;
+  private boolean remoteEnded;
+  private boolean listenerClosed;
+
+  NettyServerStream(NettyServerHandler handler, Http2Stream http2Stream, String authority,
+      long timeoutNanos, CharSequence acceptEncoding, Compressor decompressor,
+      int maxInboundMessageSize) {
+    this.handler = handler;
+    this.http2Stream = http2Stream;
+    this.authority = authority;
+    this.timeoutNanos = timeoutNanos;
+    this.acceptEncoding = acceptEncoding;
+    this.deframer = new MessageDeframer(new DeframerListener(), handler.alloc(),
+        maxInboundMessageSize);
+    deframer.setDecompressor(decompressor);
+  }
+
+  // ---- for the server (any thread) ----
+
+  /** The listener for this stream's events; set once, from {@code streamCreated}. */
+  public void setListener(ServerStreamListener listener) {
+    this.listener = listener;
+  }
+
+  /** The HTTP/2 stream id. */
+  public int id() {
+    return http2Stream.id();
+  }
+
+  /** The request's {@code :authority}, or null. */
+  public String authority() {
+    return authority;
+  }
+
+  /** The {@code grpc-timeout} in nanoseconds, or -1 when the client sent none. */
+  public long timeoutNanos() {
+    return timeoutNanos;
+  }
+
+  /** The client's {@code grpc-accept-encoding}, or null. */
+  public CharSequence acceptEncoding() {
+    return acceptEncoding;
+  }
+
+  /** The connection's attributes (remote and local address). */
+  public Attributes attributes() {
+    return handler.attributes();
+  }
+
+  /** The connection's event loop: a scheduler for deadlines, and the place events come from. */
+  public EventLoop eventLoop() {
+    return handler.eventLoop();
+  }
+
+  /** The allocator for outbound frames. */
+  public ByteBufAllocator alloc() {
+    return handler.alloc();
+  }
+
+  /** Asks for {@code n} more request messages. */
+  public void request(int n) {
+    handler.writeQueue().enqueue(() -> {
+      if (!closed) {
+        deframer.request(n);
+      }
+    });
+  }
+
+  /** Whether queued outbound bytes are below {@link #ON_READY_THRESHOLD}. */
+  public boolean isReady() {
+    return pendingBytes.get() < ON_READY_THRESHOLD;
+  }
+
+  /**
+   * Sends the Response-Headers: {@code :status 200}, content-type, the given encoding, the server's
+   * {@code grpc-accept-encoding}, then the metadata.
+   *
+   * @param encoding the response {@code grpc-encoding}, or null for none
+   */
+  public void writeHeaders(Metadata metadata, String encoding, boolean flush) {
+    Http2Headers headers = new DefaultHttp2Headers(false);
+    headers.status(GrpcHeaders.STATUS_OK);
+    headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
+    if (encoding != null && !encoding.equals(Compressor.IDENTITY.name())) {
+      headers.add(GrpcHeaders.GRPC_ENCODING, AsciiString.of(encoding));
+    }
+    handler.addAcceptEncoding(headers);
+    MetadataCodec.addTo(metadata, headers);
+    handler.writeQueue().enqueue(() -> {
+      if (closed || headersWritten) {
+        return;
+      }
+      headersWritten = true;
+      handler.encoder().writeHeaders(handler.ctx(), id(), headers, 0, false, handler.ctx().newPromise());
+    }, flush);
+  }
+
+  /** Sends one framed message; takes ownership of {@code frame}. */
+  public void writeMessage(ByteBuf frame, boolean flush) {
+    int size = frame.readableBytes();
+    pendingBytes.addAndGet(size);
+    handler.writeQueue().enqueue(() -> {
+      if (closed) {
+        frame.release();
+        pendingBytes.addAndGet(-size);
+        return;
+      }
+      ChannelPromise promise = handler.ctx().newPromise();
+      promise.addListener((ChannelFutureListener) f -> onSent(size));
+      handler.encoder().writeData(handler.ctx(), id(), frame, 0, false, promise);
+    }, flush);
+  }
+
+  /**
+   * Ends the call with trailers (or Trailers-Only when no headers went out); the listener then sees
+   * {@code closed(OK)} once they are written.
+   */
+  public void close(Status status, Metadata trailers) {
+    Http2Headers headers = trailers(status, trailers);
+    handler.writeQueue().enqueue(() -> sendTrailers(headers, null));
+  }
+
+  /**
+   * Ends the call because of an error the peer should hear about: the status goes out as trailers
+   * (or Trailers-Only), and the listener sees {@code closed(status)} at once.
+   */
+  public void closeWithError(Status status, Metadata trailers) {
+    Http2Headers headers = trailers(status, trailers);
+    handler.writeQueue().enqueue(() -> sendTrailers(headers, status));
+  }
+
+  /** Cancels the stream: RST_STREAM(CANCEL), and the listener sees {@code closed(status)}. */
+  public void cancel(Status status) {
+    handler.writeQueue().enqueue(() -> cancelNow(status));
+  }
+
+  // ---- event loop ----
+
+  void cancelNow(Status status) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    deframer.close();
+    notifyClosed(status);
+    handler.resetStream(handler.ctx(), id(), Http2Error.CANCEL.code(), handler.ctx().newPromise());
+  }
+
+  void inboundData(ByteBuf data, boolean endOfStream) {
+    if (endOfStream) {
+      remoteEnded = true;
+    }
+    deframer.deframe(data, endOfStream);
+  }
+
+  void inboundReset(long errorCode) {
+    remoteEnded = true;
+    if (closed) {
+      return;
+    }
+    closed = true;
+    deframer.close();
+    notifyClosed(Status.CANCELLED.withDescription(
+        "Cancelled by the client (RST_STREAM error code " + errorCode + ")"));
+  }
+
+  /** Netty closed the HTTP/2 stream, for whatever reason. */
+  void streamClosed() {
+    closed = true;
+    deframer.close();
+    notifyClosed(trailersSent ? Status.OK
+        : Status.CANCELLED.withDescription("The stream closed before the call completed"));
+  }
+
+  private Http2Headers trailers(Status status, Metadata trailers) {
+    Http2Headers headers = new DefaultHttp2Headers(false);
+    headers.add(GrpcHeaders.GRPC_STATUS, AsciiString.of(status.getCode().wireValue()));
+    if (status.getDescription() != null) {
+      headers.add(GrpcHeaders.GRPC_MESSAGE, PercentEncoding.encode(status.getDescription()));
+    }
+    if (trailers != null) {
+      MetadataCodec.addTo(trailers, headers);
+    }
+    return headers;
+  }
+
+  private void sendTrailers(Http2Headers headers, Status errorStatus) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (!headersWritten) {
+      // Trailers-Only: the status rides on the only HEADERS frame.
+      headers.status(GrpcHeaders.STATUS_OK);
+      headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
+      handler.addAcceptEncoding(headers);
+      headersWritten = true;
+    }
+    if (errorStatus != null) {
+      deframer.close();
+      notifyClosed(errorStatus);
+    } else {
+      trailersSent = true;
+    }
+    ChannelPromise promise = handler.ctx().newPromise();
+    promise.addListener((ChannelFutureListener) f -> {
+      if (f.isSuccess()) {
+        handler.resetIfClientStillSending(http2Stream);
+      }
+    });
+    handler.encoder().writeHeaders(handler.ctx(), id(), headers, 0, true, promise);
+  }
+
+  private void onSent(int size) {
+    int before = pendingBytes.getAndAdd(-size);
+    int after = before - size;
+    if (before >= ON_READY_THRESHOLD && after < ON_READY_THRESHOLD && !closed) {
+      ServerStreamListener l = listener;
+      if (l != null) {
+        l.onReady();
+      }
+    }
+  }
+
+  private void notifyClosed(Status status) {
+    if (listenerClosed) {
+      return;
+    }
+    listenerClosed = true;
+    ServerStreamListener l = listener;
+    if (l != null) {
+      l.closed(status);
+    }
+  }
+
+  boolean remoteEnded() {
+    return remoteEnded;
+  }
+
+  private final class DeframerListener implements MessageDeframer.Listener {
+    @Override
+    public void messageRead(ByteBuf message) {
+      ServerStreamListener l = listener;
+      if (l == null || closed) {
+        message.release();
+        return;
+      }
+      l.messageRead(message);
+    }
+
+    @Override
+    public void bytesRead(int numBytes) {
+      handler.returnProcessedBytes(http2Stream, numBytes);
+    }
+
+    @Override
+    public void endOfStream() {
+      ServerStreamListener l = listener;
+      if (l != null && !closed) {
+        l.halfClosed();
+      }
+    }
+
+    @Override
+    public void deframeFailed(Status status) {
+      sendTrailers(trailers(status, null), status);
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package dev.grpcspring.transport;
+
+import dev.grpcspring.Status;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * Receives the events of one server stream. Every method is called on the connection's event loop
+ * and must hand real work to an executor.
+ */
+public interface ServerStreamListener {
+  /** A complete request message (decompressed, still serialized); the listener must release it. */
+  void messageRead(ByteBuf message);
+
+  /** The client sent END_STREAM and every message has been delivered. */
+  void halfClosed();
+
+  /**
+   * The stream is over. {@link Status#isOk() OK} means the trailers went out; anything else means
+   * it ended early (client reset, deadline, bad input, connection loss, server shutdown) and
+   * nothing more will be sent.
+   */
+  void closed(Status status);
+
+  /** The stream can take more outbound messages without buffering past its threshold. */
+  void onReady();
+}

@@ -1,0 +1,87 @@
+package dev.grpcspring.transport;
+
+import io.netty.channel.Channel;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Batches writes from application threads onto a channel's event loop: commands are enqueued
+ * without locks, one drain task per event-loop turn runs them all, and the channel is flushed once
+ * at the end (or every {@value #CHUNK} commands, so buffers go out under sustained load). One per
+ * connection.
+ */
+public final class WriteQueue {
+  /** Commands run between flushes, at most. */
+  static final int CHUNK = 128;
+
+  /** Work to do on the event loop, usually writing frames without flushing. */
+  @FunctionalInterface
+  public interface Command {
+    void run();
+  }
+
+  private final Channel channel;
+  private final Queue<Command> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final Runnable drainTask = this::drain;
+
+  public WriteQueue(Channel channel) {
+    this.channel = channel;
+  }
+
+  /** Enqueues a command and makes sure a drain is scheduled. */
+  public void enqueue(Command command) {
+    enqueue(command, true);
+  }
+
+  /**
+   * Enqueues a command. With {@code schedule} false no drain is scheduled, so a caller that will
+   * enqueue more soon can batch them; a later {@link #scheduleFlush} (or scheduling enqueue) runs it.
+   */
+  public void enqueue(Command command, boolean schedule) {
+    queue.add(command);
+    if (schedule) {
+      scheduleFlush();
+    }
+  }
+
+  /** Schedules a drain on the event loop unless one is pending. */
+  public void scheduleFlush() {
+    if (scheduled.compareAndSet(false, true)) {
+      channel.eventLoop().execute(drainTask);
+    }
+  }
+
+  /** Runs queued commands now; must be called on the event loop. */
+  public void drainNow() {
+    assert channel.eventLoop().inEventLoop();
+    drain();
+  }
+
+  private void drain() {
+    try {
+      int n = 0;
+      boolean wrote = false;
+      Command c;
+      while ((c = queue.poll()) != null) {
+        c.run();
+        wrote = true;
+        if (++n == CHUNK) {
+          channel.flush();
+          n = 0;
+          wrote = false;
+        }
+      }
+      if (wrote) {
+        channel.flush();
+      }
+    } finally {
+      scheduled.set(false);
+      // A command enqueued after the loop ended but before the flag cleared needs its own drain.
+      if (!queue.isEmpty()) {
+        scheduleFlush();
+      }
+    }
+  }
+}
