@@ -12,4 +12,13 @@ public interface ResolverBuilder {
    *     wrong
    */
   Resolver build(Target target, ResolverClientConn clientConn, ResolverBuildOptions options);
+
+  /**
+   * The {@code :authority} a channel to {@code target} uses unless told otherwise (grpc-go's
+   * {@code resolver.AuthorityOverrider}). The endpoint by default; {@code unix} says {@code
+   * localhost}.
+   */
+  default String defaultAuthority(Target target) {
+    return target.endpoint();
+  }
 }

@@ -20,6 +20,23 @@ public record Target(String scheme, String authority, String endpoint, URI uri) 
     Objects.requireNonNull(endpoint, "endpoint");
   }
 
+  /**
+   * Parses {@code target} as a URI with a scheme ({@code scheme:[//authority]/endpoint} or {@code
+   * scheme:opaque}), leniently as gRPC targets need (brackets in the path are fine). It does not
+   * check that the scheme is registered: {@link ResolverRegistry#parseTarget} does that and falls
+   * back to the default scheme.
+   *
+   * @throws IllegalArgumentException when the string has no valid scheme or a bad percent-escape
+   */
+  public static Target parse(String target) {
+    Target parsed = TargetParser.tryParse(Objects.requireNonNull(target, "target"));
+    if (parsed == null) {
+      throw new IllegalArgumentException(
+          "Target '" + target + "' is not a URI with a scheme (scheme:[//authority]/endpoint)");
+    }
+    return parsed;
+  }
+
   @Override
   public String toString() {
     return uri != null ? uri.toString() : scheme + "://" + authority + "/" + endpoint;

@@ -1,0 +1,84 @@
+package dev.grpcspring.client;
+
+import dev.grpcspring.Metadata;
+import dev.grpcspring.Status;
+import dev.grpcspring.balancer.PickInfo;
+import dev.grpcspring.transport.ClientStreamListener;
+import dev.grpcspring.transport.Http2ClientStream;
+import dev.grpcspring.transport.Http2ClientTransport;
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One attempt of a call (grpc-go's {@code csAttempt}): a pick, then one HTTP/2 stream. The call
+ * ({@link ClientCallImpl}) owns the request buffer and replays it on each new attempt; an attempt
+ * only carries events back, tagged with itself so that events of a superseded attempt are dropped.
+ */
+final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener {
+  private final ClientCallImpl<?, ?> call;
+  private final PickInfo pickInfo;
+  private final boolean waitForReady;
+  private final AtomicBoolean picked = new AtomicBoolean();
+  /** How many attempts came before this one. */
+  final int previousAttempts;
+
+  // Guarded by the call's lock.
+  Http2ClientStream stream;
+  Http2ClientTransport transport;
+
+  CsAttempt(ClientCallImpl<?, ?> call, PickInfo pickInfo, boolean waitForReady, int previousAttempts) {
+    this.call = call;
+    this.pickInfo = pickInfo;
+    this.waitForReady = waitForReady;
+    this.previousAttempts = previousAttempts;
+  }
+
+  /** Stops a queued pick from ever being answered (the call ended first). */
+  boolean abandonPick() {
+    return picked.compareAndSet(false, true);
+  }
+
+  @Override
+  public PickInfo pickInfo() {
+    return pickInfo;
+  }
+
+  @Override
+  public boolean waitForReady() {
+    return waitForReady;
+  }
+
+  @Override
+  public void onPicked(AddrConn subConn, Http2ClientTransport transport) {
+    if (picked.compareAndSet(false, true)) {
+      call.attemptPicked(this, transport);
+    }
+  }
+
+  @Override
+  public void onPickFailed(Status status) {
+    if (picked.compareAndSet(false, true)) {
+      call.attemptClosed(this, status, new Metadata(), null);
+    }
+  }
+
+  @Override
+  public void onHeaders(Metadata headers) {
+    call.attemptHeaders(this, headers);
+  }
+
+  @Override
+  public void onMessage(ByteBuf message) {
+    call.attemptMessage(this, message);
+  }
+
+  @Override
+  public void onReady() {
+    call.attemptReady(this);
+  }
+
+  @Override
+  public void onClose(Status status, Metadata trailers, RpcProgress progress) {
+    call.attemptClosed(this, status, trailers, progress);
+  }
+}

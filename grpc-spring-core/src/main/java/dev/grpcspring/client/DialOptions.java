@@ -1,0 +1,495 @@
+package dev.grpcspring.client;
+
+import dev.grpcspring.CallOptions;
+import dev.grpcspring.credentials.PerRpcCredentials;
+import dev.grpcspring.credentials.TransportCredentials;
+import dev.grpcspring.interceptor.ClientInterceptor;
+import dev.grpcspring.resolver.ResolverBuilder;
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * How {@link ClientConn#dial} sets up a channel (grpc-go's {@code DialOption}s). Immutable; build
+ * with {@link #newBuilder()}. Transport credentials are required: {@code
+ * DialOptions.newBuilder().insecure().build()} for plaintext.
+ */
+public final class DialOptions {
+  /** Default idle timeout: 30 minutes, as gRFC A62 recommends. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofMinutes(30);
+  /** Default HTTP/2 stream and connection receive window: 1 MiB. */
+  public static final int DEFAULT_FLOW_CONTROL_WINDOW = 1024 * 1024;
+  /** Default limit on received header lists: 8 KiB, as grpc-java and the spec suggest. */
+  public static final int DEFAULT_MAX_HEADER_LIST_SIZE = 8192;
+  /** Default receive limit per message: 4 MiB. */
+  public static final int DEFAULT_MAX_RECEIVE_MESSAGE_SIZE = 4 * 1024 * 1024;
+
+  final TransportCredentials transportCredentials;
+  final List<PerRpcCredentials> perRpcCredentials;
+  final boolean block;
+  final boolean failOnNonTempDialError;
+  final Duration timeout;
+  final String authority;
+  final String userAgent;
+  final List<ClientInterceptor> interceptors;
+  final List<ClientInterceptor> unaryInterceptors;
+  final List<ClientInterceptor> streamInterceptors;
+  final String defaultServiceConfigJson;
+  final Duration initialBackoff;
+  final double backoffMultiplier;
+  final double backoffJitter;
+  final Duration maxBackoff;
+  final Duration minConnectTimeout;
+  final boolean disableRetry;
+  final boolean disableServiceConfig;
+  final Duration idleTimeout;
+  final CallOptions defaultCallOptions;
+  final int initialWindowSize;
+  final int initialConnWindowSize;
+  final int maxHeaderListSize;
+  final List<ResolverBuilder> resolvers;
+  final String defaultScheme;
+  final Executor executor;
+  final EventLoopGroup eventLoopGroup;
+  final Class<? extends io.netty.channel.Channel> channelType;
+
+  private DialOptions(Builder b) {
+    this.transportCredentials = b.transportCredentials;
+    this.perRpcCredentials = List.copyOf(b.perRpcCredentials);
+    this.block = b.block;
+    this.failOnNonTempDialError = b.failOnNonTempDialError;
+    this.timeout = b.timeout;
+    this.authority = b.authority;
+    this.userAgent = b.userAgent;
+    this.interceptors = List.copyOf(b.interceptors);
+    this.unaryInterceptors = List.copyOf(b.unaryInterceptors);
+    this.streamInterceptors = List.copyOf(b.streamInterceptors);
+    this.defaultServiceConfigJson = b.defaultServiceConfigJson;
+    this.initialBackoff = b.initialBackoff;
+    this.backoffMultiplier = b.backoffMultiplier;
+    this.backoffJitter = b.backoffJitter;
+    this.maxBackoff = b.maxBackoff;
+    this.minConnectTimeout = b.minConnectTimeout;
+    this.disableRetry = b.disableRetry;
+    this.disableServiceConfig = b.disableServiceConfig;
+    this.idleTimeout = b.idleTimeout;
+    this.defaultCallOptions = b.defaultCallOptions;
+    this.initialWindowSize = b.initialWindowSize;
+    this.initialConnWindowSize = b.initialConnWindowSize;
+    this.maxHeaderListSize = b.maxHeaderListSize;
+    this.resolvers = List.copyOf(b.resolvers);
+    this.defaultScheme = b.defaultScheme;
+    this.executor = b.executor;
+    this.eventLoopGroup = b.eventLoopGroup;
+    this.channelType = b.channelType;
+  }
+
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** A builder starting from these options. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  public TransportCredentials transportCredentials() {
+    return transportCredentials;
+  }
+
+  public List<PerRpcCredentials> perRpcCredentials() {
+    return perRpcCredentials;
+  }
+
+  public boolean block() {
+    return block;
+  }
+
+  public boolean failOnNonTempDialError() {
+    return failOnNonTempDialError;
+  }
+
+  /** How long a blocking dial waits for READY; null for no limit. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** The {@code :authority} override, or null to derive it from the target. */
+  public String authority() {
+    return authority;
+  }
+
+  /** The user agent prefix, or null. */
+  public String userAgent() {
+    return userAgent;
+  }
+
+  public List<ClientInterceptor> interceptors() {
+    return interceptors;
+  }
+
+  public List<ClientInterceptor> unaryInterceptors() {
+    return unaryInterceptors;
+  }
+
+  public List<ClientInterceptor> streamInterceptors() {
+    return streamInterceptors;
+  }
+
+  /** The default service config JSON, or null. */
+  public String defaultServiceConfigJson() {
+    return defaultServiceConfigJson;
+  }
+
+  public Duration initialBackoff() {
+    return initialBackoff;
+  }
+
+  public double backoffMultiplier() {
+    return backoffMultiplier;
+  }
+
+  public double backoffJitter() {
+    return backoffJitter;
+  }
+
+  public Duration maxBackoff() {
+    return maxBackoff;
+  }
+
+  public Duration minConnectTimeout() {
+    return minConnectTimeout;
+  }
+
+  public boolean disableRetry() {
+    return disableRetry;
+  }
+
+  public boolean disableServiceConfig() {
+    return disableServiceConfig;
+  }
+
+  /** The idle timeout; {@link Duration#ZERO} disables idle mode. */
+  public Duration idleTimeout() {
+    return idleTimeout;
+  }
+
+  public CallOptions defaultCallOptions() {
+    return defaultCallOptions;
+  }
+
+  public int initialWindowSize() {
+    return initialWindowSize;
+  }
+
+  public int initialConnWindowSize() {
+    return initialConnWindowSize;
+  }
+
+  public int maxHeaderListSize() {
+    return maxHeaderListSize;
+  }
+
+  public List<ResolverBuilder> resolvers() {
+    return resolvers;
+  }
+
+  /** The scheme used for targets with no registered scheme, or null for the registry's default. */
+  public String defaultScheme() {
+    return defaultScheme;
+  }
+
+  /** The executor for call callbacks, or null for the shared default. */
+  public Executor executor() {
+    return executor;
+  }
+
+  /** The event loop group for connections, or null for the shared default. */
+  public EventLoopGroup eventLoopGroup() {
+    return eventLoopGroup;
+  }
+
+  /** The Netty channel class for {@link #eventLoopGroup()}, or null for the default. */
+  public Class<? extends io.netty.channel.Channel> channelType() {
+    return channelType;
+  }
+
+  /** Builds {@link DialOptions}. */
+  public static final class Builder {
+    private TransportCredentials transportCredentials;
+    private final List<PerRpcCredentials> perRpcCredentials = new ArrayList<>();
+    private boolean block;
+    private boolean failOnNonTempDialError;
+    private Duration timeout;
+    private String authority;
+    private String userAgent;
+    private final List<ClientInterceptor> interceptors = new ArrayList<>();
+    private final List<ClientInterceptor> unaryInterceptors = new ArrayList<>();
+    private final List<ClientInterceptor> streamInterceptors = new ArrayList<>();
+    private String defaultServiceConfigJson;
+    // connection-backoff.md defaults
+    private Duration initialBackoff = Duration.ofSeconds(1);
+    private double backoffMultiplier = 1.6;
+    private double backoffJitter = 0.2;
+    private Duration maxBackoff = Duration.ofSeconds(120);
+    private Duration minConnectTimeout = Duration.ofSeconds(20);
+    private boolean disableRetry;
+    private boolean disableServiceConfig;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private CallOptions defaultCallOptions = CallOptions.DEFAULT;
+    private int initialWindowSize = DEFAULT_FLOW_CONTROL_WINDOW;
+    private int initialConnWindowSize = DEFAULT_FLOW_CONTROL_WINDOW;
+    private int maxHeaderListSize = DEFAULT_MAX_HEADER_LIST_SIZE;
+    private final List<ResolverBuilder> resolvers = new ArrayList<>();
+    private String defaultScheme;
+    private Executor executor;
+    private EventLoopGroup eventLoopGroup;
+    private Class<? extends io.netty.channel.Channel> channelType;
+
+    private Builder() {}
+
+    private Builder(DialOptions o) {
+      transportCredentials = o.transportCredentials;
+      perRpcCredentials.addAll(o.perRpcCredentials);
+      block = o.block;
+      failOnNonTempDialError = o.failOnNonTempDialError;
+      timeout = o.timeout;
+      authority = o.authority;
+      userAgent = o.userAgent;
+      interceptors.addAll(o.interceptors);
+      unaryInterceptors.addAll(o.unaryInterceptors);
+      streamInterceptors.addAll(o.streamInterceptors);
+      defaultServiceConfigJson = o.defaultServiceConfigJson;
+      initialBackoff = o.initialBackoff;
+      backoffMultiplier = o.backoffMultiplier;
+      backoffJitter = o.backoffJitter;
+      maxBackoff = o.maxBackoff;
+      minConnectTimeout = o.minConnectTimeout;
+      disableRetry = o.disableRetry;
+      disableServiceConfig = o.disableServiceConfig;
+      idleTimeout = o.idleTimeout;
+      defaultCallOptions = o.defaultCallOptions;
+      initialWindowSize = o.initialWindowSize;
+      initialConnWindowSize = o.initialConnWindowSize;
+      maxHeaderListSize = o.maxHeaderListSize;
+      resolvers.addAll(o.resolvers);
+      defaultScheme = o.defaultScheme;
+      executor = o.executor;
+      eventLoopGroup = o.eventLoopGroup;
+      channelType = o.channelType;
+    }
+
+    /** Plaintext HTTP/2 (grpc-go's {@code WithTransportCredentials(insecure.NewCredentials())}). */
+    public Builder insecure() {
+      return transportCredentials(TransportCredentials.insecure());
+    }
+
+    /** How connections are secured; required. */
+    public Builder transportCredentials(TransportCredentials credentials) {
+      this.transportCredentials = Objects.requireNonNull(credentials, "credentials");
+      return this;
+    }
+
+    /** Adds credentials whose metadata goes on every call of the channel. */
+    public Builder perRpcCredentials(PerRpcCredentials credentials) {
+      perRpcCredentials.add(Objects.requireNonNull(credentials, "credentials"));
+      return this;
+    }
+
+    /** {@link ClientConn#dial} returns only once the channel is READY (or fails). */
+    public Builder block() {
+      this.block = true;
+      return this;
+    }
+
+    /**
+     * With {@link #block()}: fail at once when a connection attempt fails with an error that
+     * retrying cannot fix (for instance an unresolvable host), instead of waiting for the timeout.
+     */
+    public Builder failOnNonTempDialError(boolean fail) {
+      this.failOnNonTempDialError = fail;
+      return this;
+    }
+
+    /** With {@link #block()}: how long to wait for READY before failing. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = positive(timeout, "timeout");
+      return this;
+    }
+
+    /** The {@code :authority} every call sends, instead of the one derived from the target. */
+    public Builder authority(String authority) {
+      this.authority = Objects.requireNonNull(authority, "authority");
+      return this;
+    }
+
+    /** A prefix for the {@code user-agent} header; ours ({@code grpc-spring/<version>}) follows. */
+    public Builder userAgent(String userAgent) {
+      this.userAgent = Objects.requireNonNull(userAgent, "userAgent");
+      return this;
+    }
+
+    /** Adds interceptors for every call; they run in the order added (the first sees a call first). */
+    public Builder interceptors(ClientInterceptor... interceptors) {
+      for (ClientInterceptor i : interceptors) {
+        this.interceptors.add(Objects.requireNonNull(i, "interceptor"));
+      }
+      return this;
+    }
+
+    /** Adds interceptors for unary calls only (grpc-go's {@code WithChainUnaryInterceptor}). */
+    public Builder unaryInterceptors(ClientInterceptor... interceptors) {
+      for (ClientInterceptor i : interceptors) {
+        this.unaryInterceptors.add(Objects.requireNonNull(i, "interceptor"));
+      }
+      return this;
+    }
+
+    /** Adds interceptors for streaming calls only (grpc-go's {@code WithChainStreamInterceptor}). */
+    public Builder streamInterceptors(ClientInterceptor... interceptors) {
+      for (ClientInterceptor i : interceptors) {
+        this.streamInterceptors.add(Objects.requireNonNull(i, "interceptor"));
+      }
+      return this;
+    }
+
+    /**
+     * The service config used until (or unless) the resolver provides one, as JSON. It is parsed
+     * when the channel is dialed; an invalid one fails the dial.
+     */
+    public Builder defaultServiceConfig(String json) {
+      this.defaultServiceConfigJson = Objects.requireNonNull(json, "json");
+      return this;
+    }
+
+    /** Connection backoff parameters (connection-backoff.md: 1 s, 1.6, 0.2, 120 s by default). */
+    public Builder connectBackoff(
+        Duration initialBackoff, double multiplier, double jitter, Duration maxBackoff) {
+      this.initialBackoff = positive(initialBackoff, "initialBackoff");
+      if (!(multiplier >= 1.0)) {
+        throw new IllegalArgumentException("backoff multiplier must be >= 1, was " + multiplier);
+      }
+      if (!(jitter >= 0 && jitter <= 1)) {
+        throw new IllegalArgumentException("backoff jitter must be in [0, 1], was " + jitter);
+      }
+      this.backoffMultiplier = multiplier;
+      this.backoffJitter = jitter;
+      this.maxBackoff = positive(maxBackoff, "maxBackoff");
+      if (maxBackoff.compareTo(initialBackoff) < 0) {
+        throw new IllegalArgumentException(
+            "maxBackoff " + maxBackoff + " is less than initialBackoff " + initialBackoff);
+      }
+      return this;
+    }
+
+    /** The least time each connection attempt gets (20 s by default). */
+    public Builder minConnectTimeout(Duration minConnectTimeout) {
+      this.minConnectTimeout = positive(minConnectTimeout, "minConnectTimeout");
+      return this;
+    }
+
+    /** Turns off retries, including transparent ones. */
+    public Builder disableRetry() {
+      this.disableRetry = true;
+      return this;
+    }
+
+    /** Ignores service configs from the resolver; the default service config applies. */
+    public Builder disableServiceConfig() {
+      this.disableServiceConfig = true;
+      return this;
+    }
+
+    /**
+     * How long the channel may go without calls before it drops its connections and enters IDLE
+     * (30 min by default); {@link Duration#ZERO} keeps it out of idle mode.
+     */
+    public Builder idleTimeout(Duration idleTimeout) {
+      Objects.requireNonNull(idleTimeout, "idleTimeout");
+      if (idleTimeout.isNegative()) {
+        throw new IllegalArgumentException("idleTimeout must not be negative, was " + idleTimeout);
+      }
+      this.idleTimeout = idleTimeout;
+      return this;
+    }
+
+    /** Options every call starts from (grpc-go's {@code WithDefaultCallOptions}). */
+    public Builder defaultCallOptions(CallOptions options) {
+      this.defaultCallOptions = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** The HTTP/2 receive window of each stream (1 MiB by default). */
+    public Builder initialWindowSize(int bytes) {
+      this.initialWindowSize = window(bytes);
+      return this;
+    }
+
+    /** The HTTP/2 receive window of the connection (1 MiB by default). */
+    public Builder initialConnWindowSize(int bytes) {
+      this.initialConnWindowSize = window(bytes);
+      return this;
+    }
+
+    /** The largest response header list accepted, as SETTINGS_MAX_HEADER_LIST_SIZE (8 KiB). */
+    public Builder maxHeaderListSize(int bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("maxHeaderListSize must be > 0, was " + bytes);
+      }
+      this.maxHeaderListSize = bytes;
+      return this;
+    }
+
+    /** Adds a resolver for this channel only; it wins over a global one with the same scheme. */
+    public Builder resolver(ResolverBuilder resolver) {
+      resolvers.add(Objects.requireNonNull(resolver, "resolver"));
+      return this;
+    }
+
+    /** The scheme for targets without a registered one (the registry's default otherwise). */
+    public Builder defaultScheme(String scheme) {
+      this.defaultScheme = Objects.requireNonNull(scheme, "scheme");
+      return this;
+    }
+
+    /** Runs call callbacks on {@code executor} (unless a call sets its own). */
+    public Builder executor(Executor executor) {
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Runs connections on {@code group}, with channels of {@code channelType} (for instance an
+     * epoll group with {@code EpollSocketChannel}). The caller owns the group and shuts it down.
+     */
+    public Builder eventLoopGroup(
+        EventLoopGroup group, Class<? extends io.netty.channel.Channel> channelType) {
+      this.eventLoopGroup = Objects.requireNonNull(group, "group");
+      this.channelType = Objects.requireNonNull(channelType, "channelType");
+      return this;
+    }
+
+    public DialOptions build() {
+      return new DialOptions(this);
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, was " + d);
+      }
+      return d;
+    }
+
+    private static int window(int bytes) {
+      if (bytes < 65535) {
+        throw new IllegalArgumentException(
+            "HTTP/2 windows must be at least 65535 bytes (the protocol default), was " + bytes);
+      }
+      return bytes;
+    }
+  }
+}

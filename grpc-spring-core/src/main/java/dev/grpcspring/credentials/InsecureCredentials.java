@@ -1,0 +1,23 @@
+package dev.grpcspring.credentials;
+
+/** Plaintext HTTP/2 with prior knowledge ({@code h2c}); see {@link TransportCredentials#insecure()}. */
+final class InsecureCredentials implements TransportCredentials {
+  static final InsecureCredentials INSTANCE = new InsecureCredentials();
+
+  private InsecureCredentials() {}
+
+  @Override
+  public String securityProtocol() {
+    return "insecure";
+  }
+
+  @Override
+  public boolean isSecure() {
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "InsecureCredentials";
+  }
+}

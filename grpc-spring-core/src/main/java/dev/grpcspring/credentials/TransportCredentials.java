@@ -1,0 +1,20 @@
+package dev.grpcspring.credentials;
+
+/**
+ * How a channel secures its connections (grpc-go's {@code credentials.TransportCredentials}). Every
+ * channel must be given one explicitly, so that a plaintext channel is always a visible choice:
+ * {@link #insecure()} for plaintext HTTP/2 ({@code h2c}). TLS credentials come with the TLS work and
+ * plug in here.
+ */
+public interface TransportCredentials {
+  /** Plaintext: no handshake, {@code :scheme http}, per-RPC credentials only if they allow it. */
+  static TransportCredentials insecure() {
+    return InsecureCredentials.INSTANCE;
+  }
+
+  /** The security protocol name, as grpc-go's {@code ProtocolInfo.SecurityProtocol}. */
+  String securityProtocol();
+
+  /** Whether connections are encrypted and the server authenticated ({@code :scheme https}). */
+  boolean isSecure();
+}

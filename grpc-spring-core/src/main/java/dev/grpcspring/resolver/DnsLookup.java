@@ -1,0 +1,36 @@
+package dev.grpcspring.resolver;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Asynchronous A/AAAA lookups for the {@code dns} resolver. The default, {@link NettyDnsLookup},
+ * uses Netty's non-blocking DNS resolver; tests and special setups supply their own.
+ */
+public interface DnsLookup extends AutoCloseable {
+  /**
+   * Looks {@code host} up without blocking the caller.
+   *
+   * @return every address found (IPv4 first, then IPv6); completes exceptionally on failure (an
+   *     {@link java.net.UnknownHostException} when the name does not exist)
+   */
+  CompletionStage<List<InetAddress>> resolveAll(String host);
+
+  /** Releases what this lookup holds; pending lookups may fail. */
+  @Override
+  void close();
+
+  /** Makes lookups, optionally against one DNS server (the target's authority). */
+  @FunctionalInterface
+  interface Factory {
+    /**
+     * A lookup for one resolver.
+     *
+     * @param dnsServer the server named in the target ({@code dns://8.8.8.8/host}), or null for the
+     *     system's
+     */
+    DnsLookup create(InetSocketAddress dnsServer);
+  }
+}

@@ -1,0 +1,181 @@
+package dev.grpcspring.resolver;
+
+import dev.grpcspring.Status;
+import dev.grpcspring.internal.ExponentialBackoff;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * One {@code dns} target being watched. At most one lookup is in flight; {@code resolveNow()}
+ * starts one only when the last started at least {@code minIntervalNanos} ago, else schedules one
+ * for then (later requests join it). Results are reported from the channel's scheduler, never
+ * from the DNS event loop. The small lock guards only this bookkeeping.
+ */
+final class DnsResolver implements Resolver {
+  private final String host;
+  private final int port;
+  private final DnsLookup lookup;
+  private final ResolverClientConn clientConn;
+  private final ScheduledExecutorService scheduler;
+  private final LongSupplier nanoClock;
+  private final long minIntervalNanos;
+  private final ExponentialBackoff errorBackoff;
+
+  private final Object lock = new Object();
+  private boolean closed; // guarded by lock
+  private boolean resolving; // guarded by lock
+  private boolean rerunRequested; // guarded by lock
+  private Future<?> timer; // guarded by lock
+  private boolean hasStarted; // guarded by lock
+  private long lastStartNanos; // guarded by lock
+  private int consecutiveFailures; // guarded by lock
+
+  DnsResolver(
+      String host,
+      int port,
+      DnsLookup lookup,
+      ResolverClientConn clientConn,
+      ScheduledExecutorService scheduler,
+      LongSupplier nanoClock,
+      long minIntervalNanos,
+      ExponentialBackoff errorBackoff) {
+    this.host = host;
+    this.port = port;
+    this.lookup = lookup;
+    this.clientConn = clientConn;
+    this.scheduler = scheduler;
+    this.nanoClock = nanoClock;
+    this.minIntervalNanos = minIntervalNanos;
+    this.errorBackoff = errorBackoff;
+  }
+
+  void start() {
+    synchronized (lock) {
+      startLookupLocked();
+    }
+  }
+
+  @Override
+  public void resolveNow() {
+    synchronized (lock) {
+      if (closed || timer != null) {
+        return; // a lookup is already scheduled: this request joins it
+      }
+      if (resolving) {
+        rerunRequested = true;
+        return;
+      }
+      long wait = lastStartNanos + minIntervalNanos - nanoClock.getAsLong();
+      if (!hasStarted || wait <= 0) {
+        startLookupLocked();
+      } else {
+        scheduleLocked(wait);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
+    }
+    lookup.close();
+  }
+
+  private void startLookupLocked() {
+    resolving = true;
+    hasStarted = true;
+    lastStartNanos = nanoClock.getAsLong();
+    lookup.resolveAll(host).whenComplete((addresses, error) -> {
+      try {
+        scheduler.execute(() -> onLookupDone(addresses, error));
+      } catch (RejectedExecutionException e) {
+        // The channel's scheduler is gone, so the channel is closing: nobody wants the result.
+        synchronized (lock) {
+          resolving = false;
+        }
+      }
+    });
+  }
+
+  private void scheduleLocked(long delayNanos) {
+    timer = scheduler.schedule(this::onTimer, delayNanos, TimeUnit.NANOSECONDS);
+  }
+
+  private void onTimer() {
+    synchronized (lock) {
+      timer = null;
+      if (closed || resolving) {
+        return;
+      }
+      startLookupLocked();
+    }
+  }
+
+  private void onLookupDone(List<InetAddress> found, Throwable error) {
+    Status failure = null;
+    List<Address> addresses = null;
+    if (error != null) {
+      failure = toStatus(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+    } else if (found == null || found.isEmpty()) {
+      failure = Status.UNAVAILABLE.withDescription("DNS found no addresses for '" + host + "'");
+    } else {
+      addresses = new ArrayList<>(found.size());
+      for (InetAddress ip : found) {
+        addresses.add(Address.of(new InetSocketAddress(ip, port)));
+      }
+    }
+    synchronized (lock) {
+      resolving = false;
+      if (closed) {
+        return;
+      }
+      if (failure != null) {
+        // Retry on our own with backoff, as grpc-go does, sooner than the 30 s interval.
+        long delay = errorBackoff.backoffNanos(consecutiveFailures++);
+        rerunRequested = false;
+        scheduleLocked(delay);
+      } else {
+        consecutiveFailures = 0;
+        if (rerunRequested) {
+          rerunRequested = false;
+          scheduleLocked(Math.max(0, lastStartNanos + minIntervalNanos - nanoClock.getAsLong()));
+        }
+      }
+    }
+    // Outside the lock: the channel may call resolveNow() from inside these.
+    if (failure != null) {
+      clientConn.reportError(failure);
+    } else {
+      clientConn.updateState(ResolverState.of(addresses));
+    }
+  }
+
+  private Status toStatus(Throwable error) {
+    String what = error instanceof UnknownHostException ? "no such host" : String.valueOf(error.getMessage());
+    return Status.UNAVAILABLE
+        .withDescription("DNS resolution of '" + host + "' failed: " + what)
+        .withCause(error);
+  }
+
+  @Override
+  public String toString() {
+    return "DnsResolver{" + host + ":" + port + "}";
+  }
+}

@@ -1,0 +1,127 @@
+package dev.grpcspring.resolver;
+
+import dev.grpcspring.internal.ExponentialBackoff;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * The {@code dns} scheme: {@code dns:[//dns-server/]host[:port]}, default port 443.
+ *
+ * <ul>
+ *   <li>Looks up A and AAAA records without blocking (Netty's resolver by default, which reads the
+ *       hosts file first) and reports every address, IPv4 first.
+ *   <li>Resolves again when asked ({@link Resolver#resolveNow()}), at most once per {@code
+ *       minResolutionInterval} (30 s): requests in between are coalesced into one lookup at the end
+ *       of the interval.
+ *   <li>Failures are reported as UNAVAILABLE naming the host, and retried with exponential backoff
+ *       (1 s, 1.6 s, ...) until a lookup succeeds.
+ *   <li>An IP literal is reported as is, with no lookup.
+ *   <li>A DNS server in the authority ({@code dns://8.8.8.8:53/example.com}) is queried instead of
+ *       the system's.
+ * </ul>
+ *
+ * Service config from TXT records is not looked up.
+ */
+public final class DnsResolverBuilder implements ResolverBuilder {
+  public static final String SCHEME = "dns";
+  /** The port when the target names none. */
+  public static final int DEFAULT_PORT = 443;
+  /** The least time between two lookups triggered by {@code resolveNow()}. */
+  public static final Duration MIN_RESOLUTION_INTERVAL = Duration.ofSeconds(30);
+
+  private final DnsLookup.Factory lookups;
+  private final LongSupplier nanoClock;
+  private final Duration minInterval;
+  private final ExponentialBackoff errorBackoff;
+
+  /** Netty's resolver on a shared daemon event-loop thread. */
+  public DnsResolverBuilder() {
+    // Deferred, so that registering the builder starts no event loop; the first lookup does.
+    this(dnsServer -> NettyDnsLookup.sharedFactory().create(dnsServer));
+  }
+
+  /** Lookups from {@code lookups} (for example {@link NettyDnsLookup#factory} on your own loop). */
+  public DnsResolverBuilder(DnsLookup.Factory lookups) {
+    this(lookups, System::nanoTime, MIN_RESOLUTION_INTERVAL, ExponentialBackoff.DEFAULT);
+  }
+
+  /**
+   * Everything injectable, for tests.
+   *
+   * @param nanoClock monotonic time for the rate limit
+   * @param minInterval the least time between lookups asked for by {@code resolveNow()}
+   * @param errorBackoff the waits before retrying a failed lookup
+   */
+  public DnsResolverBuilder(
+      DnsLookup.Factory lookups, LongSupplier nanoClock, Duration minInterval, ExponentialBackoff errorBackoff) {
+    this.lookups = Objects.requireNonNull(lookups, "lookups");
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    this.minInterval = Objects.requireNonNull(minInterval, "minInterval");
+    this.errorBackoff = Objects.requireNonNull(errorBackoff, "errorBackoff");
+  }
+
+  @Override
+  public String scheme() {
+    return SCHEME;
+  }
+
+  @Override
+  public Resolver build(Target target, ResolverClientConn clientConn, ResolverBuildOptions options) {
+    int defaultPort = options.defaultPort() > 0 ? options.defaultPort() : DEFAULT_PORT;
+    InetSocketAddress hostPort = parseEndpoint(target, defaultPort);
+    String host = hostPort.getHostString();
+    byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+    if (literal != null) {
+      try {
+        InetAddress ip = InetAddress.getByAddress(host, literal);
+        clientConn.updateState(
+            ResolverState.of(List.of(Address.of(new InetSocketAddress(ip, hostPort.getPort())))));
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException("Bad IP address in dns target '" + target + "'", e);
+      }
+      return new PassthroughResolverBuilder.NoopResolver();
+    }
+    if (options.scheduler() == null) {
+      throw new IllegalArgumentException("The dns resolver needs ResolverBuildOptions.scheduler()");
+    }
+    InetSocketAddress dnsServer = null;
+    if (!target.authority().isEmpty()) {
+      InetSocketAddress server = HostPort.parse(target.authority(), 53);
+      if (NetUtil.createByteArrayFromIpAddressString(server.getHostString()) == null) {
+        throw new IllegalArgumentException(
+            "The DNS server in dns target '" + target + "' must be an IP address, got '"
+                + target.authority() + "'");
+      }
+      dnsServer = new InetSocketAddress(server.getHostString(), server.getPort());
+    }
+    DnsResolver resolver =
+        new DnsResolver(
+            host,
+            hostPort.getPort(),
+            lookups.create(dnsServer),
+            clientConn,
+            options.scheduler(),
+            nanoClock,
+            minInterval.toNanos(),
+            errorBackoff);
+    resolver.start();
+    return resolver;
+  }
+
+  /** The host and port of the endpoint; the authority is the DNS server. */
+  private static InetSocketAddress parseEndpoint(Target target, int defaultPort) {
+    if (target.endpoint().isEmpty()) {
+      throw new IllegalArgumentException("dns target '" + target + "' names no host; write dns:///host[:port]");
+    }
+    try {
+      return HostPort.parse(target.endpoint(), defaultPort);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Bad dns target '" + target + "': " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.grpcspring.transport;
+
+import dev.grpcspring.codec.CompressorRegistry;
+import io.netty.channel.EventLoopGroup;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * How a client transport connects and speaks HTTP/2.
+ *
+ * @param group the event loop group; each connection is pinned to one of its loops
+ * @param channelType the socket channel class for TCP addresses on {@code group}, or null to pick
+ *     the NIO one
+ * @param secure whether the connection is TLS ({@code :scheme https}); plaintext otherwise
+ * @param connectTimeoutMillis how long the TCP connect may take
+ * @param initialWindowSize the receive window of each stream
+ * @param initialConnWindowSize the receive window of the connection
+ * @param maxHeaderListSize the largest header list accepted from the server
+ * @param maxReceiveMessageSize the default receive limit per message (a stream may lower it)
+ * @param compressors the decompressors for response messages
+ * @param offloadExecutor where blocking work (name lookup of unresolved addresses) runs, never an
+ *     event loop
+ */
+public record ClientTransportOptions(
+    EventLoopGroup group,
+    Class<? extends io.netty.channel.Channel> channelType,
+    boolean secure,
+    int connectTimeoutMillis,
+    int initialWindowSize,
+    int initialConnWindowSize,
+    int maxHeaderListSize,
+    int maxReceiveMessageSize,
+    CompressorRegistry compressors,
+    Executor offloadExecutor) {
+  public ClientTransportOptions {
+    Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(compressors, "compressors");
+    Objects.requireNonNull(offloadExecutor, "offloadExecutor");
+  }
+
+  /** The same options with another connect timeout. */
+  public ClientTransportOptions withConnectTimeoutMillis(int millis) {
+    return new ClientTransportOptions(group, channelType, secure, millis, initialWindowSize,
+        initialConnWindowSize, maxHeaderListSize, maxReceiveMessageSize, compressors, offloadExecutor);
+  }
+}

@@ -1,0 +1,339 @@
+package dev.grpcspring.transport;
+
+import dev.grpcspring.Code;
+import dev.grpcspring.Metadata;
+import dev.grpcspring.Status;
+import dev.grpcspring.codec.Compressor;
+import dev.grpcspring.internal.PercentEncoding;
+import dev.grpcspring.transport.ClientStreamListener.RpcProgress;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One gRPC call on a client transport: an HTTP/2 stream. Methods meant for the application
+ * ({@link #writeMessage}, {@link #halfClose}, {@link #cancel}, {@link #request}) may be called from
+ * any thread (one at a time, except cancel) and only enqueue work for the event loop; everything
+ * else runs on the event loop. The listener hears exactly one {@code onClose}.
+ */
+public final class Http2ClientStream implements MessageDeframer.Listener {
+  /** Bytes queued for sending above which {@link #isReady()} turns false (grpc-java's 32 KiB). */
+  static final int ON_READY_THRESHOLD = 32 * 1024;
+
+  private final Http2ClientTransport transport;
+  private final ClientStreamListener listener;
+  final Http2Headers requestHeaders;
+  private final MessageDeframer deframer;
+  private final AtomicLong queuedBytes = new AtomicLong();
+
+  // Event-loop state.
+  int id = -1;
+  private boolean headersReceived;
+  private boolean closed;
+  /** A status waiting for the deframer to hand out the messages that came before it. */
+  private Status deferredStatus;
+  private Metadata deferredTrailers;
+
+  Http2ClientStream(
+      Http2ClientTransport transport, ClientStreamListener listener, Http2Headers requestHeaders,
+      int maxReceiveMessageSize) {
+    this.transport = transport;
+    this.listener = listener;
+    this.requestHeaders = requestHeaders;
+    this.deframer = new MessageDeframer(this, transport.alloc(), maxReceiveMessageSize);
+  }
+
+  /**
+   * Sends one framed message (from {@link MessageFramer}); takes ownership of {@code framed}.
+   *
+   * @param flush whether to schedule the write now; false lets a caller batch a following one
+   */
+  public void writeMessage(ByteBuf framed, boolean flush) {
+    queuedBytes.addAndGet(framed.readableBytes());
+    transport.writeQueue().enqueue(() -> transport.handler().writeData(this, framed, false), flush);
+  }
+
+  /** Ends the request: an empty DATA frame with END_STREAM. */
+  public void halfClose() {
+    transport.writeQueue().enqueue(
+        () -> transport.handler().writeData(this, Unpooled.EMPTY_BUFFER, true), true);
+  }
+
+  /**
+   * Ends the call now: RST_STREAM(CANCEL) to the server, and the listener closes with {@code
+   * status} (CANCELLED, DEADLINE_EXCEEDED, ...). Does nothing once the stream has closed.
+   */
+  public void cancel(Status status) {
+    transport.writeQueue().enqueue(() -> transport.handler().cancelStream(this, status), true);
+  }
+
+  /** Asks for {@code n} more response messages. */
+  public void request(int n) {
+    transport.writeQueue().enqueue(() -> {
+      if (!deframer.isClosed()) {
+        deframer.request(n);
+      }
+    }, true);
+  }
+
+  /** Whether a message sent now would not queue beyond the threshold. */
+  public boolean isReady() {
+    return queuedBytes.get() < ON_READY_THRESHOLD;
+  }
+
+  /** The transport's attributes (addresses). */
+  public dev.grpcspring.Attributes attributes() {
+    return transport.attributes();
+  }
+
+  // ---- event loop ----
+
+  void onSentBytes(int n) {
+    long before = queuedBytes.getAndAdd(-n);
+    if (before >= ON_READY_THRESHOLD && before - n < ON_READY_THRESHOLD && !closed) {
+      listener.onReady();
+    }
+  }
+
+  void transportHeadersReceived(Http2Headers headers, boolean endOfStream) {
+    if (closed || deferredStatus != null) {
+      return;
+    }
+    if (!headersReceived) {
+      CharSequence httpStatus = headers.status();
+      if (httpStatus != null && httpStatus.length() == 3 && httpStatus.charAt(0) == '1'
+          && !endOfStream) {
+        return; // 1xx informational: the real headers follow
+      }
+      if (endOfStream) {
+        headersReceived = true;
+        trailersReceived(headers, true);
+        return;
+      }
+      headersReceived = true;
+      Status error = validateResponseHeaders(headers);
+      if (error != null) {
+        transportReportStatus(error, new Metadata(), RpcProgress.PROCESSED, true);
+        return;
+      }
+      CharSequence encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
+      if (encoding != null && !GrpcHeaders.IDENTITY.contentEqualsIgnoreCase(encoding)) {
+        Compressor c = transport.options().compressors().lookup(encoding.toString());
+        if (c == null) {
+          transportReportStatus(Status.INTERNAL.withDescription(
+              "The server compressed responses with '" + encoding + "', which this client does "
+                  + "not support; register it in the channel's CompressorRegistry"),
+              new Metadata(), RpcProgress.PROCESSED, true);
+          return;
+        }
+        deframer.setDecompressor(c);
+      }
+      listener.onHeaders(MetadataCodec.fromHeaders(headers));
+      return;
+    }
+    if (!endOfStream) {
+      transportReportStatus(Status.INTERNAL.withDescription(
+          "Received a second header block without END_STREAM: trailers must end the stream"),
+          new Metadata(), RpcProgress.PROCESSED, true);
+      return;
+    }
+    trailersReceived(headers, false);
+  }
+
+  private void trailersReceived(Http2Headers trailers, boolean trailersOnly) {
+    Status status = statusFromTrailers(trailers, trailersOnly);
+    Metadata md = MetadataCodec.fromHeaders(trailers);
+    if (trailersOnly) {
+      transportReportStatus(status, md, RpcProgress.PROCESSED, false);
+      return;
+    }
+    // Messages before the trailers are delivered first; the deframer calls endOfStream() then.
+    deferredStatus = status;
+    deferredTrailers = md;
+    deframer.deframe(Unpooled.EMPTY_BUFFER, true);
+  }
+
+  void transportDataReceived(ByteBuf data, boolean endOfStream) {
+    if (closed || deferredStatus != null || !headersReceived) {
+      int n = data.readableBytes();
+      data.release();
+      transport.handler().returnBytes(this, n);
+      if (!closed && !headersReceived) {
+        transportReportStatus(Status.INTERNAL.withDescription(
+            "Received DATA before response headers"), new Metadata(), RpcProgress.PROCESSED, true);
+      }
+      return;
+    }
+    deframer.deframe(data, false);
+    if (endOfStream && !closed) {
+      // END_STREAM on DATA: the server ended without trailers.
+      transportReportStatus(Status.INTERNAL.withDescription(
+          "The server ended the stream without trailers (no grpc-status)"), new Metadata(),
+          RpcProgress.PROCESSED, true);
+    }
+  }
+
+  void transportRstReceived(long errorCode) {
+    if (closed) {
+      return;
+    }
+    RpcProgress progress =
+        errorCode == Http2Error.REFUSED_STREAM.code() ? RpcProgress.REFUSED : RpcProgress.PROCESSED;
+    transportReportStatus(statusForRstStream(errorCode), new Metadata(), progress, true);
+  }
+
+  /**
+   * Closes the stream from the transport's side.
+   *
+   * @param stopDelivery drop undelivered messages (errors) instead of delivering them first
+   */
+  void transportReportStatus(Status status, Metadata trailers, RpcProgress progress,
+      boolean stopDelivery) {
+    if (closed) {
+      return;
+    }
+    if (!stopDelivery && deframer.hasBufferedBytes()) {
+      deferredStatus = status;
+      deferredTrailers = trailers;
+      deframer.deframe(Unpooled.EMPTY_BUFFER, true);
+      return;
+    }
+    closeNow(status, trailers, progress);
+  }
+
+  private void closeNow(Status status, Metadata trailers, RpcProgress progress) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    deframer.close();
+    transport.handler().streamClosed(this);
+    listener.onClose(status, trailers, progress);
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  // ---- MessageDeframer.Listener (event loop) ----
+
+  @Override
+  public void messageRead(ByteBuf message) {
+    if (closed) {
+      message.release();
+      return;
+    }
+    listener.onMessage(message);
+  }
+
+  @Override
+  public void bytesRead(int numBytes) {
+    transport.handler().returnBytes(this, numBytes);
+  }
+
+  @Override
+  public void endOfStream() {
+    if (deferredStatus != null) {
+      closeNow(deferredStatus, deferredTrailers, RpcProgress.PROCESSED);
+    }
+  }
+
+  @Override
+  public void deframeFailed(Status status) {
+    if (!closed) {
+      closeNow(status, new Metadata(), RpcProgress.PROCESSED);
+    }
+  }
+
+  // ---- mapping ----
+
+  private static Status validateResponseHeaders(Http2Headers headers) {
+    CharSequence httpStatus = headers.status();
+    CharSequence contentType = headers.get(GrpcHeaders.CONTENT_TYPE);
+    if (httpStatus == null) {
+      return Status.INTERNAL.withDescription("Response headers have no :status");
+    }
+    if (!GrpcHeaders.STATUS_OK.contentEquals(httpStatus)) {
+      return statusForHttp(httpStatus).augmentDescription("invalid content-type: " + contentType);
+    }
+    if (!GrpcHeaders.isGrpcContentType(contentType)) {
+      return Status.UNKNOWN.withDescription(
+          "HTTP status code 200, but the response is not gRPC: invalid content-type: " + contentType);
+    }
+    return null;
+  }
+
+  private static Status statusFromTrailers(Http2Headers trailers, boolean trailersOnly) {
+    CharSequence code = trailers.get(GrpcHeaders.GRPC_STATUS);
+    if (code == null) {
+      CharSequence httpStatus = trailers.status();
+      if (trailersOnly && httpStatus != null) {
+        return statusForHttp(httpStatus).augmentDescription("missing grpc-status in the response");
+      }
+      return Status.UNKNOWN.withDescription("The server's trailers have no grpc-status");
+    }
+    Status status;
+    try {
+      status = Status.fromCodeValue(parseStatusCode(code));
+    } catch (NumberFormatException e) {
+      return Status.UNKNOWN.withDescription("Malformed grpc-status '" + code + "'");
+    }
+    CharSequence message = trailers.get(GrpcHeaders.GRPC_MESSAGE);
+    if (message != null) {
+      status = status.withDescription(PercentEncoding.decode(message));
+    }
+    return status;
+  }
+
+  private static int parseStatusCode(CharSequence code) {
+    if (code.length() == 0 || code.length() > 3) {
+      throw new NumberFormatException();
+    }
+    int v = 0;
+    for (int i = 0; i < code.length(); i++) {
+      char c = code.charAt(i);
+      if (c < '0' || c > '9') {
+        throw new NumberFormatException();
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  }
+
+  /** PROTOCOL-HTTP2's HTTP-to-gRPC table, used only when {@code grpc-status} is absent. */
+  static Status statusForHttp(CharSequence httpStatus) {
+    int http;
+    try {
+      http = Integer.parseInt(httpStatus.toString());
+    } catch (NumberFormatException e) {
+      return Status.INTERNAL.withDescription("Malformed :status '" + httpStatus + "'");
+    }
+    Code code = switch (http) {
+      case 400, 431 -> Code.INTERNAL;
+      case 401 -> Code.UNAUTHENTICATED;
+      case 403 -> Code.PERMISSION_DENIED;
+      case 404 -> Code.UNIMPLEMENTED;
+      case 429, 502, 503, 504 -> Code.UNAVAILABLE;
+      default -> Code.UNKNOWN;
+    };
+    return Status.fromCode(code).withDescription("HTTP status code " + http);
+  }
+
+  /** PROTOCOL-HTTP2's RST_STREAM table. */
+  static Status statusForRstStream(long errorCode) {
+    Http2Error error = Http2Error.valueOf(errorCode);
+    String what = "Stream reset by the server with " + (error == null ? "error " + errorCode : error);
+    if (error == null) {
+      return Status.INTERNAL.withDescription(what);
+    }
+    return switch (error) {
+      case REFUSED_STREAM -> Status.UNAVAILABLE.withDescription(what);
+      case CANCEL -> Status.CANCELLED.withDescription(what);
+      case ENHANCE_YOUR_CALM -> Status.RESOURCE_EXHAUSTED.withDescription(what + ": bandwidth exhausted");
+      case INADEQUATE_SECURITY -> Status.PERMISSION_DENIED.withDescription(what + ": insufficient security");
+      default -> Status.INTERNAL.withDescription(what);
+    };
+  }
+}

@@ -1,0 +1,261 @@
+package dev.grpcspring.transport;
+
+import dev.grpcspring.Attributes;
+import dev.grpcspring.Deadline;
+import dev.grpcspring.Status;
+import dev.grpcspring.internal.GrpcTimeout;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.net.UnknownHostException;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A client HTTP/2 connection to one address (grpc-go's {@code http2Client}), pinned to one event
+ * loop. {@link #start()} connects; the {@link ClientTransportListener} hears when it is ready (the
+ * server's SETTINGS arrived), when it stops taking streams, and when it is gone. Streams are opened
+ * with {@link #newStream}; all writes go through one {@link WriteQueue}, flushed once per drain.
+ */
+public final class Http2ClientTransport {
+  private final SocketAddress address;
+  private final String authority;
+  private final ClientTransportOptions options;
+  private final ClientTransportListener listener;
+  private final Http2ClientHandler handler;
+  private volatile Channel channel;
+  private volatile WriteQueue writeQueue;
+  private volatile Attributes attributes = Attributes.EMPTY;
+  private final AtomicBoolean shutdownReported = new AtomicBoolean();
+  private final AtomicBoolean terminated = new AtomicBoolean();
+
+  /**
+   * @param address where to connect; an unresolved {@link InetSocketAddress} is looked up on the
+   *     options' offload executor, never on the event loop
+   * @param authority the default {@code :authority} of this connection's streams
+   */
+  public Http2ClientTransport(SocketAddress address, String authority, ClientTransportOptions options,
+      ClientTransportListener listener) {
+    this.address = Objects.requireNonNull(address, "address");
+    this.authority = Objects.requireNonNull(authority, "authority");
+    this.options = Objects.requireNonNull(options, "options");
+    this.listener = Objects.requireNonNull(listener, "listener");
+    this.handler = Http2ClientHandler.create(this, options);
+  }
+
+  /** Connects. Failures reach the listener (shutdown, then terminated); this never throws. */
+  public void start() {
+    if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
+      options.offloadExecutor().execute(() -> {
+        try {
+          InetAddress resolved = InetAddress.getByName(inet.getHostString());
+          connect(new InetSocketAddress(resolved, inet.getPort()));
+        } catch (UnknownHostException e) {
+          failBeforeConnect(Status.UNAVAILABLE.withDescription(
+              "Unable to resolve host " + inet.getHostString() + ": " + e.getMessage()).withCause(e));
+        } catch (RuntimeException e) {
+          failBeforeConnect(Status.UNAVAILABLE.withDescription(
+              "Failed to connect to " + address + ": " + e).withCause(e));
+        }
+      });
+    } else {
+      connect(address);
+    }
+  }
+
+  private void connect(SocketAddress resolved) {
+    Class<? extends Channel> type;
+    if (resolved instanceof UnixDomainSocketAddress) {
+      type = NioDomainSocketChannel.class;
+    } else {
+      type = options.channelType() != null ? options.channelType() : NioSocketChannel.class;
+    }
+    Bootstrap b = new Bootstrap()
+        .group(options.group())
+        .channel(type)
+        .option(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.max(1, options.connectTimeoutMillis()))
+        .handler(handler);
+    if (resolved instanceof InetSocketAddress) {
+      b.option(ChannelOption.TCP_NODELAY, true);
+    }
+    ChannelFuture f;
+    try {
+      f = b.register();
+    } catch (RuntimeException e) {
+      failBeforeConnect(Status.UNAVAILABLE.withDescription(
+          "Failed to create a channel for " + address + ": " + e).withCause(e));
+      return;
+    }
+    Channel ch = f.channel();
+    this.writeQueue = new WriteQueue(ch);
+    this.channel = ch;
+    f.addListener(reg -> {
+      if (!reg.isSuccess()) {
+        failBeforeConnect(Status.UNAVAILABLE.withDescription(
+            "Failed to register a channel for " + address + ": " + reg.cause()).withCause(reg.cause()));
+        return;
+      }
+      ch.connect(resolved).addListener((ChannelFuture cf) -> {
+        if (cf.isSuccess()) {
+          attributes = Attributes.newBuilder()
+              .set(Attributes.REMOTE_ADDRESS, ch.remoteAddress())
+              .set(Attributes.LOCAL_ADDRESS, ch.localAddress())
+              .build();
+        } else {
+          // The handler never saw the channel become active: report here; closing the channel
+          // makes the handler report termination.
+          handlerFailConnect(Status.UNAVAILABLE.withDescription(
+              "Failed to connect to " + address + ": " + cf.cause().getMessage()).withCause(cf.cause()));
+          ch.close();
+        }
+      });
+    });
+  }
+
+  private void handlerFailConnect(Status status) {
+    // channelInactive is not fired for a channel that never became active, so close it out here.
+    reportShutdown(status);
+    reportTerminated();
+  }
+
+  private void failBeforeConnect(Status status) {
+    reportShutdown(status);
+    reportTerminated();
+  }
+
+  void reportReady() {
+    if (!terminated.get() && !shutdownReported.get()) {
+      listener.transportReady();
+    }
+  }
+
+  void reportShutdown(Status status) {
+    if (shutdownReported.compareAndSet(false, true)) {
+      listener.transportShutdown(status);
+    }
+  }
+
+  void reportTerminated() {
+    if (terminated.compareAndSet(false, true)) {
+      reportShutdown(Status.UNAVAILABLE.withDescription("Connection closed"));
+      listener.transportTerminated();
+    }
+  }
+
+  /**
+   * Opens a stream for one call; its request headers go out in the next write batch. Never fails
+   * here: a transport that can take no more streams closes the stream with UNAVAILABLE (REFUSED,
+   * so the call can be retried elsewhere).
+   *
+   * @param maxReceiveMessageSize the receive limit for this stream's messages
+   */
+  public Http2ClientStream newStream(CallHeader header, ClientStreamListener streamListener,
+      int maxReceiveMessageSize) {
+    Http2ClientStream stream =
+        new Http2ClientStream(this, streamListener, requestHeaders(header), maxReceiveMessageSize);
+    writeQueue.enqueue(() -> handler.createStream(stream), true);
+    return stream;
+  }
+
+  /** Takes no new streams; closes once the open ones finish. */
+  public void shutdown(Status status) {
+    Channel ch = channel;
+    if (ch == null) {
+      return; // not connected yet: the connect path reports the outcome
+    }
+    ch.eventLoop().execute(() -> handler.shutdown(status));
+  }
+
+  /** Fails every open stream with {@code status} and closes now. */
+  public void shutdownNow(Status status) {
+    Channel ch = channel;
+    if (ch == null) {
+      return;
+    }
+    ch.eventLoop().execute(() -> handler.shutdownNow(status));
+  }
+
+  /** The remote and local addresses, once connected. */
+  public Attributes attributes() {
+    return attributes;
+  }
+
+  /** Where this transport connects. */
+  public SocketAddress remoteAddress() {
+    return address;
+  }
+
+  /** The default {@code :authority} of this transport's streams. */
+  public String authority() {
+    return authority;
+  }
+
+  ClientTransportOptions options() {
+    return options;
+  }
+
+  Http2ClientHandler handler() {
+    return handler;
+  }
+
+  WriteQueue writeQueue() {
+    return writeQueue;
+  }
+
+  ByteBufAllocator alloc() {
+    Channel ch = channel;
+    return ch != null ? ch.alloc() : ByteBufAllocator.DEFAULT;
+  }
+
+  @Override
+  public String toString() {
+    return "Http2ClientTransport{" + address + ", " + channel + "}";
+  }
+
+  private Http2Headers requestHeaders(CallHeader h) {
+    // PROTOCOL.md 1.2 order; Netty keeps pseudo-headers first and the rest in insertion order.
+    DefaultHttp2Headers headers = new DefaultHttp2Headers(false, 10 + h.metadata().size());
+    headers.method(GrpcHeaders.METHOD_POST);
+    headers.scheme(options.secure() ? GrpcHeaders.SCHEME_HTTPS : GrpcHeaders.SCHEME_HTTP);
+    headers.path(pathOf(h.path()));
+    headers.authority(new AsciiString(h.authority()));
+    headers.add(GrpcHeaders.TE, GrpcHeaders.TE_TRAILERS);
+    Deadline deadline = h.deadline();
+    if (deadline != null) {
+      long nanos = Math.max(1, deadline.timeRemaining(TimeUnit.NANOSECONDS));
+      headers.add(GrpcHeaders.GRPC_TIMEOUT, new AsciiString(GrpcTimeout.encode(nanos)));
+    }
+    String subtype = h.contentSubtype();
+    headers.add(GrpcHeaders.CONTENT_TYPE, subtype == null || subtype.isEmpty()
+        ? GrpcHeaders.CONTENT_TYPE_GRPC
+        : new AsciiString(GrpcHeaders.CONTENT_TYPE_GRPC + "+" + subtype));
+    if (h.sendCompress() != null && !h.sendCompress().equals("identity")) {
+      headers.add(GrpcHeaders.GRPC_ENCODING, new AsciiString(h.sendCompress()));
+    }
+    if (h.acceptEncoding() != null && !h.acceptEncoding().isEmpty()) {
+      headers.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, new AsciiString(h.acceptEncoding()));
+    }
+    if (h.userAgent() != null) {
+      headers.add(GrpcHeaders.USER_AGENT, new AsciiString(h.userAgent()));
+    }
+    MetadataCodec.addTo(h.metadata(), headers);
+    return headers;
+  }
+
+  private static AsciiString pathOf(String path) {
+    return new AsciiString(path);
+  }
+}
