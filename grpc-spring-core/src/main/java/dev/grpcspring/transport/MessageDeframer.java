@@ -44,6 +44,8 @@ public final class MessageDeframer {
   // The current message's prefix, once read: -1 before.
   private int messageLength = -1;
   private boolean compressed;
+  // Bytes of the current message (prefix included) already reported through bytesRead.
+  private int reportedOfCurrent;
   private int demand;
   private boolean endOfStream;
   private boolean closed;
@@ -138,7 +140,13 @@ public final class MessageDeframer {
             return;
           }
         }
-        if (demand == 0 || buffered < messageLength) {
+        if (demand == 0) {
+          break;
+        }
+        if (buffered < messageLength) {
+          // The application is waiting for this message: give its bytes' credit back now, or a
+          // message larger than the flow-control window could never arrive.
+          reportProgress(MessageFramer.HEADER_LENGTH + buffered);
           break;
         }
         ByteBuf message = readPayload();
@@ -146,7 +154,8 @@ public final class MessageDeframer {
           return;
         }
         demand--;
-        listener.bytesRead(MessageFramer.HEADER_LENGTH + messageLength);
+        reportProgress(MessageFramer.HEADER_LENGTH + messageLength);
+        reportedOfCurrent = 0;
         messageLength = -1;
         listener.messageRead(message);
       }
@@ -162,6 +171,14 @@ public final class MessageDeframer {
       }
     } finally {
       delivering = false;
+    }
+  }
+
+  private void reportProgress(int consumedOfCurrent) {
+    int n = consumedOfCurrent - reportedOfCurrent;
+    if (n > 0) {
+      reportedOfCurrent = consumedOfCurrent;
+      listener.bytesRead(n);
     }
   }
 

@@ -155,8 +155,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
     Http2Settings settings = new Http2Settings()
         .initialWindowSize(config.initialWindowSize())
         .maxConcurrentStreams(config.maxConcurrentStreams())
-        .maxHeaderListSize(config.maxHeaderListSize())
-        .pushEnabled(false);
+        .maxHeaderListSize(config.maxHeaderListSize());
     return new NettyServerHandler(decoder, encoder, settings, listener, config);
   }
 

@@ -142,6 +142,22 @@ class MessageFramingTest {
   }
 
   @Test
+  void creditForAMessageInProgressIsReturnedOnlyWhenItIsWanted() {
+    MessageDeframer d = new MessageDeframer(rec, alloc, 1000);
+    d.deframe(alloc.buffer().writeByte(0).writeInt(100).writeZero(40), false);
+    assertThat(rec.bytesRead).isZero();
+    d.request(1);
+    // Waiting for a message larger than what has arrived: its bytes so far go back at once.
+    assertThat(rec.bytesRead).isEqualTo(45);
+    d.deframe(alloc.buffer().writeZero(30), false);
+    assertThat(rec.bytesRead).isEqualTo(75);
+    d.deframe(alloc.buffer().writeZero(30).writeByte(0), false);
+    assertThat(rec.messages).hasSize(1);
+    assertThat(rec.bytesRead).isEqualTo(105);
+    d.close();
+  }
+
+  @Test
   void compressedMessagesRoundTrip() {
     MessageFramer f = new MessageFramer(alloc, 1 << 20);
     f.setCompressor(Compressor.GZIP);

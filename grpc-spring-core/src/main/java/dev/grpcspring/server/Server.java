@@ -1,0 +1,339 @@
+package dev.grpcspring.server;
+
+import dev.grpcspring.Status;
+import dev.grpcspring.codec.CompressorRegistry;
+import dev.grpcspring.transport.NettyServerHandler;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A gRPC server: listens on its addresses, speaks HTTP/2 on every accepted connection, and runs
+ * the registered services' handlers on its executor. Build one with {@link #builder()}, then
+ * {@link #start()} it; stop it gracefully with {@link #shutdown()} or {@link #stop(Duration)}, or at
+ * once with {@link #shutdownNow()}. Thread-safe.
+ */
+public final class Server implements AutoCloseable {
+  private static final Logger log = Logger.getLogger(Server.class.getName());
+  /** Handler threads in the default pool; they time out when idle. */
+  static final int DEFAULT_EXECUTOR_THREADS = 200;
+  private static final AtomicInteger serverIds = new AtomicInteger();
+
+  private final List<SocketAddress> addresses;
+  private final List<ServerServiceDefinition> services;
+  private final Map<String, ServerMethodDefinition<?, ?>> methods;
+  private final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private final EventLoopGroup bossGroup;
+  private final EventLoopGroup workerGroup;
+  private final boolean ownsGroups;
+  private final Class<? extends io.netty.channel.ServerChannel> channelType;
+  private final NettyServerHandler.Config transportConfig;
+  private final CompressorRegistry compressors;
+
+  private final Object lock = new Object();
+  private final List<Channel> listenChannels = new ArrayList<>();
+  private final Set<NettyServerHandler> connections = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch terminatedLatch = new CountDownLatch(1);
+  private boolean started;
+  private volatile boolean shutdown;
+  private boolean terminated;
+  private int openListeners;
+
+  Server(ServerBuilder b) {
+    this.addresses = List.copyOf(b.addresses);
+    this.services = List.copyOf(b.services);
+    Map<String, ServerMethodDefinition<?, ?>> m = new HashMap<>();
+    for (ServerServiceDefinition service : services) {
+      for (ServerMethodDefinition<?, ?> def : service.intercept(b.interceptors).getMethods()) {
+        String name = def.getMethodDescriptor().getFullMethodName();
+        if (m.putIfAbsent(name, def) != null) {
+          throw new IllegalStateException("Method " + name + " is registered twice");
+        }
+      }
+    }
+    this.methods = m;
+    this.compressors = b.compressors;
+    if (b.directExecutor) {
+      this.executor = Runnable::run;
+      this.ownedExecutor = null;
+    } else if (b.executor != null) {
+      this.executor = b.executor;
+      this.ownedExecutor = null;
+    } else {
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(DEFAULT_EXECUTOR_THREADS,
+          DEFAULT_EXECUTOR_THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+          new DefaultThreadFactory("grpc-server", true));
+      pool.allowCoreThreadTimeOut(true);
+      this.executor = pool;
+      this.ownedExecutor = pool;
+    }
+    if (b.bossGroup != null) {
+      this.bossGroup = b.bossGroup;
+      this.workerGroup = b.workerGroup;
+      this.ownsGroups = false;
+    } else {
+      int id = serverIds.incrementAndGet();
+      this.bossGroup = new MultiThreadIoEventLoopGroup(1,
+          new DefaultThreadFactory("grpc-server-boss-" + id, true), NioIoHandler.newFactory());
+      this.workerGroup = new MultiThreadIoEventLoopGroup(0,
+          new DefaultThreadFactory("grpc-server-worker-" + id, true), NioIoHandler.newFactory());
+      this.ownsGroups = true;
+    }
+    this.channelType = b.channelType;
+    this.transportConfig = new NettyServerHandler.Config(b.maxInboundMessageSize,
+        b.maxInboundMetadataSize, b.maxConcurrentStreams, b.initialFlowControlWindow,
+        b.handshakeTimeout.toNanos(), b.compressors);
+  }
+
+  /** A builder; at least an address or port is required. */
+  public static ServerBuilder builder() {
+    return new ServerBuilder();
+  }
+
+  /**
+   * Binds every address and starts accepting connections.
+   *
+   * @throws IOException if an address cannot be bound (nothing stays bound then)
+   * @throws IllegalStateException if already started or shut down
+   */
+  public Server start() throws IOException {
+    synchronized (lock) {
+      if (started || shutdown) {
+        throw new IllegalStateException(shutdown ? "The server was shut down" : "Already started");
+      }
+      started = true;
+      ServerBootstrap bootstrap = new ServerBootstrap()
+          .group(bossGroup, workerGroup)
+          .channel(channelType)
+          .option(ChannelOption.SO_REUSEADDR, true)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childOption(ChannelOption.SO_KEEPALIVE, true)
+          .childHandler(new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+              if (shutdown) {
+                ch.close();
+                return;
+              }
+              StreamDispatcher dispatcher = new StreamDispatcher(Server.this);
+              NettyServerHandler handler = NettyServerHandler.create(dispatcher, transportConfig);
+              dispatcher.setHandler(handler);
+              connections.add(handler);
+              ch.pipeline().addLast(handler);
+            }
+          });
+      for (SocketAddress address : addresses) {
+        ChannelFuture f = bootstrap.bind(address).awaitUninterruptibly();
+        if (!f.isSuccess()) {
+          shutdownNow();
+          throw new IOException("Failed to bind to " + address + ": " + f.cause().getMessage(),
+              f.cause());
+        }
+        Channel ch = f.channel();
+        listenChannels.add(ch);
+        openListeners++;
+        ch.closeFuture().addListener(cf -> listenerClosed());
+      }
+      log.log(Level.FINE, "Server listening on {0}", getListenAddresses());
+      return this;
+    }
+  }
+
+  /** The port of the first address after {@link #start()}, or -1 before. */
+  public int getPort() {
+    synchronized (lock) {
+      for (Channel ch : listenChannels) {
+        if (ch.localAddress() instanceof InetSocketAddress a) {
+          return a.getPort();
+        }
+      }
+      return -1;
+    }
+  }
+
+  /** The bound addresses (with real ports) after {@link #start()}; empty before. */
+  public List<SocketAddress> getListenAddresses() {
+    synchronized (lock) {
+      List<SocketAddress> out = new ArrayList<>();
+      for (Channel ch : listenChannels) {
+        out.add(ch.localAddress());
+      }
+      return Collections.unmodifiableList(out);
+    }
+  }
+
+  /** The registered services. */
+  public List<ServerServiceDefinition> getServices() {
+    return services;
+  }
+
+  /**
+   * Starts a graceful shutdown: stops accepting connections, sends every connection GOAWAY (first
+   * with the highest stream id, then, after a PING round trip, the real last one) and lets calls in
+   * flight finish. New calls are refused.
+   */
+  public Server shutdown() {
+    List<Channel> toClose;
+    synchronized (lock) {
+      if (shutdown) {
+        return this;
+      }
+      shutdown = true;
+      toClose = new ArrayList<>(listenChannels);
+    }
+    for (Channel ch : toClose) {
+      ch.close();
+    }
+    for (NettyServerHandler c : connections) {
+      c.gracefulShutdown();
+    }
+    checkTerminated();
+    return this;
+  }
+
+  /** Shuts down and cancels every call in flight (handlers see onCancel); connections close. */
+  public Server shutdownNow() {
+    shutdown();
+    Status status = Status.UNAVAILABLE.withDescription("The server is shutting down now");
+    for (NettyServerHandler c : connections) {
+      c.forceClose(status);
+    }
+    return this;
+  }
+
+  /**
+   * Shuts down gracefully, waits up to {@code gracePeriod} for calls to finish, then cancels the
+   * rest and waits (briefly) for the connections to close.
+   *
+   * @return whether the server terminated
+   */
+  public boolean stop(Duration gracePeriod) {
+    shutdown();
+    try {
+      if (awaitTermination(gracePeriod.toNanos(), TimeUnit.NANOSECONDS)) {
+        return true;
+      }
+      shutdownNow();
+      return awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      shutdownNow();
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Whether a shutdown has begun. */
+  public boolean isShutdown() {
+    return shutdown;
+  }
+
+  /** Whether the server is shut down and every connection has closed. */
+  public boolean isTerminated() {
+    return terminatedLatch.getCount() == 0;
+  }
+
+  /** Waits for termination; returns whether it happened in time. */
+  public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+    return terminatedLatch.await(timeout, unit);
+  }
+
+  /** Waits for termination; returns whether it happened in time. */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    return awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** Waits for termination with no time limit. */
+  public void awaitTermination() throws InterruptedException {
+    terminatedLatch.await();
+  }
+
+  /** {@link #shutdownNow()} and wait up to 10 s for the connections to close. */
+  @Override
+  public void close() {
+    shutdownNow();
+    try {
+      if (!awaitTermination(10, TimeUnit.SECONDS)) {
+        log.warning("Server did not terminate within 10 s of shutdownNow");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Server" + getListenAddresses();
+  }
+
+  // ---- for the dispatcher ----
+
+  ServerMethodDefinition<?, ?> lookupMethod(String fullMethodName) {
+    return methods.get(fullMethodName);
+  }
+
+  Executor executor() {
+    return executor;
+  }
+
+  CompressorRegistry compressors() {
+    return compressors;
+  }
+
+  void connectionClosed(NettyServerHandler handler) {
+    if (handler != null) {
+      connections.remove(handler);
+    }
+    checkTerminated();
+  }
+
+  private void listenerClosed() {
+    synchronized (lock) {
+      openListeners--;
+    }
+    checkTerminated();
+  }
+
+  private void checkTerminated() {
+    synchronized (lock) {
+      if (!shutdown || terminated || openListeners > 0 || !connections.isEmpty()) {
+        return;
+      }
+      terminated = true;
+    }
+    if (ownedExecutor != null) {
+      ownedExecutor.shutdown();
+    }
+    if (ownsGroups) {
+      bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+    terminatedLatch.countDown();
+  }
+}

@@ -1,0 +1,176 @@
+package dev.grpcspring.server;
+
+import dev.grpcspring.codec.CompressorRegistry;
+import dev.grpcspring.interceptor.ServerInterceptor;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * Configures and builds a {@link Server}. Defaults follow grpc-java: 4 MiB inbound messages, 8 KiB
+ * request headers, unlimited concurrent streams, a 1 MiB flow-control window, 120 s to complete the
+ * HTTP/2 handshake, identity/gzip/deflate, and a bounded pool of daemon threads for handlers.
+ */
+public final class ServerBuilder {
+  /** The default largest request message: 4 MiB. */
+  public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 4 * 1024 * 1024;
+  /** The default largest request header list: 8 KiB. */
+  public static final int DEFAULT_MAX_INBOUND_METADATA_SIZE = 8 * 1024;
+  /** The default flow-control window: 1 MiB. */
+  public static final int DEFAULT_FLOW_CONTROL_WINDOW = 1024 * 1024;
+  /** The default time a client has for its preface and SETTINGS. */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(120);
+
+  final List<SocketAddress> addresses = new ArrayList<>();
+  final List<ServerServiceDefinition> services = new ArrayList<>();
+  final List<ServerInterceptor> interceptors = new ArrayList<>();
+  Executor executor;
+  boolean directExecutor;
+  int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
+  int maxInboundMetadataSize = DEFAULT_MAX_INBOUND_METADATA_SIZE;
+  int maxConcurrentStreams = Integer.MAX_VALUE;
+  int initialFlowControlWindow = DEFAULT_FLOW_CONTROL_WINDOW;
+  Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+  CompressorRegistry compressors = CompressorRegistry.getDefaultInstance();
+  EventLoopGroup bossGroup;
+  EventLoopGroup workerGroup;
+  Class<? extends ServerChannel> channelType = NioServerSocketChannel.class;
+
+  ServerBuilder() {}
+
+  /** Listens on {@code port} on every local interface; 0 picks a free port. */
+  public ServerBuilder port(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("Port " + port + " is not in 0-65535");
+    }
+    return address(new InetSocketAddress(port));
+  }
+
+  /** Listens on {@code address} (may be called more than once); port 0 picks a free port. */
+  public ServerBuilder address(SocketAddress address) {
+    addresses.add(Objects.requireNonNull(address, "address"));
+    return this;
+  }
+
+  /** Serves a service implementation (a generated {@code ImplBase} is one). */
+  public ServerBuilder registerService(BindableService service) {
+    return registerService(Objects.requireNonNull(service, "service").bindService());
+  }
+
+  /** Serves a service definition. */
+  public ServerBuilder registerService(ServerServiceDefinition service) {
+    services.add(Objects.requireNonNull(service, "service"));
+    return this;
+  }
+
+  /**
+   * Adds a global interceptor. Interceptors see each call in the order added: the first one added
+   * runs first, the service's handler last.
+   */
+  public ServerBuilder intercept(ServerInterceptor interceptor) {
+    interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+    return this;
+  }
+
+  /**
+   * Runs handlers on {@code executor}, which the server does not shut down. Callbacks of one call
+   * still run one at a time.
+   */
+  public ServerBuilder executor(Executor executor) {
+    this.executor = Objects.requireNonNull(executor, "executor");
+    this.directExecutor = false;
+    return this;
+  }
+
+  /**
+   * Runs handlers on the connection's event loop: lowest latency, but a handler that blocks stalls
+   * every call on its connection. Only for handlers that never block.
+   */
+  public ServerBuilder directExecutor() {
+    this.executor = null;
+    this.directExecutor = true;
+    return this;
+  }
+
+  /** The largest request message accepted (after decompression); larger is RESOURCE_EXHAUSTED. */
+  public ServerBuilder maxInboundMessageSize(int bytes) {
+    this.maxInboundMessageSize = positive(bytes, "maxInboundMessageSize");
+    return this;
+  }
+
+  /** The largest request header list (HTTP 431 + RESOURCE_EXHAUSTED beyond it). */
+  public ServerBuilder maxInboundMetadataSize(int bytes) {
+    this.maxInboundMetadataSize = positive(bytes, "maxInboundMetadataSize");
+    return this;
+  }
+
+  /** SETTINGS_MAX_CONCURRENT_STREAMS for each connection. */
+  public ServerBuilder maxConcurrentStreams(int streams) {
+    this.maxConcurrentStreams = positive(streams, "maxConcurrentStreams");
+    return this;
+  }
+
+  /** The initial HTTP/2 flow-control window, per stream and per connection. */
+  public ServerBuilder initialFlowControlWindow(int bytes) {
+    this.initialFlowControlWindow = positive(bytes, "initialFlowControlWindow");
+    return this;
+  }
+
+  /** How long a new connection has to send its preface and SETTINGS before it is closed. */
+  public ServerBuilder handshakeTimeout(Duration timeout) {
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("handshakeTimeout must be positive, not " + timeout);
+    }
+    this.handshakeTimeout = timeout;
+    return this;
+  }
+
+  /** The request encodings understood and response encodings offered. */
+  public ServerBuilder compressorRegistry(CompressorRegistry registry) {
+    this.compressors = Objects.requireNonNull(registry, "registry");
+    return this;
+  }
+
+  /**
+   * Netty event loop groups to use instead of the server's own (which are NIO
+   * {@code MultiThreadIoEventLoopGroup}s). The server does not shut these down. The channel type
+   * must suit them.
+   */
+  public ServerBuilder eventLoopGroups(EventLoopGroup boss, EventLoopGroup worker) {
+    this.bossGroup = Objects.requireNonNull(boss, "boss");
+    this.workerGroup = Objects.requireNonNull(worker, "worker");
+    return this;
+  }
+
+  /** The server channel class for custom event loop groups (NIO by default). */
+  public ServerBuilder channelType(Class<? extends ServerChannel> channelType) {
+    this.channelType = Objects.requireNonNull(channelType, "channelType");
+    return this;
+  }
+
+  /**
+   * Builds the server (not started).
+   *
+   * @throws IllegalStateException without an address, or when two services define the same method
+   */
+  public Server build() {
+    if (addresses.isEmpty()) {
+      throw new IllegalStateException("No address to listen on: call port(...) or address(...)");
+    }
+    return new Server(this);
+  }
+
+  private static int positive(int value, String name) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, not " + value);
+    }
+    return value;
+  }
+}

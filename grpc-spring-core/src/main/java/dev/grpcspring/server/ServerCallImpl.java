@@ -1,0 +1,293 @@
+package dev.grpcspring.server;
+
+import dev.grpcspring.Attributes;
+import dev.grpcspring.Context;
+import dev.grpcspring.Metadata;
+import dev.grpcspring.MethodDescriptor;
+import dev.grpcspring.ServerCall;
+import dev.grpcspring.ServerCallHandler;
+import dev.grpcspring.Status;
+import dev.grpcspring.StatusException;
+import dev.grpcspring.codec.Compressor;
+import dev.grpcspring.codec.CompressorRegistry;
+import dev.grpcspring.transport.MessageFramer;
+import dev.grpcspring.transport.NettyServerStream;
+import dev.grpcspring.transport.ServerStreamListener;
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.Executor;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One call on the server: the {@link ServerCall} the handler uses, and the stream listener that
+ * carries the client's side to the handler's {@link ServerCall.Listener}. Listener callbacks run one
+ * at a time on the call's serializing executor, inside the call's {@link Context}.
+ */
+final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
+    implements ServerStreamListener {
+  private static final Logger log = Logger.getLogger(ServerCallImpl.class.getName());
+
+  private final NettyServerStream stream;
+  private final MethodDescriptor<ReqT, RespT> method;
+  private final Context.CancellableContext context;
+  private final Executor callExecutor;
+  private final CompressorRegistry compressors;
+  private final MessageFramer framer;
+
+  // Touched only by callExecutor tasks.
+  private ServerCall.Listener<ReqT> listener;
+
+  private volatile boolean cancelled;
+  // The application's side; ServerCall methods are not called concurrently.
+  private boolean headersSent;
+  private boolean closeCalled;
+  private boolean messageSent;
+  private String responseEncoding;
+
+  ServerCallImpl(NettyServerStream stream, MethodDescriptor<ReqT, RespT> method,
+      Context.CancellableContext context, Executor callExecutor, CompressorRegistry compressors) {
+    this.stream = stream;
+    this.method = method;
+    this.context = context;
+    this.callExecutor = callExecutor;
+    this.compressors = compressors;
+    this.framer = new MessageFramer(stream.alloc(), Integer.MAX_VALUE);
+  }
+
+  /** Runs the handler's {@code startCall} on the call executor. */
+  void start(ServerCallHandler<ReqT, RespT> handler, Metadata headers) {
+    callExecutor.execute(() -> runInContext(() -> {
+      ServerCall.Listener<ReqT> l = handler.startCall(this, headers);
+      if (l == null) {
+        throw new NullPointerException("startCall for " + method.getFullMethodName()
+            + " returned a null listener; return one, even if it does nothing");
+      }
+      listener = l;
+      if (!cancelled && stream.isReady()) {
+        l.onReady();
+      }
+    }));
+  }
+
+  // ---- ServerCall (application side) ----
+
+  @Override
+  public void request(int numMessages) {
+    if (numMessages <= 0) {
+      throw new IllegalArgumentException("request(" + numMessages + "): must be positive");
+    }
+    stream.request(numMessages);
+  }
+
+  @Override
+  public void sendHeaders(Metadata headers) {
+    if (closeCalled) {
+      throw new IllegalStateException("sendHeaders after the call was closed");
+    }
+    if (headersSent) {
+      throw new IllegalStateException("sendHeaders has already been called");
+    }
+    headersSent = true;
+    stream.writeHeaders(headers, responseEncoding, true);
+  }
+
+  @Override
+  public void sendMessage(RespT message) {
+    if (closeCalled) {
+      throw new IllegalStateException("sendMessage after the call was closed");
+    }
+    if (cancelled) {
+      return; // nothing reaches a cancelled stream; the handler learns of it through onCancel
+    }
+    if (messageSent && method.getType().serverSendsOneMessage()) {
+      closeCalled = true;
+      closeWithError(Status.INTERNAL.withDescription(
+          "Too many responses: " + method.getFullMethodName() + " sends exactly one"), null);
+      return;
+    }
+    messageSent = true;
+    if (!headersSent) {
+      headersSent = true;
+      stream.writeHeaders(new Metadata(), responseEncoding, false);
+    }
+    ByteBuf frame;
+    try {
+      frame = framer.frame(message, method.getResponseMarshaller());
+    } catch (StatusException e) {
+      closeCalled = true;
+      log.log(Level.WARNING, "Could not send a response of " + method.getFullMethodName(), e);
+      closeWithError(e.getStatus(), null);
+      return;
+    }
+    stream.writeMessage(frame, true);
+  }
+
+  @Override
+  public void close(Status status, Metadata trailers) {
+    if (closeCalled) {
+      throw new IllegalStateException("The call was already closed");
+    }
+    closeCalled = true;
+    if (cancelled) {
+      return;
+    }
+    if (status.isOk() && method.getType().serverSendsOneMessage() && !messageSent) {
+      status = Status.INTERNAL.withDescription(
+          "Completed without a response: " + method.getFullMethodName() + " sends exactly one");
+    }
+    stream.close(status, trailers);
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled;
+  }
+
+  @Override
+  public boolean isReady() {
+    return !cancelled && stream.isReady();
+  }
+
+  @Override
+  public void setMessageCompression(boolean enabled) {
+    framer.setMessageCompression(enabled);
+  }
+
+  @Override
+  public void setCompression(String compressorName) {
+    if (headersSent) {
+      throw new IllegalStateException("setCompression must be called before headers are sent");
+    }
+    Compressor c = compressors.lookup(compressorName);
+    if (c == null) {
+      throw new IllegalArgumentException("No compressor named '" + compressorName
+          + "'; registered: " + compressors.compressors().stream().map(Compressor::name).toList());
+    }
+    if (CompressorRegistry.isAccepted(stream.acceptEncoding(), compressorName)) {
+      framer.setCompressor(c);
+      responseEncoding = compressorName;
+    } else {
+      log.log(Level.FINE, "Client does not accept {0}; responding uncompressed", compressorName);
+    }
+  }
+
+  @Override
+  public MethodDescriptor<ReqT, RespT> getMethodDescriptor() {
+    return method;
+  }
+
+  @Override
+  public String getAuthority() {
+    return stream.authority();
+  }
+
+  @Override
+  public Attributes getAttributes() {
+    return stream.attributes();
+  }
+
+  // ---- ServerStreamListener (event loop) ----
+
+  @Override
+  public void messageRead(ByteBuf message) {
+    callExecutor.execute(() -> {
+      ReqT request;
+      try {
+        if (listener == null || cancelled) {
+          return;
+        }
+        request = method.getRequestMarshaller().parse(message);
+      } catch (StatusException e) {
+        closeWithError(e.getStatus(), null);
+        return;
+      } catch (RuntimeException e) {
+        closeWithError(Status.INTERNAL.withDescription(
+            "Could not parse the request for " + method.getFullMethodName() + ": " + e)
+            .withCause(e), null);
+        return;
+      } finally {
+        message.release();
+      }
+      runInContext(() -> listener.onMessage(request));
+    });
+  }
+
+  @Override
+  public void halfClosed() {
+    callExecutor.execute(() -> {
+      if (listener != null && !cancelled) {
+        runInContext(listener::onHalfClose);
+      }
+    });
+  }
+
+  @Override
+  public void onReady() {
+    callExecutor.execute(() -> {
+      if (listener != null && !cancelled) {
+        runInContext(listener::onReady);
+      }
+    });
+  }
+
+  @Override
+  public void closed(Status status) {
+    if (status.isOk()) {
+      callExecutor.execute(() -> {
+        try {
+          if (listener != null) {
+            runInContext(listener::onComplete);
+          }
+        } finally {
+          // Work the handler started under this call stops with it.
+          context.cancel(null);
+        }
+      });
+      return;
+    }
+    cancelled = true;
+    context.cancel(status.asException());
+    callExecutor.execute(() -> {
+      if (listener != null) {
+        runInContext(listener::onCancel);
+      }
+    });
+  }
+
+  // ---- internals ----
+
+  private void closeWithError(Status status, Metadata trailers) {
+    cancelled = true;
+    stream.closeWithError(status, trailers);
+  }
+
+  private void runInContext(Runnable task) {
+    Context previous = context.attach();
+    try {
+      task.run();
+    } catch (RuntimeException | Error t) {
+      handleApplicationError(t);
+      if (t instanceof Error e) {
+        throw e;
+      }
+    } finally {
+      context.detach(previous);
+    }
+  }
+
+  private void handleApplicationError(Throwable t) {
+    Status status = Status.fromThrowable(t);
+    if (status.getDescription() == null && status.getCode() == dev.grpcspring.Code.UNKNOWN) {
+      // The description goes to the client: say what happened, never how (no stack trace).
+      status = status.withDescription("Application error processing RPC");
+    }
+    if (!(t instanceof StatusException)) {
+      log.log(Level.WARNING, "Exception in the handler of " + method.getFullMethodName()
+          + "; the call ends with " + status.getCode(), t);
+    }
+    Metadata trailers = Status.trailersFromThrowable(t);
+    if (!cancelled) {
+      closeWithError(status, trailers);
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.grpcspring.server;
+
+import dev.grpcspring.Context;
+import dev.grpcspring.Deadline;
+import dev.grpcspring.Metadata;
+import dev.grpcspring.Status;
+import dev.grpcspring.internal.SerializingExecutor;
+import dev.grpcspring.transport.NettyServerHandler;
+import dev.grpcspring.transport.NettyServerStream;
+import dev.grpcspring.transport.ServerTransportListener;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Serves the streams of one connection: finds each stream's method by {@code :path}, gives it a
+ * {@link Context} with the client's deadline, and starts the (intercepted) handler on the server's
+ * executor.
+ */
+final class StreamDispatcher implements ServerTransportListener {
+  private final Server server;
+  private NettyServerHandler handler;
+
+  StreamDispatcher(Server server) {
+    this.server = server;
+  }
+
+  void setHandler(NettyServerHandler handler) {
+    this.handler = handler;
+  }
+
+  @Override
+  public void streamCreated(NettyServerStream stream, String fullMethodName, Metadata headers) {
+    ServerMethodDefinition<?, ?> method = server.lookupMethod(fullMethodName);
+    if (method == null) {
+      stream.closeWithError(
+          Status.UNIMPLEMENTED.withDescription("Method not found: " + fullMethodName), null);
+      return;
+    }
+    start(stream, method, headers);
+  }
+
+  private <ReqT, RespT> void start(NettyServerStream stream,
+      ServerMethodDefinition<ReqT, RespT> method, Metadata headers) {
+    long timeoutNanos = stream.timeoutNanos();
+    Context.CancellableContext context = timeoutNanos >= 0
+        ? Context.ROOT.withDeadline(
+            Deadline.after(timeoutNanos, TimeUnit.NANOSECONDS), stream.eventLoop())
+        : Context.ROOT.withCancellation();
+    ServerCallImpl<ReqT, RespT> call = new ServerCallImpl<>(stream,
+        method.getMethodDescriptor(), context, new SerializingExecutor(server.executor()),
+        server.compressors());
+    stream.setListener(call);
+    if (timeoutNanos >= 0) {
+      context.addListener(c -> {
+        if (c.cancellationCause() instanceof TimeoutException) {
+          stream.cancel(Status.DEADLINE_EXCEEDED.withDescription(
+              "deadline exceeded after " + formatSeconds(timeoutNanos) + "s"));
+        }
+      }, Runnable::run);
+    }
+    call.start(method.getServerCallHandler(), headers);
+  }
+
+  private static String formatSeconds(long nanos) {
+    return nanos / 1_000_000_000L + "." + String.format("%09d", nanos % 1_000_000_000L);
+  }
+
+  @Override
+  public void transportTerminated() {
+    server.connectionClosed(handler);
+  }
+}
