@@ -69,9 +69,6 @@ public final class BenchmarkMain {
     } catch (IllegalArgumentException e) {
       System.err.println(command + ": " + e.getMessage() + "\n\n" + USAGE);
       return 2;
-    } catch (UnsupportedOperationException e) {
-      System.err.println(command + ": " + e.getMessage());
-      return 3;
     }
   }
 }
