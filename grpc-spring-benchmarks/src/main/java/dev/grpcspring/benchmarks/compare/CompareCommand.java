@@ -132,7 +132,7 @@ public final class CompareCommand {
     if (direct) {
       serverArgs.add("--direct");
     }
-    try (ChildProcess server = ChildProcess.start(serverName, JavaCommand.of(jvmArgs, BenchmarkMain.class.getName(), serverArgs), System.err)) {
+    try (ChildProcess server = ChildProcess.start(serverName, command(serverArgs), System.err)) {
       String ready =
           server.awaitLine(
               l -> l.contains(ServerCommand.LISTENING_PREFIX), "its port", 60, TimeUnit.SECONDS);
@@ -147,16 +147,23 @@ public final class CompareCommand {
       if (direct) {
         clientArgs.add("--direct");
       }
-      try (ChildProcess client =
-          ChildProcess.start(clientName, JavaCommand.of(jvmArgs, BenchmarkMain.class.getName(), clientArgs), System.err)) {
-        return drive(scenario, clientImpl, serverImpl, server, client);
-      } finally {
-        server.send("quit");
-        server.waitFor(30, TimeUnit.SECONDS);
+      PairResult result;
+      try (ChildProcess client = ChildProcess.start(clientName, command(clientArgs), System.err)) {
+        result = drive(scenario, clientImpl, serverImpl, server, client);
       }
+      // A clean stop, so the next pair starts on an idle machine; on any failure above, closing
+      // the ChildProcess kills the server instead.
+      server.send("quit");
+      server.waitFor(30, TimeUnit.SECONDS);
+      return result;
     } catch (Exception e) {
-      return PairResult.failed(scenario, clientImpl, serverImpl, e.getMessage());
+      return PairResult.failed(scenario, clientImpl, serverImpl,
+          e.getMessage() != null ? e.getMessage() : e.toString());
     }
+  }
+
+  private List<String> command(List<String> args) {
+    return JavaCommand.of(jvmArgs, BenchmarkMain.class.getName(), args);
   }
 
   private PairResult drive(

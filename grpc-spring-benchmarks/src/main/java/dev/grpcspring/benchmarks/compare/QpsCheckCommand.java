@@ -51,7 +51,7 @@ public final class QpsCheckCommand {
           byServer.put(server, numbers);
         } catch (Exception e) {
           numbers = Map.of();
-          error = ResultTable.shorten(e.getMessage());
+          error = ResultTable.shorten(e.getMessage() != null ? e.getMessage() : e.toString());
           clean = false;
         }
         String[] row = {scenario.id(), "grpc-java AsyncClient -> " + server.flag(),
@@ -109,10 +109,10 @@ public final class QpsCheckCommand {
           throw new IllegalStateException("AsyncClient exited with code " + exit
               + " without reporting QPS: " + client.lastErrors());
         }
-      } finally {
-        server.send("quit");
-        server.waitFor(30, TimeUnit.SECONDS);
       }
+      // A clean stop; on a failure above, closing the ChildProcess kills the server instead.
+      server.send("quit");
+      server.waitFor(30, TimeUnit.SECONDS);
       return numbers;
     }
   }
