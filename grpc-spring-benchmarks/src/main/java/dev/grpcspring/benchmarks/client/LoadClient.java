@@ -11,7 +11,10 @@ public interface LoadClient extends AutoCloseable {
   /** Opens the scenario's channels and starts every worker; each reports to {@code metrics}. */
   void start(Scenario scenario, LoadMetrics metrics) throws Exception;
 
-  /** Closes the channels (workers have stopped or been given up on by then). */
+  /**
+   * Closes the channels (workers have stopped or been given up on by then). An interrupted caller
+   * stops waiting for them and keeps its interrupt flag set.
+   */
   @Override
-  void close() throws InterruptedException;
+  void close();
 }

@@ -8,7 +8,10 @@ public interface BenchmarkServer extends AutoCloseable {
   /** Responses sent so far (unary responses plus streaming ping-pong responses). */
   long responsesSent();
 
-  /** Stops accepting calls, cancels the ones in flight, and waits (bounded) for it to end. */
+  /**
+   * Stops accepting calls, cancels the ones in flight, and waits (bounded) for it to end. If the
+   * waiting thread is interrupted it stops waiting and keeps its interrupt flag set.
+   */
   @Override
-  void close() throws InterruptedException;
+  void close();
 }

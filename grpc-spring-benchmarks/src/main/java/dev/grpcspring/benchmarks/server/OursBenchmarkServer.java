@@ -54,10 +54,14 @@ public final class OursBenchmarkServer implements BenchmarkServer {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     server.shutdownNow();
-    if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("grpc-spring benchmark server did not stop within 10 s");
+    try {
+      if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("grpc-spring benchmark server did not stop within 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -86,8 +86,6 @@ public final class ServerCommand {
   private static void closeQuietlyOnExit(BenchmarkServer server) {
     try {
       server.close();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       // The JVM is exiting; say why the server did not stop cleanly and let the exit go on.
       System.err.println("Benchmark server did not stop cleanly: " + e);
