@@ -8,7 +8,11 @@ import java.util.List;
  * {@link BalancerClientConn#newSubConn}. Its state changes go to the listener given at creation.
  */
 public interface SubConn {
-  /** Starts connecting if IDLE; otherwise does nothing. */
+  /**
+   * Starts connecting if IDLE; otherwise does nothing. Safe to call from any thread: pickers call it
+   * from the calling thread (pick_first's IDLE picker), so implementations hand the work to the
+   * channel's serializer.
+   */
   void connect();
 
   /** Replaces the addresses; reconnects if the connected address is gone. */

@@ -4,9 +4,9 @@ import java.net.URI;
 import java.util.Objects;
 
 /**
- * A parsed channel target per gRPC naming ({@code scheme://authority/endpoint}). Parsing that finds
- * no registered scheme is the channel's job: it then treats the whole string as a passthrough
- * endpoint.
+ * A parsed channel target per gRPC naming ({@code scheme://authority/endpoint}). {@link
+ * ResolverRegistry#parseTarget} parses a channel's target string and, when it finds no registered
+ * scheme, treats the whole string as an endpoint of the default scheme.
  *
  * @param scheme the URI scheme, lowercase
  * @param authority the URI authority (e.g. a DNS server), empty when absent

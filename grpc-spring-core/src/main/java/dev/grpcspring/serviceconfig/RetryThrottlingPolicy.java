@@ -1,0 +1,28 @@
+package dev.grpcspring.serviceconfig;
+
+/**
+ * The channel's {@code retryThrottling} (gRFC A6): retries and hedges stop while the token count
+ * is at or below half of {@code maxTokens}.
+ *
+ * @param maxTokens the bucket size, 1 to 1000
+ * @param tokenRatio tokens a success adds back, positive, with at most 3 decimals kept
+ */
+public record RetryThrottlingPolicy(int maxTokens, double tokenRatio) {
+  static RetryThrottlingPolicy parse(JsonObject o) {
+    Long maxTokens = o.integer("maxTokens");
+    if (maxTokens == null || maxTokens <= 0 || maxTokens > 1000) {
+      throw new IllegalArgumentException(
+          o.path("maxTokens") + " is required and must be in (0, 1000], got " + maxTokens);
+    }
+    Double ratio = o.number("tokenRatio");
+    if (ratio == null || !(ratio > 0)) {
+      throw new IllegalArgumentException(o.path("tokenRatio") + " is required and must be > 0, got " + ratio);
+    }
+    // The spec keeps three decimals (grpc-java truncates the same way).
+    double kept = Math.floor(ratio * 1000) / 1000;
+    if (!(kept > 0)) {
+      throw new IllegalArgumentException(o.path("tokenRatio") + " rounds to 0 at three decimals: " + ratio);
+    }
+    return new RetryThrottlingPolicy(maxTokens.intValue(), kept);
+  }
+}
