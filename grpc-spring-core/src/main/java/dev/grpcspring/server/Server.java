@@ -44,6 +44,8 @@ public final class Server implements AutoCloseable {
   /** Handler threads in the default pool; they time out when idle. */
   static final int DEFAULT_EXECUTOR_THREADS = 200;
   private static final AtomicInteger serverIds = new AtomicInteger();
+  private static final Status SHUTDOWN_NOW_STATUS =
+      Status.UNAVAILABLE.withDescription("The server is shutting down now");
 
   private final List<SocketAddress> addresses;
   private final List<ServerServiceDefinition> services;
@@ -63,6 +65,7 @@ public final class Server implements AutoCloseable {
   private final CountDownLatch terminatedLatch = new CountDownLatch(1);
   private boolean started;
   private volatile boolean shutdown;
+  private volatile boolean forcedShutdown;
   private boolean terminated;
   private int openListeners;
 
@@ -145,8 +148,15 @@ public final class Server implements AutoCloseable {
               StreamDispatcher dispatcher = new StreamDispatcher(Server.this);
               NettyServerHandler handler = NettyServerHandler.create(dispatcher, transportConfig);
               dispatcher.setHandler(handler);
-              connections.add(handler);
               ch.pipeline().addLast(handler);
+              // Added once its context exists, so shutdown can always reach it.
+              connections.add(handler);
+              // A shutdown that ran between the check above and the add did not see it.
+              if (forcedShutdown) {
+                handler.forceClose(SHUTDOWN_NOW_STATUS);
+              } else if (shutdown) {
+                handler.gracefulShutdown();
+              }
             }
           });
       for (SocketAddress address : addresses) {
@@ -220,10 +230,10 @@ public final class Server implements AutoCloseable {
 
   /** Shuts down and cancels every call in flight (handlers see onCancel); connections close. */
   public Server shutdownNow() {
+    forcedShutdown = true;
     shutdown();
-    Status status = Status.UNAVAILABLE.withDescription("The server is shutting down now");
     for (NettyServerHandler c : connections) {
-      c.forceClose(status);
+      c.forceClose(SHUTDOWN_NOW_STATUS);
     }
     return this;
   }

@@ -100,7 +100,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
       return; // nothing reaches a cancelled stream; the handler learns of it through onCancel
     }
     if (messageSent && method.getType().serverSendsOneMessage()) {
-      closeCalled = true;
+      // Ends the call; the handler's own close later is then a no-op (the call is cancelled).
       closeWithError(Status.INTERNAL.withDescription(
           "Too many responses: " + method.getFullMethodName() + " sends exactly one"), null);
       return;
@@ -114,7 +114,6 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
     try {
       frame = framer.frame(message, method.getResponseMarshaller());
     } catch (StatusException e) {
-      closeCalled = true;
       log.log(Level.WARNING, "Could not send a response of " + method.getFullMethodName(), e);
       closeWithError(e.getStatus(), null);
       return;

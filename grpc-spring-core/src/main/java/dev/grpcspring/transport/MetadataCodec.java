@@ -58,8 +58,8 @@ public final class MetadataCodec {
   }
 
   /**
-   * Adds every application header of {@code metadata} to {@code headers}. Reserved and
-   * connection-specific names, and ASCII values with characters outside {@code %x20-%x7E}, are
+   * Adds every application header of {@code metadata} to {@code headers}. Reserved,
+   * connection-specific and illegal names, and ASCII values with characters outside {@code %x20-%x7E}, are
    * dropped with a warning: sending them would break the call.
    */
   public static void addTo(Metadata metadata, Http2Headers headers) {
@@ -67,6 +67,11 @@ public final class MetadataCodec {
       String name = metadata.name(i);
       if (isReserved(name) || isConnectionSpecific(name)) {
         log.log(Level.WARNING, "Dropping metadata {0}: the transport owns that header", name);
+        continue;
+      }
+      if (!isValidName(name)) {
+        log.log(Level.WARNING, "Dropping metadata ''{0}'': not a legal header name (use a-z, 0-9, "
+            + "'_', '-', '.')", name);
         continue;
       }
       Object raw = metadata.rawValue(i);

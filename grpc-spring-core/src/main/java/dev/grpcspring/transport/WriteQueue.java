@@ -3,7 +3,10 @@ package dev.grpcspring.transport;
 import io.netty.channel.Channel;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Batches writes from application threads onto a channel's event loop: commands are enqueued
@@ -12,6 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * connection.
  */
 public final class WriteQueue {
+  private static final Logger log = Logger.getLogger(WriteQueue.class.getName());
+
   /** Commands run between flushes, at most. */
   static final int CHUNK = 128;
 
@@ -49,7 +54,14 @@ public final class WriteQueue {
   /** Schedules a drain on the event loop unless one is pending. */
   public void scheduleFlush() {
     if (scheduled.compareAndSet(false, true)) {
-      channel.eventLoop().execute(drainTask);
+      try {
+        channel.eventLoop().execute(drainTask);
+      } catch (RejectedExecutionException e) {
+        // The event loop is gone (the server or channel shut down). Run the commands here: they
+        // see a closed channel and release what they hold instead of leaking it.
+        log.log(Level.FINE, "Event loop rejected the write queue drain; draining inline", e);
+        drain();
+      }
     }
   }
 

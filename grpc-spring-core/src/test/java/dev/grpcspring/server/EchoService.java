@@ -46,9 +46,13 @@ final class EchoService {
   static final MethodDescriptor<StringValue, StringValue> BAD_UNARY =
       method("BadUnary", MethodType.UNARY);
 
+  /** Client-streaming; asks for requests only once {@link #manualRelease} opens. */
+  static final MethodDescriptor<StringValue, StringValue> MANUAL =
+      method("Manual", MethodType.CLIENT_STREAMING);
+
   static final ServiceDescriptor DESCRIPTOR = ServiceDescriptor.newBuilder(NAME)
       .addMethod(UNARY).addMethod(SERVER_STREAMING).addMethod(CLIENT_STREAMING).addMethod(BIDI)
-      .addMethod(BAD_UNARY).build();
+      .addMethod(BAD_UNARY).addMethod(MANUAL).build();
 
   static final com.google.rpc.Status RICH = com.google.rpc.Status.newBuilder()
       .setCode(Code.FAILED_PRECONDITION.value())
@@ -60,6 +64,7 @@ final class EchoService {
   final BlockingQueue<String> events = new LinkedBlockingQueue<>();
   /** Released by tests to let a waiting streaming call finish. */
   final CountDownLatch release = new CountDownLatch(1);
+  final CountDownLatch manualRelease = new CountDownLatch(1);
   final List<Context> contexts = new ArrayList<>();
 
   private static MethodDescriptor<StringValue, StringValue> method(String name, MethodType type) {
@@ -82,6 +87,7 @@ final class EchoService {
         .addMethod(CLIENT_STREAMING, ServerCalls.asyncClientStreamingCall(this::clientStreaming))
         .addMethod(BIDI, ServerCalls.asyncBidiStreamingCall(this::bidi))
         .addMethod(BAD_UNARY, badUnary())
+        .addMethod(MANUAL, manual())
         .build();
   }
 
@@ -139,6 +145,31 @@ final class EchoService {
       }).start();
       return;
     }
+    if (r.equals("ready")) {
+      // 200 messages of 16 KiB, sent only while the transport is ready.
+      String chunk = "r".repeat(16 * 1024);
+      int[] sent = new int[1];
+      boolean[] sawNotReady = new boolean[1];
+      so.setOnReadyHandler(() -> {
+        events.add("onReady");
+        while (sent[0] < 200) {
+          if (!so.isReady()) {
+            if (!sawNotReady[0]) {
+              sawNotReady[0] = true;
+              events.add("not-ready");
+            }
+            return;
+          }
+          out.onNext(sv(chunk));
+          sent[0]++;
+        }
+        if (sent[0] == 200) {
+          sent[0]++;
+          out.onCompleted();
+        }
+      });
+      return;
+    }
     int n = Integer.parseInt(r);
     for (int i = 0; i < n; i++) {
       out.onNext(sv(Integer.toString(i)));
@@ -183,6 +214,36 @@ final class EchoService {
       public void onCompleted() {
         out.onCompleted();
       }
+    };
+  }
+
+  private ServerCallHandler<StringValue, StringValue> manual() {
+    return (call, headers) -> {
+      Thread t = new Thread(() -> {
+        try {
+          if (manualRelease.await(10, TimeUnit.SECONDS)) {
+            call.request(Integer.MAX_VALUE);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      t.setDaemon(true);
+      t.start();
+      return new ServerCall.Listener<>() {
+        private long chars;
+
+        @Override
+        public void onMessage(StringValue message) {
+          chars += message.getValue().length();
+        }
+
+        @Override
+        public void onHalfClose() {
+          call.sendMessage(sv(Long.toString(chars)));
+          call.close(Status.OK, new Metadata());
+        }
+      };
     };
   }
 

@@ -395,6 +395,104 @@ class ServerInteropTest {
   }
 
   @Test
+  void globalInterceptorsRunInOrderAddMetadataAndEndCalls() throws Exception {
+    List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+    dev.grpcspring.Metadata.Key<String> added =
+        dev.grpcspring.Metadata.Key.of("x-added", dev.grpcspring.Metadata.ASCII_STRING_MARSHALLER);
+    dev.grpcspring.Metadata.Key<String> deny =
+        dev.grpcspring.Metadata.Key.of("x-deny", dev.grpcspring.Metadata.ASCII_STRING_MARSHALLER);
+    dev.grpcspring.interceptor.ServerInterceptor first = new dev.grpcspring.interceptor.ServerInterceptor() {
+      @Override
+      public <ReqT, RespT> dev.grpcspring.ServerCall.Listener<ReqT> interceptCall(
+          dev.grpcspring.ServerCall<ReqT, RespT> call, dev.grpcspring.Metadata headers,
+          dev.grpcspring.ServerCallHandler<ReqT, RespT> next) {
+        order.add("first");
+        if (headers.containsKey(deny)) {
+          dev.grpcspring.Metadata trailers = new dev.grpcspring.Metadata();
+          trailers.put(added, "denied");
+          call.close(dev.grpcspring.Status.PERMISSION_DENIED.withDescription("denied by interceptor"),
+              trailers);
+          return new dev.grpcspring.ServerCall.Listener<>() {};
+        }
+        return next.startCall(new dev.grpcspring.interceptor.ForwardingServerCall<>(call) {
+          @Override
+          public void sendHeaders(dev.grpcspring.Metadata responseHeaders) {
+            responseHeaders.put(added, "by-first");
+            super.sendHeaders(responseHeaders);
+          }
+        }, headers);
+      }
+    };
+    dev.grpcspring.interceptor.ServerInterceptor second = new dev.grpcspring.interceptor.ServerInterceptor() {
+      @Override
+      public <ReqT, RespT> dev.grpcspring.ServerCall.Listener<ReqT> interceptCall(
+          dev.grpcspring.ServerCall<ReqT, RespT> call, dev.grpcspring.Metadata headers,
+          dev.grpcspring.ServerCallHandler<ReqT, RespT> next) {
+        order.add("second");
+        return next.startCall(call, headers);
+      }
+    };
+    start(Server.builder().intercept(first).intercept(second));
+    Capture c = new Capture();
+    assertThat(ClientCalls.blockingUnaryCall(ClientInterceptors.intercept(channel, c), UNARY,
+        CallOptions.DEFAULT, sv("i")).getValue()).isEqualTo("echo:i");
+    assertThat(order).containsExactly("first", "second");
+    assertThat(c.headers.get(Metadata.Key.of("x-added", Metadata.ASCII_STRING_MARSHALLER)))
+        .isEqualTo("by-first");
+
+    Metadata md = new Metadata();
+    md.put(Metadata.Key.of("x-deny", Metadata.ASCII_STRING_MARSHALLER), "yes");
+    Capture c2 = new Capture();
+    Channel denied = ClientInterceptors.intercept(channel,
+        io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(md), c2);
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> ClientCalls.blockingUnaryCall(denied, UNARY, CallOptions.DEFAULT, sv("i")));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    assertThat(e.getStatus().getDescription()).isEqualTo("denied by interceptor");
+    assertThat(c2.trailers.get(Metadata.Key.of("x-added", Metadata.ASCII_STRING_MARSHALLER)))
+        .isEqualTo("denied");
+  }
+
+  @Test
+  void slowReaderMakesTheServerNotReadyThenReadyAgain() throws Exception {
+    start();
+    CountDownLatch done = new CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+    io.grpc.stub.ClientCallStreamObserver<?>[] requests = new io.grpc.stub.ClientCallStreamObserver<?>[1];
+    ClientCalls.asyncServerStreamingCall(channel.newCall(SERVER_STREAMING, CallOptions.DEFAULT),
+        sv("ready"), new io.grpc.stub.ClientResponseObserver<StringValue, StringValue>() {
+          @Override
+          public void beforeStart(io.grpc.stub.ClientCallStreamObserver<StringValue> r) {
+            requests[0] = r;
+            r.disableAutoRequestWithInitial(1);
+          }
+
+          @Override
+          public void onNext(StringValue value) {
+            received.incrementAndGet();
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            done.countDown();
+          }
+
+          @Override
+          public void onCompleted() {
+            done.countDown();
+          }
+        });
+    assertThat(service.events.poll(5, TimeUnit.SECONDS)).isEqualTo("onReady");
+    // Only one message is read: the windows fill up and the server stops being ready.
+    assertThat(service.events.poll(5, TimeUnit.SECONDS)).isEqualTo("not-ready");
+    assertThat(received.get()).isLessThanOrEqualTo(1);
+    requests[0].request(Integer.MAX_VALUE);
+    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(received.get()).isEqualTo(200);
+    assertThat(service.events).contains("onReady");
+  }
+
+  @Test
   void directExecutorServesCalls() throws Exception {
     start(Server.builder().directExecutor());
     assertThat(ClientCalls.blockingUnaryCall(channel, UNARY, CallOptions.DEFAULT, sv("d")).getValue())

@@ -83,6 +83,7 @@ class MetadataCodecTest {
     md.putAscii("connection", "close");
     md.putAscii("x-ok", "fine");
     md.putAscii("x-bad", "line\nbreak");
+    md.putAscii("X-Upper", "v");
     Http2Headers h = new DefaultHttp2Headers();
     MetadataCodec.addTo(md, h);
     assertThat(h.names()).extracting(CharSequence::toString).containsExactly("x-ok");
