@@ -15,6 +15,7 @@ import dev.grpcspring.balancer.PickInfo;
 import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.credentials.PerRpcCredentials;
 import dev.grpcspring.internal.CallbackSerializer;
+import dev.grpcspring.serviceconfig.MethodConfig;
 import dev.grpcspring.transport.CallHeader;
 import dev.grpcspring.transport.ClientStreamListener.RpcProgress;
 import dev.grpcspring.transport.Http2ClientStream;
@@ -51,7 +52,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private final Marshaller<RespT> responseMarshaller;
   private final String contentSubtype;
   private final CallbackSerializer callbacks;
-  private final CallMethodConfig methodConfig;
+  private final MethodConfig methodConfig;
   private final boolean waitForReady;
   private final int maxSend;
   private final int maxReceive;
@@ -97,12 +98,12 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     }
     this.callbacks = new CallbackSerializer(
         callOptions.getExecutor() != null ? callOptions.getExecutor() : cc.executor());
-    this.methodConfig = cc.serviceConfigsFor(method.getFullMethodName());
+    this.methodConfig = cc.methodConfig(method.getFullMethodName());
     Boolean wfr = callOptions.getWaitForReady();
     this.waitForReady = wfr != null ? wfr : Boolean.TRUE.equals(methodConfig.waitForReady());
-    this.maxSend = min(callOptions.getMaxOutboundMessageSize(), methodConfig.maxRequestBytes(),
+    this.maxSend = min(callOptions.getMaxOutboundMessageSize(), methodConfig.maxRequestMessageBytes(),
         Integer.MAX_VALUE);
-    this.maxReceive = min(callOptions.getMaxInboundMessageSize(), methodConfig.maxResponseBytes(),
+    this.maxReceive = min(callOptions.getMaxInboundMessageSize(), methodConfig.maxResponseMessageBytes(),
         DialOptions.DEFAULT_MAX_RECEIVE_MESSAGE_SIZE);
     this.maxRetryBuffer = callOptions.getOption(ClientCallOptions.MAX_RETRY_RPC_BUFFER_SIZE);
   }

@@ -24,6 +24,7 @@ import dev.grpcspring.resolver.ResolverBuildOptions;
 import dev.grpcspring.resolver.ResolverBuilder;
 import dev.grpcspring.resolver.ResolverRegistry;
 import dev.grpcspring.resolver.ResolverState;
+import dev.grpcspring.serviceconfig.MethodConfig;
 import dev.grpcspring.stub.ClientCalls;
 import dev.grpcspring.transport.ClientTransportOptions;
 import io.netty.channel.EventLoopGroup;
@@ -280,7 +281,14 @@ public final class ClientConn implements Channel, AutoCloseable {
     }
   }
 
-  /** SERVICE-CONFIG-SEAM: methodConfig(fullMethodName) returns naming's typed MethodConfig. */
+  /**
+   * The method config in use for {@code fullMethodName} ({@code package.Service/Method}): from the
+   * config naming that method, else its service, else the default entry; {@link
+   * MethodConfig#EMPTY} when none applies (grpc-go's {@code GetMethodConfig}).
+   */
+  public MethodConfig methodConfig(String fullMethodName) {
+    return serviceConfigs.methodConfig(fullMethodName);
+  }
 
   /**
    * A new call, through the dial options' interceptors. Nothing is sent until {@link
@@ -381,10 +389,6 @@ public final class ClientConn implements Channel, AutoCloseable {
 
   List<PerRpcCredentials> channelCredentials() {
     return channelCredentials;
-  }
-
-  CallMethodConfig serviceConfigsFor(String fullMethodName) {
-    return serviceConfigs.callConfig(fullMethodName);
   }
 
   Status lastConnectionError() {

@@ -1,34 +1,73 @@
 package dev.grpcspring.client;
 
+import dev.grpcspring.serviceconfig.LoadBalancingConfig;
+import dev.grpcspring.serviceconfig.MethodConfig;
+import dev.grpcspring.serviceconfig.ServiceConfig;
+
 /**
  * Which service config a channel uses (service_config.md and gRFC A21): the resolver's, unless
- * disabled or invalid, else the last valid one, else the default from the dial options.
- * Serializer-confined.
+ * service configs from the resolver are disabled or it sends none, in which case the default from
+ * the dial options (or none). An invalid config from the resolver is rejected: the channel keeps
+ * the config it had, or falls back to the default when it had none; with neither, the channel goes
+ * to TRANSIENT_FAILURE. Selection runs in the serializer; calls read the config in use from any
+ * thread.
  */
 final class ServiceConfigs {
   /** The policy and its parsed config for the balancer. */
   record Selected(String policy, Object balancerConfig) {}
 
-  private final DialOptions options;
+  private final boolean ignoreResolver;
+  private ServiceConfig defaultConfig;
+  private volatile ServiceConfig current;
   private String lastError;
 
   ServiceConfigs(DialOptions options) {
-    this.options = options;
+    this.ignoreResolver = options.disableServiceConfig();
   }
 
+  /**
+   * Parses the default config from the dial options.
+   *
+   * @throws IllegalArgumentException naming what is wrong, which fails the dial
+   */
   void parseDefault(String json) {
-    throw new IllegalArgumentException("SERVICE-CONFIG-SEAM");
+    try {
+      defaultConfig = ServiceConfig.parse(json);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Invalid default service config: " + e.getMessage(), e);
+    }
+    current = defaultConfig;
   }
 
+  /** Chooses the config for a resolver update; null when no usable config exists. */
   Selected select(String resolverJson) {
-    return new Selected("pick_first", null);
+    ServiceConfig chosen;
+    if (ignoreResolver || resolverJson == null) {
+      chosen = defaultConfig != null ? defaultConfig : ServiceConfig.EMPTY;
+    } else {
+      try {
+        chosen = ServiceConfig.parse(resolverJson);
+        lastError = null;
+      } catch (IllegalArgumentException e) {
+        lastError = e.getMessage();
+        chosen = current != null ? current : defaultConfig;
+        if (chosen == null) {
+          return null;
+        }
+      }
+    }
+    current = chosen;
+    LoadBalancingConfig lb = chosen.loadBalancingConfig();
+    return lb == null ? new Selected("pick_first", null) : new Selected(lb.policyName(), lb.config());
   }
 
   String lastError() {
     return lastError;
   }
 
-  CallMethodConfig callConfig(String fullMethodName) {
-    return CallMethodConfig.NONE;
+  /** The method config in use for {@code fullMethodName}; {@link MethodConfig#EMPTY} if none. */
+  MethodConfig methodConfig(String fullMethodName) {
+    ServiceConfig c = current;
+    return c == null ? MethodConfig.EMPTY : c.methodConfig(fullMethodName);
   }
 }

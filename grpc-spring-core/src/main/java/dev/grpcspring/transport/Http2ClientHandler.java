@@ -55,6 +55,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
   private ChannelHandlerContext ctx;
   private boolean settingsReceived;
   private Status shutdownStatus;
+  private boolean draining;
 
   private Http2ClientHandler(
       Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
@@ -211,6 +212,9 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
       return;
     }
     streams.remove(id);
+    if (draining && streams.isEmpty()) {
+      ctx.executor().execute(this::closeIfDrained); // after this stream's RST goes out
+    }
     Http2Stream h2 = connection().stream(id);
     Http2Error code = null;
     if (h2 != null) {
@@ -241,10 +245,18 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     }
   }
 
-  /** No new streams; the connection closes once open streams finish (Netty's graceful close). */
+  /**
+   * No new streams; the connection closes once open streams finish. Nothing is sent until then:
+   * some servers end a connection at once on a client's GOAWAY, which would fail calls in flight.
+   */
   void shutdown(Status status) {
     startShutdown(status);
-    if (ctx.channel().isOpen()) {
+    draining = true;
+    closeIfDrained();
+  }
+
+  private void closeIfDrained() {
+    if (draining && streams.isEmpty() && ctx.channel().isOpen()) {
       ctx.close();
     }
   }
