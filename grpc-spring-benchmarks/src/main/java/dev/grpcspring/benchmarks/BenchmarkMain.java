@@ -23,7 +23,7 @@ public final class BenchmarkMain {
           "          [--warmup=15s] [--duration=20s] [--direct]",
           "          drives any BenchmarkService server; prints QPS and p50/p99/p99.9 latency",
           "  compare --scenario=NAME|all [--warmup=15s] [--duration=20s] [--pairs=all|same]",
-          "          [--direct] [--jvm-args='-Xms1g -Xmx2g']",
+          "          [--direct] [--jvm-args='-Xms1g -Xmx2g'] [--jfr=DIR]",
           "          ours vs grpc-java (and both crossings), separate JVMs, one table of ratios",
           "  qps-check --scenario=NAME|all [--warmup=15s] [--duration=20s]",
           "          grpc-java's own qps AsyncClient against our server and grpc-java's, compared",

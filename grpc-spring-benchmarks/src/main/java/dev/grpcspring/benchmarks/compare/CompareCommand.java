@@ -8,6 +8,8 @@ import dev.grpcspring.benchmarks.client.ClientCommand;
 import dev.grpcspring.benchmarks.client.ClientResult;
 import dev.grpcspring.benchmarks.server.ServerCommand;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,9 +21,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code compare --scenario=NAME|all [--warmup=15s] [--duration=20s] [--pairs=all|same] [--direct]
- * [--jvm-args="-Xms1g -Xmx2g"]}: runs ours against ours, grpc-java against grpc-java, and both
+ * [--jvm-args="-Xms1g -Xmx2g"] [--jfr=DIR]}: runs ours against ours, grpc-java against grpc-java, and both
  * crossings, each client and server in its own JVM started from this same jar, and prints one table
  * with the ratio ours / grpc-java per column.
+ *
+ * <p>With {@code --jfr=DIR} every client and server JVM records a JFR profile ({@code
+ * settings=profile}) into {@code DIR}, named by scenario, pairing and role, for finding where the
+ * time and the allocation go.
  *
  * <p>Pairs run one after another, never at the same time, and the order alternates from scenario
  * to scenario so neither runtime always runs first on a machine that is warming up or getting
@@ -34,14 +40,17 @@ public final class CompareCommand {
   private final Duration duration;
   private final boolean direct;
   private final List<String> jvmArgs;
+  private final Path jfrDir;
   private final PrintStream out;
 
   private CompareCommand(
-      Duration warmup, Duration duration, boolean direct, List<String> jvmArgs, PrintStream out) {
+      Duration warmup, Duration duration, boolean direct, List<String> jvmArgs, Path jfrDir,
+      PrintStream out) {
     this.warmup = warmup;
     this.duration = duration;
     this.direct = direct;
     this.jvmArgs = jvmArgs;
+    this.jfrDir = jfrDir;
     this.out = out;
   }
 
@@ -53,12 +62,18 @@ public final class CompareCommand {
     String pairs = options.string("pairs", "all");
     boolean direct = options.flag("direct");
     String jvm = options.string("jvm-args", DEFAULT_JVM_ARGS).trim();
+    String jfr = options.string("jfr", null);
     options.checkAllUsed();
     if (!pairs.equals("all") && !pairs.equals("same")) {
       throw new IllegalArgumentException("--pairs must be 'all' or 'same', got '" + pairs + "'");
     }
     List<String> jvmArgs = jvm.isEmpty() ? List.of() : Arrays.asList(jvm.split("\\s+"));
-    CompareCommand compare = new CompareCommand(warmup, duration, direct, jvmArgs, out);
+    Path jfrDir = null;
+    if (jfr != null) {
+      jfrDir = Path.of(jfr).toAbsolutePath();
+      Files.createDirectories(jfrDir);
+    }
+    CompareCommand compare = new CompareCommand(warmup, duration, direct, jvmArgs, jfrDir, out);
     ResultTable table = compare.runAll(scenarios, pairs.equals("all"));
     boolean clean = true;
     for (PairResult r : table.rows()) {
@@ -76,7 +91,8 @@ public final class CompareCommand {
         Locale.ROOT,
         "compare: %d scenario(s) x %d pairings, warm-up %s, measured %s, JVM args %s;"
             + " about %d min%n",
-        scenarios.size(), pairsPerScenario, Options.format(warmup), Options.format(duration), jvmArgs, (estimate + 59) / 60);
+        scenarios.size(), pairsPerScenario, Options.format(warmup), Options.format(duration),
+        jvmArgs, (estimate + 59) / 60);
     out.flush();
     Instant started = Instant.now();
     for (int s = 0; s < scenarios.size(); s++) {
@@ -132,7 +148,9 @@ public final class CompareCommand {
     if (direct) {
       serverArgs.add("--direct");
     }
-    try (ChildProcess server = ChildProcess.start(serverName, command(serverArgs), System.err)) {
+    String recording = scenario.id() + "-" + clientImpl.flag() + "-to-" + serverImpl.flag();
+    try (ChildProcess server = ChildProcess.start(
+        serverName, command(serverArgs, recording + "-server"), System.err)) {
       String ready =
           server.awaitLine(
               l -> l.contains(ServerCommand.LISTENING_PREFIX), "its port", 60, TimeUnit.SECONDS);
@@ -148,7 +166,8 @@ public final class CompareCommand {
         clientArgs.add("--direct");
       }
       PairResult result;
-      try (ChildProcess client = ChildProcess.start(clientName, command(clientArgs), System.err)) {
+      try (ChildProcess client = ChildProcess.start(
+          clientName, command(clientArgs, recording + "-client"), System.err)) {
         result = drive(scenario, clientImpl, serverImpl, server, client);
       }
       // A clean stop, so the next pair starts on an idle machine; on any failure above, closing
@@ -162,8 +181,14 @@ public final class CompareCommand {
     }
   }
 
-  private List<String> command(List<String> args) {
-    return JavaCommand.of(jvmArgs, BenchmarkMain.class.getName(), args);
+  /** The child JVM's command line; {@code recording} names its JFR file when --jfr is set. */
+  private List<String> command(List<String> args, String recording) {
+    List<String> vmArgs = new ArrayList<>(jvmArgs);
+    if (jfrDir != null) {
+      vmArgs.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+          + jfrDir.resolve(recording + ".jfr"));
+    }
+    return JavaCommand.of(vmArgs, BenchmarkMain.class.getName(), args);
   }
 
   private PairResult drive(
