@@ -439,7 +439,8 @@ public final class NettyServerHandler extends Http2ConnectionHandler
         config.maxInboundMessageSize());
     http2Stream.setProperty(streamKey, stream);
     Metadata metadata = MetadataCodec.fromHeaders(headers);
-    transportListener.streamCreated(stream, path.subSequence(1, path.length()).toString(), metadata);
+    String fullMethodName = path.subSequence(1, path.length()).toString();
+    stream.guarded(() -> transportListener.streamCreated(stream, fullMethodName, metadata));
     if (endOfStream) {
       stream.inboundData(Unpooled.EMPTY_BUFFER, true);
     }

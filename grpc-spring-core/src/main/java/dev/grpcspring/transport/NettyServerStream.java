@@ -15,7 +15,10 @@ import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One call's HTTP/2 stream on the server. The methods meant for the application's side (request,
@@ -24,6 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loop.
  */
 public final class NettyServerStream {
+  private static final Logger log = Logger.getLogger(NettyServerStream.class.getName());
+
   /** Outbound bytes queued beyond which {@link #isReady()} turns false. */
   public static final int ON_READY_THRESHOLD = 32 * 1024;
 
@@ -102,7 +107,7 @@ public final class NettyServerStream {
   public void request(int n) {
     handler.writeQueue().enqueue(() -> {
       if (!closed) {
-        deframer.request(n);
+        guarded(() -> deframer.request(n));
       }
     });
   }
@@ -191,7 +196,28 @@ public final class NettyServerStream {
     if (endOfStream) {
       remoteEnded = true;
     }
-    deframer.deframe(data, endOfStream);
+    guarded(() -> deframer.deframe(data, endOfStream));
+  }
+
+  /**
+   * Runs stream work on the event loop so that a failure in it (a bug, or an executor refusing a
+   * task) ends only this stream, never the connection.
+   */
+  void guarded(Runnable work) {
+    try {
+      work.run();
+    } catch (RuntimeException e) {
+      failNow(e);
+    }
+  }
+
+  /** Ends this stream after an unexpected failure; logs it and tells the client. */
+  void failNow(RuntimeException e) {
+    log.log(Level.WARNING, "Failing stream " + id() + " after an unexpected error", e);
+    Status status = e instanceof RejectedExecutionException
+        ? Status.UNAVAILABLE.withDescription("The server could not schedule the call; try again")
+        : Status.INTERNAL.withDescription("The server failed processing the call: " + e);
+    sendTrailers(trailers(status, null), status);
   }
 
   void inboundReset(long errorCode) {
@@ -258,7 +284,7 @@ public final class NettyServerStream {
     if (before >= ON_READY_THRESHOLD && after < ON_READY_THRESHOLD && !closed) {
       ServerStreamListener l = listener;
       if (l != null) {
-        l.onReady();
+        guarded(l::onReady);
       }
     }
   }
@@ -270,7 +296,12 @@ public final class NettyServerStream {
     listenerClosed = true;
     ServerStreamListener l = listener;
     if (l != null) {
-      l.closed(status);
+      try {
+        l.closed(status);
+      } catch (RuntimeException e) {
+        // Called from Netty's stream bookkeeping: a failure here must not break the connection.
+        log.log(Level.WARNING, "Stream listener failed on close of stream " + id(), e);
+      }
     }
   }
 

@@ -72,6 +72,8 @@ final class RawHttp2Client implements AutoCloseable {
   RawHttp2Client(int port) throws InterruptedException {
     handler = new Http2ConnectionHandlerBuilder()
         .server(false)
+        // close() drops the connection at once, open streams or not.
+        .gracefulShutdownTimeoutMillis(0)
         // Let us send header lists larger than the server allows.
         .encoderIgnoreMaxHeaderListSize(true)
         .frameListener(new Http2FrameAdapter() {

@@ -201,6 +201,24 @@ class ServerBadInputTest {
   }
 
   @Test
+  void anExecutorThatRefusesWorkFailsOnlyThatCall() throws Exception {
+    try (Server s = Server.builder().address(new InetSocketAddress("127.0.0.1", 0))
+        .registerService(new EchoService().definition())
+        .executor(task -> {
+          throw new java.util.concurrent.RejectedExecutionException("test executor is full");
+        })
+        .build().start();
+        RawHttp2Client other = new RawHttp2Client(s.getPort())) {
+      for (int i = 0; i < 2; i++) {
+        RawHttp2Client.Result r = other.await(
+            other.send(RawHttp2Client.grpcHeaders(UNARY), frame(0, message("x")), true));
+        assertThat(r.grpcStatus()).isEqualTo("14");
+        assertThat(other.isOpen()).isTrue();
+      }
+    }
+  }
+
+  @Test
   void silentConnectionIsClosedAfterTheHandshakeTimeout() throws Exception {
     try (Server s = Server.builder().address(new InetSocketAddress("127.0.0.1", 0))
         .registerService(new EchoService().definition())

@@ -90,6 +90,36 @@ class MetadataCodecTest {
   }
 
   @Test
+  void pathIsBuiltOnceAndCachedInTheDescriptor() {
+    dev.grpcspring.MethodDescriptor<String, String> m =
+        dev.grpcspring.MethodDescriptor.<String, String>newBuilder()
+            .setType(dev.grpcspring.MethodType.UNARY)
+            .setFullMethodName("pkg.Svc/Call")
+            .setRequestMarshaller(new NoMarshaller())
+            .setResponseMarshaller(new NoMarshaller())
+            .build();
+    io.netty.util.AsciiString path = GrpcHeaders.path(m);
+    assertThat(path.toString()).isEqualTo("/pkg.Svc/Call");
+    assertThat((Object) GrpcHeaders.path(m)).isSameAs(path);
+    assertThat(m.getTransportCache()).isSameAs(path);
+  }
+
+  private static final class NoMarshaller implements dev.grpcspring.Marshaller<String> {
+    @Override
+    public int serializedSize(String value) {
+      return 0;
+    }
+
+    @Override
+    public void serialize(String value, io.netty.buffer.ByteBuf out) {}
+
+    @Override
+    public String parse(io.netty.buffer.ByteBuf in) {
+      return "";
+    }
+  }
+
+  @Test
   void grpcContentTypes() {
     assertThat(GrpcHeaders.isGrpcContentType("application/grpc")).isTrue();
     assertThat(GrpcHeaders.isGrpcContentType("application/grpc+proto")).isTrue();
