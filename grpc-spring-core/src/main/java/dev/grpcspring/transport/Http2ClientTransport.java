@@ -14,6 +14,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -58,6 +59,17 @@ public final class Http2ClientTransport {
   /** Connects. Failures reach the listener (shutdown, then terminated); this never throws. */
   public void start() {
     if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
+      byte[] literal = NetUtil.createByteArrayFromIpAddressString(inet.getHostString());
+      if (literal != null) {
+        try {
+          // An IP literal needs no lookup.
+          connect(new InetSocketAddress(InetAddress.getByAddress(literal), inet.getPort()));
+        } catch (UnknownHostException e) {
+          failBeforeConnect(Status.UNAVAILABLE.withDescription(
+              "Bad IP address " + inet.getHostString() + ": " + e.getMessage()).withCause(e));
+        }
+        return;
+      }
       options.offloadExecutor().execute(() -> {
         try {
           InetAddress resolved = InetAddress.getByName(inet.getHostString());

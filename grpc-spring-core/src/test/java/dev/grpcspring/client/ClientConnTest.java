@@ -24,7 +24,7 @@ class ClientConnTest {
   static DialOptions.Builder fast() {
     return DialOptions.newBuilder().insecure()
         .connectBackoff(Duration.ofMillis(100), 1.6, 0.2, Duration.ofMillis(300))
-        .minConnectTimeout(Duration.ofSeconds(1));
+        .minConnectTimeout(Duration.ofSeconds(5));
   }
 
   static int closedPort() throws IOException {

@@ -1,0 +1,182 @@
+package dev.grpcspring.client;
+
+import static dev.grpcspring.client.JavaPeer.sv;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.StringValue;
+import dev.grpcspring.CallOptions;
+import dev.grpcspring.Code;
+import dev.grpcspring.Metadata;
+import dev.grpcspring.StatusException;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Headers;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The wire contract from the client's side (PROTOCOL.md 1.2 and 1.5-1.9) against a scripted server. */
+class ProtocolTest {
+  static Http2Headers ok() {
+    return new DefaultHttp2Headers().status("200").set("content-type", "application/grpc");
+  }
+
+  static Http2Headers trailers(int code, String message) {
+    Http2Headers t = new DefaultHttp2Headers().set("grpc-status", Integer.toString(code));
+    if (message != null) {
+      t.set("grpc-message", message);
+    }
+    return t;
+  }
+
+  static ByteBuf frame(String value) {
+    byte[] payload = StringValue.of(value).toByteArray();
+    return Unpooled.buffer().writeByte(0).writeInt(payload.length).writeBytes(payload);
+  }
+
+  static Code callAndGetCode(ScriptedHttp2Server server, CallOptions opts) {
+    try (ClientConn cc = ClientConn.dial(server.target(), ClientConnTest.fast().disableRetry().build())) {
+      cc.invoke(JavaPeer.UNARY, sv("x"), opts);
+      return Code.OK;
+    } catch (StatusException e) {
+      return e.getStatus().getCode();
+    }
+  }
+
+  @Test
+  void requestHeadersInTheSpecsOrder() throws Exception {
+    try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) -> {
+      r.headers(id, ok(), false);
+      r.data(id, frame("y"), false);
+      r.headers(id, trailers(0, null), true);
+    })) {
+      Metadata md = new Metadata();
+      md.put(Metadata.Key.of("x-custom", Metadata.ASCII_STRING_MARSHALLER), "1");
+      try (ClientConn cc = ClientConn.dial(server.target(), ClientConnTest.fast().build())) {
+        dev.grpcspring.ClientCall<StringValue, StringValue> call = cc.newCall(JavaPeer.UNARY,
+            CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS).withCompression("gzip"));
+        java.util.concurrent.CompletableFuture<StringValue> f = new java.util.concurrent.CompletableFuture<>();
+        call.start(new dev.grpcspring.ClientCall.Listener<>() {
+          @Override
+          public void onMessage(StringValue message) {
+            f.complete(message);
+          }
+
+          @Override
+          public void onClose(dev.grpcspring.Status status, Metadata trailers) {
+            f.completeExceptionally(status.asException());
+          }
+        }, md);
+        call.request(1);
+        call.sendMessage(sv("x"));
+        call.halfClose();
+        assertThat(f.get(5, TimeUnit.SECONDS).getValue()).isEqualTo("y");
+      }
+      List<String> names = server.requestHeaderNames.poll(5, TimeUnit.SECONDS);
+      assertThat(names).containsExactly(":method", ":scheme", ":path", ":authority", "te",
+          "grpc-timeout", "content-type", "grpc-encoding", "grpc-accept-encoding", "user-agent",
+          "x-custom");
+    }
+  }
+
+  @Test
+  void trailersOnlyCarriesTheStatus() throws Exception {
+    try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) ->
+        r.headers(id, ok().set("grpc-status", "5").set("grpc-message", "gone%20away"), true))) {
+      try (ClientConn cc = ClientConn.dial(server.target(), ClientConnTest.fast().build())) {
+        assertThatThrownBy(() -> cc.invoke(JavaPeer.UNARY, sv("x"), CallOptions.DEFAULT))
+            .isInstanceOfSatisfying(StatusException.class, e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Code.NOT_FOUND);
+              assertThat(e.getStatus().getDescription()).isEqualTo("gone away");
+            });
+      }
+    }
+  }
+
+  @Test
+  void httpStatusMapsWhenGrpcStatusIsAbsent() throws Exception {
+    Map<Integer, Code> table = Map.of(400, Code.INTERNAL, 401, Code.UNAUTHENTICATED,
+        403, Code.PERMISSION_DENIED, 404, Code.UNIMPLEMENTED, 429, Code.UNAVAILABLE,
+        502, Code.UNAVAILABLE, 503, Code.UNAVAILABLE, 504, Code.UNAVAILABLE, 418, Code.UNKNOWN);
+    for (Map.Entry<Integer, Code> e : table.entrySet()) {
+      try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) -> r.headers(id,
+          new DefaultHttp2Headers().status(Integer.toString(e.getKey())).set("content-type", "text/html"),
+          true))) {
+        assertThat(callAndGetCode(server, CallOptions.DEFAULT)).as("HTTP %s", e.getKey()).isEqualTo(e.getValue());
+      }
+    }
+  }
+
+  @Test
+  void rstStreamMapsToStatus() throws Exception {
+    Map<Http2Error, Code> table = Map.of(Http2Error.NO_ERROR, Code.INTERNAL,
+        Http2Error.PROTOCOL_ERROR, Code.INTERNAL, Http2Error.CANCEL, Code.CANCELLED,
+        Http2Error.ENHANCE_YOUR_CALM, Code.RESOURCE_EXHAUSTED,
+        Http2Error.INADEQUATE_SECURITY, Code.PERMISSION_DENIED, Http2Error.REFUSED_STREAM, Code.UNAVAILABLE);
+    for (Map.Entry<Http2Error, Code> e : table.entrySet()) {
+      try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) -> r.rst(id, e.getKey().code()))) {
+        assertThat(callAndGetCode(server, CallOptions.DEFAULT)).as("RST %s", e.getKey()).isEqualTo(e.getValue());
+      }
+    }
+  }
+
+  @Test
+  void responseInAnUnknownEncodingIsInternal() throws Exception {
+    try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) -> {
+      r.headers(id, ok().set("grpc-encoding", "snappy"), false);
+      r.data(id, frame("y"), false);
+      r.headers(id, trailers(0, null), true);
+    })) {
+      assertThat(callAndGetCode(server, CallOptions.DEFAULT)).isEqualTo(Code.INTERNAL);
+    }
+  }
+
+  @Test
+  void refusedStreamIsRetriedTransparentlyOnce() throws Exception {
+    AtomicInteger n = new AtomicInteger();
+    try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) -> {
+      if (n.incrementAndGet() == 1) {
+        r.rst(id, Http2Error.REFUSED_STREAM.code());
+        return;
+      }
+      r.headers(id, ok(), false);
+      r.data(id, frame("second"), false);
+      r.headers(id, trailers(0, null), true);
+    }); ClientConn cc = ClientConn.dial(server.target(), ClientConnTest.fast().build())) {
+      assertThat(cc.invoke(JavaPeer.UNARY, sv("x"), CallOptions.DEFAULT).getValue()).isEqualTo("second");
+      assertThat(n.get()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void streamAboveGoAwaysLastStreamIdIsRetriedOnANewConnection() throws Exception {
+    try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) -> {
+      if (r.connectionIndex == 1) {
+        r.goAway(id - 2, Http2Error.NO_ERROR.code()); // this stream was never processed
+        r.ctx.close();
+        return;
+      }
+      r.headers(id, ok(), false);
+      r.data(id, frame("conn-" + r.connectionIndex), false);
+      r.headers(id, trailers(0, null), true);
+    }); ClientConn cc = ClientConn.dial(server.target(), ClientConnTest.fast().build())) {
+      assertThat(cc.invoke(JavaPeer.UNARY, sv("x"),
+          CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS)).getValue()).isEqualTo("conn-2");
+    }
+  }
+
+  @Test
+  void missingGrpcStatusInTrailersIsUnknown() throws Exception {
+    try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) -> {
+      r.headers(id, ok(), false);
+      r.headers(id, new DefaultHttp2Headers().set("x-other", "1"), true);
+    })) {
+      assertThat(callAndGetCode(server, CallOptions.DEFAULT)).isEqualTo(Code.UNKNOWN);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.grpcspring.client;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2Connection;
+import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
+import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
+import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2ConnectionDecoder;
+import io.netty.handler.codec.http2.Http2ConnectionEncoder;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * A bare HTTP/2 server on Netty's codec that answers each request as a test script says, to drive
+ * the client through what well-behaved gRPC servers never send (HTTP errors, resets, odd trailers,
+ * GOAWAY above a stream). It records the request headers it received, in wire order.
+ */
+final class ScriptedHttp2Server implements AutoCloseable {
+  /** What to do with one request, once its headers arrived. */
+  interface Script {
+    void respond(Responder r, int streamId, Http2Headers request) throws Exception;
+  }
+
+  /** Writes frames for a script; call on the connection's event loop (scripts run there). */
+  static final class Responder {
+    final ChannelHandlerContext ctx;
+    final Http2ConnectionEncoder encoder;
+    final int connectionIndex;
+
+    Responder(ChannelHandlerContext ctx, Http2ConnectionEncoder encoder, int connectionIndex) {
+      this.ctx = ctx;
+      this.encoder = encoder;
+      this.connectionIndex = connectionIndex;
+    }
+
+    void headers(int streamId, Http2Headers h, boolean end) {
+      encoder.writeHeaders(ctx, streamId, h, 0, end, ctx.newPromise());
+      ctx.flush();
+    }
+
+    void data(int streamId, ByteBuf data, boolean end) {
+      encoder.writeData(ctx, streamId, data, 0, end, ctx.newPromise());
+      ctx.flush();
+    }
+
+    void rst(int streamId, long code) {
+      encoder.writeRstStream(ctx, streamId, code, ctx.newPromise());
+      ctx.flush();
+    }
+
+    void goAway(int lastStreamId, long code) {
+      encoder.writeGoAway(ctx, lastStreamId, code, io.netty.buffer.Unpooled.EMPTY_BUFFER, ctx.newPromise());
+      ctx.flush();
+    }
+  }
+
+  final BlockingQueue<List<String>> requestHeaderNames = new LinkedBlockingQueue<>();
+  final BlockingQueue<Map.Entry<Integer, Integer>> streams = new LinkedBlockingQueue<>();
+  private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final Channel channel;
+  private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+
+  ScriptedHttp2Server(Script script) throws InterruptedException {
+    channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(newHandler(script, connections.incrementAndGet()));
+          }
+        })
+        .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+  }
+
+  int port() {
+    return ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  String target() {
+    return "127.0.0.1:" + port();
+  }
+
+  int connectionCount() {
+    return connections.get();
+  }
+
+  private Http2ConnectionHandler newHandler(Script script, int index) {
+    Http2Connection connection = new DefaultHttp2Connection(true);
+    Http2ConnectionEncoder encoder = new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter());
+    Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder, new DefaultHttp2FrameReader());
+    Http2ConnectionHandler handler = new Http2ConnectionHandler(decoder, encoder, new Http2Settings()) {};
+    decoder.frameListener(new Http2FrameAdapter() {
+      @Override
+      public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers,
+          int padding, boolean endOfStream) {
+        List<String> names = new ArrayList<>();
+        headers.forEach(e -> names.add(e.getKey().toString()));
+        requestHeaderNames.add(names);
+        streams.add(Map.entry(index, streamId));
+        try {
+          script.respond(new Responder(ctx, encoder, index), streamId, headers);
+        } catch (Exception e) {
+          ctx.fireExceptionCaught(e);
+        }
+      }
+
+      @Override
+      public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers,
+          int streamDependency, short weight, boolean exclusive, int padding, boolean endOfStream) {
+        onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+      }
+
+      @Override
+      public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding,
+          boolean endOfStream) {
+        return data.readableBytes() + padding;
+      }
+    });
+    return handler;
+  }
+
+  @Override
+  public void close() {
+    channel.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
