@@ -18,6 +18,7 @@ import dev.grpcspring.internal.CallbackSerializer;
 import dev.grpcspring.serviceconfig.MethodConfig;
 import dev.grpcspring.transport.CallHeader;
 import dev.grpcspring.transport.ClientStreamListener.RpcProgress;
+import dev.grpcspring.transport.GrpcHeaders;
 import dev.grpcspring.transport.Http2ClientStream;
 import dev.grpcspring.transport.Http2ClientTransport;
 import dev.grpcspring.transport.MessageFramer;
@@ -25,7 +26,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -76,6 +76,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private ScheduledFuture<?> deadlineTimer;
   private CallHeader header;
   private MessageFramer framer;
+  private Status closeStatus;
 
   // Only touched from the callbacks serializer.
   private boolean listenerClosed;
@@ -127,7 +128,15 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       started = true;
       this.listener = listener;
       if (closed) {
-        return; // cancelled before start; onClose is already queued
+        // Cancelled before start: the close ran without a listener, so tell this one now.
+        Status s = closeStatus;
+        callbacks.execute(() -> {
+          if (!listenerClosed) {
+            listenerClosed = true;
+            listener.onClose(s, new Metadata());
+          }
+        });
+        return;
       }
       enteredChannel = true;
     }
@@ -190,44 +199,20 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     Metadata md = new Metadata();
     md.merge(headers);
     String acceptEncoding = cc.compressors().acceptEncoding();
-    CallHeader base = new CallHeader(method.getPath(), authority, d, contentSubtype,
+    CallHeader base = new CallHeader(GrpcHeaders.path(method), authority, d, contentSubtype,
         compressor == null ? null : compressor.name(), acceptEncoding, cc.userAgent(), md);
     if (creds.isEmpty()) {
       firstAttempt(base);
-    } else {
-      fetchCredentials(creds, base, authority);
+      return;
     }
-  }
-
-  private void fetchCredentials(List<PerRpcCredentials> creds, CallHeader base, String authority) {
     PerRpcCredentials.RequestInfo info = new PerRpcCredentials.RequestInfo(authority,
         method.getFullMethodName(), cc.options().transportCredentials().securityProtocol());
-    CompletableFuture<?>[] futures = new CompletableFuture<?>[creds.size()];
-    for (int i = 0; i < creds.size(); i++) {
-      try {
-        futures[i] = creds.get(i).getRequestMetadata(info).toCompletableFuture();
-      } catch (RuntimeException e) {
-        futures[i] = CompletableFuture.failedFuture(e);
-      }
-    }
-    CompletableFuture.allOf(futures).whenComplete((v, err) -> {
+    PerRpcCredentialsFetch.fetch(creds, info).whenComplete((extra, err) -> {
       if (err != null) {
-        Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-            ? err.getCause() : err;
-        Status s = Status.fromThrowable(cause);
-        if (s.getCode() == Code.UNKNOWN) {
-          s = Status.UNAUTHENTICATED.withDescription("Per-RPC credentials failed: " + cause)
-              .withCause(cause);
-        }
-        closeCall(s, new Metadata());
+        closeCall(PerRpcCredentialsFetch.statusOf(err), new Metadata());
         return;
       }
-      for (CompletableFuture<?> fut : futures) {
-        Metadata extra = (Metadata) fut.join();
-        if (extra != null) {
-          base.metadata().merge(extra);
-        }
-      }
+      base.metadata().merge(extra);
       firstAttempt(base);
     });
   }
@@ -567,6 +552,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         return;
       }
       closed = true;
+      closeStatus = status;
       committed = true;
       releaseReplayLocked();
       if (deadlineTimer != null) {
@@ -590,7 +576,6 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       if (listenerClosed) {
         return;
       }
-      listenerClosed = true;
       if (!headersDelivered) {
         AtomicReference<Metadata> h = callOptions.getOption(ClientCallOptions.HEADER_CAPTURE);
         if (h != null) {
@@ -605,9 +590,11 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       synchronized (lock) {
         l = listener;
       }
-      if (l != null) {
-        l.onClose(s, trailers);
+      if (l == null) {
+        return; // not started: start() delivers the close
       }
+      listenerClosed = true;
+      l.onClose(s, trailers);
     });
   }
 

@@ -99,6 +99,12 @@ public final class ClientConn implements Channel, AutoCloseable {
           + ": choose DialOptions.newBuilder().insecure() for plaintext, or TLS credentials");
     }
     boolean secure = options.transportCredentials().isSecure();
+    if (secure) {
+      // Nothing would encrypt the connection yet: refuse rather than send https-labelled plaintext.
+      throw new IllegalArgumentException("Transport credentials " + options.transportCredentials()
+          + " ask for a secure connection, which this version cannot make (no TLS yet); use "
+          + "DialOptions.newBuilder().insecure() on trusted networks only");
+    }
     for (PerRpcCredentials c : options.perRpcCredentials()) {
       if (!secure && c.requireTransportSecurity()) {
         throw new IllegalArgumentException("Per-RPC credentials " + c + " require transport security, "
@@ -133,12 +139,9 @@ public final class ClientConn implements Channel, AutoCloseable {
         .maxBackoff(options.maxBackoff())
         .minConnectTimeout(options.minConnectTimeout())
         .build();
-    int maxReceive = options.defaultCallOptions().getMaxInboundMessageSize() != null
-        ? options.defaultCallOptions().getMaxInboundMessageSize()
-        : DialOptions.DEFAULT_MAX_RECEIVE_MESSAGE_SIZE;
     this.transportOptions = new ClientTransportOptions(group, options.channelType(), secure,
         (int) options.minConnectTimeout().toMillis(), options.initialWindowSize(),
-        options.initialConnWindowSize(), options.maxHeaderListSize(), maxReceive, compressors,
+        options.initialConnWindowSize(), options.maxHeaderListSize(), compressors,
         offloadExecutor);
     Channel self = new RealChannel();
     List<ClientInterceptor> unary = new ArrayList<>(options.interceptors());

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * What a client stream's request headers are made of (grpc-go's {@code transport.CallHdr}).
  *
- * @param path the {@code :path}, {@code /package.Service/Method}
+ * @param path the {@code :path}, {@code /package.Service/Method} (an {@code AsciiString} is used
+ *     as it is, so callers can cache one per method)
  * @param authority the {@code :authority}
  * @param deadline the effective deadline, sent as {@code grpc-timeout}; null for none
  * @param contentSubtype appended to {@code application/grpc+}; null or empty for none
@@ -17,7 +18,7 @@ import java.util.Objects;
  * @param metadata the custom metadata, after the call-definition headers
  */
 public record CallHeader(
-    String path,
+    CharSequence path,
     String authority,
     Deadline deadline,
     String contentSubtype,

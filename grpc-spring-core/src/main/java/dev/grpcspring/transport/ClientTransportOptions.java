@@ -16,7 +16,6 @@ import java.util.concurrent.Executor;
  * @param initialWindowSize the receive window of each stream
  * @param initialConnWindowSize the receive window of the connection
  * @param maxHeaderListSize the largest header list accepted from the server
- * @param maxReceiveMessageSize the default receive limit per message (a stream may lower it)
  * @param compressors the decompressors for response messages
  * @param offloadExecutor where blocking work (name lookup of unresolved addresses) runs, never an
  *     event loop
@@ -29,7 +28,6 @@ public record ClientTransportOptions(
     int initialWindowSize,
     int initialConnWindowSize,
     int maxHeaderListSize,
-    int maxReceiveMessageSize,
     CompressorRegistry compressors,
     Executor offloadExecutor) {
   public ClientTransportOptions {
@@ -41,6 +39,6 @@ public record ClientTransportOptions(
   /** The same options with another connect timeout. */
   public ClientTransportOptions withConnectTimeoutMillis(int millis) {
     return new ClientTransportOptions(group, channelType, secure, millis, initialWindowSize,
-        initialConnWindowSize, maxHeaderListSize, maxReceiveMessageSize, compressors, offloadExecutor);
+        initialConnWindowSize, maxHeaderListSize, compressors, offloadExecutor);
   }
 }

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
 import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
 import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
@@ -123,6 +124,19 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     } finally {
       transport.reportTerminated();
     }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
+    if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null) {
+      super.exceptionCaught(ctx, cause); // HTTP/2 errors: GOAWAY and close, through onError
+      return;
+    }
+    // I/O failures (connection reset, ...): the connection is gone; calls fail UNAVAILABLE.
+    log.log(Level.FINE, "Connection to " + transport.remoteAddress() + " failed", cause);
+    startShutdown(Status.UNAVAILABLE.withDescription(
+        "Connection to " + transport.remoteAddress() + " failed: " + cause).withCause(cause));
+    ctx.close();
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -87,10 +88,22 @@ public final class Http2ClientTransport {
     }
   }
 
-  private void connect(SocketAddress resolved) {
+  private void connect(SocketAddress target) {
+    SocketAddress resolved = target;
+    if (target instanceof DomainSocketAddress dsa) {
+      // The unix resolver's address: reach filesystem sockets through the JDK's NIO support, so no
+      // native transport is needed. The abstract namespace has no JDK support.
+      if (dsa.path().startsWith("\0")) {
+        failBeforeConnect(Status.UNAVAILABLE.withDescription("Abstract Unix domain sockets ("
+            + dsa.path().substring(1) + ") need Netty's native epoll transport; give the channel an "
+            + "epoll event loop group and EpollDomainSocketChannel, or use a filesystem socket path"));
+        return;
+      }
+      resolved = UnixDomainSocketAddress.of(dsa.path());
+    }
     Class<? extends Channel> type;
     if (resolved instanceof UnixDomainSocketAddress) {
-      type = NioDomainSocketChannel.class;
+      type = NioDomainSocketChannel.class; // needs an NIO group, as the default one is
     } else {
       type = options.channelType() != null ? options.channelType() : NioSocketChannel.class;
     }
@@ -103,6 +116,7 @@ public final class Http2ClientTransport {
     if (resolved instanceof InetSocketAddress) {
       b.option(ChannelOption.TCP_NODELAY, true);
     }
+    SocketAddress connectTo = resolved;
     ChannelFuture f;
     try {
       f = b.register();
@@ -120,7 +134,7 @@ public final class Http2ClientTransport {
             "Failed to register a channel for " + address + ": " + reg.cause()).withCause(reg.cause()));
         return;
       }
-      ch.connect(resolved).addListener((ChannelFuture cf) -> {
+      ch.connect(connectTo).addListener((ChannelFuture cf) -> {
         if (cf.isSuccess()) {
           attributes = Attributes.newBuilder()
               .set(Attributes.REMOTE_ADDRESS, ch.remoteAddress())
@@ -267,7 +281,7 @@ public final class Http2ClientTransport {
     return headers;
   }
 
-  private static AsciiString pathOf(String path) {
-    return new AsciiString(path);
+  private static AsciiString pathOf(CharSequence path) {
+    return path instanceof AsciiString a ? a : new AsciiString(path);
   }
 }

@@ -156,7 +156,7 @@ class ClientCallTest {
     call.request(1);
     call.sendMessage(sv("hang"));
     call.halfClose();
-    lastHeaders();
+    assertThat(peer.hanging.poll(5, TimeUnit.SECONDS)).isEqualTo("hang"); // the handler runs
     call.cancel("no longer needed", null);
     assertThat(closed.get(5, TimeUnit.SECONDS).getCode()).isEqualTo(Code.CANCELLED);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -174,6 +174,10 @@ class ClientCallTest {
         .isInstanceOfSatisfying(StatusException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Code.NOT_FOUND);
           assertThat(e.getStatus().getDescription()).isEqualTo("not here % ünïcode");
+          // The details travel in the trailers carried by the exception.
+          com.google.rpc.Status details = dev.grpcspring.StatusProto.fromThrowable(e);
+          assertThat(details.getCode()).isEqualTo(5);
+          assertThat(details.getMessage()).isEqualTo("not here % ünïcode");
         });
     byte[] details = trailers.get().get(
         Metadata.Key.of("grpc-status-details-bin", Metadata.BINARY_BYTE_MARSHALLER));
@@ -188,6 +192,23 @@ class ClientCallTest {
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Code.RESOURCE_EXHAUSTED));
     // The connection is still fine for the next call.
     assertThat(cc.invoke(JavaPeer.UNARY, sv("ok"), CallOptions.DEFAULT).getValue()).isEqualTo("ok");
+  }
+
+  @Test
+  void largeMessagesBothWaysThroughFlowControlWindows() throws Exception {
+    // 3 MB each way: more than the 1 MiB stream and connection windows, so both sides must send
+    // WINDOW_UPDATEs as messages are consumed.
+    StringValue resp = cc.invoke(JavaPeer.UNARY, sv("big:3000000"), CallOptions.DEFAULT);
+    assertThat(resp.getValue()).hasSize(3_000_000);
+    CompletableFuture<String> result = new CompletableFuture<>();
+    StreamObserver<StringValue> req = ClientCalls.asyncClientStreamingCall(
+        cc.newCall(JavaPeer.CLIENT_STREAM, CallOptions.DEFAULT), observer(result));
+    String chunk = "q".repeat(1_000_000);
+    for (int i = 0; i < 3; i++) {
+      req.onNext(sv(chunk));
+    }
+    req.onCompleted();
+    assertThat(result.get(10, TimeUnit.SECONDS)).hasSize(3_000_000);
   }
 
   @Test

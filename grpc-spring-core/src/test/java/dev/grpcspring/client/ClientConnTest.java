@@ -175,4 +175,51 @@ class ClientConnTest {
         .hasCauseInstanceOf(StatusException.class)
         .hasMessageContaining("UNAVAILABLE");
   }
+
+  @Test
+  void idleTimeoutShutsResolverAndBalancerDownAndTheNextCallWakesTheChannel() throws Exception {
+    try (JavaPeer peer = JavaPeer.start("p")) {
+      ManualResolver r = new ManualResolver(peer.port());
+      try (ClientConn cc = ClientConn.dial(r.target(),
+          fast().resolver(r).idleTimeout(Duration.ofMillis(300)).build())) {
+        assertThat(cc.invoke(JavaPeer.UNARY, sv("one"), CallOptions.DEFAULT).getValue()).isEqualTo("one");
+        assertThat(cc.getState(false)).isEqualTo(ConnectivityState.READY);
+        assertThat(cc.awaitStateChange(ConnectivityState.READY, Duration.ofSeconds(3))).isTrue();
+        assertThat(cc.getState(false)).isEqualTo(ConnectivityState.IDLE);
+        assertThat(r.builds.get()).isEqualTo(1);
+        assertThat(cc.invoke(JavaPeer.UNARY, sv("two"), CallOptions.DEFAULT).getValue()).isEqualTo("two");
+        assertThat(r.builds.get()).isEqualTo(2);
+      }
+    }
+  }
+
+  @Test
+  void unixDomainSocketTarget() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("grpc-uds");
+    java.nio.file.Path sock = dir.resolve("s.sock");
+    io.grpc.netty.shaded.io.netty.channel.EventLoopGroup elg =
+        new io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup(1);
+    io.grpc.Server server = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+        .forAddress(new io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress(sock.toString()))
+        .channelType(io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel.class)
+        .bossEventLoopGroup(elg).workerEventLoopGroup(elg)
+        .addService(io.grpc.ServerServiceDefinition.builder(JavaPeer.SERVICE)
+            .addMethod(JavaPeer.theirs("Unary", io.grpc.MethodDescriptor.MethodType.UNARY),
+                io.grpc.stub.ServerCalls.asyncUnaryCall((StringValue req,
+                    io.grpc.stub.StreamObserver<StringValue> obs) -> {
+                  obs.onNext(sv("uds:" + req.getValue()));
+                  obs.onCompleted();
+                }))
+            .build())
+        .build().start();
+    try (ClientConn cc = ClientConn.dial("unix:" + sock, fast().build())) {
+      assertThat(cc.authority()).isEqualTo("localhost");
+      assertThat(cc.invoke(JavaPeer.UNARY, sv("x"), CallOptions.DEFAULT).getValue()).isEqualTo("uds:x");
+    } finally {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      elg.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      java.nio.file.Files.deleteIfExists(sock);
+      java.nio.file.Files.deleteIfExists(dir);
+    }
+  }
 }

@@ -46,6 +46,8 @@ final class JavaPeer implements AutoCloseable {
   final BlockingQueue<Metadata> seenHeaders = new LinkedBlockingQueue<>();
   /** Calls whose server-side context was cancelled. */
   final List<String> cancelled = new CopyOnWriteArrayList<>();
+  /** Calls whose handler started waiting ("hang" requests). */
+  final BlockingQueue<String> hanging = new LinkedBlockingQueue<>();
   Server server;
   final String name;
 
@@ -201,6 +203,7 @@ final class JavaPeer implements AutoCloseable {
         obs.onCompleted();
       } else if (req.equals("hang")) {
         Context.current().addListener(c -> peer.cancelled.add(req), Runnable::run);
+        peer.hanging.add(req);
       } else {
         obs.onNext(sv(req.isEmpty() ? name : req));
         obs.onCompleted();

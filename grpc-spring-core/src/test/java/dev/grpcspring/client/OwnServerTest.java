@@ -199,7 +199,8 @@ class OwnServerTest {
       // Cancelling the first call cancels the second.
       ClientCall<StringValue, StringValue> call = toFront.newCall(RELAY, CallOptions.DEFAULT);
       CompletableFuture<StringValue> f = ClientCalls.futureUnaryCall(call, sv("hang"));
-      assertThat(back.headers.poll(5, TimeUnit.SECONDS)).isNotNull();
+      // Wait until the second server's handler runs (a call cancelled earlier never reaches it).
+      assertThat(back.deadlines.poll(5, TimeUnit.SECONDS)).isNotNull();
       call.cancel("user gave up", null);
       assertThat(f).failsWithin(Duration.ofSeconds(5));
       assertThat(back.events.poll(5, TimeUnit.SECONDS)).isEqualTo("cancelled");

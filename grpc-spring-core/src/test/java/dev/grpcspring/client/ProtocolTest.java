@@ -179,4 +179,60 @@ class ProtocolTest {
       assertThat(callAndGetCode(server, CallOptions.DEFAULT)).isEqualTo(Code.UNKNOWN);
     }
   }
+
+  @Test
+  void deadlineExpiryResetsTheStreamWithCancel() throws Exception {
+    try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) -> r.headers(id, ok(), false))) {
+      long start = System.nanoTime();
+      assertThat(callAndGetCode(server, CallOptions.DEFAULT.withDeadlineAfter(300, TimeUnit.MILLISECONDS)))
+          .isEqualTo(Code.DEADLINE_EXCEEDED);
+      assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(3));
+      assertThat(server.resetsReceived.poll(5, TimeUnit.SECONDS)).isEqualTo(Http2Error.CANCEL.code());
+    }
+  }
+
+  @Test
+  void decompressionIsBoundedByTheReceiveLimit() throws Exception {
+    byte[] zeros = StringValue.of("0".repeat(100_000)).toByteArray();
+    java.io.ByteArrayOutputStream bos = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(bos)) {
+      gz.write(zeros);
+    }
+    byte[] compressed = bos.toByteArray();
+    assertThat(compressed.length).isLessThan(1000);
+    try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) -> {
+      r.headers(id, ok().set("grpc-encoding", "gzip"), false);
+      r.data(id, Unpooled.buffer().writeByte(1).writeInt(compressed.length).writeBytes(compressed), false);
+      r.headers(id, trailers(0, null), true);
+    })) {
+      assertThat(callAndGetCode(server, CallOptions.DEFAULT.withMaxInboundMessageSize(10_000)))
+          .isEqualTo(Code.RESOURCE_EXHAUSTED);
+    }
+  }
+
+  @Test
+  void streamsBeyondMaxConcurrentStreamsWaitTheirTurn() throws Exception {
+    io.netty.handler.codec.http2.Http2Settings settings = new io.netty.handler.codec.http2.Http2Settings();
+    settings.maxConcurrentStreams(1);
+    AtomicInteger maxOpen = new AtomicInteger();
+    try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) -> {
+      maxOpen.accumulateAndGet(r.openStreams(), Math::max);
+      r.headers(id, ok(), false);
+      r.data(id, frame("s" + id), false);
+      r.headers(id, trailers(0, null), true);
+    }, settings); ClientConn cc = ClientConn.dial(server.target(), ClientConnTest.fast().build())) {
+      cc.invoke(JavaPeer.UNARY, sv("warm"), CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS));
+      List<java.util.concurrent.CompletableFuture<StringValue>> fs = new java.util.ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        fs.add(dev.grpcspring.stub.ClientCalls.futureUnaryCall(
+            cc.newCall(JavaPeer.UNARY, CallOptions.DEFAULT), sv("x")));
+      }
+      for (java.util.concurrent.CompletableFuture<StringValue> f : fs) {
+        assertThat(f.get(5, TimeUnit.SECONDS).getValue()).startsWith("s");
+      }
+      assertThat(maxOpen.get()).isEqualTo(1);
+      // Trailers came before our END_STREAM, so only RST_STREAM(NO_ERROR) may follow (PROTOCOL.md 1.5).
+      assertThat(server.resetsReceived).allMatch(code -> code == Http2Error.NO_ERROR.code());
+    }
+  }
 }

@@ -52,6 +52,11 @@ final class ScriptedHttp2Server implements AutoCloseable {
       this.connectionIndex = connectionIndex;
     }
 
+    /** Streams the client has open on this connection right now. */
+    int openStreams() {
+      return encoder.connection().numActiveStreams();
+    }
+
     void headers(int streamId, Http2Headers h, boolean end) {
       encoder.writeHeaders(ctx, streamId, h, 0, end, ctx.newPromise());
       ctx.flush();
@@ -79,7 +84,16 @@ final class ScriptedHttp2Server implements AutoCloseable {
   private final Channel channel;
   private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
+  /** RST_STREAM error codes received from the client. */
+  final BlockingQueue<Long> resetsReceived = new LinkedBlockingQueue<>();
+  private final Http2Settings settings;
+
   ScriptedHttp2Server(Script script) throws InterruptedException {
+    this(script, new Http2Settings());
+  }
+
+  ScriptedHttp2Server(Script script, Http2Settings settings) throws InterruptedException {
+    this.settings = settings;
     channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -106,7 +120,7 @@ final class ScriptedHttp2Server implements AutoCloseable {
     Http2Connection connection = new DefaultHttp2Connection(true);
     Http2ConnectionEncoder encoder = new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter());
     Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder, new DefaultHttp2FrameReader());
-    Http2ConnectionHandler handler = new Http2ConnectionHandler(decoder, encoder, new Http2Settings()) {};
+    Http2ConnectionHandler handler = new Http2ConnectionHandler(decoder, encoder, settings) {};
     decoder.frameListener(new Http2FrameAdapter() {
       @Override
       public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers,
@@ -126,6 +140,11 @@ final class ScriptedHttp2Server implements AutoCloseable {
       public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers,
           int streamDependency, short weight, boolean exclusive, int padding, boolean endOfStream) {
         onHeadersRead(ctx, streamId, headers, padding, endOfStream);
+      }
+
+      @Override
+      public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+        resetsReceived.add(errorCode);
       }
 
       @Override

@@ -1,0 +1,181 @@
+package dev.grpcspring.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.StringValue;
+import dev.grpcspring.Code;
+import dev.grpcspring.Metadata;
+import dev.grpcspring.Status;
+import dev.grpcspring.codec.CompressorRegistry;
+import dev.grpcspring.codec.ProtoMarshaller;
+import io.grpc.MethodDescriptor.MethodType;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ServerCalls;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The client transport alone, against grpc-java's server: life events and one stream. */
+class Http2ClientTransportTest {
+  static EventLoopGroup group;
+
+  @BeforeAll
+  static void setUp() {
+    group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  }
+
+  @AfterAll
+  static void tearDown() {
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+
+  static ClientTransportOptions options() {
+    return new ClientTransportOptions(group, null, false, 5000, 1 << 20, 1 << 20, 8192,
+        CompressorRegistry.getDefaultInstance(), ForkJoinPool.commonPool());
+  }
+
+  /** Records transport events as strings, in order. */
+  static final class Events implements ClientTransportListener {
+    final BlockingQueue<String> q = new LinkedBlockingQueue<>();
+
+    @Override
+    public void transportReady() {
+      q.add("ready");
+    }
+
+    @Override
+    public void transportShutdown(Status status) {
+      q.add("shutdown:" + status.getCode() + ":" + status.getDescription());
+    }
+
+    @Override
+    public void transportTerminated() {
+      q.add("terminated");
+    }
+
+    String next() throws InterruptedException {
+      return q.poll(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Records one stream's events. */
+  static final class StreamEvents implements ClientStreamListener {
+    final BlockingQueue<Object> q = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onHeaders(Metadata headers) {
+      q.add("headers");
+    }
+
+    @Override
+    public void onMessage(ByteBuf message) {
+      try {
+        q.add(ProtoMarshaller.of(StringValue.getDefaultInstance()).parse(message).getValue());
+      } finally {
+        message.release();
+      }
+    }
+
+    @Override
+    public void onReady() {}
+
+    @Override
+    public void onClose(Status status, Metadata trailers, RpcProgress progress) {
+      q.add(status.getCode() + "/" + progress);
+    }
+  }
+
+  static io.grpc.Server echoServer() throws Exception {
+    io.grpc.MethodDescriptor<StringValue, StringValue> m = io.grpc.MethodDescriptor.<StringValue, StringValue>newBuilder()
+        .setType(MethodType.UNARY).setFullMethodName("t.T/U")
+        .setRequestMarshaller(ProtoUtils.marshaller(StringValue.getDefaultInstance()))
+        .setResponseMarshaller(ProtoUtils.marshaller(StringValue.getDefaultInstance())).build();
+    return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+        .addService(ServerServiceDefinition.builder("t.T").addMethod(m,
+            ServerCalls.asyncUnaryCall((StringValue req, io.grpc.stub.StreamObserver<StringValue> obs) -> {
+              obs.onNext(StringValue.of("re:" + req.getValue()));
+              obs.onCompleted();
+            })).build())
+        .build().start();
+  }
+
+  static ByteBuf framed(String s) {
+    return new MessageFramer(ByteBufAllocator.DEFAULT, Integer.MAX_VALUE)
+        .frame(StringValue.of(s), ProtoMarshaller.of(StringValue.getDefaultInstance()));
+  }
+
+  static CallHeader header(String authority) {
+    return new CallHeader("/t.T/U", authority, null, null, null, "gzip", "test", new Metadata());
+  }
+
+  @Test
+  void readyThenAStreamThenShutdownAndTerminated() throws Exception {
+    io.grpc.Server server = echoServer();
+    Events events = new Events();
+    Http2ClientTransport t = new Http2ClientTransport(
+        new InetSocketAddress("127.0.0.1", server.getPort()), "localhost", options(), events);
+    try {
+      t.start();
+      assertThat(events.next()).isEqualTo("ready");
+      StreamEvents se = new StreamEvents();
+      Http2ClientStream s = t.newStream(header("localhost"), se, 1 << 20);
+      s.request(1);
+      s.writeMessage(framed("hi"), true);
+      s.halfClose();
+      assertThat(se.q.poll(5, TimeUnit.SECONDS)).isEqualTo("headers");
+      assertThat(se.q.poll(5, TimeUnit.SECONDS)).isEqualTo("re:hi");
+      assertThat(se.q.poll(5, TimeUnit.SECONDS)).isEqualTo("OK/PROCESSED");
+
+      t.shutdown(Status.UNAVAILABLE.withDescription("done"));
+      assertThat(events.next()).isEqualTo("shutdown:UNAVAILABLE:done");
+      assertThat(events.next()).isEqualTo("terminated");
+      // A stream asked for after shutdown never leaves the process.
+      StreamEvents late = new StreamEvents();
+      t.newStream(header("localhost"), late, 1 << 20);
+      assertThat(late.q.poll(5, TimeUnit.SECONDS)).isEqualTo("UNAVAILABLE/NOT_SENT");
+    } finally {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void connectFailureReportsShutdownThenTerminatedButNeverReady() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    Events events = new Events();
+    new Http2ClientTransport(new InetSocketAddress("127.0.0.1", port), "x", options(), events).start();
+    String shutdown = events.next();
+    assertThat(shutdown).startsWith("shutdown:" + Code.UNAVAILABLE).containsIgnoringCase("refused");
+    assertThat(events.next()).isEqualTo("terminated");
+    assertThat(events.q).isEmpty();
+  }
+
+  @Test
+  void serverGoingAwayFailsNothingAlreadyDoneAndEndsTheTransport() throws Exception {
+    io.grpc.Server server = echoServer();
+    Events events = new Events();
+    Http2ClientTransport t = new Http2ClientTransport(
+        new InetSocketAddress("127.0.0.1", server.getPort()), "localhost", options(), events);
+    t.start();
+    assertThat(events.next()).isEqualTo("ready");
+    server.shutdown(); // graceful: GOAWAY, then the server closes the idle connection
+    assertThat(events.next()).startsWith("shutdown:UNAVAILABLE").contains("GOAWAY");
+    assertThat(events.next()).isEqualTo("terminated");
+    server.awaitTermination(5, TimeUnit.SECONDS);
+  }
+}
