@@ -42,8 +42,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * or the channel's), never on an event loop unless a direct executor was chosen.
  */
 final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
-  private static final Object HALF_CLOSE = new Object();
-
   private final ClientConn cc;
   private final MethodDescriptor<ReqT, RespT> method;
   private final CallOptions callOptions;
@@ -52,10 +50,10 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private final Marshaller<RespT> responseMarshaller;
   private final String contentSubtype;
   private final CallbackSerializer callbacks;
-  private final MethodConfig methodConfig;
-  private final boolean waitForReady;
+  /** The method config seen when the call was made; re-read once the channel has resolved. */
+  private final MethodConfig initialConfig;
   private final int maxSend;
-  private final int maxReceive;
+  private final long startNanos = System.nanoTime();
   private final int maxRetryBuffer;
   private final Context.CancellationListener contextListener = this::contextCancelled;
 
@@ -65,8 +63,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private boolean started;
   private boolean closed;
   private boolean enteredChannel;
-  private final List<Object> replay = new ArrayList<>();
-  private long replayBytes;
+  private final ReplayBuffer replay = new ReplayBuffer();
   private boolean committed;
   private boolean commitWhenStreamStarts;
   private int requested;
@@ -99,13 +96,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     }
     this.callbacks = new CallbackSerializer(
         callOptions.getExecutor() != null ? callOptions.getExecutor() : cc.executor());
-    this.methodConfig = cc.methodConfig(method.getFullMethodName());
-    Boolean wfr = callOptions.getWaitForReady();
-    this.waitForReady = wfr != null ? wfr : Boolean.TRUE.equals(methodConfig.waitForReady());
-    this.maxSend = min(callOptions.getMaxOutboundMessageSize(), methodConfig.maxRequestMessageBytes(),
+    this.initialConfig = cc.methodConfig(method.getFullMethodName());
+    this.maxSend = min(callOptions.getMaxOutboundMessageSize(), initialConfig.maxRequestMessageBytes(),
         Integer.MAX_VALUE);
-    this.maxReceive = min(callOptions.getMaxInboundMessageSize(), methodConfig.maxResponseMessageBytes(),
-        DialOptions.DEFAULT_MAX_RECEIVE_MESSAGE_SIZE);
     this.maxRetryBuffer = callOptions.getOption(ClientCallOptions.MAX_RETRY_RPC_BUFFER_SIZE);
   }
 
@@ -147,8 +140,8 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     if (ctxDeadline != null && (d == null || ctxDeadline.isBefore(d))) {
       d = ctxDeadline;
     }
-    if (methodConfig.timeout() != null) {
-      Deadline mc = Deadline.after(methodConfig.timeout());
+    if (initialConfig.timeout() != null) {
+      Deadline mc = Deadline.after(initialConfig.timeout());
       if (d == null || mc.isBefore(d)) {
         d = mc;
       }
@@ -229,10 +222,46 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     cc.pickerWrapper().pick(a);
   }
 
+  /**
+   * Wait-for-ready: the call's own choice, else the method config in use now. Picks ask this each
+   * time, so a config that arrives with the first resolution (after the call started) applies.
+   */
+  boolean waitForReady() {
+    Boolean wfr = callOptions.getWaitForReady();
+    if (wfr != null) {
+      return wfr;
+    }
+    return Boolean.TRUE.equals(cc.methodConfig(method.getFullMethodName()).waitForReady());
+  }
+
+  /**
+   * Applies the method config in use once the call has a transport (so the channel has resolved,
+   * and a config from the resolver is known): a shorter timeout moves the deadline, measured from
+   * the call's start. Returns the receive limit.
+   */
+  private int applyResolvedConfigLocked() {
+    MethodConfig mc = cc.methodConfig(method.getFullMethodName());
+    if (mc.timeout() != null && mc != initialConfig) {
+      long left = mc.timeout().toNanos() - (System.nanoTime() - startNanos);
+      Deadline d = Deadline.after(left, TimeUnit.NANOSECONDS);
+      if (deadline == null || d.isBefore(deadline)) {
+        deadline = d;
+        header = new CallHeader(header.path(), header.authority(), d, header.contentSubtype(),
+            header.sendCompress(), header.acceptEncoding(), header.userAgent(), header.metadata());
+        if (deadlineTimer != null) {
+          deadlineTimer.cancel(false);
+        }
+        deadlineTimer = cc.scheduler().schedule(this::deadlineExpired,
+            d.timeRemaining(TimeUnit.NANOSECONDS), TimeUnit.NANOSECONDS);
+      }
+    }
+    return min(callOptions.getMaxInboundMessageSize(), mc.maxResponseMessageBytes(),
+        DialOptions.DEFAULT_MAX_RECEIVE_MESSAGE_SIZE);
+  }
+
   private CsAttempt newAttemptLocked(int previous) {
     CsAttempt a = new CsAttempt(this,
-        new PickInfo(method.getFullMethodName(), header.metadata(), callOptions), waitForReady,
-        previous);
+        new PickInfo(method.getFullMethodName(), header.metadata(), callOptions), previous);
     attempt = a;
     return a;
   }
@@ -284,12 +313,11 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         s.writeMessage(framed, true);
         return;
       }
-      replay.add(framed);
-      replayBytes += framed.readableBytes();
+      long kept = replay.addMessage(framed);
       if (s != null) {
         s.writeMessage(framed.retainedDuplicate(), true);
       }
-      if (replayBytes > maxRetryBuffer) {
+      if (kept > maxRetryBuffer) {
         if (s != null) {
           commitLocked();
         } else {
@@ -306,7 +334,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         return;
       }
       if (!committed) {
-        replay.add(HALF_CLOSE);
+        replay.addHalfClose();
       }
       Http2ClientStream s = attempt == null ? null : attempt.stream;
       if (s != null) {
@@ -353,16 +381,11 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       if (closed || attempt != a) {
         return;
       }
+      int maxReceive = applyResolvedConfigLocked();
       Http2ClientStream s = transport.newStream(header, a, maxReceive);
       a.stream = s;
       a.transport = transport;
-      for (Object op : replay) {
-        if (op == HALF_CLOSE) {
-          s.halfClose();
-        } else {
-          s.writeMessage(((ByteBuf) op).retainedDuplicate(), true);
-        }
-      }
+      replay.replayOn(s);
       if (requested > 0) {
         s.request(requested);
       }
@@ -531,17 +554,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     }
     committed = true;
     commitWhenStreamStarts = false;
-    releaseReplayLocked();
-  }
-
-  private void releaseReplayLocked() {
-    for (Object op : replay) {
-      if (op instanceof ByteBuf b) {
-        b.release();
-      }
-    }
-    replay.clear();
-    replayBytes = 0;
+    replay.release();
   }
 
   private void closeCall(Status status, Metadata trailers) {
@@ -554,7 +567,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       closed = true;
       closeStatus = status;
       committed = true;
-      releaseReplayLocked();
+      replay.release();
       if (deadlineTimer != null) {
         deadlineTimer.cancel(false);
       }

@@ -268,13 +268,17 @@ public final class ClientConn implements Channel, AutoCloseable {
 
   /** Runs {@code callback} on {@code executor} once the state is not {@code source}. */
   public void notifyWhenStateChanged(ConnectivityState source, Runnable callback, Executor executor) {
-    csMgr.notifyWhenStateChanged(source, callback, executor);
+    csMgr.notifyWhenStateChanged(source, s -> callback.run(), executor);
   }
 
-  /** Gives {@code callback} the new state once it is not {@code source}, on {@code executor}. */
+  /**
+   * Gives {@code callback}, on {@code executor}, the state the channel moved to once it is not
+   * {@code source}. With a direct executor, re-registering from the callback sees every
+   * transition, since the callback runs before the next change is published.
+   */
   public void notifyWhenStateChanged(
       ConnectivityState source, Consumer<ConnectivityState> callback, Executor executor) {
-    csMgr.notifyWhenStateChanged(source, () -> callback.accept(csMgr.get()), executor);
+    csMgr.notifyWhenStateChanged(source, callback, executor);
   }
 
   /** Reconnects subchannels waiting in backoff now, and resets their backoff. */

@@ -5,13 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The channel's aggregate connectivity state, with waiters for changes (grpc-go's {@code
  * connectivityStateManager}). SHUTDOWN is final.
  */
 final class ConnectivityStateManager {
-  private record Watcher(ConnectivityState source, Runnable callback, Executor executor) {}
+  private record Watcher(Consumer<ConnectivityState> callback, Executor executor) {}
 
   private ConnectivityState state = ConnectivityState.IDLE;
   private List<Watcher> watchers = new ArrayList<>();
@@ -33,19 +34,25 @@ final class ConnectivityStateManager {
       notifyAll();
     }
     for (Watcher w : toRun) {
-      w.executor.execute(w.callback);
+      w.executor.execute(() -> w.callback.accept(next));
     }
   }
 
-  /** Runs {@code callback} on {@code executor} once the state is not {@code source} (at once if so). */
-  void notifyWhenStateChanged(ConnectivityState source, Runnable callback, Executor executor) {
+  /**
+   * Gives {@code callback}, on {@code executor}, the state the channel moved to once it is not
+   * {@code source} (at once, with the current state, if it already is not).
+   */
+  void notifyWhenStateChanged(
+      ConnectivityState source, Consumer<ConnectivityState> callback, Executor executor) {
+    ConnectivityState now;
     synchronized (this) {
       if (state == source) {
-        watchers.add(new Watcher(source, callback, executor));
+        watchers.add(new Watcher(callback, executor));
         return;
       }
+      now = state;
     }
-    executor.execute(callback);
+    executor.execute(() -> callback.accept(now));
   }
 
   /** Blocks until the state is not {@code source} or the timeout passes; true if it changed. */

@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener {
   private final ClientCallImpl<?, ?> call;
   private final PickInfo pickInfo;
-  private final boolean waitForReady;
   private final AtomicBoolean picked = new AtomicBoolean();
   /** How many attempts came before this one. */
   final int previousAttempts;
@@ -26,10 +25,9 @@ final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener
   Http2ClientStream stream;
   Http2ClientTransport transport;
 
-  CsAttempt(ClientCallImpl<?, ?> call, PickInfo pickInfo, boolean waitForReady, int previousAttempts) {
+  CsAttempt(ClientCallImpl<?, ?> call, PickInfo pickInfo, int previousAttempts) {
     this.call = call;
     this.pickInfo = pickInfo;
-    this.waitForReady = waitForReady;
     this.previousAttempts = previousAttempts;
   }
 
@@ -45,7 +43,7 @@ final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener
 
   @Override
   public boolean waitForReady() {
-    return waitForReady;
+    return call.waitForReady();
   }
 
   @Override

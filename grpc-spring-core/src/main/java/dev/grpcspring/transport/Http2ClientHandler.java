@@ -232,9 +232,17 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     Http2Stream h2 = connection().stream(id);
     Http2Error code = null;
     if (h2 != null) {
-      if (h2.state() != Http2Stream.State.CLOSED && !h2.isResetSent()) {
-        // The server ended first (Trailers before our END_STREAM): NO_ERROR, as the spec asks.
-        code = h2.state() == Http2Stream.State.HALF_CLOSED_REMOTE ? Http2Error.NO_ERROR : Http2Error.CANCEL;
+      Http2Stream.State state = h2.state();
+      if (stream.isRemoteEnded()) {
+        // The server finished. Only if we have not ended our side yet (its trailers came before
+        // our END_STREAM) does the stream need a reset, and then NO_ERROR, as the spec asks.
+        // (Netty marks the remote side closed only after this callback, so check our side.)
+        if ((state == Http2Stream.State.OPEN || state == Http2Stream.State.HALF_CLOSED_REMOTE)
+            && !h2.isResetSent()) {
+          code = Http2Error.NO_ERROR;
+        }
+      } else if (state != Http2Stream.State.CLOSED && !h2.isResetSent()) {
+        code = Http2Error.CANCEL; // we end it early: cancel, deadline, bad response
       }
     } else if (id > connection().local().lastStreamCreated()) {
       code = Http2Error.CANCEL; // still queued in the buffering encoder: this drops it there

@@ -32,6 +32,8 @@ public final class Http2ClientStream implements MessageDeframer.Listener {
   int id = -1;
   private boolean headersReceived;
   private boolean closed;
+  /** The server sent END_STREAM: nothing more comes from it. */
+  private boolean remoteEnded;
   /** A status waiting for the deframer to hand out the messages that came before it. */
   private Status deferredStatus;
   private Metadata deferredTrailers;
@@ -98,6 +100,9 @@ public final class Http2ClientStream implements MessageDeframer.Listener {
   }
 
   void transportHeadersReceived(Http2Headers headers, boolean endOfStream) {
+    if (endOfStream) {
+      remoteEnded = true;
+    }
     if (closed || deferredStatus != null) {
       return;
     }
@@ -156,6 +161,9 @@ public final class Http2ClientStream implements MessageDeframer.Listener {
   }
 
   void transportDataReceived(ByteBuf data, boolean endOfStream) {
+    if (endOfStream) {
+      remoteEnded = true;
+    }
     if (closed || deferredStatus != null || !headersReceived) {
       int n = data.readableBytes();
       data.release();
@@ -215,6 +223,11 @@ public final class Http2ClientStream implements MessageDeframer.Listener {
 
   boolean isClosed() {
     return closed;
+  }
+
+  /** Whether the server ended its side (END_STREAM received). */
+  boolean isRemoteEnded() {
+    return remoteEnded;
   }
 
   // ---- MessageDeframer.Listener (event loop) ----

@@ -106,19 +106,29 @@ class ClientConnTest {
   void stateSequenceIdleConnectingReadyIdle() throws Exception {
     JavaPeer peer = JavaPeer.start("p");
     try (ClientConn cc = ClientConn.dial(peer.target(), fast().build())) {
-      List<ConnectivityState> seen = new ArrayList<>();
-      ConnectivityState s = cc.getState(false);
-      seen.add(s);
-      assertThat(s).isEqualTo(ConnectivityState.IDLE);
-      cc.getState(true);
-      while (s != ConnectivityState.READY) {
-        assertThat(cc.awaitStateChange(s, Duration.ofSeconds(5))).isTrue();
-        s = cc.getState(false);
-        seen.add(s);
-      }
-      peer.close();
-      assertThat(cc.awaitStateChange(ConnectivityState.READY, Duration.ofSeconds(5))).isTrue();
+      List<ConnectivityState> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
       seen.add(cc.getState(false));
+      // Follow every transition through the callback form, re-registering from each callback.
+      java.util.function.Consumer<ConnectivityState> follow = new java.util.function.Consumer<>() {
+        @Override
+        public void accept(ConnectivityState s) {
+          seen.add(s);
+          if (s != ConnectivityState.SHUTDOWN) {
+            cc.notifyWhenStateChanged(s, this, Runnable::run);
+          }
+        }
+      };
+      cc.notifyWhenStateChanged(ConnectivityState.IDLE, follow, Runnable::run);
+      cc.getState(true);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!seen.contains(ConnectivityState.READY) && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(cc.getState(false)).isEqualTo(ConnectivityState.READY);
+      peer.close();
+      // The blocking form sees the drop too.
+      assertThat(cc.awaitStateChange(ConnectivityState.READY, Duration.ofSeconds(5))).isTrue();
+      assertThat(cc.getState(false)).isEqualTo(ConnectivityState.IDLE);
       assertThat(seen).containsExactly(ConnectivityState.IDLE, ConnectivityState.CONNECTING,
           ConnectivityState.READY, ConnectivityState.IDLE);
     } finally {

@@ -108,4 +108,21 @@ class LoadBalancingTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("default service config");
   }
+
+  @Test
+  void resolversMethodConfigAppliesToTheFirstCallOfAnIdleChannel() throws Exception {
+    String config = "{\"methodConfig\": [{\"name\": [{}], \"timeout\": \"2s\"}]}";
+    try (JavaPeer peer = JavaPeer.start("p")) {
+      ManualResolver r = new ManualResolver();
+      r.update(new ResolverState(ManualResolver.addresses(peer.port()), config, null));
+      try (ClientConn cc = ClientConn.dial(r.target(), ClientConnTest.fast().resolver(r).build())) {
+        // The call starts before the channel has resolved, so the config arrives after it.
+        assertThat(cc.invoke(JavaPeer.UNARY, sv("x"), CallOptions.DEFAULT).getValue()).isEqualTo("x");
+        String timeout = peer.seenHeaders.poll(5, TimeUnit.SECONDS).get(ClientCallTest.key("grpc-timeout"));
+        assertThat(timeout).isNotNull();
+        assertThat(GrpcTimeout.decode(timeout)).isBetween(TimeUnit.MILLISECONDS.toNanos(200),
+            TimeUnit.SECONDS.toNanos(2));
+      }
+    }
+  }
 }

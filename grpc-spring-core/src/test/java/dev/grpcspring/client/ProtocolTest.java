@@ -235,4 +235,20 @@ class ProtocolTest {
       assertThat(server.resetsReceived).allMatch(code -> code == Http2Error.NO_ERROR.code());
     }
   }
+
+  @Test
+  void aCallThatEndsNormallyIsNotReset() throws Exception {
+    try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) -> {
+      r.headers(id, ok(), false);
+      r.data(id, frame("y"), false);
+      r.headers(id, trailers(0, null), true);
+    }, new io.netty.handler.codec.http2.Http2Settings(), true);
+        ClientConn cc = ClientConn.dial(server.target(), ClientConnTest.fast().build())) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(cc.invoke(JavaPeer.UNARY, sv("x"), CallOptions.DEFAULT).getValue()).isEqualTo("y");
+      }
+      Thread.sleep(100);
+      assertThat(server.rawResets).isEmpty();
+    }
+  }
 }

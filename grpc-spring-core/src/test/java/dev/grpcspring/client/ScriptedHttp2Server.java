@@ -84,7 +84,9 @@ final class ScriptedHttp2Server implements AutoCloseable {
   private final Channel channel;
   private final java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
 
-  /** RST_STREAM error codes received from the client. */
+  /** Every RST_STREAM that arrived, even for streams already closed (which Netty drops). */
+  final BlockingQueue<Long> rawResets = new LinkedBlockingQueue<>();
+  /** RST_STREAM error codes received from the client for open streams. */
   final BlockingQueue<Long> resetsReceived = new LinkedBlockingQueue<>();
   private final Http2Settings settings;
 
@@ -92,8 +94,20 @@ final class ScriptedHttp2Server implements AutoCloseable {
     this(script, new Http2Settings());
   }
 
+  private final boolean answerAfterEndStream;
+
   ScriptedHttp2Server(Script script, Http2Settings settings) throws InterruptedException {
+    this(script, settings, false);
+  }
+
+  /**
+   * @param answerAfterEndStream run the script when the request ends (END_STREAM) rather than
+   *     when its headers arrive, as a server that reads the whole request first does
+   */
+  ScriptedHttp2Server(Script script, Http2Settings settings, boolean answerAfterEndStream)
+      throws InterruptedException {
     this.settings = settings;
+    this.answerAfterEndStream = answerAfterEndStream;
     channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
@@ -119,7 +133,19 @@ final class ScriptedHttp2Server implements AutoCloseable {
   private Http2ConnectionHandler newHandler(Script script, int index) {
     Http2Connection connection = new DefaultHttp2Connection(true);
     Http2ConnectionEncoder encoder = new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter());
-    Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder, new DefaultHttp2FrameReader());
+    io.netty.handler.codec.http2.Http2FrameLogger frameLog =
+        new io.netty.handler.codec.http2.Http2FrameLogger(io.netty.handler.logging.LogLevel.TRACE) {
+          @Override
+          public void logRstStream(Direction direction, ChannelHandlerContext ctx, int streamId,
+              long errorCode) {
+            if (direction == Direction.INBOUND) {
+              rawResets.add(errorCode);
+            }
+          }
+        };
+    Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder,
+        new io.netty.handler.codec.http2.Http2InboundFrameLogger(new DefaultHttp2FrameReader(), frameLog));
+    Map<Integer, Http2Headers> requests = new java.util.HashMap<>();
     Http2ConnectionHandler handler = new Http2ConnectionHandler(decoder, encoder, settings) {};
     decoder.frameListener(new Http2FrameAdapter() {
       @Override
@@ -129,10 +155,10 @@ final class ScriptedHttp2Server implements AutoCloseable {
         headers.forEach(e -> names.add(e.getKey().toString()));
         requestHeaderNames.add(names);
         streams.add(Map.entry(index, streamId));
-        try {
-          script.respond(new Responder(ctx, encoder, index), streamId, headers);
-        } catch (Exception e) {
-          ctx.fireExceptionCaught(e);
+        if (!answerAfterEndStream) {
+          run(ctx, streamId, headers);
+        } else {
+          requests.put(streamId, headers);
         }
       }
 
@@ -150,7 +176,19 @@ final class ScriptedHttp2Server implements AutoCloseable {
       @Override
       public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding,
           boolean endOfStream) {
-        return data.readableBytes() + padding;
+        int n = data.readableBytes() + padding;
+        if (endOfStream && answerAfterEndStream) {
+          run(ctx, streamId, requests.remove(streamId));
+        }
+        return n;
+      }
+
+      private void run(ChannelHandlerContext ctx, int streamId, Http2Headers headers) {
+        try {
+          script.respond(new Responder(ctx, encoder, index), streamId, headers);
+        } catch (Exception e) {
+          ctx.fireExceptionCaught(e);
+        }
       }
     });
     return handler;

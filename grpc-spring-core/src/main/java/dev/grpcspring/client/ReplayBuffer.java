@@ -1,0 +1,51 @@
+package dev.grpcspring.client;
+
+import dev.grpcspring.transport.Http2ClientStream;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a call has sent so far (framed messages and the half-close), kept until the call commits
+ * to an attempt, so that a new attempt can be given the same request (grpc-go's {@code
+ * bufferForRetryLocked}). Owns one reference to each buffer. Guarded by its call's lock.
+ */
+final class ReplayBuffer {
+  private static final Object HALF_CLOSE = new Object();
+
+  private final List<Object> ops = new ArrayList<>();
+  private long bytes;
+
+  /** Keeps a message (taking ownership of {@code framed}); returns the bytes now kept. */
+  long addMessage(ByteBuf framed) {
+    ops.add(framed);
+    bytes += framed.readableBytes();
+    return bytes;
+  }
+
+  void addHalfClose() {
+    ops.add(HALF_CLOSE);
+  }
+
+  /** Sends everything kept, in order, on a new attempt's stream; the buffer keeps its copies. */
+  void replayOn(Http2ClientStream stream) {
+    for (Object op : ops) {
+      if (op == HALF_CLOSE) {
+        stream.halfClose();
+      } else {
+        stream.writeMessage(((ByteBuf) op).retainedDuplicate(), true);
+      }
+    }
+  }
+
+  /** Drops everything (the call committed or ended). */
+  void release() {
+    for (Object op : ops) {
+      if (op instanceof ByteBuf b) {
+        b.release();
+      }
+    }
+    ops.clear();
+    bytes = 0;
+  }
+}
