@@ -38,6 +38,16 @@ public abstract class ClientCall<ReqT, RespT> {
   /** Enables or disables compression for following messages, when a compressor is set. */
   public void setMessageCompression(boolean enabled) {}
 
+  /**
+   * Whether the response message being delivered to {@link Listener#onMessage} right now arrived
+   * compressed on the wire (its compressed flag was set). Only meaningful inside {@code onMessage};
+   * false elsewhere, and on transports that cannot tell. The interop server_compressed_* checks need
+   * it; applications rarely do.
+   */
+  public boolean isInboundMessageCompressed() {
+    return false;
+  }
+
   /** Attributes of the transport the call went out on; empty until headers arrive. */
   public Attributes getAttributes() {
     return Attributes.EMPTY;

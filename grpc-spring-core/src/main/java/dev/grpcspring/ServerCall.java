@@ -38,6 +38,16 @@ public abstract class ServerCall<ReqT, RespT> {
    */
   public void setCompression(String compressorName) {}
 
+  /**
+   * Whether the request message being delivered to {@link Listener#onMessage} right now arrived
+   * compressed on the wire (its compressed flag was set). Only meaningful inside {@code onMessage};
+   * false elsewhere, and on transports that cannot tell. The interop {@code expect_compressed}
+   * checks need it; applications rarely do.
+   */
+  public boolean isInboundMessageCompressed() {
+    return false;
+  }
+
   /** The method being called. */
   public abstract MethodDescriptor<ReqT, RespT> getMethodDescriptor();
 

@@ -78,6 +78,8 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   // Only touched from the callbacks serializer.
   private boolean listenerClosed;
   private boolean headersDelivered;
+  /** Whether the message being delivered to onMessage right now arrived compressed. */
+  private volatile boolean inboundMessageCompressed;
 
   ClientCallImpl(ClientConn cc, MethodDescriptor<ReqT, RespT> method, CallOptions callOptions) {
     this.cc = cc;
@@ -367,6 +369,11 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   }
 
   @Override
+  public boolean isInboundMessageCompressed() {
+    return inboundMessageCompressed;
+  }
+
+  @Override
   public Attributes getAttributes() {
     synchronized (lock) {
       Http2ClientTransport t = attempt == null ? null : attempt.transport;
@@ -431,7 +438,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     });
   }
 
-  void attemptMessage(CsAttempt a, ByteBuf message) {
+  void attemptMessage(CsAttempt a, ByteBuf message, boolean compressed) {
     callbacks.execute(() -> {
       try {
         if (listenerClosed || attempt != a) {
@@ -448,11 +455,14 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
               .withCause(e));
           return;
         }
+        inboundMessageCompressed = compressed;
         try {
           listener.onMessage(m);
         } catch (Throwable t) {
           cancelInternal(Status.CANCELLED.withDescription("The call's listener threw in onMessage")
               .withCause(t));
+        } finally {
+          inboundMessageCompressed = false;
         }
       } finally {
         message.release();

@@ -67,7 +67,12 @@ final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener
 
   @Override
   public void onMessage(ByteBuf message) {
-    call.attemptMessage(this, message);
+    onMessage(message, false);
+  }
+
+  @Override
+  public void onMessage(ByteBuf message, boolean compressed) {
+    call.attemptMessage(this, message, compressed);
   }
 
   @Override

@@ -57,6 +57,11 @@ public class ForwardingClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   }
 
   @Override
+  public boolean isInboundMessageCompressed() {
+    return delegate.isInboundMessageCompressed();
+  }
+
+  @Override
   public Attributes getAttributes() {
     return delegate.getAttributes();
   }

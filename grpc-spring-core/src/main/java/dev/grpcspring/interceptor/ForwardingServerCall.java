@@ -64,6 +64,11 @@ public class ForwardingServerCall<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   }
 
   @Override
+  public boolean isInboundMessageCompressed() {
+    return delegate.isInboundMessageCompressed();
+  }
+
+  @Override
   public MethodDescriptor<ReqT, RespT> getMethodDescriptor() {
     return delegate.getMethodDescriptor();
   }

@@ -40,6 +40,8 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   private volatile boolean cancelled;
   // The application's side; ServerCall methods are not called concurrently.
   private boolean headersSent;
+  /** Whether the message being delivered to onMessage right now arrived compressed. */
+  private boolean inboundMessageCompressed;
   private boolean closeCalled;
   private boolean messageSent;
   private String responseEncoding;
@@ -189,6 +191,11 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
 
   @Override
   public void messageRead(ByteBuf message) {
+    messageRead(message, false);
+  }
+
+  @Override
+  public void messageRead(ByteBuf message, boolean compressed) {
     callExecutor.execute(() -> {
       ReqT request;
       try {
@@ -207,8 +214,18 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
       } finally {
         message.release();
       }
-      runInContext(() -> listener.onMessage(request));
+      inboundMessageCompressed = compressed;
+      try {
+        runInContext(() -> listener.onMessage(request));
+      } finally {
+        inboundMessageCompressed = false;
+      }
     });
+  }
+
+  @Override
+  public boolean isInboundMessageCompressed() {
+    return inboundMessageCompressed;
   }
 
   @Override

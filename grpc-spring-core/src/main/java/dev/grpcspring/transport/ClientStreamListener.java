@@ -19,6 +19,14 @@ public interface ClientStreamListener {
    */
   void onMessage(ByteBuf message);
 
+  /**
+   * Like {@link #onMessage(ByteBuf)}, also telling whether the message arrived compressed. The
+   * stream calls this one; listeners that care override it.
+   */
+  default void onMessage(ByteBuf message, boolean compressed) {
+    onMessage(message);
+  }
+
   /** The stream can take more messages without buffering beyond the transport's threshold. */
   void onReady();
 

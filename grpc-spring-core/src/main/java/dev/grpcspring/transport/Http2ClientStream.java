@@ -234,11 +234,16 @@ public final class Http2ClientStream implements MessageDeframer.Listener {
 
   @Override
   public void messageRead(ByteBuf message) {
+    messageRead(message, false);
+  }
+
+  @Override
+  public void messageRead(ByteBuf message, boolean compressed) {
     if (closed) {
       message.release();
       return;
     }
-    listener.onMessage(message);
+    listener.onMessage(message, compressed);
   }
 
   @Override

@@ -23,6 +23,14 @@ public final class MessageDeframer {
     /** A complete (decompressed) message; the listener owns and must release the buffer. */
     void messageRead(ByteBuf message);
 
+    /**
+     * Like {@link #messageRead(ByteBuf)}, also telling whether the message arrived compressed (its
+     * compressed flag was set). The deframer calls this one; listeners that care override it.
+     */
+    default void messageRead(ByteBuf message, boolean compressed) {
+      messageRead(message);
+    }
+
     /** That many received bytes were consumed (prefix and payload): return them to flow control. */
     void bytesRead(int numBytes);
 
@@ -157,7 +165,7 @@ public final class MessageDeframer {
         reportProgress(MessageFramer.HEADER_LENGTH + messageLength);
         reportedOfCurrent = 0;
         messageLength = -1;
-        listener.messageRead(message);
+        listener.messageRead(message, compressed);
       }
       if (!closed && endOfStream) {
         if (messageLength < 0 && buffered == 0) {

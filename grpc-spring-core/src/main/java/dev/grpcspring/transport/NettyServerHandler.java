@@ -181,6 +181,18 @@ public final class NettyServerHandler extends Http2ConnectionHandler
     return attributes;
   }
 
+  /**
+   * Runs {@code task} on this connection's event loop. Once the loop has shut down, the connection
+   * is closed and its streams are already ended, so there is nothing left for the task to do.
+   */
+  private void runOnEventLoop(Runnable task) {
+    try {
+      eventLoop().execute(task);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      log.log(Level.FINE, "Event loop of " + ctx.channel() + " has shut down; skipping", e);
+    }
+  }
+
   EventLoop eventLoop() {
     return ctx.channel().eventLoop();
   }
@@ -224,7 +236,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
    * Any thread.
    */
   public void gracefulShutdown() {
-    eventLoop().execute(() -> {
+    runOnEventLoop(() -> {
       if (gracefulShutdownStarted || !ctx.channel().isActive()) {
         return;
       }
@@ -240,7 +252,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
 
   /** Cancels every stream with {@code status} and closes the connection. Any thread. */
   public void forceClose(Status status) {
-    eventLoop().execute(() -> {
+    runOnEventLoop(() -> {
       List<NettyServerStream> streams = new ArrayList<>();
       try {
         connection().forEachActiveStream(stream -> {
@@ -336,7 +348,11 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
     if (cause instanceof IOException) {
-      log.log(Level.FINE, "I/O error on " + ctx.channel(), cause);
+      // A peer that resets or drops the socket is routine; the streams see it through
+      // channelInactive. Passing it on would only log a pipeline-tail warning per disconnect.
+      log.log(Level.FINE, "I/O error on " + ctx.channel() + "; closing it", cause);
+      ctx.close();
+      return;
     }
     super.exceptionCaught(ctx, cause);
   }

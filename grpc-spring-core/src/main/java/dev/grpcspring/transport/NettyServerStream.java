@@ -312,12 +312,17 @@ public final class NettyServerStream {
   private final class DeframerListener implements MessageDeframer.Listener {
     @Override
     public void messageRead(ByteBuf message) {
+      messageRead(message, false);
+    }
+
+    @Override
+    public void messageRead(ByteBuf message, boolean compressed) {
       ServerStreamListener l = listener;
       if (l == null || closed) {
         message.release();
         return;
       }
-      l.messageRead(message);
+      l.messageRead(message, compressed);
     }
 
     @Override

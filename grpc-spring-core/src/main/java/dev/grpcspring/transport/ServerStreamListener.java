@@ -11,6 +11,14 @@ public interface ServerStreamListener {
   /** A complete request message (decompressed, still serialized); the listener must release it. */
   void messageRead(ByteBuf message);
 
+  /**
+   * Like {@link #messageRead(ByteBuf)}, also telling whether the message arrived compressed. The
+   * transport calls this one; listeners that care override it.
+   */
+  default void messageRead(ByteBuf message, boolean compressed) {
+    messageRead(message);
+  }
+
   /** The client sent END_STREAM and every message has been delivered. */
   void halfClosed();
 

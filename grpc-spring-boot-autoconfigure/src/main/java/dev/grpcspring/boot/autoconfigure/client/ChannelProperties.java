@@ -1,0 +1,363 @@
+package dev.grpcspring.boot.autoconfigure.client;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.convert.DataSizeUnit;
+import org.springframework.boot.convert.DurationUnit;
+import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
+
+/**
+ * Configuration of one channel, {@code grpc.client.channel.<name>}: where it connects, how it
+ * dials, and the options every call on it gets unless the call sets its own.
+ */
+public class ChannelProperties {
+
+  /**
+   * Target to dial, as a gRPC target URI: "dns:///host:port", "static://host1:port,host2:port",
+   * "unix:/path", or a plain "host:port".
+   */
+  private String target;
+
+  /** Authority (":authority" header and TLS server name) calls send. The target's when unset. */
+  private String authority;
+
+  /** Prefix of the "user-agent" header, before the library's own product token. */
+  private String userAgent;
+
+  /** Scheme used for targets without one. The channel's default (passthrough) when unset. */
+  private String defaultScheme;
+
+  /**
+   * Load-balancing policy, such as "pick_first" or "round_robin", when the resolver gives no
+   * service config that names one.
+   */
+  private String loadBalancingPolicy;
+
+  /** Bean names of client interceptors for this channel, the first one sees each call first. */
+  private List<String> interceptors = new ArrayList<>();
+
+  /** Time without calls after which the channel closes its connections, reopening on demand. */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private Duration idleTimeout;
+
+  /** Deadline of every call that sets none, counted from when the call starts. */
+  @DurationUnit(ChronoUnit.MILLIS)
+  private Duration deadline;
+
+  /**
+   * Whether calls wait for a ready connection instead of failing fast with UNAVAILABLE when the
+   * channel is not connected.
+   */
+  private Boolean waitForReady;
+
+  /** Compressor for request messages, "gzip" or "deflate". Uncompressed when unset. */
+  private String compression;
+
+  /** HTTP/2 flow-control window per stream and per connection. The transport's default when unset. */
+  @DataSizeUnit(DataUnit.BYTES)
+  private DataSize flowControlWindow;
+
+  /** Whether failed calls may be retried, transparently or by a service config's retry policy. */
+  private boolean retryEnabled = true;
+
+  /**
+   * Whether to use a service config the name resolver provides; when false, only the service
+   * config configured here applies.
+   */
+  private boolean resolverServiceConfigEnabled = true;
+
+  private final Inbound inbound = new Inbound();
+
+  private final Outbound outbound = new Outbound();
+
+  private final Backoff backoff = new Backoff();
+
+  private final Shutdown shutdown = new Shutdown();
+
+  private final ServiceConfigProperties serviceConfig = new ServiceConfigProperties();
+
+  public String getTarget() {
+    return target;
+  }
+
+  public void setTarget(String target) {
+    this.target = target;
+  }
+
+  public String getAuthority() {
+    return authority;
+  }
+
+  public void setAuthority(String authority) {
+    this.authority = authority;
+  }
+
+  public String getUserAgent() {
+    return userAgent;
+  }
+
+  public void setUserAgent(String userAgent) {
+    this.userAgent = userAgent;
+  }
+
+  public String getDefaultScheme() {
+    return defaultScheme;
+  }
+
+  public void setDefaultScheme(String defaultScheme) {
+    this.defaultScheme = defaultScheme;
+  }
+
+  public String getLoadBalancingPolicy() {
+    return loadBalancingPolicy;
+  }
+
+  public void setLoadBalancingPolicy(String loadBalancingPolicy) {
+    this.loadBalancingPolicy = loadBalancingPolicy;
+  }
+
+  public List<String> getInterceptors() {
+    return interceptors;
+  }
+
+  public void setInterceptors(List<String> interceptors) {
+    this.interceptors = interceptors;
+  }
+
+  public Duration getIdleTimeout() {
+    return idleTimeout;
+  }
+
+  public void setIdleTimeout(Duration idleTimeout) {
+    this.idleTimeout = idleTimeout;
+  }
+
+  public Duration getDeadline() {
+    return deadline;
+  }
+
+  public void setDeadline(Duration deadline) {
+    this.deadline = deadline;
+  }
+
+  public Boolean getWaitForReady() {
+    return waitForReady;
+  }
+
+  public void setWaitForReady(Boolean waitForReady) {
+    this.waitForReady = waitForReady;
+  }
+
+  public String getCompression() {
+    return compression;
+  }
+
+  public void setCompression(String compression) {
+    this.compression = compression;
+  }
+
+  public DataSize getFlowControlWindow() {
+    return flowControlWindow;
+  }
+
+  public void setFlowControlWindow(DataSize flowControlWindow) {
+    this.flowControlWindow = flowControlWindow;
+  }
+
+  public boolean isRetryEnabled() {
+    return retryEnabled;
+  }
+
+  public void setRetryEnabled(boolean retryEnabled) {
+    this.retryEnabled = retryEnabled;
+  }
+
+  public boolean isResolverServiceConfigEnabled() {
+    return resolverServiceConfigEnabled;
+  }
+
+  public void setResolverServiceConfigEnabled(boolean resolverServiceConfigEnabled) {
+    this.resolverServiceConfigEnabled = resolverServiceConfigEnabled;
+  }
+
+  public Inbound getInbound() {
+    return inbound;
+  }
+
+  public Outbound getOutbound() {
+    return outbound;
+  }
+
+  public Backoff getBackoff() {
+    return backoff;
+  }
+
+  public Shutdown getShutdown() {
+    return shutdown;
+  }
+
+  public ServiceConfigProperties getServiceConfig() {
+    return serviceConfig;
+  }
+
+  /** Limits on what servers send back. */
+  public static class Inbound {
+
+    private final Message message = new Message();
+
+    private final Metadata metadata = new Metadata();
+
+    public Message getMessage() {
+      return message;
+    }
+
+    public Metadata getMetadata() {
+      return metadata;
+    }
+
+    /** Limits on response messages. */
+    public static class Message {
+
+      /**
+       * Maximum size of one response message, after decompression. Larger messages fail the call
+       * with RESOURCE_EXHAUSTED.
+       */
+      @DataSizeUnit(DataUnit.BYTES)
+      private DataSize maxSize = DataSize.ofMegabytes(4);
+
+      public DataSize getMaxSize() {
+        return maxSize;
+      }
+
+      public void setMaxSize(DataSize maxSize) {
+        this.maxSize = maxSize;
+      }
+    }
+
+    /** Limits on response metadata. */
+    public static class Metadata {
+
+      /** Maximum size of the response headers or trailers of one call (HTTP/2 max header list size). */
+      @DataSizeUnit(DataUnit.BYTES)
+      private DataSize maxSize = DataSize.ofKilobytes(8);
+
+      public DataSize getMaxSize() {
+        return maxSize;
+      }
+
+      public void setMaxSize(DataSize maxSize) {
+        this.maxSize = maxSize;
+      }
+    }
+  }
+
+  /** Limits on what calls send. */
+  public static class Outbound {
+
+    private final Message message = new Message();
+
+    public Message getMessage() {
+      return message;
+    }
+
+    /** Limits on request messages. */
+    public static class Message {
+
+      /**
+       * Maximum size of one request message; a larger one fails the call with RESOURCE_EXHAUSTED
+       * before it is sent. Unlimited when unset.
+       */
+      @DataSizeUnit(DataUnit.BYTES)
+      private DataSize maxSize;
+
+      public DataSize getMaxSize() {
+        return maxSize;
+      }
+
+      public void setMaxSize(DataSize maxSize) {
+        this.maxSize = maxSize;
+      }
+    }
+  }
+
+  /** Reconnect backoff (gRPC connection backoff): how long to wait between connection attempts. */
+  public static class Backoff {
+
+    /** Delay after the first failed connection attempt. */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration baseDelay = Duration.ofSeconds(1);
+
+    /** Factor by which the delay grows after each further failed attempt. */
+    private double multiplier = 1.6;
+
+    /** Fraction by which each delay is randomly spread, between 0 and 1. */
+    private double jitter = 0.2;
+
+    /** Upper bound of the delay between attempts. */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration maxDelay = Duration.ofSeconds(120);
+
+    /** Minimum time one connection attempt gets before it counts as failed. */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration minConnectTimeout = Duration.ofSeconds(20);
+
+    public Duration getBaseDelay() {
+      return baseDelay;
+    }
+
+    public void setBaseDelay(Duration baseDelay) {
+      this.baseDelay = baseDelay;
+    }
+
+    public double getMultiplier() {
+      return multiplier;
+    }
+
+    public void setMultiplier(double multiplier) {
+      this.multiplier = multiplier;
+    }
+
+    public double getJitter() {
+      return jitter;
+    }
+
+    public void setJitter(double jitter) {
+      this.jitter = jitter;
+    }
+
+    public Duration getMaxDelay() {
+      return maxDelay;
+    }
+
+    public void setMaxDelay(Duration maxDelay) {
+      this.maxDelay = maxDelay;
+    }
+
+    public Duration getMinConnectTimeout() {
+      return minConnectTimeout;
+    }
+
+    public void setMinConnectTimeout(Duration minConnectTimeout) {
+      this.minConnectTimeout = minConnectTimeout;
+    }
+  }
+
+  /** How the channel closes when the application context closes. */
+  public static class Shutdown {
+
+    /** Time calls still running on the channel get to finish before they are cancelled. */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration gracePeriod = Duration.ofSeconds(30);
+
+    public Duration getGracePeriod() {
+      return gracePeriod;
+    }
+
+    public void setGracePeriod(Duration gracePeriod) {
+      this.gracePeriod = gracePeriod;
+    }
+  }
+}

@@ -1,0 +1,252 @@
+package dev.grpcspring.boot.autoconfigure.client;
+
+import dev.grpcspring.CallOptions;
+import dev.grpcspring.Channel;
+import dev.grpcspring.boot.client.DefaultDeadlineInterceptor;
+import dev.grpcspring.boot.client.GrpcChannelCustomizer;
+import dev.grpcspring.boot.client.GrpcChannelFactory;
+import dev.grpcspring.boot.client.InFlightCalls;
+import dev.grpcspring.client.ClientConn;
+import dev.grpcspring.client.DialOptions;
+import dev.grpcspring.codec.CompressorRegistry;
+import dev.grpcspring.interceptor.ClientInterceptor;
+import dev.grpcspring.interceptor.ClientInterceptors;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.NoSuchBeanDefinitionException;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The channel factory made from {@code grpc.client.channel.*}: each name is dialled once, on first
+ * use, with its properties layered over the {@code default} entry's; closing the factory closes
+ * every channel, letting calls in flight finish within the channel's grace period.
+ */
+public class DefaultGrpcChannelFactory implements GrpcChannelFactory, DisposableBean {
+
+  private static final Log log = LogFactory.getLog(DefaultGrpcChannelFactory.class);
+
+  private final ChannelPropertiesResolver resolver;
+  private final BeanFactory beanFactory;
+  private final Supplier<List<ClientInterceptor>> globalInterceptors;
+  private final List<GrpcChannelCustomizer> customizers;
+  private final Map<String, Entry> channels = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  private record Entry(String name, ClientConn connection, InFlightCalls calls,
+      List<ClientInterceptor> interceptors, Duration gracePeriod) {}
+
+  /**
+   * @param globalInterceptors the global client interceptors, first one first; asked once per
+   *     channel, when it is dialled
+   */
+  public DefaultGrpcChannelFactory(ChannelPropertiesResolver resolver, BeanFactory beanFactory,
+      Supplier<List<ClientInterceptor>> globalInterceptors,
+      List<GrpcChannelCustomizer> customizers) {
+    this.resolver = resolver;
+    this.beanFactory = beanFactory;
+    this.globalInterceptors = globalInterceptors;
+    this.customizers = List.copyOf(customizers);
+  }
+
+  @Override
+  public Channel getConnection(String name) {
+    return entry(name).connection();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The channel is dialled here, so that a bad target or setting fails startup, unless its
+   * target still holds a placeholder that cannot be resolved yet, such as
+   * {@code localhost:${local.grpc.server.port}} before the server has bound its port: then it is
+   * dialled on its first call.
+   */
+  @Override
+  public Channel getChannel(String name, List<ClientInterceptor> extra) {
+    ChannelProperties p = resolver.resolve(name);
+    requireTarget(name, p);
+    List<ClientInterceptor> extraCopy = List.copyOf(extra);
+    Supplier<Channel> channel = () -> {
+      Entry entry = entry(name);
+      List<ClientInterceptor> chain = new ArrayList<>(entry.interceptors());
+      chain.addAll(extraCopy);
+      return ClientInterceptors.intercept(entry.connection(), chain);
+    };
+    return p.getTarget().contains("${") ? new LazyChannel(channel) : channel.get();
+  }
+
+  private static void requireTarget(String name, ChannelProperties p) {
+    if (p.getTarget() == null || p.getTarget().isBlank()) {
+      throw new IllegalStateException("gRPC channel '" + name + "' has no target: set"
+          + " grpc.client.channel." + name + ".target (for example dns:///host:9090), or"
+          + " grpc.client.channel.default.target for every channel");
+    }
+  }
+
+  /**
+   * The dial options for channel {@code name} from its properties (before the customizers run).
+   *
+   * @throws InvalidConfigurationPropertyValueException if a size property is out of range
+   * @throws IllegalArgumentException if the dial options reject a value
+   */
+  protected DialOptions.Builder dialOptions(String name, ChannelProperties p) {
+    DialOptions.Builder options = DialOptions.newBuilder().insecure();
+    if (p.getDeadline() != null) {
+      options.interceptors(new DefaultDeadlineInterceptor(p.getDeadline()));
+    }
+    if (p.getAuthority() != null) {
+      options.authority(p.getAuthority());
+    }
+    if (p.getUserAgent() != null) {
+      options.userAgent(p.getUserAgent());
+    }
+    if (p.getDefaultScheme() != null) {
+      options.defaultScheme(p.getDefaultScheme());
+    }
+    if (p.getIdleTimeout() != null) {
+      options.idleTimeout(p.getIdleTimeout());
+    }
+    String serviceConfig = p.getServiceConfig().toJson(p.getLoadBalancingPolicy());
+    if (serviceConfig != null) {
+      options.defaultServiceConfig(serviceConfig);
+    }
+    ChannelProperties.Backoff backoff = p.getBackoff();
+    options.connectBackoff(backoff.getBaseDelay(), backoff.getMultiplier(), backoff.getJitter(),
+        backoff.getMaxDelay());
+    options.minConnectTimeout(backoff.getMinConnectTimeout());
+    if (p.getFlowControlWindow() != null) {
+      int window = bytes(p.getFlowControlWindow(), name, "flow-control-window");
+      options.initialWindowSize(window);
+      options.initialConnWindowSize(window);
+    }
+    options.maxHeaderListSize(bytes(p.getInbound().getMetadata().getMaxSize(), name,
+        "inbound.metadata.max-size"));
+    options.defaultCallOptions(callOptions(name, p));
+    if (!p.isRetryEnabled()) {
+      options.disableRetry();
+    }
+    if (!p.isResolverServiceConfigEnabled()) {
+      options.disableServiceConfig();
+    }
+    return options;
+  }
+
+  private static CallOptions callOptions(String name, ChannelProperties p) {
+    CallOptions call = CallOptions.DEFAULT;
+    if (Boolean.TRUE.equals(p.getWaitForReady())) {
+      call = call.withWaitForReady();
+    } else if (Boolean.FALSE.equals(p.getWaitForReady())) {
+      call = call.withoutWaitForReady();
+    }
+    if (p.getCompression() != null) {
+      if (CompressorRegistry.getDefaultInstance().lookup(p.getCompression()) == null) {
+        throw new InvalidConfigurationPropertyValueException(
+            "grpc.client.channel." + name + ".compression", p.getCompression(),
+            "Use one of " + CompressorRegistry.getDefaultInstance().acceptEncoding() + ".");
+      }
+      call = call.withCompression(p.getCompression());
+    }
+    if (p.getInbound().getMessage().getMaxSize() != null) {
+      call = call.withMaxInboundMessageSize(
+          bytes(p.getInbound().getMessage().getMaxSize(), name, "inbound.message.max-size"));
+    }
+    if (p.getOutbound().getMessage().getMaxSize() != null) {
+      call = call.withMaxOutboundMessageSize(
+          bytes(p.getOutbound().getMessage().getMaxSize(), name, "outbound.message.max-size"));
+    }
+    return call;
+  }
+
+  private static int bytes(DataSize size, String channel, String key) {
+    long b = size.toBytes();
+    if (b <= 0 || b > Integer.MAX_VALUE) {
+      throw new InvalidConfigurationPropertyValueException(
+          "grpc.client.channel." + channel + "." + key, size, "Set a size between 1B and 2GB.");
+    }
+    return (int) b;
+  }
+
+  private Entry entry(String name) {
+    if (closed) {
+      throw new IllegalStateException("The gRPC channel factory is closed; channel '" + name
+          + "' is no longer available");
+    }
+    return channels.computeIfAbsent(name, this::dial);
+  }
+
+  private Entry dial(String name) {
+    ChannelProperties p = resolver.resolve(name);
+    requireTarget(name, p);
+    DialOptions.Builder options;
+    try {
+      options = dialOptions(name, p);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("Invalid settings under grpc.client.channel." + name
+          + " (or grpc.client.channel.default): " + e.getMessage(), e);
+    }
+    // The tracker sees every call on the connection, through whatever interceptors made it.
+    InFlightCalls calls = new InFlightCalls();
+    options.interceptors(calls);
+    for (GrpcChannelCustomizer customizer : customizers) {
+      customizer.customize(name, options);
+    }
+    List<ClientInterceptor> interceptors = new ArrayList<>(globalInterceptors.get());
+    for (String bean : p.getInterceptors()) {
+      try {
+        interceptors.add(beanFactory.getBean(bean, ClientInterceptor.class));
+      } catch (NoSuchBeanDefinitionException e) {
+        throw new IllegalStateException("grpc.client.channel." + name + ".interceptors names bean '"
+            + bean + "', but there is no ClientInterceptor bean of that name", e);
+      }
+    }
+    ClientConn connection;
+    try {
+      connection = ClientConn.dial(p.getTarget(), options.build());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException("Cannot dial gRPC channel '" + name + "' to '"
+          + p.getTarget() + "': " + e.getMessage() + ". Check grpc.client.channel." + name
+          + ".target and its service-config", e);
+    }
+    log.debug("Dialled gRPC channel '" + name + "' to " + p.getTarget());
+    return new Entry(name, connection, calls, List.copyOf(interceptors),
+        p.getShutdown().getGracePeriod());
+  }
+
+  /** The names of the channels dialled so far. */
+  public List<String> getChannelNames() {
+    return List.copyOf(channels.keySet());
+  }
+
+  /**
+   * Closes every channel: no new calls; calls in flight get the channel's grace period, then are
+   * cancelled. The channels drain in parallel, so this takes at most the longest grace period.
+   */
+  @Override
+  public void destroy() throws InterruptedException {
+    closed = true;
+    List<Entry> entries = new ArrayList<>(channels.values());
+    for (Entry e : entries) {
+      e.connection().close();
+    }
+    long start = System.nanoTime();
+    for (Entry e : entries) {
+      Duration left = e.gracePeriod().minusNanos(System.nanoTime() - start);
+      if (!e.calls().awaitDrained(left.isNegative() ? Duration.ZERO : left)) {
+        log.warn("gRPC channel '" + e.name() + "' still had " + e.calls().size()
+            + " calls in flight after its grace period of " + e.gracePeriod()
+            + "; cancelling them");
+        e.calls().cancelAll("The application is shutting down");
+      }
+    }
+    channels.clear();
+  }
+}

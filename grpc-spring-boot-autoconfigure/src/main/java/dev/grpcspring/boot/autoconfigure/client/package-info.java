@@ -1,0 +1,2 @@
+/** Auto-configuration of gRPC channels from {@code grpc.client.channel.*}. */
+package dev.grpcspring.boot.autoconfigure.client;

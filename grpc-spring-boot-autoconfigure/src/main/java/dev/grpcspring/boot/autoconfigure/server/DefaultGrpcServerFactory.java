@@ -1,0 +1,91 @@
+package dev.grpcspring.boot.autoconfigure.server;
+
+import dev.grpcspring.boot.server.GrpcServerBuilderCustomizer;
+import dev.grpcspring.boot.server.GrpcServerFactory;
+import dev.grpcspring.server.Server;
+import dev.grpcspring.server.ServerBuilder;
+import dev.grpcspring.server.ServerServiceDefinition;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.Executor;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.util.unit.DataSize;
+
+/** Builds the server from {@code grpc.server.*}, the executor provider and the customizers. */
+public class DefaultGrpcServerFactory implements GrpcServerFactory {
+
+  private final GrpcServerProperties properties;
+  private final GrpcServerExecutorProvider executorProvider;
+  private final List<GrpcServerBuilderCustomizer> customizers;
+
+  public DefaultGrpcServerFactory(GrpcServerProperties properties,
+      GrpcServerExecutorProvider executorProvider, List<GrpcServerBuilderCustomizer> customizers) {
+    this.properties = properties;
+    this.executorProvider = executorProvider;
+    this.customizers = List.copyOf(customizers);
+  }
+
+  @Override
+  public Server createServer(List<ServerServiceDefinition> services) {
+    return builder(services).build();
+  }
+
+  /** The builder with every property applied and the customizers run. */
+  public ServerBuilder builder(List<ServerServiceDefinition> services) {
+    GrpcServerProperties p = properties;
+    ServerBuilder builder = Server.builder();
+    if (p.getPort() < 0 || p.getPort() > 65535) {
+      throw new InvalidConfigurationPropertyValueException("grpc.server.port", p.getPort(),
+          "A port is between 0 and 65535; 0 picks a free one.");
+    }
+    if (p.getAddress() != null && !p.getAddress().isBlank()) {
+      builder.address(new InetSocketAddress(p.getAddress(), p.getPort()));
+    } else {
+      builder.port(p.getPort());
+    }
+    for (ServerServiceDefinition service : services) {
+      builder.registerService(service);
+    }
+    Executor executor = executorProvider.getExecutor();
+    if (executor == null) {
+      builder.directExecutor();
+    } else {
+      builder.executor(executor);
+    }
+    builder.maxInboundMessageSize(
+        bytes(p.getInbound().getMessage().getMaxSize(), "inbound.message.max-size"));
+    builder.maxInboundMetadataSize(
+        bytes(p.getInbound().getMetadata().getMaxSize(), "inbound.metadata.max-size"));
+    if (p.getMaxConcurrentStreams() != null && p.getMaxConcurrentStreams() <= 0) {
+      throw new InvalidConfigurationPropertyValueException("grpc.server.max-concurrent-streams",
+          p.getMaxConcurrentStreams(), "Set a positive number, or leave it unset for no limit.");
+    }
+    if (p.getMaxConcurrentStreams() != null) {
+      builder.maxConcurrentStreams(p.getMaxConcurrentStreams());
+    }
+    if (p.getFlowControlWindow() != null) {
+      builder.initialFlowControlWindow(bytes(p.getFlowControlWindow(), "flow-control-window"));
+    }
+    if (p.getConnectionSetupTimeout() != null
+        && (p.getConnectionSetupTimeout().isNegative() || p.getConnectionSetupTimeout().isZero())) {
+      throw new InvalidConfigurationPropertyValueException("grpc.server.connection-setup-timeout",
+          p.getConnectionSetupTimeout(), "Set a positive duration.");
+    }
+    if (p.getConnectionSetupTimeout() != null) {
+      builder.handshakeTimeout(p.getConnectionSetupTimeout());
+    }
+    for (GrpcServerBuilderCustomizer customizer : customizers) {
+      customizer.customize(builder);
+    }
+    return builder;
+  }
+
+  private static int bytes(DataSize size, String key) {
+    long b = size.toBytes();
+    if (b <= 0 || b > Integer.MAX_VALUE) {
+      throw new InvalidConfigurationPropertyValueException("grpc.server." + key, size,
+          "Set a size between 1B and 2GB.");
+    }
+    return (int) b;
+  }
+}

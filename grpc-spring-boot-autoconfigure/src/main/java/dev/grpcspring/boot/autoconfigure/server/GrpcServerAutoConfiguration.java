@@ -1,0 +1,79 @@
+package dev.grpcspring.boot.autoconfigure.server;
+
+import dev.grpcspring.boot.advice.GrpcExceptionInterceptor;
+import dev.grpcspring.boot.server.GrpcServerBuilderCustomizer;
+import dev.grpcspring.boot.server.GrpcServerFactory;
+import dev.grpcspring.boot.server.GrpcServerGracefulShutdownLifecycle;
+import dev.grpcspring.boot.server.GrpcServerLifecycle;
+import dev.grpcspring.boot.server.GrpcServiceDiscoverer;
+import dev.grpcspring.interceptor.ServerInterceptor;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+
+/**
+ * The gRPC server from {@code grpc.server.*}: every {@code @GrpcService} bean, started with the
+ * context and drained gracefully when it closes.
+ */
+@AutoConfiguration(after = GrpcExceptionHandlingAutoConfiguration.class)
+@ConditionalOnClass(name = "dev.grpcspring.server.Server")
+@ConditionalOnBooleanProperty(name = "grpc.server.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(GrpcServerProperties.class)
+public final class GrpcServerAutoConfiguration {
+
+  @Bean
+  @ConditionalOnMissingBean
+  GrpcServerExecutorProvider grpcServerExecutorProvider(GrpcServerProperties properties,
+      Environment environment) {
+    return new DefaultGrpcServerExecutorProvider(properties.getExecutor().isDirect(),
+        Threading.VIRTUAL.isActive(environment),
+        environment.getProperty("spring.threads.virtual.enabled", Boolean.class, false),
+        properties.getExecutor().getThreads());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  GrpcServerFactory grpcServerFactory(GrpcServerProperties properties,
+      GrpcServerExecutorProvider executorProvider,
+      ObjectProvider<GrpcServerBuilderCustomizer> customizers) {
+    return new DefaultGrpcServerFactory(properties, executorProvider,
+        customizers.orderedStream().toList());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  GrpcServiceDiscoverer grpcServiceDiscoverer(ListableBeanFactory beanFactory,
+      ObjectProvider<GrpcExceptionInterceptor> exceptionInterceptor) {
+    List<ServerInterceptor> outermost = new ArrayList<>();
+    exceptionInterceptor.ifAvailable(outermost::add);
+    return new GrpcServiceDiscoverer(beanFactory, outermost);
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  GrpcServerLifecycle grpcServerLifecycle(GrpcServerFactory factory,
+      GrpcServiceDiscoverer discoverer, GrpcServerProperties properties) {
+    return new GrpcServerLifecycle(factory, discoverer, properties.getPort(),
+        Duration.ofSeconds(10));
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  GrpcServerGracefulShutdownLifecycle grpcServerGracefulShutdownLifecycle(
+      GrpcServerLifecycle serverLifecycle, GrpcServerProperties properties,
+      ApplicationEventPublisher publisher) {
+    return new GrpcServerGracefulShutdownLifecycle(serverLifecycle,
+        properties.getShutdown().getGracePeriod(), publisher);
+  }
+}

@@ -1,0 +1,214 @@
+package dev.grpcspring.boot.autoconfigure.server;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.convert.DataSizeUnit;
+import org.springframework.boot.convert.DurationUnit;
+import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
+
+/**
+ * Configuration of the gRPC server, under {@code grpc.server}. The nested shape follows Spring
+ * Boot's own {@code spring.grpc.server} keys, so migrating is a prefix swap.
+ */
+@ConfigurationProperties("grpc.server")
+public class GrpcServerProperties {
+
+  /** Whether to start the gRPC server. */
+  private boolean enabled = true;
+
+  /** Port the server listens on; 0 picks a free port, published as local.grpc.server.port. */
+  private int port = 9090;
+
+  /** Network address to bind to, as a host name or IP literal. All interfaces when unset. */
+  private String address;
+
+  /**
+   * Maximum number of concurrent calls (HTTP/2 streams) a client may open on one connection.
+   * Unlimited when unset.
+   */
+  private Integer maxConcurrentStreams;
+
+  /**
+   * Time a new connection has to finish the HTTP/2 handshake (preface and settings) before it is
+   * closed. The transport's default when unset.
+   */
+  @DurationUnit(ChronoUnit.SECONDS)
+  private Duration connectionSetupTimeout;
+
+  /** HTTP/2 flow-control window per stream and per connection. The transport's default when unset. */
+  @DataSizeUnit(DataUnit.BYTES)
+  private DataSize flowControlWindow;
+
+  private final Inbound inbound = new Inbound();
+
+  private final Shutdown shutdown = new Shutdown();
+
+  private final Executor executor = new Executor();
+
+  public boolean isEnabled() {
+    return enabled;
+  }
+
+  public void setEnabled(boolean enabled) {
+    this.enabled = enabled;
+  }
+
+  public int getPort() {
+    return port;
+  }
+
+  public void setPort(int port) {
+    this.port = port;
+  }
+
+  public String getAddress() {
+    return address;
+  }
+
+  public void setAddress(String address) {
+    this.address = address;
+  }
+
+  public Integer getMaxConcurrentStreams() {
+    return maxConcurrentStreams;
+  }
+
+  public void setMaxConcurrentStreams(Integer maxConcurrentStreams) {
+    this.maxConcurrentStreams = maxConcurrentStreams;
+  }
+
+  public Duration getConnectionSetupTimeout() {
+    return connectionSetupTimeout;
+  }
+
+  public void setConnectionSetupTimeout(Duration connectionSetupTimeout) {
+    this.connectionSetupTimeout = connectionSetupTimeout;
+  }
+
+  public DataSize getFlowControlWindow() {
+    return flowControlWindow;
+  }
+
+  public void setFlowControlWindow(DataSize flowControlWindow) {
+    this.flowControlWindow = flowControlWindow;
+  }
+
+  public Inbound getInbound() {
+    return inbound;
+  }
+
+  public Shutdown getShutdown() {
+    return shutdown;
+  }
+
+  public Executor getExecutor() {
+    return executor;
+  }
+
+  /** Limits on what clients send. */
+  public static class Inbound {
+
+    private final Message message = new Message();
+
+    private final Metadata metadata = new Metadata();
+
+    public Message getMessage() {
+      return message;
+    }
+
+    public Metadata getMetadata() {
+      return metadata;
+    }
+
+    /** Limits on request messages. */
+    public static class Message {
+
+      /**
+       * Maximum size of one request message, after decompression. Larger messages fail the call
+       * with RESOURCE_EXHAUSTED.
+       */
+      @DataSizeUnit(DataUnit.BYTES)
+      private DataSize maxSize = DataSize.ofMegabytes(4);
+
+      public DataSize getMaxSize() {
+        return maxSize;
+      }
+
+      public void setMaxSize(DataSize maxSize) {
+        this.maxSize = maxSize;
+      }
+    }
+
+    /** Limits on request metadata. */
+    public static class Metadata {
+
+      /**
+       * Maximum size of the request headers of one call (HTTP/2 max header list size). Larger
+       * headers fail the call with RESOURCE_EXHAUSTED.
+       */
+      @DataSizeUnit(DataUnit.BYTES)
+      private DataSize maxSize = DataSize.ofKilobytes(8);
+
+      public DataSize getMaxSize() {
+        return maxSize;
+      }
+
+      public void setMaxSize(DataSize maxSize) {
+        this.maxSize = maxSize;
+      }
+    }
+  }
+
+  /** How the server stops when the application context closes. */
+  public static class Shutdown {
+
+    /**
+     * Time in-flight calls get to finish after the server stops accepting new ones; calls still
+     * running then are cancelled. Bounded by spring.lifecycle.timeout-per-shutdown-phase.
+     */
+    @DurationUnit(ChronoUnit.SECONDS)
+    private Duration gracePeriod = Duration.ofSeconds(30);
+
+    public Duration getGracePeriod() {
+      return gracePeriod;
+    }
+
+    public void setGracePeriod(Duration gracePeriod) {
+      this.gracePeriod = gracePeriod;
+    }
+  }
+
+  /** Where service handlers run. */
+  public static class Executor {
+
+    /**
+     * Whether to run service handlers directly on the transport's I/O threads. Only for handlers
+     * that never block; otherwise one slow call stalls every connection of that thread.
+     */
+    private boolean direct = false;
+
+    /**
+     * Number of threads of the handler pool. Two per available processor, at least 8, when
+     * unset. Ignored when virtual threads are enabled.
+     */
+    private Integer threads;
+
+    public boolean isDirect() {
+      return direct;
+    }
+
+    public void setDirect(boolean direct) {
+      this.direct = direct;
+    }
+
+    public Integer getThreads() {
+      return threads;
+    }
+
+    public void setThreads(Integer threads) {
+      this.threads = threads;
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package dev.grpcspring.boot.server;
+
+import dev.grpcspring.server.Server;
+import dev.grpcspring.server.ServerServiceDefinition;
+import java.io.IOException;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
+import org.springframework.core.env.PropertySource;
+
+/**
+ * Starts the gRPC server with the application context, in the phase where Spring Boot starts its
+ * web server, and binds the port in {@link #start()}, so that port 0 is resolved by the operating
+ * system. The bound port is published as {@value #LOCAL_PORT_PROPERTY}. {@link #stop()} cancels
+ * the calls still running; the graceful part of a shutdown happens earlier, in
+ * {@link GrpcServerGracefulShutdownLifecycle}.
+ */
+public class GrpcServerLifecycle implements SmartLifecycle, ApplicationContextAware {
+
+  /** The phase Spring Boot starts and stops its web server in. */
+  public static final int START_STOP_PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
+
+  /** Property that holds the port the gRPC server bound. */
+  public static final String LOCAL_PORT_PROPERTY = "local.grpc.server.port";
+
+  private static final String PROPERTY_SOURCE = "grpc.server.ports";
+  private static final Log log = LogFactory.getLog(GrpcServerLifecycle.class);
+
+  private final GrpcServerFactory factory;
+  private final GrpcServiceDiscoverer discoverer;
+  private final int configuredPort;
+  private final Duration terminationTimeout;
+  private ApplicationContext context;
+  private volatile Server server;
+
+  /**
+   * @param configuredPort the port asked for, to name in errors
+   * @param terminationTimeout how long {@link #stop()} waits for connections to close after
+   *     cancelling what is left
+   */
+  public GrpcServerLifecycle(GrpcServerFactory factory, GrpcServiceDiscoverer discoverer,
+      int configuredPort, Duration terminationTimeout) {
+    this.factory = factory;
+    this.discoverer = discoverer;
+    this.configuredPort = configuredPort;
+    this.terminationTimeout = terminationTimeout;
+  }
+
+  @Override
+  public void setApplicationContext(ApplicationContext context) {
+    this.context = context;
+  }
+
+  @Override
+  public void start() {
+    if (server != null) {
+      return;
+    }
+    List<ServerServiceDefinition> services = discoverer.findServices();
+    Server s = factory.createServer(services);
+    try {
+      s.start();
+    } catch (IOException e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof BindException) {
+          throw new GrpcPortInUseException(configuredPort, e);
+        }
+      }
+      throw new IllegalStateException("The gRPC server failed to start: " + e.getMessage(), e);
+    }
+    server = s;
+    int port = s.getPort();
+    publishPort(port);
+    log.info("grpc-spring server (dev.grpcspring) started on " + s.getListenAddresses()
+        + " serving " + services.stream().map(d -> d.getServiceDescriptor().getName()).toList());
+    context.publishEvent(new GrpcServerStartedEvent(s, port));
+  }
+
+  @Override
+  public void stop() {
+    Server s = server;
+    if (s == null) {
+      return;
+    }
+    server = null;
+    s.shutdownNow();
+    boolean terminated = false;
+    try {
+      terminated = s.awaitTermination(terminationTimeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (!terminated) {
+      log.warn("The gRPC server's connections did not close within " + terminationTimeout);
+    }
+    context.publishEvent(new GrpcServerStoppedEvent(s, terminated));
+  }
+
+  @Override
+  public boolean isRunning() {
+    return server != null;
+  }
+
+  @Override
+  public int getPhase() {
+    return START_STOP_PHASE;
+  }
+
+  /** The running server, or {@code null} before start and after stop. */
+  public Server getServer() {
+    return server;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void publishPort(int port) {
+    for (ApplicationContext c = context; c != null; c = c.getParent()) {
+      if (c.getEnvironment() instanceof ConfigurableEnvironment env) {
+        MutablePropertySources sources = env.getPropertySources();
+        PropertySource<?> source = sources.get(PROPERTY_SOURCE);
+        if (source == null) {
+          source = new MapPropertySource(PROPERTY_SOURCE, new HashMap<>());
+          sources.addFirst(source);
+        }
+        ((Map<String, Object>) source.getSource()).put(LOCAL_PORT_PROPERTY, port);
+      }
+    }
+  }
+}

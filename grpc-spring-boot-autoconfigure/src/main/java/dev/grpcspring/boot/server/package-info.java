@@ -1,0 +1,2 @@
+/** Server-side Spring integration: {@code @GrpcService}, global server interceptors, the server lifecycle, its events and the port-in-use failure analysis. */
+package dev.grpcspring.boot.server;

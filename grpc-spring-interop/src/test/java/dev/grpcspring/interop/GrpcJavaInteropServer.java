@@ -1,0 +1,44 @@
+package dev.grpcspring.interop;
+
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.testing.integration.AbstractInteropTest;
+import io.grpc.testing.integration.TestServiceImpl;
+import java.io.IOException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * grpc-java's interop TestService, served the way its TestServiceServer does (its metadata-echo
+ * interceptors, a 16 MiB inbound limit), on a loopback port of our choosing, with whichever
+ * grpc-java server transport is on the class path (grpc-netty-shaded here). TestServiceServer
+ * itself cannot run here: its start() links against the unshaded grpc-netty, which is kept off our
+ * class path (it would bring Netty 4.1 next to our 4.2).
+ */
+final class GrpcJavaInteropServer implements AutoCloseable {
+  private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2);
+  private final Server server;
+
+  GrpcJavaInteropServer() throws IOException {
+    server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+        .maxInboundMessageSize(AbstractInteropTest.MAX_MESSAGE_SIZE)
+        .addService(ServerInterceptors.intercept(
+            new TestServiceImpl(executor), TestServiceImpl.interceptors()))
+        .build()
+        .start();
+  }
+
+  int port() {
+    return server.getPort();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    server.shutdownNow();
+    server.awaitTermination(5, TimeUnit.SECONDS);
+    executor.shutdownNow();
+  }
+}
