@@ -5,6 +5,9 @@ import dev.grpcspring.Status;
 import dev.grpcspring.balancer.SubConn;
 import dev.grpcspring.balancer.SubConnState;
 import dev.grpcspring.balancer.SubConnStateListener;
+import dev.grpcspring.channelz.ChannelTrace;
+import dev.grpcspring.channelz.SocketEntity;
+import dev.grpcspring.channelz.SubchannelEntity;
 import dev.grpcspring.internal.ExponentialBackoff;
 import dev.grpcspring.resolver.Address;
 import dev.grpcspring.transport.ClientTransportListener;
@@ -51,6 +54,7 @@ final class AddrConn implements SubConn {
   private Status lastError = Status.OK;
   private Address connectedAddress;
   private volatile Http2ClientTransport ready;
+  private final SubchannelEntity channelzEntity;
 
   AddrConn(ClientConn cc, List<Address> addresses, SubConnStateListener listener,
       ExponentialBackoff backoff) {
@@ -61,6 +65,24 @@ final class AddrConn implements SubConn {
     this.addresses = List.copyOf(addresses);
     this.listener = listener;
     this.backoff = backoff;
+    this.channelzEntity = cc.options().channelz().addSubchannel(cc.channelz(),
+        () -> describe(getAddresses()), this::state);
+  }
+
+  private static String describe(List<Address> addresses) {
+    StringBuilder b = new StringBuilder();
+    for (Address a : addresses) {
+      if (b.length() > 0) {
+        b.append(", ");
+      }
+      b.append(a.socketAddress());
+    }
+    return b.toString();
+  }
+
+  /** This subchannel in channelz. */
+  SubchannelEntity channelz() {
+    return channelzEntity;
   }
 
   @Override
@@ -118,6 +140,7 @@ final class AddrConn implements SubConn {
       setState(ConnectivityState.SHUTDOWN, Status.OK);
       toClose = new ArrayList<>(transports);
     }
+    channelzEntity.close();
     for (Http2ClientTransport t : toClose) {
       // In-flight calls finish; a connection still handshaking is dropped.
       t.shutdown(Status.UNAVAILABLE.withDescription("Subchannel shut down"));
@@ -183,6 +206,8 @@ final class AddrConn implements SubConn {
             (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining) + 1)),
         l);
     l.transport = t;
+    l.socket = cc.options().channelz().addClientSocket(channelzEntity,
+        String.valueOf(addr.socketAddress()), t.channelzView());
     connecting = t;
     connectingAddress = addr;
     transports.add(t);
@@ -226,6 +251,13 @@ final class AddrConn implements SubConn {
       return;
     }
     state = next;
+    if (error.isOk()) {
+      channelzEntity.trace().add("Subchannel state changed to " + next, ChannelTrace.Severity.INFO);
+    } else {
+      channelzEntity.trace().add("Subchannel state changed to " + next + ": " + error.getCode()
+          + (error.getDescription() == null ? "" : ", " + error.getDescription()),
+          ChannelTrace.Severity.WARNING);
+    }
     SubConnState update = new SubConnState(next, error);
     if (!cc.serializer().trySchedule(() -> listener.onStateChange(update))) {
       log.log(Level.FINE, "Channel closed; dropping subchannel state {0}", next);
@@ -243,6 +275,7 @@ final class AddrConn implements SubConn {
     private final Address address;
     /** Set right after the transport is made, before it starts. */
     private Http2ClientTransport transport;
+    private SocketEntity socket;
 
     Listener(Address address) {
       this.address = address;
@@ -295,6 +328,7 @@ final class AddrConn implements SubConn {
     @Override
     public void transportTerminated() {
       transports.remove(transport);
+      socket.close();
     }
 
   }

@@ -389,6 +389,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         return;
       }
       int maxReceive = applyResolvedConfigLocked();
+      a.streamStarted(); // before the stream exists, so that its end is always counted
       Http2ClientStream s = transport.newStream(header, a, maxReceive);
       a.stream = s;
       a.transport = transport;
@@ -585,14 +586,14 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       d = deadline;
     }
     context.removeListener(contextListener);
-    if (exit) {
-      cc.exitCall();
-    }
     Status finalStatus = status;
     if (status.getCode() == Code.CANCELLED && d != null && d.isExpired()) {
       // A cancellation at or after the deadline is a deadline failure (PROTOCOL-HTTP2).
       finalStatus = Status.DEADLINE_EXCEEDED.withDescription(status.getDescription())
           .withCause(status.getCause());
+    }
+    if (exit) {
+      cc.exitCall(finalStatus.isOk());
     }
     Status s = finalStatus;
     callbacks.execute(() -> {

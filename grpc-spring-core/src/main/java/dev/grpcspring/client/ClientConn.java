@@ -13,6 +13,8 @@ import dev.grpcspring.balancer.BalancerRegistry;
 import dev.grpcspring.balancer.BalancerState;
 import dev.grpcspring.balancer.ClientConnState;
 import dev.grpcspring.balancer.SubConnStateListener;
+import dev.grpcspring.channelz.ChannelEntity;
+import dev.grpcspring.channelz.ChannelTrace;
 import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.credentials.PerRpcCredentials;
 import dev.grpcspring.interceptor.ClientInterceptor;
@@ -78,6 +80,7 @@ public final class ClientConn implements Channel, AutoCloseable {
   private final Channel unaryChannel;
   private final Channel streamChannel;
   private final List<PerRpcCredentials> channelCredentials;
+  private final ChannelEntity channelzEntity;
 
   // Idleness.
   private final AtomicInteger activeCalls = new AtomicInteger();
@@ -150,6 +153,9 @@ public final class ClientConn implements Channel, AutoCloseable {
     stream.addAll(options.streamInterceptors());
     this.unaryChannel = ClientInterceptors.intercept(self, unary);
     this.streamChannel = ClientInterceptors.intercept(self, stream);
+    this.channelzEntity = options.channelz().addChannel(target, csMgr::get);
+    csMgr.setOnChange(s -> channelzEntity.trace().add("Channel state changed to " + s,
+        ChannelTrace.Severity.INFO));
   }
 
   /**
@@ -348,6 +354,7 @@ public final class ClientConn implements Channel, AutoCloseable {
       }
     });
     serializer.close();
+    channelzEntity.close();
   }
 
   /** Whether {@link #close()} was called. */
@@ -358,6 +365,11 @@ public final class ClientConn implements Channel, AutoCloseable {
   @Override
   public String toString() {
     return "ClientConn{target=" + target + ", state=" + csMgr.get() + "}";
+  }
+
+  /** This channel in channelz: its id, call counters and subchannels. */
+  public ChannelEntity channelz() {
+    return channelzEntity;
   }
 
   // ---- for calls ----
@@ -404,14 +416,16 @@ public final class ClientConn implements Channel, AutoCloseable {
 
   /** A call starts: wakes the channel from idle. */
   void enterCall() {
+    channelzEntity.calls().callStarted();
     activeCalls.incrementAndGet();
     if (idle.get()) {
       exitIdleMode();
     }
   }
 
-  /** A call ended. */
-  void exitCall() {
+  /** A call ended, OK or not. */
+  void exitCall(boolean ok) {
+    channelzEntity.calls().callEnded(ok);
     lastCallEndNanos = System.nanoTime();
     activeCalls.decrementAndGet();
   }
@@ -492,6 +506,8 @@ public final class ClientConn implements Channel, AutoCloseable {
       csMgr.update(ConnectivityState.TRANSIENT_FAILURE);
       return;
     }
+    channelzEntity.trace().add("Resolved " + state.addresses().size() + " address(es); load "
+        + "balancing policy " + selected.policy(), ChannelTrace.Severity.INFO);
     BalancerBuilder builder = BalancerRegistry.getDefaultRegistry().get(selected.policy());
     if (builder == null) {
       log.warning("Load balancing policy '" + selected.policy() + "' is not registered; using pick_first");
@@ -510,6 +526,8 @@ public final class ClientConn implements Channel, AutoCloseable {
       return;
     }
     lastConnectionError = error;
+    channelzEntity.trace().add("Resolution failed: " + describe(error),
+        ChannelTrace.Severity.WARNING);
     if (balancerWrapper.policy() == null) {
       // No balancer yet: report the failure ourselves.
       BalancerBuilder pf = BalancerRegistry.getDefaultRegistry().get("pick_first");

@@ -16,6 +16,12 @@ final class ConnectivityStateManager {
 
   private ConnectivityState state = ConnectivityState.IDLE;
   private List<Watcher> watchers = new ArrayList<>();
+  private volatile Consumer<ConnectivityState> onChange = s -> { };
+
+  /** Runs {@code onChange} with every new state, on the updating thread, before the watchers. */
+  void setOnChange(Consumer<ConnectivityState> onChange) {
+    this.onChange = onChange;
+  }
 
   synchronized ConnectivityState get() {
     return state;
@@ -33,6 +39,7 @@ final class ConnectivityStateManager {
       watchers = new ArrayList<>();
       notifyAll();
     }
+    onChange.accept(next);
     for (Watcher w : toRun) {
       w.executor.execute(() -> w.callback.accept(next));
     }

@@ -3,6 +3,7 @@ package dev.grpcspring.client;
 import dev.grpcspring.Metadata;
 import dev.grpcspring.Status;
 import dev.grpcspring.balancer.PickInfo;
+import dev.grpcspring.channelz.CallCounters;
 import dev.grpcspring.transport.ClientStreamListener;
 import dev.grpcspring.transport.Http2ClientStream;
 import dev.grpcspring.transport.Http2ClientTransport;
@@ -20,6 +21,10 @@ final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener
   private final AtomicBoolean picked = new AtomicBoolean();
   /** How many attempts came before this one. */
   final int previousAttempts;
+
+  /** The subchannel's call counters once a stream started on it; then they hear how it ended. */
+  private volatile CallCounters subchannelCalls;
+  private volatile AddrConn subConn;
 
   // Guarded by the call's lock.
   Http2ClientStream stream;
@@ -49,6 +54,7 @@ final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener
   @Override
   public void onPicked(AddrConn subConn, Http2ClientTransport transport) {
     if (picked.compareAndSet(false, true)) {
+      this.subConn = subConn;
       call.attemptPicked(this, transport);
     }
   }
@@ -80,8 +86,22 @@ final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener
     call.attemptReady(this);
   }
 
+  /** A stream was opened for this attempt on the picked subchannel: it counts as a call there. */
+  void streamStarted() {
+    AddrConn ac = subConn;
+    if (ac != null) {
+      CallCounters c = ac.channelz().calls();
+      c.callStarted();
+      subchannelCalls = c;
+    }
+  }
+
   @Override
   public void onClose(Status status, Metadata trailers, RpcProgress progress) {
+    CallCounters c = subchannelCalls;
+    if (c != null) {
+      c.callEnded(status.isOk());
+    }
     call.attemptClosed(this, status, trailers, progress);
   }
 }

@@ -1,6 +1,7 @@
 package dev.grpcspring.client;
 
 import dev.grpcspring.CallOptions;
+import dev.grpcspring.channelz.Channelz;
 import dev.grpcspring.credentials.PerRpcCredentials;
 import dev.grpcspring.credentials.TransportCredentials;
 import dev.grpcspring.interceptor.ClientInterceptor;
@@ -55,6 +56,7 @@ public final class DialOptions {
   final Executor executor;
   final EventLoopGroup eventLoopGroup;
   final Class<? extends io.netty.channel.Channel> channelType;
+  final Channelz channelz;
 
   private DialOptions(Builder b) {
     this.transportCredentials = b.transportCredentials;
@@ -85,6 +87,7 @@ public final class DialOptions {
     this.executor = b.executor;
     this.eventLoopGroup = b.eventLoopGroup;
     this.channelType = b.channelType;
+    this.channelz = b.channelz;
   }
 
   public static Builder newBuilder() {
@@ -217,6 +220,11 @@ public final class DialOptions {
     return channelType;
   }
 
+  /** The channelz registry the channel reports to ({@link Channelz#getDefault()} unless set). */
+  public Channelz channelz() {
+    return channelz;
+  }
+
   /** Builds {@link DialOptions}. */
   public static final class Builder {
     private TransportCredentials transportCredentials;
@@ -248,6 +256,7 @@ public final class DialOptions {
     private Executor executor;
     private EventLoopGroup eventLoopGroup;
     private Class<? extends io.netty.channel.Channel> channelType;
+    private Channelz channelz = Channelz.getDefault();
 
     private Builder() {}
 
@@ -280,6 +289,7 @@ public final class DialOptions {
       executor = o.executor;
       eventLoopGroup = o.eventLoopGroup;
       channelType = o.channelType;
+      channelz = o.channelz;
     }
 
     /** Plaintext HTTP/2 (grpc-go's {@code WithTransportCredentials(insecure.NewCredentials())}). */
@@ -469,6 +479,15 @@ public final class DialOptions {
         EventLoopGroup group, Class<? extends io.netty.channel.Channel> channelType) {
       this.eventLoopGroup = Objects.requireNonNull(group, "group");
       this.channelType = Objects.requireNonNull(channelType, "channelType");
+      return this;
+    }
+
+    /**
+     * Reports the channel, its subchannels and connections to {@code channelz} instead of the
+     * process-wide registry (tests use this to see only their own).
+     */
+    public Builder channelz(Channelz channelz) {
+      this.channelz = Objects.requireNonNull(channelz, "channelz");
       return this;
     }
 

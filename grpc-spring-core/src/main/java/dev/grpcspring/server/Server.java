@@ -1,6 +1,9 @@
 package dev.grpcspring.server;
 
 import dev.grpcspring.Status;
+import dev.grpcspring.channelz.Channelz;
+import dev.grpcspring.channelz.ServerEntity;
+import dev.grpcspring.channelz.SocketEntity;
 import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.transport.NettyServerHandler;
 import io.netty.bootstrap.ServerBootstrap;
@@ -58,6 +61,10 @@ public final class Server implements AutoCloseable {
   private final Class<? extends io.netty.channel.ServerChannel> channelType;
   private final NettyServerHandler.Config transportConfig;
   private final CompressorRegistry compressors;
+  private final Channelz channelz;
+  /** Set at start; null before. */
+  private volatile ServerEntity channelzEntity;
+  private final List<Runnable> shutdownHooks;
 
   private final Object lock = new Object();
   private final List<Channel> listenChannels = new ArrayList<>();
@@ -83,6 +90,7 @@ public final class Server implements AutoCloseable {
     }
     this.methods = m;
     this.compressors = b.compressors;
+    this.shutdownHooks = List.copyOf(b.shutdownHooks);
     if (b.directExecutor) {
       this.executor = Runnable::run;
       this.ownedExecutor = null;
@@ -110,6 +118,7 @@ public final class Server implements AutoCloseable {
       this.ownsGroups = true;
     }
     this.channelType = b.channelType;
+    this.channelz = b.channelz;
     this.transportConfig = new NettyServerHandler.Config(b.maxInboundMessageSize,
         b.maxInboundMetadataSize, b.maxConcurrentStreams, b.initialFlowControlWindow,
         b.handshakeTimeout.toNanos(), b.compressors);
@@ -132,6 +141,8 @@ public final class Server implements AutoCloseable {
         throw new IllegalStateException(shutdown ? "The server was shut down" : "Already started");
       }
       started = true;
+      ServerEntity entity = channelz.addServer("Server" + addresses);
+      channelzEntity = entity;
       ServerBootstrap bootstrap = new ServerBootstrap()
           .group(bossGroup, workerGroup)
           .channel(channelType)
@@ -145,10 +156,12 @@ public final class Server implements AutoCloseable {
                 ch.close();
                 return;
               }
-              StreamDispatcher dispatcher = new StreamDispatcher(Server.this);
+              StreamDispatcher dispatcher = new StreamDispatcher(Server.this, entity.calls());
               NettyServerHandler handler = NettyServerHandler.create(dispatcher, transportConfig);
               dispatcher.setHandler(handler);
               ch.pipeline().addLast(handler);
+              dispatcher.setSocket(channelz.addServerSocket(entity,
+                  String.valueOf(ch.remoteAddress()), handler.channelzView()));
               // Added once its context exists, so shutdown can always reach it.
               connections.add(handler);
               // A shutdown that ran between the check above and the add did not see it.
@@ -169,7 +182,11 @@ public final class Server implements AutoCloseable {
         Channel ch = f.channel();
         listenChannels.add(ch);
         openListeners++;
-        ch.closeFuture().addListener(cf -> listenerClosed());
+        SocketEntity listenSocket = channelz.addListenSocket(entity, ch.localAddress());
+        ch.closeFuture().addListener(cf -> {
+          listenSocket.close();
+          listenerClosed();
+        });
       }
       log.log(Level.FINE, "Server listening on {0}", getListenAddresses());
       return this;
@@ -199,6 +216,11 @@ public final class Server implements AutoCloseable {
     }
   }
 
+  /** This server in channelz (its id, call counters and sockets), or null before {@link #start()}. */
+  public ServerEntity channelz() {
+    return channelzEntity;
+  }
+
   /** The registered services. */
   public List<ServerServiceDefinition> getServices() {
     return services;
@@ -207,7 +229,7 @@ public final class Server implements AutoCloseable {
   /**
    * Starts a graceful shutdown: stops accepting connections, sends every connection GOAWAY (first
    * with the highest stream id, then, after a PING round trip, the real last one) and lets calls in
-   * flight finish. New calls are refused.
+   * flight finish. New calls are refused. The builder's shutdown hooks run first.
    */
   public Server shutdown() {
     List<Channel> toClose;
@@ -216,6 +238,9 @@ public final class Server implements AutoCloseable {
         return this;
       }
       shutdown = true;
+    }
+    runShutdownHooks();
+    synchronized (lock) {
       toClose = new ArrayList<>(listenChannels);
     }
     for (Channel ch : toClose) {
@@ -302,6 +327,16 @@ public final class Server implements AutoCloseable {
     return "Server" + getListenAddresses();
   }
 
+  private void runShutdownHooks() {
+    for (Runnable hook : shutdownHooks) {
+      try {
+        hook.run();
+      } catch (RuntimeException e) {
+        log.log(Level.WARNING, "A shutdown hook failed; shutting down anyway", e);
+      }
+    }
+  }
+
   // ---- for the dispatcher ----
 
   ServerMethodDefinition<?, ?> lookupMethod(String fullMethodName) {
@@ -336,6 +371,10 @@ public final class Server implements AutoCloseable {
         return;
       }
       terminated = true;
+    }
+    ServerEntity entity = channelzEntity;
+    if (entity != null) {
+      entity.close();
     }
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();

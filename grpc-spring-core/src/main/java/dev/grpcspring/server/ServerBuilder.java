@@ -1,5 +1,6 @@
 package dev.grpcspring.server;
 
+import dev.grpcspring.channelz.Channelz;
 import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.interceptor.ServerInterceptor;
 import io.netty.channel.EventLoopGroup;
@@ -31,6 +32,7 @@ public final class ServerBuilder {
   final List<SocketAddress> addresses = new ArrayList<>();
   final List<ServerServiceDefinition> services = new ArrayList<>();
   final List<ServerInterceptor> interceptors = new ArrayList<>();
+  final List<Runnable> shutdownHooks = new ArrayList<>();
   Executor executor;
   boolean directExecutor;
   int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
@@ -42,6 +44,7 @@ public final class ServerBuilder {
   EventLoopGroup bossGroup;
   EventLoopGroup workerGroup;
   Class<? extends ServerChannel> channelType = NioServerSocketChannel.class;
+  Channelz channelz = Channelz.getDefault();
 
   ServerBuilder() {}
 
@@ -76,6 +79,18 @@ public final class ServerBuilder {
    */
   public ServerBuilder intercept(ServerInterceptor interceptor) {
     interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+    return this;
+  }
+
+  /**
+   * Runs {@code hook} once when the server starts shutting down, before it stops accepting
+   * connections and sends GOAWAY, on the thread that called {@link Server#shutdown()} (or
+   * {@code shutdownNow}, {@code stop}, {@code close}). Hooks run in the order added; one that
+   * throws is logged and the others still run. A health manager's {@code enterTerminalState} is
+   * the typical hook: clients see NOT_SERVING while the calls in flight drain.
+   */
+  public ServerBuilder addShutdownHook(Runnable hook) {
+    shutdownHooks.add(Objects.requireNonNull(hook, "hook"));
     return this;
   }
 
@@ -152,6 +167,15 @@ public final class ServerBuilder {
   /** The server channel class for custom event loop groups (NIO by default). */
   public ServerBuilder channelType(Class<? extends ServerChannel> channelType) {
     this.channelType = Objects.requireNonNull(channelType, "channelType");
+    return this;
+  }
+
+  /**
+   * Reports the server, its listen sockets and connections to {@code channelz} instead of the
+   * process-wide registry (tests use this to see only their own).
+   */
+  public ServerBuilder channelz(Channelz channelz) {
+    this.channelz = Objects.requireNonNull(channelz, "channelz");
     return this;
   }
 

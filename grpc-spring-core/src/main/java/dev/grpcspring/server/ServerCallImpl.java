@@ -8,6 +8,7 @@ import dev.grpcspring.ServerCall;
 import dev.grpcspring.ServerCallHandler;
 import dev.grpcspring.Status;
 import dev.grpcspring.StatusException;
+import dev.grpcspring.channelz.CallCounters;
 import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.transport.MessageFramer;
@@ -33,6 +34,9 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   private final Executor callExecutor;
   private final CompressorRegistry compressors;
   private final MessageFramer framer;
+  private final CallCounters calls;
+  /** The status the application closed with; the stream reports only whether trailers went out. */
+  private volatile Status closeStatus;
 
   // Touched only by callExecutor tasks.
   private ServerCall.Listener<ReqT> listener;
@@ -47,7 +51,9 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   private String responseEncoding;
 
   ServerCallImpl(NettyServerStream stream, MethodDescriptor<ReqT, RespT> method,
-      Context.CancellableContext context, Executor callExecutor, CompressorRegistry compressors) {
+      Context.CancellableContext context, Executor callExecutor, CompressorRegistry compressors,
+      CallCounters calls) {
+    this.calls = calls;
     this.stream = stream;
     this.method = method;
     this.context = context;
@@ -136,6 +142,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
       status = Status.INTERNAL.withDescription(
           "Completed without a response: " + method.getFullMethodName() + " sends exactly one");
     }
+    closeStatus = status;
     stream.close(status, trailers);
   }
 
@@ -248,6 +255,8 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
 
   @Override
   public void closed(Status status) {
+    Status app = closeStatus;
+    calls.callEnded(status.isOk() && (app == null || app.isOk()));
     if (status.isOk()) {
       callExecutor.execute(() -> {
         try {

@@ -4,6 +4,8 @@ import dev.grpcspring.Context;
 import dev.grpcspring.Deadline;
 import dev.grpcspring.Metadata;
 import dev.grpcspring.Status;
+import dev.grpcspring.channelz.CallCounters;
+import dev.grpcspring.channelz.SocketEntity;
 import dev.grpcspring.internal.SerializingExecutor;
 import dev.grpcspring.transport.NettyServerHandler;
 import dev.grpcspring.transport.NettyServerStream;
@@ -18,20 +20,29 @@ import java.util.concurrent.TimeoutException;
  */
 final class StreamDispatcher implements ServerTransportListener {
   private final Server server;
+  private final CallCounters calls;
   private NettyServerHandler handler;
+  private SocketEntity socket;
 
-  StreamDispatcher(Server server) {
+  StreamDispatcher(Server server, CallCounters calls) {
     this.server = server;
+    this.calls = calls;
   }
 
   void setHandler(NettyServerHandler handler) {
     this.handler = handler;
   }
 
+  void setSocket(SocketEntity socket) {
+    this.socket = socket;
+  }
+
   @Override
   public void streamCreated(NettyServerStream stream, String fullMethodName, Metadata headers) {
+    calls.callStarted();
     ServerMethodDefinition<?, ?> method = server.lookupMethod(fullMethodName);
     if (method == null) {
+      calls.callEnded(false);
       stream.closeWithError(
           Status.UNIMPLEMENTED.withDescription("Method not found: " + fullMethodName), null);
       return;
@@ -48,7 +59,7 @@ final class StreamDispatcher implements ServerTransportListener {
         : Context.ROOT.withCancellation();
     ServerCallImpl<ReqT, RespT> call = new ServerCallImpl<>(stream,
         method.getMethodDescriptor(), context, new SerializingExecutor(server.executor()),
-        server.compressors());
+        server.compressors(), calls);
     stream.setListener(call);
     if (timeoutNanos >= 0) {
       context.addListener(c -> {
@@ -67,6 +78,9 @@ final class StreamDispatcher implements ServerTransportListener {
 
   @Override
   public void transportTerminated() {
+    if (socket != null) {
+      socket.close();
+    }
     server.connectionClosed(handler);
   }
 }

@@ -2,6 +2,7 @@ package dev.grpcspring.transport;
 
 import dev.grpcspring.Metadata;
 import dev.grpcspring.Status;
+import dev.grpcspring.channelz.FlowControlWindows;
 import dev.grpcspring.transport.ClientStreamListener.RpcProgress;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -162,6 +163,16 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     super.onStreamError(ctx, outbound, cause, http2Ex);
   }
 
+  /** The connection-level windows now (event loop), or null before the handler is active. */
+  FlowControlWindows flowControlWindows() {
+    if (ctx == null) {
+      return null;
+    }
+    Http2Stream conn = connection().connectionStream();
+    return new FlowControlWindows(connection().remote().flowController().windowSize(conn),
+        connection().local().flowController().windowSize(conn));
+  }
+
   // ---- commands (event loop, from the WriteQueue) ----
 
   void createStream(Http2ClientStream stream) {
@@ -183,6 +194,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     }
     stream.id = id;
     streams.put(id, stream);
+    transport.stats().localStreamStarted();
     ChannelPromise promise = ctx.newPromise();
     encoder().writeHeaders(ctx, id, stream.requestHeaders, 0, false, promise);
     promise.addListener(f -> {
@@ -208,6 +220,9 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
       return;
     }
     int n = data.readableBytes();
+    if (n > 0) {
+      transport.stats().messageSent(); // one framed message per write; the half-close is empty
+    }
     ChannelPromise promise = ctx.newPromise();
     encoder().writeData(ctx, stream.id, data, 0, endStream, promise);
     if (n > 0) {
@@ -226,6 +241,8 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
       return;
     }
     streams.remove(id);
+    // channelz: a client stream succeeded when the server ended it (END_STREAM received).
+    transport.stats().streamEnded(stream.isRemoteEnded());
     if (draining && streams.isEmpty()) {
       ctx.executor().execute(this::closeIfDrained); // after this stream's RST goes out
     }

@@ -243,6 +243,7 @@ public final class Http2ClientStream implements MessageDeframer.Listener {
       message.release();
       return;
     }
+    transport.stats().messageReceived();
     listener.onMessage(message, compressed);
   }
 

@@ -3,6 +3,9 @@ package dev.grpcspring.transport;
 import dev.grpcspring.Attributes;
 import dev.grpcspring.Deadline;
 import dev.grpcspring.Status;
+import dev.grpcspring.channelz.FlowControlWindows;
+import dev.grpcspring.channelz.SocketStats;
+import dev.grpcspring.channelz.SocketView;
 import dev.grpcspring.internal.GrpcTimeout;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -22,6 +25,8 @@ import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -42,6 +47,8 @@ public final class Http2ClientTransport {
   private volatile Attributes attributes = Attributes.EMPTY;
   private final AtomicBoolean shutdownReported = new AtomicBoolean();
   private final AtomicBoolean terminated = new AtomicBoolean();
+  private final SocketStats stats = new SocketStats();
+  private final SocketView channelzView = new ChannelzView();
 
   /**
    * @param address where to connect; an unresolved {@link InetSocketAddress} is looked up on the
@@ -219,6 +226,11 @@ public final class Http2ClientTransport {
     return attributes;
   }
 
+  /** The connection as channelz sees it: counters, addresses and flow-control windows. */
+  public SocketView channelzView() {
+    return channelzView;
+  }
+
   /** Where this transport connects. */
   public SocketAddress remoteAddress() {
     return address;
@@ -283,5 +295,44 @@ public final class Http2ClientTransport {
 
   private static AsciiString pathOf(CharSequence path) {
     return path instanceof AsciiString a ? a : new AsciiString(path);
+  }
+
+  SocketStats stats() {
+    return stats;
+  }
+
+  private final class ChannelzView implements SocketView {
+    @Override
+    public SocketStats stats() {
+      return stats;
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+      Channel ch = channel;
+      return ch == null ? null : ch.localAddress();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+      Channel ch = channel;
+      SocketAddress connected = ch == null ? null : ch.remoteAddress();
+      return connected != null ? connected : address;
+    }
+
+    @Override
+    public CompletableFuture<FlowControlWindows> flowControlWindows() {
+      Channel ch = channel;
+      if (ch == null || !ch.isActive()) {
+        return CompletableFuture.completedFuture(null);
+      }
+      CompletableFuture<FlowControlWindows> f = new CompletableFuture<>();
+      try {
+        ch.eventLoop().execute(() -> f.complete(handler.flowControlWindows()));
+      } catch (RejectedExecutionException e) {
+        f.complete(null); // the event loop is shutting down: the connection is gone
+      }
+      return f;
+    }
   }
 }

@@ -4,6 +4,8 @@ import dev.grpcspring.Attributes;
 import dev.grpcspring.Code;
 import dev.grpcspring.Metadata;
 import dev.grpcspring.Status;
+import dev.grpcspring.channelz.SocketStats;
+import dev.grpcspring.channelz.SocketView;
 import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.internal.GrpcTimeout;
@@ -97,6 +99,8 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   private boolean finalGoAwaySent;
   private ScheduledFuture<?> pingTimer;
   private boolean terminated;
+  private final SocketStats stats = new SocketStats();
+  private final SocketView channelzView = new ServerSocketView(this);
 
   private NettyServerHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
       Http2Settings settings, ServerTransportListener transportListener, Config config) {
@@ -168,6 +172,20 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   }
 
   // ---- for streams and the server ----
+
+  /** The connection as channelz sees it: counters, addresses and flow-control windows. */
+  public SocketView channelzView() {
+    return channelzView;
+  }
+
+  SocketStats stats() {
+    return stats;
+  }
+
+  /** The context, once the handler is in a pipeline (null before). */
+  ChannelHandlerContext ctxOrNull() {
+    return ctx;
+  }
 
   ChannelHandlerContext ctx() {
     return ctx;
@@ -454,6 +472,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
         headers.get(GrpcHeaders.GRPC_ACCEPT_ENCODING), decompressor,
         config.maxInboundMessageSize());
     http2Stream.setProperty(streamKey, stream);
+    stats.remoteStreamStarted();
     Metadata metadata = MetadataCodec.fromHeaders(headers);
     String fullMethodName = path.subSequence(1, path.length()).toString();
     stream.guarded(() -> transportListener.streamCreated(stream, fullMethodName, metadata));

@@ -47,6 +47,7 @@ public final class NettyServerStream {
   private boolean trailersSent;
   private boolean remoteEnded;
   private boolean listenerClosed;
+  private boolean statsEnded;
 
   NettyServerStream(NettyServerHandler handler, Http2Stream http2Stream, String authority,
       long timeoutNanos, CharSequence acceptEncoding, Compressor decompressor,
@@ -151,6 +152,7 @@ public final class NettyServerStream {
         pendingBytes.addAndGet(-size);
         return;
       }
+      handler.stats().messageSent();
       ChannelPromise promise = handler.ctx().newPromise();
       promise.addListener((ChannelFutureListener) f -> onSent(size));
       handler.encoder().writeData(handler.ctx(), id(), frame, 0, false, promise);
@@ -188,6 +190,7 @@ public final class NettyServerStream {
     }
     closed = true;
     deframer.close();
+    endStats(false);
     notifyClosed(status);
     handler.resetStream(handler.ctx(), id(), Http2Error.CANCEL.code(), handler.ctx().newPromise());
   }
@@ -227,6 +230,7 @@ public final class NettyServerStream {
     }
     closed = true;
     deframer.close();
+    endStats(false);
     notifyClosed(Status.CANCELLED.withDescription(
         "Cancelled by the client (RST_STREAM error code " + errorCode + ")"));
   }
@@ -235,6 +239,7 @@ public final class NettyServerStream {
   void streamClosed() {
     closed = true;
     deframer.close();
+    endStats(trailersSent);
     notifyClosed(trailersSent ? Status.OK
         : Status.CANCELLED.withDescription("The stream closed before the call completed"));
   }
@@ -263,6 +268,7 @@ public final class NettyServerStream {
       handler.addAcceptEncoding(headers);
       headersWritten = true;
     }
+    endStats(true); // END_STREAM goes out with these headers
     if (errorStatus != null) {
       deframer.close();
       notifyClosed(errorStatus);
@@ -286,6 +292,14 @@ public final class NettyServerStream {
       if (l != null) {
         guarded(l::onReady);
       }
+    }
+  }
+
+  /** channelz: a server stream succeeded when it sent END_STREAM; counted once. */
+  private void endStats(boolean succeeded) {
+    if (!statsEnded) {
+      statsEnded = true;
+      handler.stats().streamEnded(succeeded);
     }
   }
 
@@ -317,6 +331,7 @@ public final class NettyServerStream {
 
     @Override
     public void messageRead(ByteBuf message, boolean compressed) {
+      handler.stats().messageReceived();
       ServerStreamListener l = listener;
       if (l == null || closed) {
         message.release();

@@ -129,6 +129,11 @@ class ClientConnTest {
       // The blocking form sees the drop too.
       assertThat(cc.awaitStateChange(ConnectivityState.READY, Duration.ofSeconds(5))).isTrue();
       assertThat(cc.getState(false)).isEqualTo(ConnectivityState.IDLE);
+      // Blocked waiters wake before callbacks run, so give the callback chain time to catch up.
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (seen.size() < 4 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
       assertThat(seen).containsExactly(ConnectivityState.IDLE, ConnectivityState.CONNECTING,
           ConnectivityState.READY, ConnectivityState.IDLE);
     } finally {

@@ -226,6 +226,13 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
     return List.copyOf(channels.keySet());
   }
 
+  /** The connections dialled so far, by channel name (for health and the actuator endpoint). */
+  public Map<String, ClientConn> getConnections() {
+    Map<String, ClientConn> out = new java.util.TreeMap<>();
+    channels.forEach((name, e) -> out.put(name, e.connection()));
+    return out;
+  }
+
   /**
    * Closes every channel: no new calls; calls in flight get the channel's grace period, then are
    * cancelled. The channels drain in parallel, so this takes at most the longest grace period.

@@ -1,6 +1,7 @@
 package dev.grpcspring.boot.autoconfigure.server;
 
 import dev.grpcspring.boot.advice.GrpcExceptionInterceptor;
+import dev.grpcspring.boot.autoconfigure.observation.GrpcObservationAutoConfiguration;
 import dev.grpcspring.boot.server.GrpcServerBuilderCustomizer;
 import dev.grpcspring.boot.server.GrpcServerFactory;
 import dev.grpcspring.boot.server.GrpcServerGracefulShutdownLifecycle;
@@ -56,6 +57,12 @@ public final class GrpcServerAutoConfiguration {
   GrpcServiceDiscoverer grpcServiceDiscoverer(ListableBeanFactory beanFactory,
       ObjectProvider<GrpcExceptionInterceptor> exceptionInterceptor) {
     List<ServerInterceptor> outermost = new ArrayList<>();
+    // Observation outside the exception boundary: it times the whole call and sees the status
+    // the boundary maps a thrown exception to.
+    if (beanFactory.containsBean(GrpcObservationAutoConfiguration.SERVER_INTERCEPTOR_BEAN)) {
+      outermost.add(beanFactory.getBean(GrpcObservationAutoConfiguration.SERVER_INTERCEPTOR_BEAN,
+          ServerInterceptor.class));
+    }
     exceptionInterceptor.ifAvailable(outermost::add);
     return new GrpcServiceDiscoverer(beanFactory, outermost);
   }

@@ -1,0 +1,2 @@
+/** Auto-configuration of the gRPC actuator endpoint and health contributors. */
+package dev.grpcspring.boot.autoconfigure.actuate;

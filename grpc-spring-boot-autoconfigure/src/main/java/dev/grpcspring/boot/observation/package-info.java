@@ -1,0 +1,5 @@
+/**
+ * Per-call metrics and traces through Micrometer's Observation API: {@code grpc.server} and
+ * {@code grpc.client} observations made by a server and a client interceptor.
+ */
+package dev.grpcspring.boot.observation;

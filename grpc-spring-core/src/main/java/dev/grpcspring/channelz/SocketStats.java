@@ -1,0 +1,105 @@
+package dev.grpcspring.channelz;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The counters of one connection (channelz's {@code SocketData}), filled in by the transport that
+ * owns it. Streams count as succeeded when the client received, or the server sent, END_STREAM;
+ * as failed otherwise. Keepalive pings are counted once keepalive exists (0 until then).
+ */
+public final class SocketStats {
+  private final LongAdder streamsStarted = new LongAdder();
+  private final LongAdder streamsSucceeded = new LongAdder();
+  private final LongAdder streamsFailed = new LongAdder();
+  private final LongAdder messagesSent = new LongAdder();
+  private final LongAdder messagesReceived = new LongAdder();
+  private final LongAdder keepAlivesSent = new LongAdder();
+  private volatile long lastLocalStreamCreatedMillis;
+  private volatile long lastRemoteStreamCreatedMillis;
+  private volatile long lastMessageSentMillis;
+  private volatile long lastMessageReceivedMillis;
+
+  /** This side opened a stream (a client's call). */
+  public void localStreamStarted() {
+    streamsStarted.increment();
+    lastLocalStreamCreatedMillis = System.currentTimeMillis();
+  }
+
+  /** The peer opened a stream (a call arriving at a server). */
+  public void remoteStreamStarted() {
+    streamsStarted.increment();
+    lastRemoteStreamCreatedMillis = System.currentTimeMillis();
+  }
+
+  /** A stream ended; {@code succeeded} as defined in the class comment. */
+  public void streamEnded(boolean succeeded) {
+    (succeeded ? streamsSucceeded : streamsFailed).increment();
+  }
+
+  /** A gRPC message went out. */
+  public void messageSent() {
+    messagesSent.increment();
+    lastMessageSentMillis = System.currentTimeMillis();
+  }
+
+  /** A gRPC message came in. */
+  public void messageReceived() {
+    messagesReceived.increment();
+    lastMessageReceivedMillis = System.currentTimeMillis();
+  }
+
+  /** A keepalive PING went out (not acks, not flow-control pings). */
+  public void keepAliveSent() {
+    keepAlivesSent.increment();
+  }
+
+  /** Streams opened, by either side. */
+  public long streamsStarted() {
+    return streamsStarted.sum();
+  }
+
+  /** Streams that ended with END_STREAM (received by a client, sent by a server). */
+  public long streamsSucceeded() {
+    return streamsSucceeded.sum();
+  }
+
+  /** Streams that ended any other way. */
+  public long streamsFailed() {
+    return streamsFailed.sum();
+  }
+
+  /** gRPC messages sent. */
+  public long messagesSent() {
+    return messagesSent.sum();
+  }
+
+  /** gRPC messages received. */
+  public long messagesReceived() {
+    return messagesReceived.sum();
+  }
+
+  /** Keepalive PINGs sent. */
+  public long keepAlivesSent() {
+    return keepAlivesSent.sum();
+  }
+
+  /** Epoch milliseconds, 0 for never. */
+  public long lastLocalStreamCreatedMillis() {
+    return lastLocalStreamCreatedMillis;
+  }
+
+  /** Epoch milliseconds, 0 for never. */
+  public long lastRemoteStreamCreatedMillis() {
+    return lastRemoteStreamCreatedMillis;
+  }
+
+  /** Epoch milliseconds, 0 for never. */
+  public long lastMessageSentMillis() {
+    return lastMessageSentMillis;
+  }
+
+  /** Epoch milliseconds, 0 for never. */
+  public long lastMessageReceivedMillis() {
+    return lastMessageReceivedMillis;
+  }
+}

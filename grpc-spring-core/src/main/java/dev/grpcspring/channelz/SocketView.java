@@ -1,0 +1,25 @@
+package dev.grpcspring.channelz;
+
+import java.net.SocketAddress;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a transport shows channelz about its connection. Transports implement it, so that channelz
+ * needs to know nothing about them; every method may be called from any thread.
+ */
+public interface SocketView {
+  /** The connection's counters. */
+  SocketStats stats();
+
+  /** The local address, or null before the connection is up. */
+  SocketAddress localAddress();
+
+  /** The peer's address, or null before the connection is up (and for listen sockets). */
+  SocketAddress remoteAddress();
+
+  /**
+   * The connection-level flow-control windows, read where the HTTP/2 state lives (the event
+   * loop); completes with null when there are none (not connected, closed, or a listen socket).
+   */
+  CompletableFuture<FlowControlWindows> flowControlWindows();
+}

@@ -1,0 +1,6 @@
+/**
+ * The standard gRPC health service ({@code grpc.health.v1.Health}): a {@link
+ * dev.grpcspring.health.HealthStatusManager} holds the statuses and serves them through its
+ * {@link dev.grpcspring.health.HealthService}.
+ */
+package dev.grpcspring.health;

@@ -1,0 +1,57 @@
+package dev.grpcspring.transport;
+
+import dev.grpcspring.channelz.FlowControlWindows;
+import dev.grpcspring.channelz.SocketStats;
+import dev.grpcspring.channelz.SocketView;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http2.Http2Connection;
+import io.netty.handler.codec.http2.Http2Stream;
+import java.net.SocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+
+/** A server connection as channelz sees it; the windows are read on the connection's event loop. */
+final class ServerSocketView implements SocketView {
+  private final NettyServerHandler handler;
+
+  ServerSocketView(NettyServerHandler handler) {
+    this.handler = handler;
+  }
+
+  @Override
+  public SocketStats stats() {
+    return handler.stats();
+  }
+
+  @Override
+  public SocketAddress localAddress() {
+    ChannelHandlerContext c = handler.ctxOrNull();
+    return c == null ? null : c.channel().localAddress();
+  }
+
+  @Override
+  public SocketAddress remoteAddress() {
+    ChannelHandlerContext c = handler.ctxOrNull();
+    return c == null ? null : c.channel().remoteAddress();
+  }
+
+  @Override
+  public CompletableFuture<FlowControlWindows> flowControlWindows() {
+    ChannelHandlerContext c = handler.ctxOrNull();
+    if (c == null || !c.channel().isActive()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<FlowControlWindows> f = new CompletableFuture<>();
+    try {
+      c.executor().execute(() -> {
+        Http2Connection connection = handler.connection();
+        Http2Stream conn = connection.connectionStream();
+        f.complete(new FlowControlWindows(connection.remote().flowController().windowSize(conn),
+            connection.local().flowController().windowSize(conn)));
+      });
+    } catch (RejectedExecutionException e) {
+      f.complete(null); // the event loop has shut down: the connection is gone
+    }
+    return f;
+  }
+}
