@@ -1,0 +1,74 @@
+package dev.grpcspring.benchmarks;
+
+import dev.grpcspring.benchmarks.client.ClientCommand;
+import dev.grpcspring.benchmarks.compare.CompareCommand;
+import dev.grpcspring.benchmarks.compare.QpsCheckCommand;
+import dev.grpcspring.benchmarks.server.ServerCommand;
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/**
+ * Entry point of {@code grpc-spring-benchmarks.jar}: {@code server}, {@code client}, {@code
+ * compare}, {@code qps-check} and {@code jmh} subcommands (run without arguments for usage).
+ */
+public final class BenchmarkMain {
+  private static final String USAGE =
+      String.join(
+          "\n",
+          "usage: java -jar grpc-spring-benchmarks.jar <command> [--option=value ...]",
+          "",
+          "  server  --impl=ours|grpc-java [--port=0] [--host=127.0.0.1] [--direct]",
+          "          serves grpc.testing.BenchmarkService until killed; prints the bound port",
+          "  client  --target=HOST:PORT --impl=ours|grpc-java --scenario=NAME",
+          "          [--warmup=15s] [--duration=20s] [--direct]",
+          "          drives any BenchmarkService server; prints QPS and p50/p99/p99.9 latency",
+          "  compare --scenario=NAME|all [--warmup=15s] [--duration=20s] [--pairs=all|same]",
+          "          [--direct] [--jvm-args='-Xms1g -Xmx2g'] [--jfr=DIR]",
+          "          ours vs grpc-java (and both crossings), separate JVMs, one table of ratios",
+          "  qps-check --scenario=NAME|all [--warmup=15s] [--duration=20s]",
+          "          grpc-java's own qps AsyncClient against our server and grpc-java's, compared",
+          "  jmh     [JMH options]   microbenchmarks of the hot paths (org.openjdk.jmh.Main)",
+          "",
+          "scenarios: " + Scenario.ids(),
+          "grpc-java's own qps client against any of these servers:",
+          "  java -cp grpc-spring-benchmarks.jar io.grpc.benchmarks.qps.AsyncClient"
+              + " --address=127.0.0.1:PORT --channels=1 --outstanding_rpcs=1"
+              + " --client_payload=100 --server_payload=100");
+
+  private BenchmarkMain() {}
+
+  public static void main(String[] args) throws Exception {
+    System.exit(run(args, System.out));
+  }
+
+  /** Runs one subcommand; returns the process exit code. */
+  static int run(String[] args, PrintStream out) throws Exception {
+    if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+      out.println(USAGE);
+      return args.length == 0 ? 2 : 0;
+    }
+    String command = args[0];
+    try {
+      switch (command) {
+        case "server":
+          ServerCommand.run(Options.parse(args, 1), out);
+          return 0;
+        case "client":
+          return ClientCommand.run(Options.parse(args, 1), out);
+        case "compare":
+          return CompareCommand.run(Options.parse(args, 1), out);
+        case "qps-check":
+          return QpsCheckCommand.run(Options.parse(args, 1), out);
+        case "jmh":
+          org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+          return 0;
+        default:
+          System.err.println("Unknown command '" + command + "'\n" + USAGE);
+          return 2;
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println(command + ": " + e.getMessage() + "\n\n" + USAGE);
+      return 2;
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package dev.grpcspring.benchmarks.client;
+
+import dev.grpcspring.benchmarks.Impl;
+
+/** Makes the load client of the chosen runtime. */
+public final class LoadClients {
+  private LoadClients() {}
+
+  /** A client of {@code impl} aimed at {@code target} ({@code host:port}). */
+  public static LoadClient create(Impl impl, String target, boolean directExecutor) {
+    switch (impl) {
+      case GRPC_JAVA:
+        return new GrpcJavaLoadClient(target, directExecutor);
+      case OURS:
+        return new OursLoadClient(target, directExecutor);
+      default:
+        throw new IllegalArgumentException("Unknown impl " + impl);
+    }
+  }
+}
