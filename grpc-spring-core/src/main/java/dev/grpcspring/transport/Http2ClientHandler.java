@@ -265,7 +265,12 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
       code = Http2Error.CANCEL; // still queued in the buffering encoder: this drops it there
     }
     if (code != null) {
-      encoder().writeRstStream(ctx, id, code.code(), ctx.newPromise());
+      ChannelPromise promise = ctx.newPromise();
+      // Netty closes the stream once the RST is written, inside that flush; StreamBufferingEncoder
+      // then writes the next queued stream's HEADERS, which that flush no longer covers. Without a
+      // flush of their own, queued calls would wait for unrelated traffic (MAX_CONCURRENT_STREAMS).
+      promise.addListener(f -> ctx.executor().execute(() -> flush(ctx)));
+      encoder().writeRstStream(ctx, id, code.code(), promise);
     }
   }
 

@@ -236,6 +236,34 @@ class ProtocolTest {
     }
   }
 
+  /**
+   * The server answers on HEADERS, so its trailers often beat our END_STREAM and the stream is
+   * closed by our RST_STREAM(NO_ERROR); the queued call must then start without waiting for other
+   * traffic. Repeated because which side wins is a race (it once hung here under load).
+   */
+  @Test
+  void queuedCallsStartWhenOurResetFreesTheOnlyStreamSlot() throws Exception {
+    for (int round = 0; round < 150; round++) {
+      io.netty.handler.codec.http2.Http2Settings settings = new io.netty.handler.codec.http2.Http2Settings();
+      settings.maxConcurrentStreams(1);
+      try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) -> {
+        r.headers(id, ok(), false);
+        r.data(id, frame("s" + id), false);
+        r.headers(id, trailers(0, null), true);
+      }, settings); ClientConn cc = ClientConn.dial(server.target(), ClientConnTest.fast().build())) {
+        cc.invoke(JavaPeer.UNARY, sv("warm"), CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS));
+        List<java.util.concurrent.CompletableFuture<StringValue>> fs = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+          fs.add(dev.grpcspring.stub.ClientCalls.futureUnaryCall(
+              cc.newCall(JavaPeer.UNARY, CallOptions.DEFAULT), sv("x")));
+        }
+        for (java.util.concurrent.CompletableFuture<StringValue> f : fs) {
+          assertThat(f.get(5, TimeUnit.SECONDS).getValue()).as("round %d", round).startsWith("s");
+        }
+      }
+    }
+  }
+
   @Test
   void aCallThatEndsNormallyIsNotReset() throws Exception {
     try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) -> {
