@@ -380,9 +380,14 @@ public final class Server implements AutoCloseable {
       ownedExecutor.shutdown();
     }
     if (ownsGroups) {
+      // NIO closes a listening socket for real only when its selector runs again, after the
+      // channel's close future has fired. Waiting for the boss loop to end means the port is
+      // free once the server reports terminated (a restart on the same port then binds).
       bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      bossGroup.terminationFuture().addListener(f -> terminatedLatch.countDown());
+    } else {
+      terminatedLatch.countDown();
     }
-    terminatedLatch.countDown();
   }
 }
