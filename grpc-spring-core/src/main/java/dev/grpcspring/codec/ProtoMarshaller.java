@@ -9,6 +9,7 @@ import dev.grpcspring.Marshaller;
 import dev.grpcspring.Status;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 
@@ -27,6 +28,25 @@ public final class ProtoMarshaller<T extends Message> implements Marshaller<T> {
     @SuppressWarnings("unchecked")
     Parser<T> p = (Parser<T>) defaultInstance.getParserForType();
     this.parser = p;
+  }
+
+  /** Messages up to this size are parsed through the reused per-thread array. */
+  static final int MAX_SCRATCH_BYTES = 4 * 1024 * 1024;
+
+  // Weak, so the arrays of many executor threads never pin memory past the next GC.
+  private static final ThreadLocal<WeakReference<byte[]>> SCRATCH = new ThreadLocal<>();
+
+  static byte[] scratch(int length) {
+    if (length > MAX_SCRATCH_BYTES) {
+      return new byte[length];
+    }
+    WeakReference<byte[]> ref = SCRATCH.get();
+    byte[] buf = ref == null ? null : ref.get();
+    if (buf == null || buf.length < length) {
+      buf = new byte[Math.max(length, 8192)];
+      SCRATCH.set(new WeakReference<>(buf));
+    }
+    return buf;
   }
 
   /** The marshaller for the type of {@code defaultInstance}. */
@@ -87,9 +107,12 @@ public final class ProtoMarshaller<T extends Message> implements Marshaller<T> {
         ByteBuffer nio = in.nioBuffer(in.readerIndex(), length);
         return parser.parseFrom(nio, ExtensionRegistryLite.getEmptyRegistry());
       }
-      byte[] copy = new byte[length];
-      in.getBytes(in.readerIndex(), copy);
-      return parser.parseFrom(copy, ExtensionRegistryLite.getEmptyRegistry());
+      // A message that arrived in many DATA frames is a composite buffer. Copy it into a reused
+      // per-thread array rather than a new one per message: parsing copies bytes fields out (no
+      // aliasing), so the array is free again as soon as parseFrom returns.
+      byte[] scratch = scratch(length);
+      in.getBytes(in.readerIndex(), scratch, 0, length);
+      return parser.parseFrom(scratch, 0, length, ExtensionRegistryLite.getEmptyRegistry());
     } catch (InvalidProtocolBufferException e) {
       throw Status.INTERNAL
           .withDescription("Invalid protobuf byte sequence for "
