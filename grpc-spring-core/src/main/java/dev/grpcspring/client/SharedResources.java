@@ -1,15 +1,13 @@
 package dev.grpcspring.client;
 
+import dev.grpcspring.internal.HandoffExecutor;
+import dev.grpcspring.transport.NativeTransport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The event loops and executors channels share unless told otherwise. Daemon threads, made on
@@ -23,7 +21,7 @@ final class SharedResources {
     static final EventLoopGroup GROUP = new MultiThreadIoEventLoopGroup(
         Runtime.getRuntime().availableProcessors(),
         new DefaultThreadFactory("grpc-spring-client-elg", true),
-        NioIoHandler.newFactory());
+        NativeTransport.ioHandlerFactory());
   }
 
   private static final class Executors {
@@ -31,10 +29,10 @@ final class SharedResources {
      * Application callbacks: a bounded number of threads (never unbounded growth under load),
      * with an unbounded queue; idle threads time out.
      */
-    static final ThreadPoolExecutor CALLBACKS = newPool("grpc-spring-client-executor",
+    static final ExecutorService CALLBACKS = newPool("grpc-spring-client-executor",
         Math.max(8, 2 * Runtime.getRuntime().availableProcessors()));
     /** Channel bookkeeping (callback serializers) and blocking name lookups. */
-    static final ThreadPoolExecutor OFFLOAD = newPool("grpc-spring-client-offload",
+    static final ExecutorService OFFLOAD = newPool("grpc-spring-client-offload",
         Math.max(4, Runtime.getRuntime().availableProcessors()));
   }
 
@@ -50,16 +48,7 @@ final class SharedResources {
     return Executors.OFFLOAD;
   }
 
-  private static ThreadPoolExecutor newPool(String name, int threads) {
-    AtomicInteger n = new AtomicInteger();
-    ThreadFactory tf = r -> {
-      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(
-        threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), tf);
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
+  private static ExecutorService newPool(String name, int threads) {
+    return HandoffExecutor.create(name, threads, 60, TimeUnit.SECONDS);
   }
 }

@@ -5,6 +5,8 @@ import dev.grpcspring.channelz.Channelz;
 import dev.grpcspring.channelz.ServerEntity;
 import dev.grpcspring.channelz.SocketEntity;
 import dev.grpcspring.codec.CompressorRegistry;
+import dev.grpcspring.internal.HandoffExecutor;
+import dev.grpcspring.transport.NativeTransport;
 import dev.grpcspring.transport.NettyServerHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -13,9 +15,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -29,8 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -91,6 +91,7 @@ public final class Server implements AutoCloseable {
     this.methods = m;
     this.compressors = b.compressors;
     this.shutdownHooks = List.copyOf(b.shutdownHooks);
+    int id = serverIds.incrementAndGet();
     if (b.directExecutor) {
       this.executor = Runnable::run;
       this.ownedExecutor = null;
@@ -98,10 +99,8 @@ public final class Server implements AutoCloseable {
       this.executor = b.executor;
       this.ownedExecutor = null;
     } else {
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(DEFAULT_EXECUTOR_THREADS,
-          DEFAULT_EXECUTOR_THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-          new DefaultThreadFactory("grpc-server", true));
-      pool.allowCoreThreadTimeOut(true);
+      ExecutorService pool = HandoffExecutor.create("grpc-server-executor-" + id,
+          DEFAULT_EXECUTOR_THREADS, 60, TimeUnit.SECONDS);
       this.executor = pool;
       this.ownedExecutor = pool;
     }
@@ -110,11 +109,10 @@ public final class Server implements AutoCloseable {
       this.workerGroup = b.workerGroup;
       this.ownsGroups = false;
     } else {
-      int id = serverIds.incrementAndGet();
       this.bossGroup = new MultiThreadIoEventLoopGroup(1,
-          new DefaultThreadFactory("grpc-server-boss-" + id, true), NioIoHandler.newFactory());
+          new DefaultThreadFactory("grpc-server-boss-" + id, true), NativeTransport.ioHandlerFactory());
       this.workerGroup = new MultiThreadIoEventLoopGroup(0,
-          new DefaultThreadFactory("grpc-server-worker-" + id, true), NioIoHandler.newFactory());
+          new DefaultThreadFactory("grpc-server-worker-" + id, true), NativeTransport.ioHandlerFactory());
       this.ownsGroups = true;
     }
     this.channelType = b.channelType;
@@ -145,10 +143,6 @@ public final class Server implements AutoCloseable {
       channelzEntity = entity;
       ServerBootstrap bootstrap = new ServerBootstrap()
           .group(bossGroup, workerGroup)
-          .channel(channelType)
-          .option(ChannelOption.SO_REUSEADDR, true)
-          .childOption(ChannelOption.TCP_NODELAY, true)
-          .childOption(ChannelOption.SO_KEEPALIVE, true)
           .childHandler(new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -173,11 +167,11 @@ public final class Server implements AutoCloseable {
             }
           });
       for (SocketAddress address : addresses) {
-        ChannelFuture f = bootstrap.bind(address).awaitUninterruptibly();
+        ChannelFuture f = bind(bootstrap, address);
         if (!f.isSuccess()) {
           shutdownNow();
-          throw new IOException("Failed to bind to " + address + ": " + f.cause().getMessage(),
-              f.cause());
+          Throwable cause = portInUse(f.cause());
+          throw new IOException("Failed to bind to " + address + ": " + cause.getMessage(), cause);
         }
         Channel ch = f.channel();
         listenChannels.add(ch);
@@ -191,6 +185,39 @@ public final class Server implements AutoCloseable {
       log.log(Level.FINE, "Server listening on {0}", getListenAddresses());
       return this;
     }
+  }
+
+  private ChannelFuture bind(ServerBootstrap bootstrap, SocketAddress address) throws IOException {
+    SocketAddress local;
+    try {
+      local = NativeTransport.adapt(bossGroup, address);
+    } catch (IllegalArgumentException e) {
+      shutdownNow();
+      throw new IOException("Cannot listen on " + address + ": " + e.getMessage(), e);
+    }
+    boolean tcp = local instanceof InetSocketAddress;
+    ServerBootstrap b = bootstrap.clone().channel(channelType != null && tcp ? channelType
+        : NativeTransport.serverChannelType(bossGroup, local));
+    if (tcp) {
+      b.option(ChannelOption.SO_REUSEADDR, true)
+          .childOption(ChannelOption.TCP_NODELAY, true)
+          .childOption(ChannelOption.SO_KEEPALIVE, true);
+    }
+    return b.bind(local).awaitUninterruptibly();
+  }
+
+  /**
+   * The epoll transport reports a taken port as a plain native IOException; give callers the
+   * {@link BindException} NIO gives, so "port in use" is recognisable on both.
+   */
+  private static Throwable portInUse(Throwable cause) {
+    if (!(cause instanceof BindException) && cause instanceof IOException
+        && String.valueOf(cause.getMessage()).contains("Address already in use")) {
+      BindException bind = new BindException(cause.getMessage());
+      bind.initCause(cause);
+      return bind;
+    }
+    return cause;
   }
 
   /** The port of the first address after {@link #start()}, or -1 before. */

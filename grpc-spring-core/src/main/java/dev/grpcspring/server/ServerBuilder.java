@@ -5,7 +5,6 @@ import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.interceptor.ServerInterceptor;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -43,7 +42,7 @@ public final class ServerBuilder {
   CompressorRegistry compressors = CompressorRegistry.getDefaultInstance();
   EventLoopGroup bossGroup;
   EventLoopGroup workerGroup;
-  Class<? extends ServerChannel> channelType = NioServerSocketChannel.class;
+  Class<? extends ServerChannel> channelType;
   Channelz channelz = Channelz.getDefault();
 
   ServerBuilder() {}
@@ -56,7 +55,11 @@ public final class ServerBuilder {
     return address(new InetSocketAddress(port));
   }
 
-  /** Listens on {@code address} (may be called more than once); port 0 picks a free port. */
+  /**
+   * Listens on {@code address} (may be called more than once): a TCP {@code InetSocketAddress}
+   * (port 0 picks a free port), or a Unix domain socket as {@code UnixDomainSocketAddress} or
+   * Netty's {@code DomainSocketAddress} (abstract names, starting with NUL, need epoll).
+   */
   public ServerBuilder address(SocketAddress address) {
     addresses.add(Objects.requireNonNull(address, "address"));
     return this;
@@ -154,9 +157,9 @@ public final class ServerBuilder {
   }
 
   /**
-   * Netty event loop groups to use instead of the server's own (which are NIO
-   * {@code MultiThreadIoEventLoopGroup}s). The server does not shut these down. The channel type
-   * must suit them.
+   * Netty event loop groups to use instead of the server's own (epoll where Netty's native
+   * transport loads, else NIO; see {@code NativeTransport}). The server does not shut these down.
+   * Epoll and NIO groups get the matching channel class unless {@link #channelType} names one.
    */
   public ServerBuilder eventLoopGroups(EventLoopGroup boss, EventLoopGroup worker) {
     this.bossGroup = Objects.requireNonNull(boss, "boss");
@@ -164,7 +167,10 @@ public final class ServerBuilder {
     return this;
   }
 
-  /** The server channel class for custom event loop groups (NIO by default). */
+  /**
+   * The TCP server channel class for custom event loop groups of another transport; by default it
+   * follows the groups (epoll or NIO). Unix socket addresses always follow the groups.
+   */
   public ServerBuilder channelType(Class<? extends ServerChannel> channelType) {
     this.channelType = Objects.requireNonNull(channelType, "channelType");
     return this;

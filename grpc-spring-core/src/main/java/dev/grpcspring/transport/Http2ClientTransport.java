@@ -12,9 +12,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.nio.NioDomainSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -22,7 +19,6 @@ import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -96,23 +92,19 @@ public final class Http2ClientTransport {
   }
 
   private void connect(SocketAddress target) {
-    SocketAddress resolved = target;
-    if (target instanceof DomainSocketAddress dsa) {
-      // The unix resolver's address: reach filesystem sockets through the JDK's NIO support, so no
-      // native transport is needed. The abstract namespace has no JDK support.
-      if (dsa.path().startsWith("\0")) {
-        failBeforeConnect(Status.UNAVAILABLE.withDescription("Abstract Unix domain sockets ("
-            + dsa.path().substring(1) + ") need Netty's native epoll transport; give the channel an "
-            + "epoll event loop group and EpollDomainSocketChannel, or use a filesystem socket path"));
-        return;
-      }
-      resolved = UnixDomainSocketAddress.of(dsa.path());
+    SocketAddress resolved;
+    try {
+      resolved = NativeTransport.adapt(options.group(), target);
+    } catch (IllegalArgumentException e) {
+      failBeforeConnect(Status.UNAVAILABLE.withDescription(e.getMessage()));
+      return;
     }
     Class<? extends Channel> type;
-    if (resolved instanceof UnixDomainSocketAddress) {
-      type = NioDomainSocketChannel.class; // needs an NIO group, as the default one is
+    if (resolved instanceof InetSocketAddress && options.channelType() != null) {
+      type = options.channelType();
     } else {
-      type = options.channelType() != null ? options.channelType() : NioSocketChannel.class;
+      // Unix sockets always, and TCP unless the caller named a class with its own group.
+      type = NativeTransport.channelType(options.group(), resolved);
     }
     Bootstrap b = new Bootstrap()
         .group(options.group())

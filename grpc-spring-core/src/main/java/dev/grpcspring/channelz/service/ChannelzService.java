@@ -44,6 +44,7 @@ import dev.grpcspring.channelz.v1.SocketRef;
 import dev.grpcspring.channelz.v1.Subchannel;
 import dev.grpcspring.channelz.v1.SubchannelRef;
 import dev.grpcspring.stub.StreamObserver;
+import io.netty.channel.unix.DomainSocketAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
@@ -263,6 +264,10 @@ public final class ChannelzService extends ChannelzGrpc.ChannelzImplBase {
     if (a instanceof UnixDomainSocketAddress uds) {
       return Address.newBuilder().setUdsAddress(
           Address.UdsAddress.newBuilder().setFilename(uds.getPath().toString())).build();
+    }
+    if (a instanceof DomainSocketAddress dsa) {
+      return Address.newBuilder().setUdsAddress(
+          Address.UdsAddress.newBuilder().setFilename(dsa.path())).build();
     }
     return Address.newBuilder().setOtherAddress(
         Address.OtherAddress.newBuilder().setName(String.valueOf(a))).build();

@@ -1,12 +1,10 @@
 package dev.grpcspring.boot.autoconfigure.server;
 
+import dev.grpcspring.internal.HandoffExecutor;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -14,12 +12,15 @@ import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 /**
  * The handler executor from {@code grpc.server.executor.*}: the I/O threads when {@code direct},
- * virtual threads when they are enabled on Java 21+, else a fixed pool of platform threads that
- * this provider owns and shuts down.
+ * virtual threads when they are enabled on Java 21+, else a bounded pool of platform threads,
+ * started on demand, that this provider owns and shuts down.
  */
 public class DefaultGrpcServerExecutorProvider implements GrpcServerExecutorProvider, DisposableBean {
 
   private static final Log log = LogFactory.getLog(DefaultGrpcServerExecutorProvider.class);
+
+  /** As Tomcat's default worker maximum; threads start on demand, so idle servers hold few. */
+  static final int DEFAULT_MAX_THREADS = 200;
 
   private final Executor executor;
   private final ExecutorService owned;
@@ -29,7 +30,7 @@ public class DefaultGrpcServerExecutorProvider implements GrpcServerExecutorProv
    * @param virtualThreads whether virtual threads are active (Java 21+ and enabled)
    * @param virtualThreadsRequested whether {@code spring.threads.virtual.enabled} is set, to
    *     explain when it cannot apply
-   * @param threads size of the platform pool, or {@code null} for the default
+   * @param threads maximum size of the platform pool, or {@code null} for the default (200)
    */
   public DefaultGrpcServerExecutorProvider(boolean direct, boolean virtualThreads,
       boolean virtualThreadsRequested, Integer threads) {
@@ -45,13 +46,12 @@ public class DefaultGrpcServerExecutorProvider implements GrpcServerExecutorProv
             + " later (this is Java " + Runtime.version().feature() + "); gRPC service handlers"
             + " run on a platform thread pool");
       }
-      int size = threads != null ? threads
-          : Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
+      int size = threads != null ? threads : DEFAULT_MAX_THREADS;
       if (size <= 0) {
         throw new IllegalArgumentException("grpc.server.executor.threads must be positive, was "
             + size);
       }
-      owned = Executors.newFixedThreadPool(size, new NamedThreadFactory());
+      owned = HandoffExecutor.create("grpc-server", size, 60, TimeUnit.SECONDS);
       executor = owned;
     }
   }
@@ -75,17 +75,6 @@ public class DefaultGrpcServerExecutorProvider implements GrpcServerExecutorProv
       if (!never.isEmpty()) {
         log.debug(never.size() + " queued gRPC handler tasks were dropped at shutdown");
       }
-    }
-  }
-
-  private static final class NamedThreadFactory implements ThreadFactory {
-    private final AtomicInteger count = new AtomicInteger();
-
-    @Override
-    public Thread newThread(Runnable r) {
-      Thread t = new Thread(r, "grpc-server-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
     }
   }
 }

@@ -190,8 +190,9 @@ public class GrpcServerProperties {
     private boolean direct = false;
 
     /**
-     * Number of threads of the handler pool. Two per available processor, at least 8, when
-     * unset. Ignored when virtual threads are enabled.
+     * Maximum number of threads of the handler pool (200 when unset, as Tomcat's worker pool).
+     * Threads start only when no idle one can take a call and end after a minute idle; calls
+     * queue once all are busy. Ignored when virtual threads are enabled.
      */
     private Integer threads;
 

@@ -121,7 +121,7 @@ class GrpcServerAutoConfigurationTest {
           assertThat(p.getShutdown().getGracePeriod()).isEqualTo(Duration.ofSeconds(2));
           ThreadPoolExecutor pool = (ThreadPoolExecutor)
               ctx.getBean(GrpcServerExecutorProvider.class).getExecutor();
-          assertThat(pool.getCorePoolSize()).isEqualTo(3);
+          assertThat(pool.getMaximumPoolSize()).isEqualTo(3);
           Server server = ctx.getBean(GrpcServerLifecycle.class).getServer();
           assertThat(server.getListenAddresses()).singleElement().asString()
               .contains("127.0.0.1");
