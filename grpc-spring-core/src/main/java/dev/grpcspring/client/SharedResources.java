@@ -1,6 +1,6 @@
 package dev.grpcspring.client;
 
-import dev.grpcspring.internal.HandoffExecutor;
+import dev.grpcspring.internal.ElasticExecutor;
 import dev.grpcspring.transport.NativeTransport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -49,6 +49,6 @@ final class SharedResources {
   }
 
   private static ExecutorService newPool(String name, int threads) {
-    return HandoffExecutor.create(name, threads, 60, TimeUnit.SECONDS);
+    return ElasticExecutor.create(name, threads, 60, TimeUnit.SECONDS);
   }
 }

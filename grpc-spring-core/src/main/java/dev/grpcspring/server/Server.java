@@ -5,7 +5,7 @@ import dev.grpcspring.channelz.Channelz;
 import dev.grpcspring.channelz.ServerEntity;
 import dev.grpcspring.channelz.SocketEntity;
 import dev.grpcspring.codec.CompressorRegistry;
-import dev.grpcspring.internal.HandoffExecutor;
+import dev.grpcspring.internal.ElasticExecutor;
 import dev.grpcspring.transport.NativeTransport;
 import dev.grpcspring.transport.NettyServerHandler;
 import io.netty.bootstrap.ServerBootstrap;
@@ -99,7 +99,7 @@ public final class Server implements AutoCloseable {
       this.executor = b.executor;
       this.ownedExecutor = null;
     } else {
-      ExecutorService pool = HandoffExecutor.create("grpc-server-executor-" + id,
+      ExecutorService pool = ElasticExecutor.create("grpc-server-executor-" + id,
           DEFAULT_EXECUTOR_THREADS, 60, TimeUnit.SECONDS);
       this.executor = pool;
       this.ownedExecutor = pool;

@@ -1,6 +1,6 @@
 package dev.grpcspring.boot.autoconfigure.server;
 
-import dev.grpcspring.internal.HandoffExecutor;
+import dev.grpcspring.internal.ElasticExecutor;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -51,7 +51,7 @@ public class DefaultGrpcServerExecutorProvider implements GrpcServerExecutorProv
         throw new IllegalArgumentException("grpc.server.executor.threads must be positive, was "
             + size);
       }
-      owned = HandoffExecutor.create("grpc-server", size, 60, TimeUnit.SECONDS);
+      owned = ElasticExecutor.create("grpc-server", size, 60, TimeUnit.SECONDS);
       executor = owned;
     }
   }

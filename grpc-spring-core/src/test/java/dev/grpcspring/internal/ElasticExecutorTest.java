@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class HandoffExecutorTest {
+class ElasticExecutorTest {
   private ExecutorService pool;
 
   @AfterEach
@@ -27,7 +27,8 @@ class HandoffExecutorTest {
 
   @Test
   void sequentialTasksReuseOneIdleThread() throws Exception {
-    pool = HandoffExecutor.create("t", 50, 60, TimeUnit.SECONDS);
+    pool = ElasticExecutor.create("t", 50, 60, TimeUnit.SECONDS);
+    ThreadPoolExecutor tpe = (ThreadPoolExecutor) pool;
     Set<String> names = ConcurrentHashMap.newKeySet();
     for (int i = 0; i < 200; i++) {
       CountDownLatch done = new CountDownLatch(1);
@@ -36,16 +37,38 @@ class HandoffExecutorTest {
         done.countDown();
       });
       assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+      while (tpe.getActiveCount() > 0) {
+        Thread.onSpinWait();
+      }
     }
-    // A plain ThreadPoolExecutor with 50 core threads would have started 50 here. A task can
-    // arrive just before the previous thread is back to waiting, so allow a few.
-    assertThat(names.size()).isLessThanOrEqualTo(4);
-    assertThat(names).allMatch(n -> n.startsWith("t-"));
+    // A plain ThreadPoolExecutor with 50 core threads would have started 50 here.
+    assertThat(names).singleElement().asString().startsWith("t-");
+    assertThat(tpe.getPoolSize()).isEqualTo(1);
+  }
+
+  @Test
+  void startsAThreadOnlyWhenAllAreBusy() throws Exception {
+    pool = ElasticExecutor.create("t", 50, 60, TimeUnit.SECONDS);
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(5);
+    for (int i = 0; i < 5; i++) {
+      pool.execute(() -> {
+        started.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+    }
+    assertThat(started.await(5, TimeUnit.SECONDS)).as("five blocked tasks run at once").isTrue();
+    assertThat(((ThreadPoolExecutor) pool).getPoolSize()).isEqualTo(5);
+    release.countDown();
   }
 
   @Test
   void growsToTheMaximumThenQueuesAndRunsEverything() throws Exception {
-    pool = HandoffExecutor.create("t", 3, 60, TimeUnit.SECONDS);
+    pool = ElasticExecutor.create("t", 3, 60, TimeUnit.SECONDS);
     CountDownLatch release = new CountDownLatch(1);
     AtomicInteger running = new AtomicInteger();
     AtomicInteger maxRunning = new AtomicInteger();
@@ -62,7 +85,12 @@ class HandoffExecutorTest {
         done.countDown();
       });
     }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (running.get() < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
     ThreadPoolExecutor tpe = (ThreadPoolExecutor) pool;
+    assertThat(running.get()).isEqualTo(3);
     assertThat(tpe.getPoolSize()).isEqualTo(3);
     assertThat(tpe.getQueue()).hasSize(7);
     release.countDown();
@@ -72,7 +100,7 @@ class HandoffExecutorTest {
 
   @Test
   void idleThreadsEnd() throws Exception {
-    pool = HandoffExecutor.create("t", 4, 50, TimeUnit.MILLISECONDS);
+    pool = ElasticExecutor.create("t", 4, 50, TimeUnit.MILLISECONDS);
     CountDownLatch done = new CountDownLatch(1);
     pool.execute(done::countDown);
     assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
@@ -90,7 +118,7 @@ class HandoffExecutorTest {
 
   @Test
   void refusesTasksAfterShutdown() {
-    pool = HandoffExecutor.create("t", 2, 60, TimeUnit.SECONDS);
+    pool = ElasticExecutor.create("t", 2, 60, TimeUnit.SECONDS);
     pool.shutdown();
     assertThatThrownBy(() -> pool.execute(() -> { }))
         .isInstanceOf(RejectedExecutionException.class)
@@ -99,7 +127,7 @@ class HandoffExecutorTest {
 
   @Test
   void rejectsANonPositiveMaximum() {
-    assertThatThrownBy(() -> HandoffExecutor.create("t", 0, 1, TimeUnit.SECONDS))
+    assertThatThrownBy(() -> ElasticExecutor.create("t", 0, 1, TimeUnit.SECONDS))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxThreads");
   }
