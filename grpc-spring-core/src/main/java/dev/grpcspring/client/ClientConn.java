@@ -144,7 +144,7 @@ public final class ClientConn implements Channel, AutoCloseable {
         .build();
     this.transportOptions = new ClientTransportOptions(group, options.channelType(), secure,
         (int) options.minConnectTimeout().toMillis(), options.initialWindowSize(),
-        options.initialConnWindowSize(), options.maxHeaderListSize(), compressors,
+        options.initialConnWindowSize(), options.bdpPing(), options.maxHeaderListSize(), compressors,
         offloadExecutor);
     Channel self = new RealChannel();
     List<ClientInterceptor> unary = new ArrayList<>(options.interceptors());

@@ -50,6 +50,7 @@ public final class DialOptions {
   final CallOptions defaultCallOptions;
   final int initialWindowSize;
   final int initialConnWindowSize;
+  final boolean bdpPing;
   final int maxHeaderListSize;
   final List<ResolverBuilder> resolvers;
   final String defaultScheme;
@@ -81,6 +82,7 @@ public final class DialOptions {
     this.defaultCallOptions = b.defaultCallOptions;
     this.initialWindowSize = b.initialWindowSize;
     this.initialConnWindowSize = b.initialConnWindowSize;
+    this.bdpPing = b.bdpPing;
     this.maxHeaderListSize = b.maxHeaderListSize;
     this.resolvers = List.copyOf(b.resolvers);
     this.defaultScheme = b.defaultScheme;
@@ -192,6 +194,14 @@ public final class DialOptions {
     return initialConnWindowSize;
   }
 
+  /**
+   * Whether the receive windows grow with the measured bandwidth-delay product (BDP PINGs); on
+   * unless a window was set explicitly, as in grpc-go.
+   */
+  public boolean bdpPing() {
+    return bdpPing;
+  }
+
   public int maxHeaderListSize() {
     return maxHeaderListSize;
   }
@@ -250,6 +260,7 @@ public final class DialOptions {
     private CallOptions defaultCallOptions = CallOptions.DEFAULT;
     private int initialWindowSize = DEFAULT_FLOW_CONTROL_WINDOW;
     private int initialConnWindowSize = DEFAULT_FLOW_CONTROL_WINDOW;
+    private boolean bdpPing = true;
     private int maxHeaderListSize = DEFAULT_MAX_HEADER_LIST_SIZE;
     private final List<ResolverBuilder> resolvers = new ArrayList<>();
     private String defaultScheme;
@@ -283,6 +294,7 @@ public final class DialOptions {
       defaultCallOptions = o.defaultCallOptions;
       initialWindowSize = o.initialWindowSize;
       initialConnWindowSize = o.initialConnWindowSize;
+      bdpPing = o.bdpPing;
       maxHeaderListSize = o.maxHeaderListSize;
       resolvers.addAll(o.resolvers);
       defaultScheme = o.defaultScheme;
@@ -432,15 +444,23 @@ public final class DialOptions {
       return this;
     }
 
-    /** The HTTP/2 receive window of each stream (1 MiB by default). */
+    /**
+     * The HTTP/2 receive window of each stream (1 MiB by default). Setting it fixes the window:
+     * it no longer grows with the measured bandwidth-delay product (as grpc-go's option).
+     */
     public Builder initialWindowSize(int bytes) {
       this.initialWindowSize = window(bytes);
+      this.bdpPing = false;
       return this;
     }
 
-    /** The HTTP/2 receive window of the connection (1 MiB by default). */
+    /**
+     * The HTTP/2 receive window of the connection (1 MiB by default). Setting it fixes the
+     * windows: they no longer grow with the measured bandwidth-delay product.
+     */
     public Builder initialConnWindowSize(int bytes) {
       this.initialConnWindowSize = window(bytes);
+      this.bdpPing = false;
       return this;
     }
 

@@ -118,7 +118,7 @@ public final class Server implements AutoCloseable {
     this.channelType = b.channelType;
     this.channelz = b.channelz;
     this.transportConfig = new NettyServerHandler.Config(b.maxInboundMessageSize,
-        b.maxInboundMetadataSize, b.maxConcurrentStreams, b.initialFlowControlWindow,
+        b.maxInboundMetadataSize, b.maxConcurrentStreams, b.initialFlowControlWindow, b.bdpPing,
         b.handshakeTimeout.toNanos(), b.compressors);
   }
 

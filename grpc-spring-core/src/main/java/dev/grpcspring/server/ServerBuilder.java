@@ -38,6 +38,7 @@ public final class ServerBuilder {
   int maxInboundMetadataSize = DEFAULT_MAX_INBOUND_METADATA_SIZE;
   int maxConcurrentStreams = Integer.MAX_VALUE;
   int initialFlowControlWindow = DEFAULT_FLOW_CONTROL_WINDOW;
+  boolean bdpPing = true;
   Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
   CompressorRegistry compressors = CompressorRegistry.getDefaultInstance();
   EventLoopGroup bossGroup;
@@ -135,9 +136,13 @@ public final class ServerBuilder {
     return this;
   }
 
-  /** The initial HTTP/2 flow-control window, per stream and per connection. */
+  /**
+   * The HTTP/2 flow-control window, per stream and per connection (1 MiB by default). Setting it
+   * fixes the window: it no longer grows with the bandwidth-delay product that BDP PINGs measure.
+   */
   public ServerBuilder initialFlowControlWindow(int bytes) {
     this.initialFlowControlWindow = positive(bytes, "initialFlowControlWindow");
+    this.bdpPing = false;
     return this;
   }
 

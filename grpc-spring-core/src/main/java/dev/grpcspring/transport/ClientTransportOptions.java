@@ -10,11 +10,13 @@ import java.util.concurrent.Executor;
  *
  * @param group the event loop group; each connection is pinned to one of its loops
  * @param channelType the socket channel class for TCP addresses on {@code group}, or null to pick
- *     the NIO one
+ *     the one that suits the group (see {@link NativeTransport})
  * @param secure whether the connection is TLS ({@code :scheme https}); plaintext otherwise
  * @param connectTimeoutMillis how long the TCP connect may take
  * @param initialWindowSize the receive window of each stream
  * @param initialConnWindowSize the receive window of the connection
+ * @param bdpPing whether the windows grow to the measured bandwidth-delay product
+ *     ({@link BdpPinger})
  * @param maxHeaderListSize the largest header list accepted from the server
  * @param compressors the decompressors for response messages
  * @param offloadExecutor where blocking work (name lookup of unresolved addresses) runs, never an
@@ -27,6 +29,7 @@ public record ClientTransportOptions(
     int connectTimeoutMillis,
     int initialWindowSize,
     int initialConnWindowSize,
+    boolean bdpPing,
     int maxHeaderListSize,
     CompressorRegistry compressors,
     Executor offloadExecutor) {
@@ -39,6 +42,6 @@ public record ClientTransportOptions(
   /** The same options with another connect timeout. */
   public ClientTransportOptions withConnectTimeoutMillis(int millis) {
     return new ClientTransportOptions(group, channelType, secure, millis, initialWindowSize,
-        initialConnWindowSize, maxHeaderListSize, compressors, offloadExecutor);
+        initialConnWindowSize, bdpPing, maxHeaderListSize, compressors, offloadExecutor);
   }
 }

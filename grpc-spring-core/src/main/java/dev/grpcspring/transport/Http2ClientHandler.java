@@ -58,6 +58,8 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
   private boolean settingsReceived;
   private Status shutdownStatus;
   private boolean draining;
+  /** Null when the windows are fixed. */
+  private BdpPinger bdp;
 
   private Http2ClientHandler(
       Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
@@ -86,6 +88,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     settings.initialWindowSize(options.initialWindowSize());
     settings.maxHeaderListSize(options.maxHeaderListSize());
     Http2ClientHandler handler = new Http2ClientHandler(decoder, encoder, settings, transport);
+    handler.bdp = options.bdpPing() ? new BdpPinger(handler) : null;
     decoder.frameListener(handler.new FrameListener());
     connection.addListener(handler.new ConnectionListener());
     return handler;
@@ -333,6 +336,9 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     @Override
     public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding,
         boolean endOfStream) {
+      if (bdp != null) {
+        bdp.onDataRead(ctx, data.readableBytes() + padding);
+      }
       Http2ClientStream s = streams.get(streamId);
       if (s == null) {
         return data.readableBytes() + padding;
@@ -361,6 +367,13 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
       Http2ClientStream s = streams.get(streamId);
       if (s != null) {
         s.transportRstReceived(errorCode);
+      }
+    }
+
+    @Override
+    public void onPingAckRead(ChannelHandlerContext ctx, long data) throws Http2Exception {
+      if (bdp != null) {
+        bdp.onPingAckRead(ctx, data);
       }
     }
 

@@ -80,14 +80,19 @@ public final class NettyServerHandler extends Http2ConnectionHandler
    * @param maxHeaderListSize largest request header list (SETTINGS_MAX_HEADER_LIST_SIZE)
    * @param maxConcurrentStreams SETTINGS_MAX_CONCURRENT_STREAMS
    * @param initialWindowSize the stream and connection flow-control window
+   * @param bdpPing whether the windows grow to the measured bandwidth-delay product
+   *     ({@link BdpPinger})
    * @param handshakeTimeoutNanos how long the client has to send its preface and SETTINGS
    * @param compressors what request encodings are understood and response encodings offered
    */
   public record Config(int maxInboundMessageSize, int maxHeaderListSize, int maxConcurrentStreams,
-      int initialWindowSize, long handshakeTimeoutNanos, CompressorRegistry compressors) {}
+      int initialWindowSize, boolean bdpPing, long handshakeTimeoutNanos,
+      CompressorRegistry compressors) {}
 
   private final ServerTransportListener transportListener;
   private final Config config;
+  /** Null when the windows are fixed. */
+  private final BdpPinger bdp;
   private final Http2Connection.PropertyKey streamKey;
   private final AsciiString acceptEncoding;
   private ChannelHandlerContext ctx;
@@ -107,6 +112,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
     super(decoder, encoder, settings);
     this.transportListener = transportListener;
     this.config = config;
+    this.bdp = config.bdpPing() ? new BdpPinger(this) : null;
     this.streamKey = connection().newKey();
     String accept = config.compressors().acceptEncoding();
     this.acceptEncoding = accept.isEmpty() ? null : AsciiString.of(accept);
@@ -483,7 +489,10 @@ public final class NettyServerHandler extends Http2ConnectionHandler
 
   @Override
   public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding,
-      boolean endOfStream) {
+      boolean endOfStream) throws Http2Exception {
+    if (bdp != null) {
+      bdp.onDataRead(ctx, data.readableBytes() + padding);
+    }
     Http2Stream http2Stream = connection().stream(streamId);
     NettyServerStream stream = http2Stream == null ? null : http2Stream.getProperty(streamKey);
     if (stream == null) {
@@ -527,7 +536,10 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   }
 
   @Override
-  public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+  public void onPingAckRead(ChannelHandlerContext ctx, long data) throws Http2Exception {
+    if (bdp != null && bdp.onPingAckRead(ctx, data)) {
+      return;
+    }
     if (data == GRACEFUL_SHUTDOWN_PING && gracefulShutdownStarted) {
       sendFinalGoAway();
     }

@@ -188,6 +188,14 @@ final class RawHttp2Client implements AutoCloseable {
     return w.get(5, TimeUnit.SECONDS);
   }
 
+  /** The server's latest SETTINGS_INITIAL_WINDOW_SIZE: what each new stream may send. */
+  int peerInitialWindow() throws Exception {
+    CompletableFuture<Integer> w = new CompletableFuture<>();
+    channel.eventLoop().execute(
+        () -> w.complete(handler.encoder().flowController().initialWindowSize()));
+    return w.get(5, TimeUnit.SECONDS);
+  }
+
   /** Waits for the stream to end (END_STREAM or RST_STREAM). */
   Result await(int streamId) throws Exception {
     return results.get(streamId).ended.get(5, TimeUnit.SECONDS);

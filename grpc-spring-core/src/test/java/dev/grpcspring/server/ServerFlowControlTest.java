@@ -51,6 +51,33 @@ class ServerFlowControlTest {
     }
   }
 
+  @Test
+  void bdpPingsGrowTheWindowsWhileALargeUploadFlowsUnlessTheWindowIsFixed() throws Exception {
+    assertThat(peerWindowAfterUpload(Server.builder())).isGreaterThan(WINDOW);
+    assertThat(peerWindowAfterUpload(Server.builder().initialFlowControlWindow(WINDOW)))
+        .isEqualTo(WINDOW);
+  }
+
+  /** Uploads 24 MiB in one call and returns the server's last SETTINGS_INITIAL_WINDOW_SIZE. */
+  private static int peerWindowAfterUpload(ServerBuilder builder) throws Exception {
+    EchoService service = new EchoService();
+    try (Server server = builder.address(new InetSocketAddress("127.0.0.1", 0))
+        .registerService(service.definition()).build().start();
+        RawHttp2Client client = new RawHttp2Client(server.getPort())) {
+      client.serverSettings.get(5, TimeUnit.SECONDS);
+      awaitWindow(client, 0, w -> w == WINDOW);
+      byte[] payload = StringValue.of("b".repeat(1024 * 1024)).toByteArray();
+      int id = client.send(RawHttp2Client.grpcHeaders("/test.Echo/ClientStreaming"), null, false);
+      for (int i = 0; i < 24; i++) {
+        client.sendData(id, Unpooled.buffer().writeByte(0).writeInt(payload.length)
+            .writeBytes(payload), false);
+      }
+      client.sendData(id, Unpooled.EMPTY_BUFFER, true);
+      assertThat(client.await(id).grpcStatus()).isEqualTo("0");
+      return client.peerInitialWindow();
+    }
+  }
+
   private static void awaitWindow(RawHttp2Client client, int streamId, IntPredicate ok)
       throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
