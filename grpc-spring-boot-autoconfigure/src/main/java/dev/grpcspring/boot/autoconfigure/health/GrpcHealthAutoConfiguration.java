@@ -19,7 +19,8 @@ import org.springframework.context.annotation.Configuration;
  * down, before it drains. The service is registered by a {@link GrpcServerBuilderCustomizer}, so
  * global server interceptors (authentication, say) do not apply to it: probes need no
  * credentials. With Actuator's health endpoint present, the overall status follows Actuator's
- * health or a group of it ({@code grpc.server.health.actuator.*}).
+ * health, without {@code grpcChannels} by default, or a group of it
+ * ({@code grpc.server.health.actuator.*}).
  */
 @AutoConfiguration(afterName = {
     "org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration"})
@@ -53,8 +54,9 @@ public final class GrpcHealthAutoConfiguration {
     @ConditionalOnMissingBean
     ActuatorGrpcHealthUpdater actuatorGrpcHealthUpdater(HealthStatusManager manager,
         HealthEndpoint endpoint, HealthEndpointGroups groups, GrpcHealthProperties properties) {
-      return new ActuatorGrpcHealthUpdater(manager, endpoint, groups,
-          properties.getActuator().getGroup(), properties.getActuator().getUpdateInterval());
+      GrpcHealthProperties.Actuator actuator = properties.getActuator();
+      return new ActuatorGrpcHealthUpdater(manager, endpoint, groups, actuator.getGroup(),
+          actuator.getExclude(), actuator.getUpdateInterval());
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.grpcspring.boot.autoconfigure.health;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -42,9 +44,19 @@ public class GrpcHealthProperties {
 
     /**
      * Name of the Actuator health group (management.endpoint.health.group.*) to follow, such as
-     * "readiness". Actuator's overall health when unset.
+     * "readiness". Actuator's overall health when unset. When set, the group alone decides which
+     * contributors count, and "exclude" is not applied.
      */
     private String group;
+
+    /**
+     * Names of top-level Actuator health contributors left out of the overall gRPC health when it
+     * follows Actuator's overall health (no "group" set); the others are aggregated with
+     * Actuator's own status order. "grpcChannels" is left out by default because it goes DOWN when
+     * a downstream service is unreachable, and that should not make this server NOT_SERVING to its
+     * own clients, load balancers and probes. Empty to follow Actuator's overall status exactly.
+     */
+    private List<String> exclude = new ArrayList<>(List.of("grpcChannels"));
 
     /**
      * Time between two reads of the Actuator health. Changes reach Watch subscribers at most this
@@ -66,6 +78,14 @@ public class GrpcHealthProperties {
 
     public void setGroup(String group) {
       this.group = group;
+    }
+
+    public List<String> getExclude() {
+      return exclude;
+    }
+
+    public void setExclude(List<String> exclude) {
+      this.exclude = exclude;
     }
 
     public Duration getUpdateInterval() {
