@@ -37,7 +37,11 @@ public class GrpcServerProperties {
   @DurationUnit(ChronoUnit.SECONDS)
   private Duration connectionSetupTimeout;
 
-  /** HTTP/2 flow-control window per stream and per connection. The transport's default when unset. */
+  /**
+   * HTTP/2 flow-control window per stream and per connection. When unset, the transport starts at
+   * 1 MiB and grows the window to the measured bandwidth-delay product (BDP pings, up to 8 MiB);
+   * setting it fixes the window.
+   */
   @DataSizeUnit(DataUnit.BYTES)
   private DataSize flowControlWindow;
 
