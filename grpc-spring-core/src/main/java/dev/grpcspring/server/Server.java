@@ -111,7 +111,10 @@ public final class Server implements AutoCloseable {
     } else {
       this.bossGroup = new MultiThreadIoEventLoopGroup(1,
           new DefaultThreadFactory("grpc-server-boss-" + id, true), NativeTransport.ioHandlerFactory());
-      this.workerGroup = new MultiThreadIoEventLoopGroup(0,
+      // One I/O thread per core, as grpc-java: Netty's default of two per core doubled the
+      // p99 with 1000 connections on 2 cores (threads preempting each other mid-read).
+      this.workerGroup = new MultiThreadIoEventLoopGroup(
+          Runtime.getRuntime().availableProcessors(),
           new DefaultThreadFactory("grpc-server-worker-" + id, true), NativeTransport.ioHandlerFactory());
       this.ownsGroups = true;
     }
