@@ -390,7 +390,8 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       }
       int maxReceive = applyResolvedConfigLocked();
       a.streamStarted(); // before the stream exists, so that its end is always counted
-      Http2ClientStream s = transport.newStream(header, a, maxReceive);
+      Http2ClientStream s = transport.newStream(header, a, maxReceive,
+          method.getType().clientSendsOneMessage());
       a.stream = s;
       a.transport = transport;
       replay.replayOn(s);

@@ -96,7 +96,8 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
       throw new IllegalStateException("sendHeaders has already been called");
     }
     headersSent = true;
-    stream.writeHeaders(headers, responseEncoding, true);
+    // A call with one response flushes once, with its trailers (one write, as grpc-java).
+    stream.writeHeaders(headers, responseEncoding, !method.getType().serverSendsOneMessage());
   }
 
   @Override
@@ -126,7 +127,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
       closeWithError(e.getStatus(), null);
       return;
     }
-    stream.writeMessage(frame, true);
+    stream.writeMessage(frame, !method.getType().serverSendsOneMessage());
   }
 
   @Override

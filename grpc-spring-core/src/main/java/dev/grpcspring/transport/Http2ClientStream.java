@@ -27,6 +27,11 @@ public final class Http2ClientStream implements MessageDeframer.Listener {
   final Http2Headers requestHeaders;
   private final MessageDeframer deframer;
   private final AtomicLong queuedBytes = new AtomicLong();
+  /**
+   * While true, the stream's writes wait for the half-close to flush them all at once (one
+   * wake-up of the event loop and one write per unary call, as grpc-java does).
+   */
+  private volatile boolean deferFlush;
 
   // Event-loop state.
   int id = -1;
@@ -40,7 +45,8 @@ public final class Http2ClientStream implements MessageDeframer.Listener {
 
   Http2ClientStream(
       Http2ClientTransport transport, ClientStreamListener listener, Http2Headers requestHeaders,
-      int maxReceiveMessageSize) {
+      int maxReceiveMessageSize, boolean deferFlush) {
+    this.deferFlush = deferFlush;
     this.transport = transport;
     this.listener = listener;
     this.requestHeaders = requestHeaders;
@@ -54,11 +60,13 @@ public final class Http2ClientStream implements MessageDeframer.Listener {
    */
   public void writeMessage(ByteBuf framed, boolean flush) {
     queuedBytes.addAndGet(framed.readableBytes());
-    transport.writeQueue().enqueue(() -> transport.handler().writeData(this, framed, false), flush);
+    transport.writeQueue().enqueue(() -> transport.handler().writeData(this, framed, false),
+        flush && !deferFlush);
   }
 
   /** Ends the request: an empty DATA frame with END_STREAM. */
   public void halfClose() {
+    deferFlush = false;
     transport.writeQueue().enqueue(
         () -> transport.handler().writeData(this, Unpooled.EMPTY_BUFFER, true), true);
   }
@@ -77,7 +85,7 @@ public final class Http2ClientStream implements MessageDeframer.Listener {
       if (!deframer.isClosed()) {
         deframer.request(n);
       }
-    }, true);
+    }, !deferFlush);
   }
 
   /** Whether a message sent now would not queue beyond the threshold. */

@@ -186,12 +186,14 @@ public final class Http2ClientTransport {
    * so the call can be retried elsewhere).
    *
    * @param maxReceiveMessageSize the receive limit for this stream's messages
+   * @param clientSendsOneMessage whether the call sends one request (unary, server streaming):
+   *     then headers, message and request(n) wait for the half-close and leave in one write
    */
   public Http2ClientStream newStream(CallHeader header, ClientStreamListener streamListener,
-      int maxReceiveMessageSize) {
-    Http2ClientStream stream =
-        new Http2ClientStream(this, streamListener, requestHeaders(header), maxReceiveMessageSize);
-    writeQueue.enqueue(() -> handler.createStream(stream), true);
+      int maxReceiveMessageSize, boolean clientSendsOneMessage) {
+    Http2ClientStream stream = new Http2ClientStream(this, streamListener, requestHeaders(header),
+        maxReceiveMessageSize, clientSendsOneMessage);
+    writeQueue.enqueue(() -> handler.createStream(stream), !clientSendsOneMessage);
     return stream;
   }
 

@@ -131,7 +131,7 @@ class Http2ClientTransportTest {
       t.start();
       assertThat(events.next()).isEqualTo("ready");
       StreamEvents se = new StreamEvents();
-      Http2ClientStream s = t.newStream(header("localhost"), se, 1 << 20);
+      Http2ClientStream s = t.newStream(header("localhost"), se, 1 << 20, false);
       s.request(1);
       s.writeMessage(framed("hi"), true);
       s.halfClose();
@@ -144,7 +144,7 @@ class Http2ClientTransportTest {
       assertThat(events.next()).isEqualTo("terminated");
       // A stream asked for after shutdown never leaves the process.
       StreamEvents late = new StreamEvents();
-      t.newStream(header("localhost"), late, 1 << 20);
+      t.newStream(header("localhost"), late, 1 << 20, false);
       assertThat(late.q.poll(5, TimeUnit.SECONDS)).isEqualTo("UNAVAILABLE/NOT_SENT");
     } finally {
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
