@@ -99,6 +99,11 @@ class Http2ClientTransportTest {
   }
 
   static io.grpc.Server echoServer() throws Exception {
+    return echoServer(new LinkedBlockingQueue<>());
+  }
+
+  /** grpc-java's echo server; {@code started} hears "started" when a call's headers arrive. */
+  static io.grpc.Server echoServer(BlockingQueue<String> started) throws Exception {
     io.grpc.MethodDescriptor<StringValue, StringValue> m = io.grpc.MethodDescriptor.<StringValue, StringValue>newBuilder()
         .setType(MethodType.UNARY).setFullMethodName("t.T/U")
         .setRequestMarshaller(ProtoUtils.marshaller(StringValue.getDefaultInstance()))
@@ -109,6 +114,14 @@ class Http2ClientTransportTest {
               obs.onNext(StringValue.of("re:" + req.getValue()));
               obs.onCompleted();
             })).build())
+        .intercept(new io.grpc.ServerInterceptor() {
+          @Override
+          public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call,
+              io.grpc.Metadata headers, io.grpc.ServerCallHandler<Q, R> next) {
+            started.add("started");
+            return next.startCall(call, headers);
+          }
+        })
         .build().start();
   }
 
@@ -147,6 +160,39 @@ class Http2ClientTransportTest {
       t.newStream(header("localhost"), late, 1 << 20, false);
       assertThat(late.q.poll(5, TimeUnit.SECONDS)).isEqualTo("UNAVAILABLE/NOT_SENT");
     } finally {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aCallThatSendsOneMessageLeavesAtTheHalfCloseInOneBatch() throws Exception {
+    BlockingQueue<String> started = new LinkedBlockingQueue<>();
+    io.grpc.Server server = echoServer(started);
+    Events events = new Events();
+    Http2ClientTransport t = new Http2ClientTransport(
+        new InetSocketAddress("127.0.0.1", server.getPort()), "localhost", options(), events);
+    try {
+      t.start();
+      assertThat(events.next()).isEqualTo("ready");
+      StreamEvents se = new StreamEvents();
+      Http2ClientStream s = t.newStream(header("localhost"), se, 1 << 20, true);
+      s.request(1);
+      s.writeMessage(framed("batched"), true);
+      // Headers, message and request wait for the half-close (one write, one event-loop wake-up).
+      assertThat(started.poll(300, TimeUnit.MILLISECONDS)).isNull();
+      s.halfClose();
+      assertThat(started.poll(5, TimeUnit.SECONDS)).isEqualTo("started");
+      assertThat(se.q.poll(5, TimeUnit.SECONDS)).isEqualTo("headers");
+      assertThat(se.q.poll(5, TimeUnit.SECONDS)).isEqualTo("re:batched");
+      assertThat(se.q.poll(5, TimeUnit.SECONDS)).isEqualTo("OK/PROCESSED");
+
+      // A streaming call's headers leave at once.
+      StreamEvents streaming = new StreamEvents();
+      Http2ClientStream open = t.newStream(header("localhost"), streaming, 1 << 20, false);
+      assertThat(started.poll(5, TimeUnit.SECONDS)).isEqualTo("started");
+      open.cancel(Status.CANCELLED.withDescription("done"));
+    } finally {
+      t.shutdown(Status.UNAVAILABLE.withDescription("done"));
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
   }
