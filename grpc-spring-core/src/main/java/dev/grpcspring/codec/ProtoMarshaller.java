@@ -10,12 +10,12 @@ import dev.grpcspring.Status;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.lang.ref.WeakReference;
-import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
  * The protobuf {@link Marshaller}: writes messages straight into the (pooled, usually direct) frame
- * buffer and parses from the received buffer without an intermediate copy when it is contiguous.
+ * buffer; parses heap buffers in place and direct ones (what the transport receives) through a
+ * reused per-thread array.
  *
  * @param <T> the message type
  */
@@ -103,13 +103,12 @@ public final class ProtoMarshaller<T extends Message> implements Marshaller<T> {
             in.array(), in.arrayOffset() + in.readerIndex(), length,
             ExtensionRegistryLite.getEmptyRegistry());
       }
-      if (in.nioBufferCount() == 1) {
-        ByteBuffer nio = in.nioBuffer(in.readerIndex(), length);
-        return parser.parseFrom(nio, ExtensionRegistryLite.getEmptyRegistry());
-      }
-      // A message that arrived in many DATA frames is a composite buffer. Copy it into a reused
-      // per-thread array rather than a new one per message: parsing copies bytes fields out (no
-      // aliasing), so the array is free again as soon as parseFrom returns.
+      // Direct memory, in one piece or (a message that arrived in many DATA frames) several:
+      // copy it into a reused per-thread array. Parsing copies bytes fields out (no aliasing), so
+      // the array is free again as soon as parseFrom returns. protobuf's own ByteBuffer and
+      // Iterable<ByteBuffer> paths copy direct buffers into a new array per message here
+      // (MarshallingBenchmark: 1 MiB from one direct buffer 102 us and 2 MiB allocated, through
+      // the scratch array 63 us and 1 MiB).
       byte[] scratch = scratch(length);
       in.getBytes(in.readerIndex(), scratch, 0, length);
       return parser.parseFrom(scratch, 0, length, ExtensionRegistryLite.getEmptyRegistry());

@@ -3,6 +3,7 @@ package dev.grpcspring.benchmarks.jmh;
 import dev.grpcspring.benchmarks.proto.BenchmarkMessages.SimpleRequest;
 import dev.grpcspring.codec.ProtoMarshaller;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -39,16 +40,25 @@ public class MarshallingBenchmark {
   private final PooledByteBufAllocator alloc = PooledByteBufAllocator.DEFAULT;
   private SimpleRequest request;
   private ByteBuf serialized;
+  /** The same bytes as they arrive: one slice per 16 KiB DATA frame. */
+  private ByteBuf framed;
 
   @Setup(Level.Trial)
   public void setUp() {
     request = Payloads.request(payloadBytes);
     serialized = alloc.directBuffer(request.getSerializedSize());
     marshaller.serialize(request, serialized);
+    CompositeByteBuf frames = alloc.compositeDirectBuffer(Integer.MAX_VALUE);
+    for (int at = 0; at < serialized.readableBytes(); at += 16 * 1024) {
+      int len = Math.min(16 * 1024, serialized.readableBytes() - at);
+      frames.addComponent(true, serialized.retainedSlice(at, len));
+    }
+    framed = frames;
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
+    framed.release();
     serialized.release();
   }
 
@@ -77,9 +87,15 @@ public class MarshallingBenchmark {
     }
   }
 
-  /** Our path: parse from the received (direct) buffer without copying it out first. */
+  /** Our path for a message in one received (direct) buffer. */
   @Benchmark
   public SimpleRequest parseFromPooledDirect() {
     return marshaller.parse(serialized.duplicate());
+  }
+
+  /** Our path for a message that arrived in many DATA frames (a composite buffer). */
+  @Benchmark
+  public SimpleRequest parseFromFrames() {
+    return marshaller.parse(framed.duplicate());
   }
 }
