@@ -9,6 +9,7 @@ import dev.grpcspring.Marshaller;
 import dev.grpcspring.Status;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.ref.WeakReference;
 import java.util.Objects;
 
@@ -89,6 +90,15 @@ public final class ProtoMarshaller<T extends Message> implements Marshaller<T> {
           .asException();
     }
     out.writerIndex(writerIndex + size);
+  }
+
+  @Override
+  public void serialize(T value, OutputStream out) throws IOException {
+    // Large bytes fields go to the stream directly, not through protobuf's buffer, so a small
+    // buffer is enough (MessageLite.writeTo(OutputStream) would allocate 4 KiB per message).
+    CodedOutputStream cos = CodedOutputStream.newInstance(out, 256);
+    value.writeTo(cos);
+    cos.flush();
   }
 
   @Override

@@ -5,16 +5,27 @@ import dev.grpcspring.Status;
 import dev.grpcspring.codec.Compressor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.CompositeByteBuf;
+import java.io.IOException;
+import java.io.OutputStream;
 
 /**
  * Turns messages into gRPC Length-Prefixed-Messages: a 1-byte compressed flag, a 4-byte big-endian
- * length, and the payload, written straight into one pooled buffer by the {@link Marshaller}. Runs
+ * length, and the payload, written straight into one pooled buffer by the {@link Marshaller} (into
+ * pooled pieces of a composite buffer above {@link #MAX_BUFFER}). Runs
  * on the thread that sends (not the event loop), so serialization costs the application thread. Not
  * thread-safe: one per stream, used by one sender at a time.
  */
 public final class MessageFramer {
   /** Size of the Compressed-Flag and Message-Length prefix. */
   public static final int HEADER_LENGTH = 5;
+  /**
+   * The largest single buffer a framed message gets. Netty's pooling allocators keep buffers up to
+   * 1 MiB; a larger one is a fresh, zeroed allocation from the OS each time, so larger messages are
+   * written into a composite of pieces of {@link #PIECE} bytes.
+   */
+  static final int MAX_BUFFER = 1024 * 1024;
+  static final int PIECE = 256 * 1024;
 
   private final ByteBufAllocator alloc;
   private final int maxOutboundMessageSize;
@@ -60,6 +71,9 @@ public final class MessageFramer {
     if (known > maxOutboundMessageSize) {
       throw tooLarge(known);
     }
+    if (known >= 0 && HEADER_LENGTH + known > MAX_BUFFER) {
+      return frameInPieces(message, marshaller, known);
+    }
     ByteBuf buf = alloc.directBuffer(known >= 0 ? HEADER_LENGTH + known : 256);
     boolean ok = false;
     try {
@@ -75,6 +89,86 @@ public final class MessageFramer {
     } finally {
       if (!ok) {
         buf.release();
+      }
+    }
+  }
+
+  private <T> ByteBuf frameInPieces(T message, Marshaller<T> marshaller, int size) {
+    CompositeByteBuf out = alloc.compositeDirectBuffer(Integer.MAX_VALUE);
+    PieceWriter writer = new PieceWriter(out, HEADER_LENGTH + size);
+    boolean ok = false;
+    try {
+      writer.write(new byte[] {0, (byte) (size >>> 24), (byte) (size >>> 16), (byte) (size >>> 8),
+          (byte) size});
+      marshaller.serialize(message, writer);
+      writer.finish();
+      if (out.readableBytes() != HEADER_LENGTH + size) {
+        throw Status.INTERNAL.withDescription("The marshaller wrote " + (out.readableBytes()
+            - HEADER_LENGTH) + " bytes but announced " + size).asException();
+      }
+      ok = true;
+      return out;
+    } catch (IOException e) {
+      throw Status.INTERNAL.withDescription("Failed to serialize a message: " + e).withCause(e)
+          .asException();
+    } finally {
+      if (!ok) {
+        writer.discard();
+        out.release();
+      }
+    }
+  }
+
+  /** Fills pooled pieces and adds each to the composite once it is full. */
+  private final class PieceWriter extends OutputStream {
+    private final CompositeByteBuf out;
+    private int expected;
+    private ByteBuf piece;
+
+    PieceWriter(CompositeByteBuf out, int expected) {
+      this.out = out;
+      this.expected = expected;
+    }
+
+    @Override
+    public void write(int b) {
+      next();
+      piece.writeByte(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      while (len > 0) {
+        next();
+        int n = Math.min(len, piece.writableBytes());
+        piece.writeBytes(b, off, n);
+        off += n;
+        len -= n;
+      }
+    }
+
+    private void next() {
+      if (piece != null && piece.isWritable()) {
+        return;
+      }
+      finish();
+      // More than announced still gets written, so the size check can report it.
+      int size = Math.max(Math.min(PIECE, expected), 4096);
+      expected -= Math.min(size, expected);
+      piece = alloc.directBuffer(size, size);
+    }
+
+    void finish() {
+      if (piece != null) {
+        out.addComponent(true, piece);
+        piece = null;
+      }
+    }
+
+    void discard() {
+      if (piece != null) {
+        piece.release();
+        piece = null;
       }
     }
   }

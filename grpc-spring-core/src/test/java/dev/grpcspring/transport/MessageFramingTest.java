@@ -82,6 +82,53 @@ class MessageFramingTest {
   }
 
   @Test
+  void aMessageLargerThanOnePooledBufferIsFramedInPooledPieces() {
+    MessageFramer f = new MessageFramer(alloc, Integer.MAX_VALUE);
+    String big = "x".repeat(MessageFramer.MAX_BUFFER + 12345);
+    ByteBuf b = f.frame(big, STRINGS);
+    try {
+      assertThat(b).isInstanceOf(io.netty.buffer.CompositeByteBuf.class);
+      io.netty.buffer.CompositeByteBuf c = (io.netty.buffer.CompositeByteBuf) b;
+      for (int i = 0; i < c.numComponents(); i++) {
+        assertThat(c.internalComponent(i).capacity()).isLessThanOrEqualTo(MessageFramer.PIECE);
+      }
+      assertThat(b.readableBytes()).isEqualTo(MessageFramer.HEADER_LENGTH + big.length());
+      assertThat(b.getByte(0)).isZero();
+      assertThat(b.getInt(1)).isEqualTo(big.length());
+      assertThat(b.toString(MessageFramer.HEADER_LENGTH, big.length(), StandardCharsets.UTF_8))
+          .isEqualTo(big);
+    } finally {
+      b.release();
+    }
+  }
+
+  @Test
+  void aLargeMessageThatIsNotTheAnnouncedSizeIsInternalAndReleasesItsPieces() {
+    Marshaller<String> lying = new Marshaller<>() {
+      @Override
+      public int serializedSize(String value) {
+        return MessageFramer.MAX_BUFFER + 10;
+      }
+
+      @Override
+      public void serialize(String value, ByteBuf out) {
+        STRINGS.serialize(value, out);
+      }
+
+      @Override
+      public String parse(ByteBuf in) {
+        return STRINGS.parse(in);
+      }
+    };
+    MessageFramer f = new MessageFramer(alloc, Integer.MAX_VALUE);
+    assertThatThrownBy(() -> f.frame("short", lying))
+        .isInstanceOfSatisfying(StatusException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Code.INTERNAL);
+          assertThat(e.getMessage()).contains("wrote 5 bytes but announced");
+        });
+  }
+
+  @Test
   void outboundLimitIsResourceExhausted() {
     MessageFramer f = new MessageFramer(alloc, 4);
     assertThatThrownBy(() -> f.frame("hello", STRINGS)).isInstanceOf(StatusException.class)
