@@ -171,7 +171,13 @@ public final class Server implements AutoCloseable {
             }
           });
       for (SocketAddress address : addresses) {
-        ChannelFuture f = bind(bootstrap, address);
+        ChannelFuture f;
+        try {
+          f = bind(bootstrap, address);
+        } catch (IOException e) {
+          shutdownNow();
+          throw e;
+        }
         if (!f.isSuccess()) {
           shutdownNow();
           Throwable cause = portInUse(f.cause());
@@ -196,7 +202,6 @@ public final class Server implements AutoCloseable {
     try {
       local = NativeTransport.adapt(bossGroup, address);
     } catch (IllegalArgumentException e) {
-      shutdownNow();
       throw new IOException("Cannot listen on " + address + ": " + e.getMessage(), e);
     }
     boolean tcp = local instanceof InetSocketAddress;
