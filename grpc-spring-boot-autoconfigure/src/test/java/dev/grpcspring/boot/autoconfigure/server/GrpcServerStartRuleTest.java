@@ -23,6 +23,7 @@ import dev.grpcspring.stub.StreamObserver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.autoconfigure.contributor.HealthContributorAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -151,6 +152,27 @@ class GrpcServerStartRuleTest {
             .doesNotHaveBean(HealthStatusManager.class)
             .hasSingleBean(AnnotatedEcho.class));
     assertThat(output).contains("grpc-spring server not started: grpc.server.enabled=false");
+  }
+
+  /** A library's auto-configuration that contributes a service but is ordered too late. */
+  @AutoConfiguration(after = GrpcServerAutoConfiguration.class)
+  static class LateServiceAutoConfiguration {
+    @Bean
+    @GrpcService
+    Echo lateEcho() {
+      return new Echo();
+    }
+  }
+
+  @Test
+  void aServiceRegisteredAfterTheDecisionIsReportedNotSilentlyDropped(CapturedOutput output) {
+    new ApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(GrpcServerAutoConfiguration.class,
+            LateServiceAutoConfiguration.class))
+        .run(ctx -> assertThat(ctx).hasNotFailed().doesNotHaveBean(GrpcServerLifecycle.class)
+            .hasBean("lateEcho"));
+    assertThat(output).contains("grpc-spring server not started, but @GrpcService beans"
+        + " [lateEcho] were registered after GrpcServerAutoConfiguration decided there were none");
   }
 
   @Test
