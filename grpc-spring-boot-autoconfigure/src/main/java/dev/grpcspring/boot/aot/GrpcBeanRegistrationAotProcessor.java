@@ -5,6 +5,7 @@ import dev.grpcspring.boot.advice.GrpcExceptionHandler;
 import dev.grpcspring.boot.client.GrpcClient;
 import dev.grpcspring.boot.client.GrpcStubBeans;
 import dev.grpcspring.boot.server.GrpcService;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Method;
@@ -20,6 +21,7 @@ import org.springframework.beans.factory.aot.BeanRegistrationAotProcessor;
 import org.springframework.beans.factory.support.RegisteredBean;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
@@ -62,12 +64,18 @@ class GrpcBeanRegistrationAotProcessor implements BeanRegistrationAotProcessor {
       Class<?> stubType = registeredBean.getBeanType().toClass();
       found.add(hints -> new GrpcTypeHints(hints).stub(stubType));
     }
+    if (factoryMethod != null) {
+      clientParameters(factoryMethod, found);
+    }
+    // Classes that cannot carry our annotations (java.*, say) are not scanned.
+    List<Class<? extends Annotation>> ours =
+        List.of(GrpcClient.class, GrpcService.class, GrpcAdvice.class);
+    if (!AnnotationUtils.isCandidateClass(beanClass, ours)) {
+      return contribution(found);
+    }
     clientMembers(beanClass, found);
     for (Constructor<?> constructor : beanClass.getDeclaredConstructors()) {
       clientParameters(constructor, found);
-    }
-    if (factoryMethod != null) {
-      clientParameters(factoryMethod, found);
     }
     GrpcService service = factoryMethod != null
         ? AnnotatedElementUtils.findMergedAnnotation(factoryMethod, GrpcService.class) : null;
@@ -91,6 +99,11 @@ class GrpcBeanRegistrationAotProcessor implements BeanRegistrationAotProcessor {
           m -> found.add(hints -> hints.reflection().registerMethod(m, ExecutableMode.INVOKE)),
           m -> AnnotatedElementUtils.hasAnnotation(m, GrpcExceptionHandler.class));
     }
+    return contribution(found);
+  }
+
+  private static BeanRegistrationAotContribution contribution(
+      List<Consumer<RuntimeHints>> found) {
     if (found.isEmpty()) {
       return null;
     }

@@ -32,7 +32,7 @@ import org.springframework.core.env.Environment;
  * {@code grpc.server.enabled=true}. Otherwise none of its beans are defined, and a
  * {@link GrpcServerNotStartedReporter} logs why.
  */
-@AutoConfiguration(after = GrpcExceptionHandlingAutoConfiguration.class)
+@AutoConfiguration
 @ConditionalOnClass(name = "dev.grpcspring.server.Server")
 @EnableConfigurationProperties(GrpcServerProperties.class)
 public final class GrpcServerAutoConfiguration {
@@ -70,6 +70,8 @@ public final class GrpcServerAutoConfiguration {
           customizers.orderedStream().toList());
     }
 
+    // The exception boundary's bean is defined after this one (its auto-configuration needs the
+    // server's); the provider looks it up when the discoverer is made, once all are defined.
     @Bean
     @ConditionalOnMissingBean
     GrpcServiceDiscoverer grpcServiceDiscoverer(ListableBeanFactory beanFactory,

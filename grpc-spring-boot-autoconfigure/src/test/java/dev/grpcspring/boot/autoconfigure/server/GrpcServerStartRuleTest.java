@@ -3,6 +3,7 @@ package dev.grpcspring.boot.autoconfigure.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grpcspring.boot.actuate.GrpcEndpoint;
+import dev.grpcspring.boot.advice.GrpcExceptionInterceptor;
 import dev.grpcspring.boot.actuate.GrpcServerHealthIndicator;
 import dev.grpcspring.boot.autoconfigure.actuate.GrpcActuatorAutoConfiguration;
 import dev.grpcspring.boot.autoconfigure.channelz.GrpcChannelzAutoConfiguration;
@@ -92,6 +93,7 @@ class GrpcServerStartRuleTest {
       assertThat(ctx).hasNotFailed()
           .doesNotHaveBean(GrpcServerLifecycle.class)
           .doesNotHaveBean(GrpcServerGracefulShutdownLifecycle.class)
+          .doesNotHaveBean(GrpcExceptionInterceptor.class)
           .doesNotHaveBean(HealthStatusManager.class)
           .doesNotHaveBean(ProtoReflectionService.class)
           .doesNotHaveBean(ChannelzService.class)
@@ -114,6 +116,7 @@ class GrpcServerStartRuleTest {
       assertThat(ctx).hasNotFailed().doesNotHaveBean(GrpcServerNotStartedReporter.class)
           .hasSingleBean(HealthStatusManager.class).hasSingleBean(ChannelzService.class)
           .hasSingleBean(GrpcServerHealthIndicator.class)
+          .hasSingleBean(GrpcExceptionInterceptor.class)
           .hasSingleBean(GrpcServerGracefulShutdownLifecycle.class);
       assertThat(ctx.getBean(GrpcServerLifecycle.class).isRunning()).isTrue();
       assertThat(ctx.getEnvironment().getProperty(GrpcServerLifecycle.LOCAL_PORT_PROPERTY,
