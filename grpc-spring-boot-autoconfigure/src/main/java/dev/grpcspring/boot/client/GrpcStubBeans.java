@@ -78,9 +78,13 @@ public final class GrpcStubBeans {
           && Objects.equals(root.getTargetType(), type)) {
         return;
       }
+      Object other = existing.getAttribute(CHANNEL_ATTRIBUTE) != null
+          ? "the stub bean of channel '" + existing.getAttribute(CHANNEL_ATTRIBUTE) + "', from "
+              + existing.getResourceDescription()
+          : Objects.toString(existing.getResourceDescription(), "a bean of another kind");
       throw new IllegalArgumentException(source + " declares stub bean '" + name + "' ("
-          + type.getName() + " on channel '" + channel + "'), but a different bean of that name"
-          + " exists (" + existing.getResourceDescription() + "); rename the channel or the bean");
+          + type.getName() + " on channel '" + channel + "'), but that name is taken by " + other
+          + "; rename the channel or the other bean");
     }
     RootBeanDefinition stub = new RootBeanDefinition();
     stub.setTargetType(type);

@@ -151,8 +151,8 @@ class GrpcAotProcessingTest {
   @Test
   void grpcClientMembersAreReachable() throws Exception {
     assertThat(hints).matches(reflection.onFieldAccess(FieldClient.class, "stub"));
-    assertThat(hints).matches(reflection.onMethodInvocation(
-        SetterClient.class.getDeclaredMethod("setStub", EchoServiceGrpc.EchoServiceFutureStub.class)));
+    assertThat(hints).matches(reflection.onMethodInvocation(SetterClient.class
+        .getDeclaredMethod("setStub", EchoServiceGrpc.EchoServiceFutureStub.class)));
   }
 
   @Test

@@ -168,6 +168,22 @@ class GrpcStubBeansTest {
             + " grpc.client.channel.nowhere.target"));
   }
 
+  @Configuration(proxyBeanMethods = false)
+  @ImportGrpcClients(channel = "user-service",
+      types = EchoServiceGrpc.EchoServiceBlockingStub.class)
+  @ImportGrpcClients(channel = "userService",
+      types = EchoServiceGrpc.EchoServiceBlockingStub.class)
+  static class ClashingNames {}
+
+  @Test
+  void twoChannelsWhoseBeanNamesClashFailTheStart() {
+    runner.withUserConfiguration(ClashingNames.class).run(ctx -> assertThat(ctx).hasFailed()
+        .getFailure().hasStackTraceContaining("declares stub bean"
+            + " 'userServiceEchoServiceBlockingStub' (" + EchoServiceGrpc.EchoServiceBlockingStub.class.getName()
+            + " on channel 'userService'), but that name is taken by the stub bean of channel"
+            + " 'user-service'"));
+  }
+
   @Test
   void beanNamesAreTheChannelInLowerCamelCaseThenTheStubsSimpleName() {
     assertThat(GrpcStubBeans.beanName("user-service",
