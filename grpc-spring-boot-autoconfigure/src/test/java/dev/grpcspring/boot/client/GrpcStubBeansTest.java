@@ -179,7 +179,8 @@ class GrpcStubBeansTest {
   void twoChannelsWhoseBeanNamesClashFailTheStart() {
     runner.withUserConfiguration(ClashingNames.class).run(ctx -> assertThat(ctx).hasFailed()
         .getFailure().hasStackTraceContaining("declares stub bean"
-            + " 'userServiceEchoServiceBlockingStub' (" + EchoServiceGrpc.EchoServiceBlockingStub.class.getName()
+            + " 'userServiceEchoServiceBlockingStub' ("
+            + EchoServiceGrpc.EchoServiceBlockingStub.class.getName()
             + " on channel 'userService'), but that name is taken by the stub bean of channel"
             + " 'user-service'"));
   }
