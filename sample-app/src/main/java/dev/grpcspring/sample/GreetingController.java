@@ -1,7 +1,6 @@
 package dev.grpcspring.sample;
 
 import dev.grpcspring.StatusException;
-import dev.grpcspring.boot.client.GrpcClient;
 import dev.grpcspring.sample.proto.GreeterGrpc;
 import dev.grpcspring.sample.proto.HelloReply;
 import dev.grpcspring.sample.proto.HelloRequest;
@@ -18,13 +17,15 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * HTTP endpoints that call the gRPC service through the {@code greeter} channel configured in
- * {@code application.yml}: try {@code curl 'localhost:8080/hello?name=Ada'}.
+ * {@code application.yml}: try {@code curl 'localhost:8080/hello?name=Ada'}. The stub is an
+ * ordinary bean ({@code @ImportGrpcClients} on {@link SampleApplication}), so plain constructor
+ * injection receives it.
  */
 @RestController
 public class GreetingController {
   private final GreeterGrpc.GreeterBlockingStub greeter;
 
-  public GreetingController(@GrpcClient("greeter") GreeterGrpc.GreeterBlockingStub greeter) {
+  public GreetingController(GreeterGrpc.GreeterBlockingStub greeter) {
     this.greeter = greeter;
   }
 

@@ -40,6 +40,7 @@ public class GrpcServerLifecycle implements SmartLifecycle, ApplicationContextAw
   private final GrpcServiceDiscoverer discoverer;
   private final int configuredPort;
   private final Duration terminationTimeout;
+  private final boolean forcedByProperty;
   private ApplicationContext context;
   private volatile Server server;
 
@@ -50,10 +51,20 @@ public class GrpcServerLifecycle implements SmartLifecycle, ApplicationContextAw
    */
   public GrpcServerLifecycle(GrpcServerFactory factory, GrpcServiceDiscoverer discoverer,
       int configuredPort, Duration terminationTimeout) {
+    this(factory, discoverer, configuredPort, terminationTimeout, false);
+  }
+
+  /**
+   * @param forcedByProperty whether {@code grpc.server.enabled=true} asked for the server, which
+   *     the startup log line then names as the reason it started
+   */
+  public GrpcServerLifecycle(GrpcServerFactory factory, GrpcServiceDiscoverer discoverer,
+      int configuredPort, Duration terminationTimeout, boolean forcedByProperty) {
     this.factory = factory;
     this.discoverer = discoverer;
     this.configuredPort = configuredPort;
     this.terminationTimeout = terminationTimeout;
+    this.forcedByProperty = forcedByProperty;
   }
 
   @Override
@@ -81,8 +92,16 @@ public class GrpcServerLifecycle implements SmartLifecycle, ApplicationContextAw
     server = s;
     int port = s.getPort();
     publishPort(port);
+    // Channelz is a @GrpcService bean of the starter's, not one of the application's.
+    long own = services.stream()
+        .filter(d -> !d.getServiceDescriptor().getName().equals("grpc.channelz.v1.Channelz"))
+        .count();
+    String why = forcedByProperty ? "grpc.server.enabled=true"
+        : "the application declares " + own + " gRPC service" + (own == 1 ? "" : "s")
+            + " (@GrpcService beans)";
     log.info("grpc-spring server (dev.grpcspring) started on " + s.getListenAddresses()
-        + " serving " + services.stream().map(d -> d.getServiceDescriptor().getName()).toList());
+        + " serving " + s.getServices().stream().map(d -> d.getServiceDescriptor().getName())
+        .toList() + "; started because " + why);
     context.publishEvent(new GrpcServerStartedEvent(s, port));
   }
 

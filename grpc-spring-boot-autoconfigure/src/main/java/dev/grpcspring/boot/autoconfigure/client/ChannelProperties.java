@@ -39,6 +39,13 @@ public class ChannelProperties {
   /** Bean names of client interceptors for this channel, the first one sees each call first. */
   private List<String> interceptors = new ArrayList<>();
 
+  /**
+   * Generated stub classes to register as beans on this channel, by fully qualified name (such as
+   * "com.example.FooGrpc.FooBlockingStub"), each named "<channel><StubSimpleName>". Read from
+   * this channel's own entry only: a list under "default" is not inherited.
+   */
+  private List<String> stubs = new ArrayList<>();
+
   /** Time without calls after which the channel closes its connections, reopening on demand. */
   @DurationUnit(ChronoUnit.SECONDS)
   private Duration idleTimeout;
@@ -113,6 +120,14 @@ public class ChannelProperties {
 
   public void setDefaultScheme(String defaultScheme) {
     this.defaultScheme = defaultScheme;
+  }
+
+  public List<String> getStubs() {
+    return stubs;
+  }
+
+  public void setStubs(List<String> stubs) {
+    this.stubs = stubs;
   }
 
   public String getLoadBalancingPolicy() {

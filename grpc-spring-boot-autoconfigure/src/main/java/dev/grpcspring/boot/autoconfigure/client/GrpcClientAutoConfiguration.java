@@ -20,7 +20,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
 /**
- * gRPC channels from {@code grpc.client.channel.*} and {@code @GrpcClient} injection.
+ * gRPC channels from {@code grpc.client.channel.*}, {@code @GrpcClient} injection, and stub beans
+ * from {@code grpc.client.channel.<name>.stubs} (those of
+ * {@link dev.grpcspring.boot.client.ImportGrpcClients} are registered by the annotation itself).
  */
 @AutoConfiguration
 @ConditionalOnClass(name = "dev.grpcspring.client.ClientConn")
@@ -36,6 +38,11 @@ public final class GrpcClientAutoConfiguration {
         () -> OrderedAnnotatedBeans.find(
             beanFactory, GrpcGlobalClientInterceptor.class, ClientInterceptor.class),
         customizers.orderedStream().toList());
+  }
+
+  @Bean
+  static GrpcStubBeansRegistrar grpcStubBeansRegistrar() {
+    return new GrpcStubBeansRegistrar();
   }
 
   @Bean

@@ -1,6 +1,8 @@
 package dev.grpcspring.boot.autoconfigure.health;
 
+import dev.grpcspring.boot.autoconfigure.server.GrpcServerAutoConfiguration;
 import dev.grpcspring.boot.server.GrpcServerBuilderCustomizer;
+import dev.grpcspring.boot.server.GrpcServerLifecycle;
 import dev.grpcspring.health.HealthStatusManager;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -20,12 +22,13 @@ import org.springframework.context.annotation.Configuration;
  * global server interceptors (authentication, say) do not apply to it: probes need no
  * credentials. With Actuator's health endpoint present, the overall status follows Actuator's
  * health, without {@code grpcChannels} by default, or a group of it
- * ({@code grpc.server.health.actuator.*}).
+ * ({@code grpc.server.health.actuator.*}). Only when the gRPC server starts: the health service
+ * alone does not start it.
  */
-@AutoConfiguration(afterName = {
+@AutoConfiguration(after = GrpcServerAutoConfiguration.class, afterName = {
     "org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration"})
 @ConditionalOnClass(name = "dev.grpcspring.health.HealthStatusManager")
-@ConditionalOnBooleanProperty(name = "grpc.server.enabled", matchIfMissing = true)
+@ConditionalOnBean(GrpcServerLifecycle.class)
 @ConditionalOnBooleanProperty(name = "grpc.server.health.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(GrpcHealthProperties.class)
 public final class GrpcHealthAutoConfiguration {

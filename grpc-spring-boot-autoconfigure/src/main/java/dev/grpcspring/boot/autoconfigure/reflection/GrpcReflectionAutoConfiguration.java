@@ -1,11 +1,13 @@
 package dev.grpcspring.boot.autoconfigure.reflection;
 
+import dev.grpcspring.boot.autoconfigure.server.GrpcServerAutoConfiguration;
 import dev.grpcspring.boot.server.GrpcServerBuilderCustomizer;
 import dev.grpcspring.boot.server.GrpcServerLifecycle;
 import dev.grpcspring.reflection.ProtoReflectionService;
 import dev.grpcspring.server.Server;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -16,11 +18,12 @@ import org.springframework.context.annotation.Bean;
  * Serves server reflection, v1 and v1alpha, on the gRPC server
  * ({@code grpc.server.reflection.enabled}). It describes every service the running server
  * registered from generated code, including health and reflection themselves. Registered by a
- * {@link GrpcServerBuilderCustomizer}, so global server interceptors do not apply to it.
+ * {@link GrpcServerBuilderCustomizer}, so global server interceptors do not apply to it. Only when
+ * the gRPC server starts: reflection alone does not start it.
  */
-@AutoConfiguration
+@AutoConfiguration(after = GrpcServerAutoConfiguration.class)
 @ConditionalOnClass(name = "dev.grpcspring.reflection.ProtoReflectionService")
-@ConditionalOnBooleanProperty(name = "grpc.server.enabled", matchIfMissing = true)
+@ConditionalOnBean(GrpcServerLifecycle.class)
 @ConditionalOnBooleanProperty(name = "grpc.server.reflection.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(GrpcReflectionProperties.class)
 public final class GrpcReflectionAutoConfiguration {

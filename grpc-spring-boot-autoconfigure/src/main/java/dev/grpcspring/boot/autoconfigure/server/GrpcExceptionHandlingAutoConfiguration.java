@@ -4,21 +4,22 @@ import dev.grpcspring.boot.advice.GrpcAdvice;
 import dev.grpcspring.boot.advice.GrpcExceptionHandlerMethodResolver;
 import dev.grpcspring.boot.advice.GrpcExceptionInterceptor;
 import dev.grpcspring.boot.advice.GrpcExceptionTranslator;
+import dev.grpcspring.boot.server.GrpcServerLifecycle;
 import java.util.ArrayList;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
 /**
  * Exception handling for services: {@link GrpcAdvice} beans and the error boundary every service
- * call passes through.
+ * call passes through. Only when the gRPC server starts.
  */
-@AutoConfiguration
+@AutoConfiguration(after = GrpcServerAutoConfiguration.class)
 @ConditionalOnClass(name = "dev.grpcspring.server.ServerServiceDefinition")
-@ConditionalOnBooleanProperty(name = "grpc.server.enabled", matchIfMissing = true)
+@ConditionalOnBean(GrpcServerLifecycle.class)
 public final class GrpcExceptionHandlingAutoConfiguration {
 
   @Bean

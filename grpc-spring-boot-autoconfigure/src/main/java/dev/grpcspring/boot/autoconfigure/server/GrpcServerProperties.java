@@ -15,8 +15,12 @@ import org.springframework.util.unit.DataUnit;
 @ConfigurationProperties("grpc.server")
 public class GrpcServerProperties {
 
-  /** Whether to start the gRPC server. */
-  private boolean enabled = true;
+  /**
+   * Whether to start the gRPC server. When unset, it starts only if the application declares at
+   * least one @GrpcService bean; true starts it even without any (health, reflection and channelz
+   * alone), false never starts it.
+   */
+  private Boolean enabled;
 
   /** Port the server listens on; 0 picks a free port, published as local.grpc.server.port. */
   private int port = 9090;
@@ -51,11 +55,11 @@ public class GrpcServerProperties {
 
   private final Executor executor = new Executor();
 
-  public boolean isEnabled() {
+  public Boolean getEnabled() {
     return enabled;
   }
 
-  public void setEnabled(boolean enabled) {
+  public void setEnabled(Boolean enabled) {
     this.enabled = enabled;
   }
 

@@ -39,7 +39,8 @@ class ActuatorGrpcHealthExcludeTest {
           GrpcHealthAutoConfiguration.class, EndpointAutoConfiguration.class,
           HealthContributorRegistryAutoConfiguration.class,
           HealthContributorAutoConfiguration.class, HealthEndpointAutoConfiguration.class))
-      .withPropertyValues("grpc.server.port=0")
+      // Health alone does not start the server: these tests ask for it.
+      .withPropertyValues("grpc.server.port=0", "grpc.server.enabled=true")
       .withBean("grpcChannelsHealthContributor", CompositeHealthContributor.class,
           () -> CompositeHealthContributor.fromMap(Map.of("downstream", fixed(Status.DOWN))))
       .withBean("other", HealthIndicator.class, () -> fixed(Status.UP));

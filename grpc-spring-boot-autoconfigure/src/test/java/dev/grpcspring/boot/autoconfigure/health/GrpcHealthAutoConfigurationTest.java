@@ -31,7 +31,8 @@ class GrpcHealthAutoConfigurationTest {
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(GrpcServerAutoConfiguration.class,
           GrpcHealthAutoConfiguration.class, GrpcReflectionAutoConfiguration.class))
-      .withPropertyValues("grpc.server.port=0");
+      // Health and reflection alone do not start the server: these tests ask for it.
+      .withPropertyValues("grpc.server.port=0", "grpc.server.enabled=true");
 
   private final ApplicationContextRunner withActuator = runner.withConfiguration(
       AutoConfigurations.of(EndpointAutoConfiguration.class,

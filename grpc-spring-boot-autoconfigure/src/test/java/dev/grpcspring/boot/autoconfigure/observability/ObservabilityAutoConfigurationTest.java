@@ -37,7 +37,11 @@ class ObservabilityAutoConfigurationTest {
   void channelzServiceOnlyWhenEnabled() {
     runner.run(ctx -> assertThat(ctx).doesNotHaveBean(ChannelzService.class)
         .hasSingleBean(GrpcChannelzMeterBinder.class));
-    runner.withPropertyValues("grpc.server.channelz.enabled=true").run(ctx -> {
+    // Channelz alone does not start the server, and without a server it is not defined.
+    runner.withPropertyValues("grpc.server.channelz.enabled=true").run(ctx -> assertThat(ctx)
+        .doesNotHaveBean(ChannelzService.class).doesNotHaveBean(GrpcServiceDiscoverer.class));
+    runner.withPropertyValues("grpc.server.channelz.enabled=true", "grpc.server.enabled=true")
+        .run(ctx -> {
       assertThat(ctx).hasSingleBean(ChannelzService.class);
       assertThat(ctx.getBean(GrpcServiceDiscoverer.class).findServices())
           .anySatisfy(d -> assertThat(d.getServiceDescriptor().getName())
@@ -63,6 +67,7 @@ class ObservabilityAutoConfigurationTest {
 
   @Test
   void endpointAndHealthWithActuatorAndBackOffWithoutIt() {
+    ApplicationContextRunner runner = this.runner.withPropertyValues("grpc.server.enabled=true");
     runner.run(ctx -> assertThat(ctx).doesNotHaveBean(GrpcEndpoint.class) // not exposed
         .hasBean("grpcServerHealthIndicator").hasBean("grpcChannelsHealthContributor")
         .hasSingleBean(GrpcServerHealthIndicator.class));

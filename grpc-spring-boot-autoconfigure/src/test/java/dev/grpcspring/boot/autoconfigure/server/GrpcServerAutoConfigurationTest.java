@@ -45,6 +45,10 @@ class GrpcServerAutoConfigurationTest {
       .withPropertyValues("grpc.server.port=0",
           "grpc.client.channel.default.target=localhost:${local.grpc.server.port}");
 
+  /** Tests of the server itself with no services of their own: the property starts it. */
+  private final ApplicationContextRunner serverWithoutServices =
+      runner.withPropertyValues("grpc.server.enabled=true");
+
   static class Echo extends EchoServiceGrpc.EchoServiceImplBase {
     final AtomicInteger calls = new AtomicInteger();
 
@@ -99,7 +103,7 @@ class GrpcServerAutoConfigurationTest {
 
   @Test
   void bindsEveryServerProperty() {
-    runner.withPropertyValues(
+    serverWithoutServices.withPropertyValues(
             "grpc.server.address=127.0.0.1",
             "grpc.server.max-concurrent-streams=7",
             "grpc.server.connection-setup-timeout=3",
@@ -144,13 +148,14 @@ class GrpcServerAutoConfigurationTest {
 
   @Test
   void directExecutorRunsHandlersOnTheTransport() {
-    runner.withPropertyValues("grpc.server.executor.direct=true").run(ctx ->
+    serverWithoutServices.withPropertyValues("grpc.server.executor.direct=true").run(ctx ->
         assertThat(ctx.getBean(GrpcServerExecutorProvider.class).getExecutor()).isNull());
   }
 
   @Test
   void disabledByProperty() {
-    runner.withPropertyValues("grpc.server.enabled=false").run(ctx -> {
+    runner.withUserConfiguration(BeanMethodService.class)
+        .withPropertyValues("grpc.server.enabled=false").run(ctx -> {
       assertThat(ctx).doesNotHaveBean(GrpcServerLifecycle.class);
       assertThat(ctx).doesNotHaveBean(GrpcServerFactory.class);
     });
@@ -166,7 +171,7 @@ class GrpcServerAutoConfigurationTest {
   void backsOffForUserBeans() {
     GrpcServerExecutorProvider executor = () -> Runnable::run;
     GrpcServerFactory factory = services -> Server.builder().port(0).build();
-    runner.withBean(GrpcServerExecutorProvider.class, () -> executor)
+    serverWithoutServices.withBean(GrpcServerExecutorProvider.class, () -> executor)
         .withBean(GrpcServerFactory.class, () -> factory)
         .run(ctx -> {
           assertThat(ctx).getBean(GrpcServerExecutorProvider.class).isSameAs(executor);
@@ -256,7 +261,7 @@ class GrpcServerAutoConfigurationTest {
   @Test
   void publishesStartedAndStoppedEvents() {
     Events.events.clear();
-    runner.withUserConfiguration(Events.class)
+    serverWithoutServices.withUserConfiguration(Events.class)
         .withPropertyValues("grpc.server.shutdown.grace-period=1s")
         .run(ctx -> {
           assertThat(Events.events).singleElement().isInstanceOfSatisfying(
@@ -279,9 +284,10 @@ class GrpcServerAutoConfigurationTest {
 
   @Test
   void invalidServerSettingsFailStartupNamingTheProperty() {
-    runner.withPropertyValues("grpc.server.port=70000").run(ctx ->
+    serverWithoutServices.withPropertyValues("grpc.server.port=70000").run(ctx ->
         assertThat(ctx).hasFailed().getFailure().hasStackTraceContaining("grpc.server.port"));
-    runner.withPropertyValues("grpc.server.inbound.message.max-size=0B").run(ctx ->
+    serverWithoutServices.withPropertyValues("grpc.server.inbound.message.max-size=0B")
+        .run(ctx ->
         assertThat(ctx).hasFailed().getFailure()
             .hasStackTraceContaining("grpc.server.inbound.message.max-size"));
   }

@@ -19,7 +19,8 @@ class VirtualThreadsTest {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(GrpcServerAutoConfiguration.class))
-      .withPropertyValues("grpc.server.port=0");
+      // No services here: the property starts the server anyway.
+      .withPropertyValues("grpc.server.port=0", "grpc.server.enabled=true");
 
   private static boolean runsOnVirtualThread(Executor executor) throws Exception {
     CompletableFuture<Thread> thread = new CompletableFuture<>();
