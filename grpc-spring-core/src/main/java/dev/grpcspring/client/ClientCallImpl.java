@@ -201,7 +201,8 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       return;
     }
     PerRpcCredentials.RequestInfo info = new PerRpcCredentials.RequestInfo(authority,
-        method.getFullMethodName(), cc.options().transportCredentials().securityProtocol());
+        method.getFullMethodName(), cc.options().transportCredentials().securityProtocol(),
+        cc.options().transportCredentials().securityLevel());
     PerRpcCredentialsFetch.fetch(creds, info).whenComplete((extra, err) -> {
       if (err != null) {
         closeCall(PerRpcCredentialsFetch.statusOf(err), new Metadata());
