@@ -2,6 +2,7 @@ package dev.grpcspring.boot.autoconfigure.server;
 
 import dev.grpcspring.boot.advice.GrpcExceptionInterceptor;
 import dev.grpcspring.boot.autoconfigure.observation.GrpcObservationAutoConfiguration;
+import dev.grpcspring.boot.autoconfigure.ssl.GrpcSslBundles;
 import dev.grpcspring.boot.server.GrpcServerBuilderCustomizer;
 import dev.grpcspring.boot.server.GrpcServerFactory;
 import dev.grpcspring.boot.server.GrpcServerGracefulShutdownLifecycle;
@@ -17,7 +18,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -27,7 +30,8 @@ import org.springframework.core.env.Environment;
  * The gRPC server from {@code grpc.server.*}: every {@code @GrpcService} bean, started with the
  * context and drained gracefully when it closes.
  */
-@AutoConfiguration(after = GrpcExceptionHandlingAutoConfiguration.class)
+@AutoConfiguration(after = {GrpcExceptionHandlingAutoConfiguration.class,
+    SslAutoConfiguration.class})
 @ConditionalOnClass(name = "dev.grpcspring.server.Server")
 @ConditionalOnBooleanProperty(name = "grpc.server.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(GrpcServerProperties.class)
@@ -47,9 +51,10 @@ public final class GrpcServerAutoConfiguration {
   @ConditionalOnMissingBean
   GrpcServerFactory grpcServerFactory(GrpcServerProperties properties,
       GrpcServerExecutorProvider executorProvider,
-      ObjectProvider<GrpcServerBuilderCustomizer> customizers) {
+      ObjectProvider<GrpcServerBuilderCustomizer> customizers,
+      ObjectProvider<SslBundles> sslBundles) {
     return new DefaultGrpcServerFactory(properties, executorProvider,
-        customizers.orderedStream().toList());
+        customizers.orderedStream().toList(), new GrpcSslBundles(sslBundles.getIfAvailable()));
   }
 
   @Bean
