@@ -384,6 +384,11 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
 
   // ---- attempt events ----
 
+  /** Null if the call's own authority (if any) is valid for the transport's TLS peer. */
+  Status checkCallAuthority(Http2ClientTransport transport) {
+    return CallAuthorityCheck.check(callOptions.getAuthority(), transport.attributes());
+  }
+
   void attemptPicked(CsAttempt a, Http2ClientTransport transport) {
     synchronized (lock) {
       if (closed || attempt != a) {

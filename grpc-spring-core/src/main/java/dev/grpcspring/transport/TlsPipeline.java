@@ -104,33 +104,41 @@ public final class TlsPipeline {
 
   /** The host of an authority: {@code host}, {@code host:port}, {@code [v6]:port}. */
   static String hostOf(String authority) {
-    String a = authority;
-    int at = a.lastIndexOf('@');
-    if (at >= 0) {
-      a = a.substring(at + 1);
-    }
+    String a = withoutUserInfo(authority);
     if (a.startsWith("[")) {
       int end = a.indexOf(']');
       return end > 0 ? a.substring(1, end) : a;
     }
-    int colon = a.lastIndexOf(':');
-    if (colon >= 0 && a.indexOf(':') == colon) {
-      return a.substring(0, colon);
-    }
-    return a; // no port, or a bare IPv6 address
+    int colon = portColon(a);
+    return colon < 0 ? a : a.substring(0, colon);
   }
 
-  /** The port of an authority, or 443 (what TLS implementations key their session caches on). */
+  /** The port of an authority, or 443 (TLS implementations key their session caches on it). */
   static int portOf(String authority) {
-    int colon = authority.lastIndexOf(':');
-    int bracket = authority.lastIndexOf(']');
-    if (colon > bracket && authority.indexOf(':') == colon || (bracket >= 0 && colon > bracket)) {
-      try {
-        return Integer.parseInt(authority.substring(colon + 1));
-      } catch (NumberFormatException e) {
-        return 443;
-      }
+    String a = withoutUserInfo(authority);
+    int colon = portColon(a);
+    if (colon < 0) {
+      return 443;
     }
-    return 443;
+    try {
+      return Integer.parseInt(a.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      return 443;
+    }
+  }
+
+  private static String withoutUserInfo(String authority) {
+    int at = authority.lastIndexOf('@');
+    return at >= 0 ? authority.substring(at + 1) : authority;
+  }
+
+  /** Where the port starts, or -1: none, or a bare IPv6 address (several colons, no brackets). */
+  private static int portColon(String a) {
+    if (a.startsWith("[")) {
+      int end = a.indexOf(']');
+      return end > 0 && a.length() > end + 1 && a.charAt(end + 1) == ':' ? end + 1 : -1;
+    }
+    int colon = a.lastIndexOf(':');
+    return colon >= 0 && a.indexOf(':') == colon ? colon : -1;
   }
 }

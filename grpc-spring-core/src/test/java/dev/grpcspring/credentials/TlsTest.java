@@ -20,6 +20,7 @@ import dev.grpcspring.client.DialOptions;
 import dev.grpcspring.client.Peer;
 import dev.grpcspring.server.Server;
 import dev.grpcspring.stub.ClientCalls;
+import io.netty.pkitesting.X509Bundle;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -214,6 +215,57 @@ class TlsTest {
     // As does a server name override, which leaves :authority alone.
     assertThat(who(dial(s, clientCreds(provider).serverNameOverride("localhost").build(),
         "wrong.example"))).startsWith("level=PRIVACY_AND_INTEGRITY");
+  }
+
+  @Test
+  void aPerCallAuthorityMustBeValidForTheServersCertificate() throws Exception {
+    Server s = server(serverCreds(TlsProvider.JDK));
+    ClientConn cc = dial(s, clientCreds(TlsProvider.JDK).build(), null);
+    assertThat(who(cc, CallOptions.DEFAULT.withAuthority("api.test.example:443")))
+        .startsWith("level=PRIVACY_AND_INTEGRITY");
+    StatusException e = catchThrowableOfType(StatusException.class,
+        () -> who(cc, CallOptions.DEFAULT.withAuthority("evil.example")));
+    assertThat(e.getStatus().getCode()).isEqualTo(Code.UNAVAILABLE);
+    assertThat(e.getStatus().getDescription())
+        .contains("'evil.example' is not valid for the server's certificate")
+        .contains("localhost");
+    // The connection is unharmed.
+    assertThat(who(cc)).startsWith("level=PRIVACY_AND_INTEGRITY");
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = TlsProvider.class, names = {"JDK", "OPENSSL"})
+  void updatedKeyMaterialReachesNewConnectionsWhileOpenOnesKeepTheirs(TlsProvider provider)
+      throws Exception {
+    TlsServerCredentials serverCreds = serverCreds(provider).clientAuth(ClientAuth.REQUIRE)
+        .trustManager(pki.ca.getCertificate()).build();
+    Server s = server(serverCreds);
+    TlsChannelCredentials clientCreds = clientCreds(provider)
+        .keyManager(TestPki.keys(pki.client)).build();
+    ClientConn before = dial(s, clientCreds, null);
+    AtomicReference<Peer> peer = new AtomicReference<>();
+    assertThat(who(before, ClientCallOptions.withPeerCapture(CallOptions.DEFAULT, peer)))
+        .contains("client=CN=testclient");
+    assertThat(serverSerial(peer)).isEqualTo(pki.server.getCertificate().getSerialNumber());
+
+    X509Bundle renewedServer = TestPki.serverLeaf().buildIssuedBy(pki.ca);
+    X509Bundle renewedClient = TestPki.clientLeaf("renewed").buildIssuedBy(pki.ca);
+    serverCreds.updateKeyMaterial(TestPki.keys(renewedServer), null);
+    clientCreds.updateKeyMaterial(TestPki.keys(renewedClient), null);
+
+    ClientConn after = dial(s, clientCreds, null);
+    assertThat(who(after, ClientCallOptions.withPeerCapture(CallOptions.DEFAULT, peer)))
+        .contains("client=CN=renewed");
+    assertThat(serverSerial(peer)).isEqualTo(renewedServer.getCertificate().getSerialNumber());
+    // The connection made before keeps its certificates on both sides.
+    assertThat(who(before, ClientCallOptions.withPeerCapture(CallOptions.DEFAULT, peer)))
+        .contains("client=CN=testclient");
+    assertThat(serverSerial(peer)).isEqualTo(pki.server.getCertificate().getSerialNumber());
+  }
+
+  private static java.math.BigInteger serverSerial(AtomicReference<Peer> peer) throws Exception {
+    SSLSession session = peer.get().transportAttributes().get(Attributes.SSL_SESSION);
+    return ((X509Certificate) session.getPeerCertificates()[0]).getSerialNumber();
   }
 
   @Test
