@@ -29,17 +29,24 @@ import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import java.math.BigInteger;
 import java.security.cert.X509Certificate;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundleRegistry;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -95,6 +102,24 @@ class GrpcSslBundlesTest {
     public void echo(EchoRequest request, StreamObserver<EchoResponse> out) {
       out.onNext(EchoResponse.newBuilder().setText(SEEN.get()).build());
       out.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<EchoRequest> chat(StreamObserver<EchoResponse> out) {
+      return new StreamObserver<>() {
+        @Override
+        public void onNext(EchoRequest value) {
+          out.onNext(EchoResponse.newBuilder().setText("re:" + value.getText()).build());
+        }
+
+        @Override
+        public void onError(Throwable t) {}
+
+        @Override
+        public void onCompleted() {
+          out.onCompleted();
+        }
+      };
     }
   }
 
@@ -221,6 +246,76 @@ class GrpcSslBundlesTest {
         assertThat(serial(before)).isEqualTo(SERVER.getCertificate().getSerialNumber());
       }
     });
+  }
+
+  @Test
+  void changedFilesOfAReloadableBundleReachNewConnectionsWhileAnOpenStreamFinishes(
+      @TempDir Path dir) throws Exception {
+    Path cert = dir.resolve("server.crt");
+    Path key = dir.resolve("server.key");
+    Files.writeString(cert, SERVER.getCertificatePEM());
+    Files.writeString(key, SERVER.getPrivateKeyPEM());
+    X509Bundle renewed = serverLeaf().buildIssuedBy(CA);
+    runner.withPropertyValues("grpc.server.ssl.bundle=files",
+        "spring.ssl.bundle.watch.file.quiet-period=300ms",
+        "spring.ssl.bundle.pem.files.reload-on-update=true",
+        "spring.ssl.bundle.pem.files.keystore.certificate=file:" + cert,
+        "spring.ssl.bundle.pem.files.keystore.private-key=file:" + key).run(ctx -> {
+          int port = ctx.getBean(GrpcServerLifecycle.class).getServer().getPort();
+          TlsChannelCredentials creds = TlsChannelCredentials.newBuilder()
+              .trustManager(CA.getCertificate()).build();
+          try (ClientConn before = ClientConn.dial("127.0.0.1:" + port,
+              DialOptions.newBuilder().transportCredentials(creds).build())) {
+            assertThat(serial(before)).isEqualTo(SERVER.getCertificate().getSerialNumber());
+            BlockingQueue<Object> replies = new LinkedBlockingQueue<>();
+            StreamObserver<EchoRequest> stream = EchoServiceGrpc.newStub(before)
+                .chat(new StreamObserver<>() {
+                  @Override
+                  public void onNext(EchoResponse value) {
+                    replies.add(value.getText());
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    replies.add(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {
+                    replies.add("completed");
+                  }
+                });
+            stream.onNext(EchoRequest.newBuilder().setText("one").build());
+            assertThat(replies.poll(30, TimeUnit.SECONDS)).isEqualTo("re:one");
+
+            // Boot's watcher reloads the bundle once the files are quiet; our handler runs first.
+            CountDownLatch reloaded = new CountDownLatch(1);
+            ctx.getBean(SslBundles.class).addBundleUpdateHandler("files", bundle -> {
+              try {
+                X509Certificate now = (X509Certificate) bundle.getStores().getKeyStore()
+                    .getCertificate(bundle.getStores().getKeyStore().aliases().nextElement());
+                if (now.getSerialNumber().equals(renewed.getCertificate().getSerialNumber())) {
+                  reloaded.countDown();
+                }
+              } catch (java.security.KeyStoreException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+            Files.writeString(key, renewed.getPrivateKeyPEM());
+            Files.writeString(cert, renewed.getCertificatePEM());
+            assertThat(reloaded.await(60, TimeUnit.SECONDS)).as("bundle reloaded").isTrue();
+
+            try (ClientConn after = ClientConn.dial("127.0.0.1:" + port,
+                DialOptions.newBuilder().transportCredentials(creds).build())) {
+              assertThat(serial(after)).isEqualTo(renewed.getCertificate().getSerialNumber());
+            }
+            // The stream opened before the reload carries on and finishes normally.
+            stream.onNext(EchoRequest.newBuilder().setText("two").build());
+            assertThat(replies.poll(30, TimeUnit.SECONDS)).isEqualTo("re:two");
+            stream.onCompleted();
+            assertThat(replies.poll(30, TimeUnit.SECONDS)).isEqualTo("completed");
+          }
+        });
   }
 
   private static BigInteger serial(ClientConn cc) throws Exception {
