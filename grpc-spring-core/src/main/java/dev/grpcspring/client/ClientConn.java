@@ -18,6 +18,7 @@ import dev.grpcspring.channelz.ChannelTrace;
 import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.credentials.PerRpcCredentials;
 import dev.grpcspring.credentials.TlsChannelCredentials;
+import dev.grpcspring.credentials.TransportCredentials;
 import dev.grpcspring.interceptor.ClientInterceptor;
 import dev.grpcspring.interceptor.ClientInterceptors;
 import dev.grpcspring.internal.CallbackSerializer;
@@ -366,6 +367,11 @@ public final class ClientConn implements Channel, AutoCloseable {
   @Override
   public String toString() {
     return "ClientConn{target=" + target + ", state=" + csMgr.get() + "}";
+  }
+
+  /** How this channel secures its connections (plaintext or TLS). */
+  public TransportCredentials transportCredentials() {
+    return options.transportCredentials();
   }
 
   /** This channel in channelz: its id, call counters and subchannels. */

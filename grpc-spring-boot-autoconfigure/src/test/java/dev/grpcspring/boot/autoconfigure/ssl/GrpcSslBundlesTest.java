@@ -7,6 +7,10 @@ import dev.grpcspring.Attributes;
 import dev.grpcspring.CallOptions;
 import dev.grpcspring.Code;
 import dev.grpcspring.StatusException;
+import dev.grpcspring.boot.actuate.GrpcChannelsHealthContributor;
+import dev.grpcspring.boot.actuate.GrpcEndpoint;
+import dev.grpcspring.boot.actuate.GrpcServerHealthIndicator;
+import dev.grpcspring.boot.autoconfigure.client.DefaultGrpcChannelFactory;
 import dev.grpcspring.boot.autoconfigure.client.GrpcClientAutoConfiguration;
 import dev.grpcspring.boot.autoconfigure.server.GrpcExceptionHandlingAutoConfiguration;
 import dev.grpcspring.boot.autoconfigure.server.GrpcServerAutoConfiguration;
@@ -17,6 +21,7 @@ import dev.grpcspring.boot.server.GrpcService;
 import dev.grpcspring.boot.test.proto.EchoRequest;
 import dev.grpcspring.boot.test.proto.EchoResponse;
 import dev.grpcspring.boot.test.proto.EchoServiceGrpc;
+import dev.grpcspring.channelz.Channelz;
 import dev.grpcspring.client.ClientCallOptions;
 import dev.grpcspring.client.ClientConn;
 import dev.grpcspring.client.DialOptions;
@@ -44,6 +49,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundleRegistry;
 import org.springframework.boot.ssl.SslBundles;
@@ -187,6 +193,30 @@ class GrpcSslBundlesTest {
           StatusException plain = catchThrowableOfType(StatusException.class,
               () -> call(channels, "plain"));
           assertThat(plain.getStatus().getCode()).isEqualTo(Code.UNAVAILABLE);
+
+          // Health and the actuator endpoint say what is secure.
+          GrpcServerLifecycle lifecycle = ctx.getBean(GrpcServerLifecycle.class);
+          assertThat(new GrpcServerHealthIndicator(lifecycle).health().getDetails())
+              .containsEntry("security", "tls").containsEntry("clientAuth", "NONE");
+          DefaultGrpcChannelFactory factory = ctx.getBean(DefaultGrpcChannelFactory.class);
+          GrpcChannelsHealthContributor channelHealth = new GrpcChannelsHealthContributor(factory);
+          assertThat(((HealthIndicator) channelHealth.getContributor("it")).health().getDetails())
+              .containsEntry("security", "tls");
+          assertThat(((HealthIndicator) channelHealth.getContributor("plain")).health()
+              .getDetails()).containsEntry("security", "insecure");
+          GrpcEndpoint.GrpcDescriptor grpc = new GrpcEndpoint(Channelz.getDefault(),
+              () -> lifecycle, () -> factory).grpc();
+          GrpcEndpoint.ServerDescriptor server = grpc.servers().stream()
+              .filter(d -> d.port() != null).findFirst().orElseThrow();
+          assertThat(server.security()).isEqualTo("tls");
+          assertThat(server.sockets()).isNotEmpty().allSatisfy(sock -> {
+            assertThat(sock.tls().protocol()).isEqualTo("TLSv1.3");
+            assertThat(sock.tls().provider()).isEqualTo("JDK");
+          });
+          assertThat(grpc.channels()).filteredOn(c -> "it".equals(c.name()))
+              .singleElement().satisfies(c -> assertThat(c.security()).isEqualTo("tls"));
+          assertThat(grpc.channels()).filteredOn(c -> "plain".equals(c.name()))
+              .singleElement().satisfies(c -> assertThat(c.security()).isEqualTo("insecure"));
         });
   }
 
