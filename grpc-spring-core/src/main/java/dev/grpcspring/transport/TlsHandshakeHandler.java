@@ -85,7 +85,13 @@ final class TlsHandshakeHandler extends ChannelDuplexHandler {
     onSuccess.accept(ssl.engine().getSession());
     pending.removeAndWriteAll();
     ctx.flush();
-    ctx.pipeline().remove(this);
+    if (client) {
+      // TLS 1.3 servers judge client certificates after the client's handshake is done: their
+      // verdict arrives later, as an alert. Keep explaining TLS errors; reads and writes skip it.
+      ctx.pipeline().replace(this, null, new TlsErrorTranslator(peer));
+    } else {
+      ctx.pipeline().remove(this);
+    }
   }
 
   @Override
@@ -131,6 +137,10 @@ final class TlsHandshakeHandler extends ChannelDuplexHandler {
   }
 
   private TlsFailure handshakeFailure(Throwable cause) {
+    return failure("TLS handshake with " + peer + " failed: ", cause);
+  }
+
+  static TlsFailure failure(String prefix, Throwable cause) {
     Throwable root = cause;
     while (root instanceof DecoderException && root.getCause() != null) {
       root = root.getCause();
@@ -146,10 +156,10 @@ final class TlsHandshakeHandler extends ChannelDuplexHandler {
       reason += " (" + innermost.getClass().getSimpleName()
           + (innermost.getMessage() == null ? "" : ": " + innermost.getMessage()) + ")";
     }
-    return new TlsFailure("TLS handshake with " + peer + " failed: " + reason, root);
+    return new TlsFailure(prefix + reason, root);
   }
 
-  private static boolean isTls(Throwable t) {
+  static boolean isTls(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof SSLException) {
         return true;

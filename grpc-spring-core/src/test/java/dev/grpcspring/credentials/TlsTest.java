@@ -120,6 +120,14 @@ class TlsTest {
   }
 
   @Test
+  void autoPicksOpenSslWhenNettyTcnativeIsOnTheClassPath() {
+    // The test class path has netty-tcnative-boringssl-static.
+    assertThat(TlsProvider.AUTO.resolve()).isEqualTo(TlsProvider.OPENSSL);
+    assertThat(TlsChannelCredentials.create().provider()).isEqualTo(TlsProvider.OPENSSL);
+    assertThat(clientCreds(TlsProvider.JDK).build().provider()).isEqualTo(TlsProvider.JDK);
+  }
+
+  @Test
   void tls12WorksAndPlaintextSocketsHaveNoSecurity() throws Exception {
     Server s = server(serverCreds(TlsProvider.JDK).protocols("TLSv1.2"));
     assertThat(who(dial(s, clientCreds(TlsProvider.JDK).build(), null)))
@@ -148,7 +156,8 @@ class TlsTest {
     StatusException none = catchThrowableOfType(StatusException.class,
         () -> who(dial(s, clientCreds(provider).build(), null)));
     assertThat(none.getStatus().getCode()).isEqualTo(Code.UNAVAILABLE);
-    assertThat(none.getStatus().getDescription()).containsIgnoringCase("certificate");
+    assertThat(none.getStatus().getDescription()).contains("TLS with 127.0.0.1 at ")
+        .containsIgnoringCase("certificate").doesNotContain("DecoderException");
 
     StatusException wrongCa = catchThrowableOfType(StatusException.class,
         () -> who(dial(s, clientCreds(provider)
