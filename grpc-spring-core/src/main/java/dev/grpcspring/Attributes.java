@@ -18,6 +18,16 @@ public final class Attributes {
   /** Our side's address. */
   public static final Key<java.net.SocketAddress> LOCAL_ADDRESS = Key.create("local-address");
 
+  /**
+   * The TLS session of the connection (protocol, cipher suite, the peer's certificate chain), set
+   * only on TLS connections. {@code getPeerCertificates()} throws {@code SSLPeerUnverifiedException}
+   * when the peer sent no certificate (a client without one under client-auth optional).
+   */
+  public static final Key<javax.net.ssl.SSLSession> SSL_SESSION = Key.create("ssl-session");
+
+  /** How well the connection is protected; absent means {@link SecurityLevel#NONE}. */
+  public static final Key<SecurityLevel> SECURITY_LEVEL = Key.create("security-level");
+
   private final Map<Key<?>, Object> values;
 
   private Attributes(Map<Key<?>, Object> values) {

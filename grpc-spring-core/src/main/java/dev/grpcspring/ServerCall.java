@@ -56,9 +56,19 @@ public abstract class ServerCall<ReqT, RespT> {
     return null;
   }
 
-  /** Transport attributes: remote and local address, and more as transports add them. */
+  /**
+   * Transport attributes: remote and local address, and on TLS connections the
+   * {@link Attributes#SSL_SESSION} (with the client's certificate chain) and
+   * {@link Attributes#SECURITY_LEVEL}.
+   */
   public Attributes getAttributes() {
     return Attributes.EMPTY;
+  }
+
+  /** How well the connection carrying this call is protected (from {@link #getAttributes()}). */
+  public SecurityLevel getSecurityLevel() {
+    SecurityLevel level = getAttributes().get(Attributes.SECURITY_LEVEL);
+    return level == null ? SecurityLevel.NONE : level;
   }
 
   /**

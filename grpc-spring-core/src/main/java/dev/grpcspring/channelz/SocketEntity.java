@@ -58,6 +58,11 @@ public final class SocketEntity extends Entity {
     return view.remoteAddress();
   }
 
+  /** The connection's TLS, or null for plaintext and listen sockets. */
+  public SocketSecurity security() {
+    return view.security();
+  }
+
   /** The connection-level flow-control windows; completes with null when there are none. */
   public CompletableFuture<FlowControlWindows> flowControlWindows() {
     return view.flowControlWindows();

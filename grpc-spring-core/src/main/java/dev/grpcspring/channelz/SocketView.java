@@ -22,4 +22,9 @@ public interface SocketView {
    * loop); completes with null when there are none (not connected, closed, or a listen socket).
    */
   CompletableFuture<FlowControlWindows> flowControlWindows();
+
+  /** The connection's TLS once its handshake is done; null for plaintext (and before). */
+  default SocketSecurity security() {
+    return null;
+  }
 }

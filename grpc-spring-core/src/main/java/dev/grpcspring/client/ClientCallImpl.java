@@ -201,7 +201,8 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       return;
     }
     PerRpcCredentials.RequestInfo info = new PerRpcCredentials.RequestInfo(authority,
-        method.getFullMethodName(), cc.options().transportCredentials().securityProtocol());
+        method.getFullMethodName(), cc.options().transportCredentials().securityProtocol(),
+        cc.options().transportCredentials().securityLevel());
     PerRpcCredentialsFetch.fetch(creds, info).whenComplete((extra, err) -> {
       if (err != null) {
         closeCall(PerRpcCredentialsFetch.statusOf(err), new Metadata());
@@ -382,6 +383,11 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   }
 
   // ---- attempt events ----
+
+  /** Null if the call's own authority (if any) is valid for the transport's TLS peer. */
+  Status checkCallAuthority(Http2ClientTransport transport) {
+    return CallAuthorityCheck.check(callOptions.getAuthority(), transport.attributes());
+  }
 
   void attemptPicked(CsAttempt a, Http2ClientTransport transport) {
     synchronized (lock) {

@@ -17,6 +17,8 @@ import dev.grpcspring.channelz.ChannelEntity;
 import dev.grpcspring.channelz.ChannelTrace;
 import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.credentials.PerRpcCredentials;
+import dev.grpcspring.credentials.TlsChannelCredentials;
+import dev.grpcspring.credentials.TransportCredentials;
 import dev.grpcspring.interceptor.ClientInterceptor;
 import dev.grpcspring.interceptor.ClientInterceptors;
 import dev.grpcspring.internal.CallbackSerializer;
@@ -102,11 +104,10 @@ public final class ClientConn implements Channel, AutoCloseable {
           + ": choose DialOptions.newBuilder().insecure() for plaintext, or TLS credentials");
     }
     boolean secure = options.transportCredentials().isSecure();
-    if (secure) {
-      // Nothing would encrypt the connection yet: refuse rather than send https-labelled plaintext.
+    if (secure && !(options.transportCredentials() instanceof TlsChannelCredentials)) {
+      // Only TLS can encrypt a connection: refuse rather than send https-labelled plaintext.
       throw new IllegalArgumentException("Transport credentials " + options.transportCredentials()
-          + " ask for a secure connection, which this version cannot make (no TLS yet); use "
-          + "DialOptions.newBuilder().insecure() on trusted networks only");
+          + " ask for a secure connection, which only TlsChannelCredentials can make");
     }
     for (PerRpcCredentials c : options.perRpcCredentials()) {
       if (!secure && c.requireTransportSecurity()) {
@@ -142,7 +143,8 @@ public final class ClientConn implements Channel, AutoCloseable {
         .maxBackoff(options.maxBackoff())
         .minConnectTimeout(options.minConnectTimeout())
         .build();
-    this.transportOptions = new ClientTransportOptions(group, options.channelType(), secure,
+    this.transportOptions = new ClientTransportOptions(group, options.channelType(),
+        options.transportCredentials(),
         (int) options.minConnectTimeout().toMillis(), options.initialWindowSize(),
         options.initialConnWindowSize(), options.bdpPing(), options.maxHeaderListSize(), compressors,
         offloadExecutor);
@@ -365,6 +367,11 @@ public final class ClientConn implements Channel, AutoCloseable {
   @Override
   public String toString() {
     return "ClientConn{target=" + target + ", state=" + csMgr.get() + "}";
+  }
+
+  /** How this channel secures its connections (plaintext or TLS). */
+  public TransportCredentials transportCredentials() {
+    return options.transportCredentials();
   }
 
   /** This channel in channelz: its id, call counters and subchannels. */

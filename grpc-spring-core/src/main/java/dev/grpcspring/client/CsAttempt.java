@@ -55,6 +55,11 @@ final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener
   public void onPicked(AddrConn subConn, Http2ClientTransport transport) {
     if (picked.compareAndSet(false, true)) {
       this.subConn = subConn;
+      Status refused = call.checkCallAuthority(transport);
+      if (refused != null) {
+        call.attemptClosed(this, refused, new Metadata(), null);
+        return;
+      }
       call.attemptPicked(this, transport);
     }
   }

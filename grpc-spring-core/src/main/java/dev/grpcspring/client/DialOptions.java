@@ -16,7 +16,8 @@ import java.util.concurrent.Executor;
 /**
  * How {@link ClientConn#dial} sets up a channel (grpc-go's {@code DialOption}s). Immutable; build
  * with {@link #newBuilder()}. Transport credentials are required: {@code
- * DialOptions.newBuilder().insecure().build()} for plaintext.
+ * DialOptions.newBuilder().insecure().build()} for plaintext, {@code
+ * transportCredentials(TlsChannelCredentials...)} for TLS.
  */
 public final class DialOptions {
   /** Default idle timeout: 30 minutes, as gRFC A62 recommends. */

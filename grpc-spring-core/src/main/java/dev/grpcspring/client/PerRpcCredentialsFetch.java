@@ -35,13 +35,30 @@ final class PerRpcCredentialsFetch {
     });
   }
 
-  /** The status a credentials failure fails the call with: its own, else UNAUTHENTICATED. */
+  /**
+   * The status a credentials failure fails the call with: its own, else UNAUTHENTICATED. Codes
+   * that only a server may produce become INTERNAL (gRFC A54), so that a client-side failure is
+   * never mistaken for the server's answer.
+   */
   static Status statusOf(Throwable err) {
     Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
     Status s = Status.fromThrowable(cause);
     if (s.getCode() == Code.UNKNOWN) {
       return Status.UNAUTHENTICATED.withDescription("Per-RPC credentials failed: " + cause).withCause(cause);
     }
+    if (reservedForServer(s.getCode())) {
+      return Status.INTERNAL.withDescription("Per-RPC credentials failed with " + s.getCode()
+          + (s.getDescription() == null ? "" : ": " + s.getDescription())
+          + " (a code reserved for servers; gRFC A54)").withCause(cause);
+    }
     return s;
+  }
+
+  private static boolean reservedForServer(Code code) {
+    return switch (code) {
+      case OK, INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED,
+          OUT_OF_RANGE, DATA_LOSS -> true;
+      default -> false;
+    };
   }
 }

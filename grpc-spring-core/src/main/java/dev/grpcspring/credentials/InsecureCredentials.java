@@ -1,7 +1,10 @@
 package dev.grpcspring.credentials;
 
-/** Plaintext HTTP/2 with prior knowledge ({@code h2c}); see {@link TransportCredentials#insecure()}. */
-final class InsecureCredentials implements TransportCredentials {
+/**
+ * Plaintext HTTP/2 with prior knowledge ({@code h2c}); see {@link TransportCredentials#insecure()}
+ * and {@link ServerCredentials#insecure()}.
+ */
+final class InsecureCredentials implements TransportCredentials, ServerCredentials {
   static final InsecureCredentials INSTANCE = new InsecureCredentials();
 
   private InsecureCredentials() {}

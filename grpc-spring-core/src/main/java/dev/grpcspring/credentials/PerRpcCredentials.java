@@ -1,6 +1,7 @@
 package dev.grpcspring.credentials;
 
 import dev.grpcspring.Metadata;
+import dev.grpcspring.SecurityLevel;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -13,7 +14,10 @@ import java.util.concurrent.CompletionStage;
 public interface PerRpcCredentials {
   /**
    * The metadata to add to the call's request headers. May complete on any thread; failing it
-   * fails the call with UNAUTHENTICATED (or the status of a {@link dev.grpcspring.StatusException}).
+   * fails the call with UNAUTHENTICATED, or with the status of a {@link
+   * dev.grpcspring.StatusException}, except that the codes gRFC A54 reserves for the server (OK,
+   * INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION, ABORTED, OUT_OF_RANGE,
+   * DATA_LOSS) become INTERNAL.
    */
   CompletionStage<Metadata> getRequestMetadata(RequestInfo info);
 
@@ -28,12 +32,21 @@ public interface PerRpcCredentials {
    * @param authority the {@code :authority} of the call
    * @param fullMethodName {@code package.Service/Method}
    * @param securityProtocol the channel's {@link TransportCredentials#securityProtocol()}
+   * @param securityLevel how well the channel's connections are protected; credentials that need
+   *     more can fail the call (with UNAUTHENTICATED)
    */
-  record RequestInfo(String authority, String fullMethodName, String securityProtocol) {
-    /** The URI grpc-go gives its credentials: {@code https://authority/package.Service}. */
+  record RequestInfo(String authority, String fullMethodName, String securityProtocol,
+      SecurityLevel securityLevel) {
+    /**
+     * The URI grpc-go gives its credentials: {@code https://authority/package.Service}, with a
+     * {@code :443} port left out (as grpc-go and grpc-java do, so JWT audiences match).
+     */
     public String serviceUri() {
       int slash = fullMethodName.lastIndexOf('/');
-      return "https://" + authority + "/" + (slash < 0 ? fullMethodName : fullMethodName.substring(0, slash));
+      String host = authority.endsWith(":443")
+          ? authority.substring(0, authority.length() - 4) : authority;
+      return "https://" + host + "/"
+          + (slash < 0 ? fullMethodName : fullMethodName.substring(0, slash));
     }
   }
 }

@@ -5,9 +5,12 @@ import dev.grpcspring.channelz.Channelz;
 import dev.grpcspring.channelz.ServerEntity;
 import dev.grpcspring.channelz.SocketEntity;
 import dev.grpcspring.codec.CompressorRegistry;
+import dev.grpcspring.credentials.ServerCredentials;
+import dev.grpcspring.credentials.TlsServerCredentials;
 import dev.grpcspring.internal.ElasticExecutor;
 import dev.grpcspring.transport.NativeTransport;
 import dev.grpcspring.transport.NettyServerHandler;
+import dev.grpcspring.transport.TlsPipeline;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -63,6 +66,7 @@ public final class Server implements AutoCloseable {
   private final NettyServerHandler.Config transportConfig;
   private final CompressorRegistry compressors;
   private final Channelz channelz;
+  private final ServerCredentials credentials;
   /** Set at start; null before. */
   private volatile ServerEntity channelzEntity;
   private final List<Runnable> shutdownHooks;
@@ -121,6 +125,7 @@ public final class Server implements AutoCloseable {
     }
     this.channelType = b.channelType;
     this.channelz = b.channelz;
+    this.credentials = b.credentials;
     this.transportConfig = new NettyServerHandler.Config(b.maxInboundMessageSize,
         b.maxInboundMetadataSize, b.maxConcurrentStreams, b.initialFlowControlWindow, b.bdpPing,
         b.handshakeTimeout.toNanos(), b.compressors);
@@ -157,7 +162,11 @@ public final class Server implements AutoCloseable {
               StreamDispatcher dispatcher = new StreamDispatcher(Server.this, entity.calls());
               NettyServerHandler handler = NettyServerHandler.create(dispatcher, transportConfig);
               dispatcher.setHandler(handler);
-              ch.pipeline().addLast(handler);
+              if (credentials instanceof TlsServerCredentials tls) {
+                TlsPipeline.addServerHandlers(ch, tls, handler);
+              } else {
+                ch.pipeline().addLast(handler);
+              }
               dispatcher.setSocket(channelz.addServerSocket(entity,
                   String.valueOf(ch.remoteAddress()), handler.channelzView()));
               // Added once its context exists, so shutdown can always reach it.
@@ -255,6 +264,11 @@ public final class Server implements AutoCloseable {
   /** This server in channelz (its id, call counters and sockets), or null before {@link #start()}. */
   public ServerEntity channelz() {
     return channelzEntity;
+  }
+
+  /** How this server secures its connections. */
+  public ServerCredentials credentials() {
+    return credentials;
   }
 
   /** The registered services. */

@@ -2,6 +2,7 @@ package dev.grpcspring.server;
 
 import dev.grpcspring.channelz.Channelz;
 import dev.grpcspring.codec.CompressorRegistry;
+import dev.grpcspring.credentials.ServerCredentials;
 import dev.grpcspring.interceptor.ServerInterceptor;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -45,6 +46,7 @@ public final class ServerBuilder {
   EventLoopGroup workerGroup;
   Class<? extends ServerChannel> channelType;
   Channelz channelz = Channelz.getDefault();
+  ServerCredentials credentials = ServerCredentials.insecure();
 
   ServerBuilder() {}
 
@@ -83,6 +85,15 @@ public final class ServerBuilder {
    */
   public ServerBuilder intercept(ServerInterceptor interceptor) {
     interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+    return this;
+  }
+
+  /**
+   * How accepted connections are secured: {@code TlsServerCredentials} for TLS; plaintext
+   * ({@link ServerCredentials#insecure()}) by default.
+   */
+  public ServerBuilder credentials(ServerCredentials credentials) {
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
     return this;
   }
 

@@ -1,6 +1,7 @@
 package dev.grpcspring.transport;
 
 import dev.grpcspring.codec.CompressorRegistry;
+import dev.grpcspring.credentials.TransportCredentials;
 import io.netty.channel.EventLoopGroup;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -11,7 +12,7 @@ import java.util.concurrent.Executor;
  * @param group the event loop group; each connection is pinned to one of its loops
  * @param channelType the socket channel class for TCP addresses on {@code group}, or null to pick
  *     the one that suits the group (see {@link NativeTransport})
- * @param secure whether the connection is TLS ({@code :scheme https}); plaintext otherwise
+ * @param credentials how connections are secured: TLS ({@code :scheme https}) or plaintext
  * @param connectTimeoutMillis how long the TCP connect may take
  * @param initialWindowSize the receive window of each stream
  * @param initialConnWindowSize the receive window of the connection
@@ -25,7 +26,7 @@ import java.util.concurrent.Executor;
 public record ClientTransportOptions(
     EventLoopGroup group,
     Class<? extends io.netty.channel.Channel> channelType,
-    boolean secure,
+    TransportCredentials credentials,
     int connectTimeoutMillis,
     int initialWindowSize,
     int initialConnWindowSize,
@@ -35,13 +36,19 @@ public record ClientTransportOptions(
     Executor offloadExecutor) {
   public ClientTransportOptions {
     Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(compressors, "compressors");
     Objects.requireNonNull(offloadExecutor, "offloadExecutor");
   }
 
+  /** Whether connections are TLS ({@code :scheme https}). */
+  public boolean secure() {
+    return credentials.isSecure();
+  }
+
   /** The same options with another connect timeout. */
   public ClientTransportOptions withConnectTimeoutMillis(int millis) {
-    return new ClientTransportOptions(group, channelType, secure, millis, initialWindowSize,
+    return new ClientTransportOptions(group, channelType, credentials, millis, initialWindowSize,
         initialConnWindowSize, bdpPing, maxHeaderListSize, compressors, offloadExecutor);
   }
 }

@@ -4,13 +4,16 @@ import dev.grpcspring.Attributes;
 import dev.grpcspring.Deadline;
 import dev.grpcspring.Status;
 import dev.grpcspring.channelz.FlowControlWindows;
+import dev.grpcspring.channelz.SocketSecurity;
 import dev.grpcspring.channelz.SocketStats;
 import dev.grpcspring.channelz.SocketView;
+import dev.grpcspring.credentials.TlsChannelCredentials;
 import dev.grpcspring.internal.GrpcTimeout;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -25,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLSession;
 
 /**
  * A client HTTP/2 connection to one address (grpc-go's {@code http2Client}), pinned to one event
@@ -111,7 +115,7 @@ public final class Http2ClientTransport {
         .channel(type)
         .option(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.max(1, options.connectTimeoutMillis()))
-        .handler(handler);
+        .handler(pipeline());
     if (resolved instanceof InetSocketAddress) {
       b.option(ChannelOption.TCP_NODELAY, true);
     }
@@ -148,6 +152,24 @@ public final class Http2ClientTransport {
         }
       });
     });
+  }
+
+  /** The HTTP/2 handler, behind TLS when the credentials say so (their current context). */
+  private ChannelHandler pipeline() {
+    if (options.credentials() instanceof TlsChannelCredentials tls) {
+      return TlsPipeline.clientInitializer(tls, authority, address, handler,
+          this::tlsEstablished);
+    }
+    return handler;
+  }
+
+  /** On the event loop, after the handshake and ALPN check, before the server's SETTINGS. */
+  private void tlsEstablished(SSLSession session) {
+    Channel ch = channel;
+    attributes = TlsPipeline.withSession(Attributes.newBuilder()
+        .set(Attributes.REMOTE_ADDRESS, ch.remoteAddress())
+        .set(Attributes.LOCAL_ADDRESS, ch.localAddress())
+        .build(), session);
   }
 
   private void handlerFailConnect(Status status) {
@@ -215,7 +237,7 @@ public final class Http2ClientTransport {
     ch.eventLoop().execute(() -> handler.shutdownNow(status));
   }
 
-  /** The remote and local addresses, once connected. */
+  /** The remote and local addresses once connected; the TLS session and security level on TLS. */
   public Attributes attributes() {
     return attributes;
   }
@@ -312,6 +334,12 @@ public final class Http2ClientTransport {
       Channel ch = channel;
       SocketAddress connected = ch == null ? null : ch.remoteAddress();
       return connected != null ? connected : address;
+    }
+
+    @Override
+    public SocketSecurity security() {
+      return options.credentials() instanceof TlsChannelCredentials tls
+          ? TlsPipeline.security(attributes, tls.provider().name()) : null;
     }
 
     @Override

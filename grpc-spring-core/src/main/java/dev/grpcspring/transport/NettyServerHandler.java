@@ -97,7 +97,10 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   private final AsciiString acceptEncoding;
   private ChannelHandlerContext ctx;
   private WriteQueue writeQueue;
-  private Attributes attributes = Attributes.EMPTY;
+  /** Written on the event loop; volatile for channelz, which reads it from elsewhere. */
+  private volatile Attributes attributes = Attributes.EMPTY;
+  /** The TLS implementation of a TLS connection, for channelz; null for plaintext. */
+  private volatile String tlsProvider;
   private boolean settingsReceived;
   private ScheduledFuture<?> handshakeTimer;
   private boolean gracefulShutdownStarted;
@@ -203,6 +206,16 @@ public final class NettyServerHandler extends Http2ConnectionHandler
 
   Attributes attributes() {
     return attributes;
+  }
+
+  /** After the TLS handshake and ALPN check, before the client's preface is read. */
+  void tlsEstablished(javax.net.ssl.SSLSession session, String provider) {
+    this.tlsProvider = provider;
+    this.attributes = TlsPipeline.withSession(attributes, session);
+  }
+
+  String tlsProvider() {
+    return tlsProvider;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.grpcspring.transport;
 
 import dev.grpcspring.channelz.FlowControlWindows;
+import dev.grpcspring.channelz.SocketSecurity;
 import dev.grpcspring.channelz.SocketStats;
 import dev.grpcspring.channelz.SocketView;
 import io.netty.channel.ChannelHandlerContext;
@@ -33,6 +34,12 @@ final class ServerSocketView implements SocketView {
   public SocketAddress remoteAddress() {
     ChannelHandlerContext c = handler.ctxOrNull();
     return c == null ? null : c.channel().remoteAddress();
+  }
+
+  @Override
+  public SocketSecurity security() {
+    String provider = handler.tlsProvider();
+    return provider == null ? null : TlsPipeline.security(handler.attributes(), provider);
   }
 
   @Override

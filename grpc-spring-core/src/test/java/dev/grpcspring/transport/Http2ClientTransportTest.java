@@ -43,7 +43,8 @@ class Http2ClientTransportTest {
   }
 
   static ClientTransportOptions options() {
-    return new ClientTransportOptions(group, null, false, 5000, 1 << 20, 1 << 20, true, 8192,
+    return new ClientTransportOptions(group, null,
+        dev.grpcspring.credentials.TransportCredentials.insecure(), 5000, 1 << 20, 1 << 20, true, 8192,
         CompressorRegistry.getDefaultInstance(), ForkJoinPool.commonPool());
   }
 

@@ -52,6 +52,7 @@ public class GrpcChannelsHealthContributor implements CompositeHealthContributor
       return Health.status(status(state))
           .withDetail("target", cc.target())
           .withDetail("state", state.name())
+          .withDetail("security", cc.transportCredentials().securityProtocol())
           .withDetail("callsStarted", calls.callsStarted())
           .withDetail("callsSucceeded", calls.callsSucceeded())
           .withDetail("callsFailed", calls.callsFailed())

@@ -11,6 +11,7 @@ import dev.grpcspring.channelz.Channelz;
 import dev.grpcspring.channelz.FlowControlWindows;
 import dev.grpcspring.channelz.ServerEntity;
 import dev.grpcspring.channelz.SocketEntity;
+import dev.grpcspring.channelz.SocketSecurity;
 import dev.grpcspring.channelz.SocketStats;
 import dev.grpcspring.channelz.SubchannelEntity;
 import dev.grpcspring.client.ClientConn;
@@ -62,14 +63,17 @@ public class GrpcEndpoint {
         listen.add(String.valueOf(l.localAddress()));
       }
       Integer port = null;
+      String security = null;
       if (managed != null && managed.channelz() != null && managed.channelz().id() == s.id()) {
         services = services(managed);
         port = managed.getPort();
+        security = managed.credentials().securityProtocol();
       }
-      servers.add(new ServerDescriptor(s.id(), s.name(), port, listen, services,
+      servers.add(new ServerDescriptor(s.id(), s.name(), port, security, listen, services,
           calls(s.calls()), sockets(s.sockets())));
     }
     Map<Long, String> names = channelNames();
+    Map<Long, String> security = channelSecurity();
     List<ChannelDescriptor> channels = new ArrayList<>();
     for (ChannelEntity c : channelz.topChannels(0, Integer.MAX_VALUE).items()) {
       List<SubchannelDescriptor> subs = new ArrayList<>();
@@ -77,7 +81,8 @@ public class GrpcEndpoint {
         subs.add(new SubchannelDescriptor(sc.id(), sc.addresses(), state(sc.state()),
             calls(sc.calls()), trace(sc.trace()), sockets(sc.sockets())));
       }
-      channels.add(new ChannelDescriptor(c.id(), names.get(c.id()), c.target(), state(c.state()),
+      channels.add(new ChannelDescriptor(c.id(), names.get(c.id()), c.target(),
+          security.get(c.id()), state(c.state()),
           calls(c.calls()), trace(c.trace()), subs));
     }
     return new GrpcDescriptor(servers, channels);
@@ -97,6 +102,17 @@ public class GrpcEndpoint {
       }
     }
     return names;
+  }
+
+  private Map<Long, String> channelSecurity() {
+    Map<Long, String> security = new HashMap<>();
+    DefaultGrpcChannelFactory f = channelFactory.get();
+    if (f != null) {
+      for (ClientConn cc : f.getConnections().values()) {
+        security.put(cc.channelz().id(), cc.transportCredentials().securityProtocol());
+      }
+    }
+    return security;
   }
 
   private static List<ServiceDescriptor> services(Server server) {
@@ -121,9 +137,14 @@ public class GrpcEndpoint {
           st.messagesReceived(), st.keepAlivesSent(), instant(st.lastLocalStreamCreatedMillis()),
           instant(st.lastRemoteStreamCreatedMillis()), instant(st.lastMessageSentMillis()),
           instant(st.lastMessageReceivedMillis()), w == null ? null : w.local(),
-          w == null ? null : w.remote()));
+          w == null ? null : w.remote(), tls(s.security())));
     }
     return out;
+  }
+
+  private static TlsDescriptor tls(SocketSecurity sec) {
+    return sec == null ? null
+        : new TlsDescriptor(sec.protocol(), sec.cipherSuite(), sec.provider());
   }
 
   private static List<TraceEventDescriptor> trace(ChannelTrace trace) {
@@ -157,9 +178,11 @@ public class GrpcEndpoint {
       implements OperationResponseBody {}
 
   /**
-   * A server; {@code port} and {@code services} only for the one this application runs.
+   * A server; {@code port}, {@code security} ({@code tls} or {@code insecure}) and {@code services}
+   * only for the one this application runs.
    */
-  public record ServerDescriptor(long id, String name, Integer port, List<String> listenAddresses,
+  public record ServerDescriptor(long id, String name, Integer port, String security,
+      List<String> listenAddresses,
       List<ServiceDescriptor> services, CallsDescriptor calls, List<SocketDescriptor> sockets) {}
 
   /** A service and its methods. */
@@ -168,8 +191,12 @@ public class GrpcEndpoint {
   /** A method: its name within the service and its kind (UNARY, ...). */
   public record MethodDescriptorView(String name, String type) {}
 
-  /** A channel; {@code name} is its {@code grpc.client.channel.<name>}, if Spring made it. */
-  public record ChannelDescriptor(long id, String name, String target, String state,
+  /**
+   * A channel; {@code name} is its {@code grpc.client.channel.<name>} and {@code security}
+   * ({@code tls} or {@code insecure}) how it connects, if Spring made it.
+   */
+  public record ChannelDescriptor(long id, String name, String target, String security,
+      String state,
       CallsDescriptor calls, List<TraceEventDescriptor> trace,
       List<SubchannelDescriptor> subchannels) {}
 
@@ -185,10 +212,16 @@ public class GrpcEndpoint {
   public record CallsDescriptor(long started, long succeeded, long failed,
       Instant lastCallStarted) {}
 
-  /** A connection: addresses, counters and connection-level flow-control windows. */
+  /** A connection's TLS: version, cipher suite and the TLS implementation (JDK or OPENSSL). */
+  public record TlsDescriptor(String protocol, String cipherSuite, String provider) {}
+
+  /**
+   * A connection: addresses, counters, connection-level flow-control windows, and its TLS (null
+   * for plaintext).
+   */
   public record SocketDescriptor(long id, String local, String remote, long streamsStarted,
       long streamsSucceeded, long streamsFailed, long messagesSent, long messagesReceived,
       long keepAlivesSent, Instant lastLocalStreamCreated, Instant lastRemoteStreamCreated,
       Instant lastMessageSent, Instant lastMessageReceived, Long localFlowControlWindow,
-      Long remoteFlowControlWindow) {}
+      Long remoteFlowControlWindow, TlsDescriptor tls) {}
 }

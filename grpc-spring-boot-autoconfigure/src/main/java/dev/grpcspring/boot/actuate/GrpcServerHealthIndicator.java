@@ -1,6 +1,7 @@
 package dev.grpcspring.boot.actuate;
 
 import dev.grpcspring.boot.server.GrpcServerLifecycle;
+import dev.grpcspring.credentials.TlsServerCredentials;
 import dev.grpcspring.server.Server;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -23,8 +24,12 @@ public class GrpcServerHealthIndicator implements HealthIndicator {
       return Health.down().withDetail("reason", "The gRPC server is not running").build();
     }
     Health.Builder b = server.isShutdown() ? Health.outOfService() : Health.up();
-    return b.withDetail("port", server.getPort())
+    b.withDetail("port", server.getPort())
         .withDetail("services", server.getServices().size())
-        .build();
+        .withDetail("security", server.credentials().securityProtocol());
+    if (server.credentials() instanceof TlsServerCredentials tls) {
+      b.withDetail("clientAuth", tls.clientAuth().name());
+    }
+    return b.build();
   }
 }

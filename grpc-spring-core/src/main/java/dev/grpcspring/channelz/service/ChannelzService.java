@@ -11,6 +11,7 @@ import dev.grpcspring.channelz.Channelz;
 import dev.grpcspring.channelz.FlowControlWindows;
 import dev.grpcspring.channelz.ServerEntity;
 import dev.grpcspring.channelz.SocketEntity;
+import dev.grpcspring.channelz.SocketSecurity;
 import dev.grpcspring.channelz.SocketStats;
 import dev.grpcspring.channelz.SubchannelEntity;
 import dev.grpcspring.channelz.v1.Address;
@@ -35,11 +36,13 @@ import dev.grpcspring.channelz.v1.GetSubchannelRequest;
 import dev.grpcspring.channelz.v1.GetSubchannelResponse;
 import dev.grpcspring.channelz.v1.GetTopChannelsRequest;
 import dev.grpcspring.channelz.v1.GetTopChannelsResponse;
+import dev.grpcspring.channelz.v1.Security;
 import dev.grpcspring.channelz.v1.Server;
 import dev.grpcspring.channelz.v1.ServerData;
 import dev.grpcspring.channelz.v1.ServerRef;
 import dev.grpcspring.channelz.v1.Socket;
 import dev.grpcspring.channelz.v1.SocketData;
+import dev.grpcspring.channelz.v1.SocketOption;
 import dev.grpcspring.channelz.v1.SocketRef;
 import dev.grpcspring.channelz.v1.Subchannel;
 import dev.grpcspring.channelz.v1.SubchannelRef;
@@ -250,8 +253,27 @@ public final class ChannelzService extends ChannelzGrpc.ChannelzImplBase {
       if (remote != null) {
         b.setRemote(address(remote));
       }
+      SocketSecurity sec = s.security();
+      if (sec != null) {
+        b.setSecurity(security(sec));
+        data.addOption(SocketOption.newBuilder().setName("tls-provider").setValue(sec.provider()));
+        data.addOption(SocketOption.newBuilder().setName("tls-protocol").setValue(sec.protocol()));
+        b.setData(data);
+      }
     }
     return b.build();
+  }
+
+  /** A connection's TLS as channelz's message: cipher suite and both leaf certificates. */
+  public static Security security(SocketSecurity sec) {
+    Security.Tls.Builder tls = Security.Tls.newBuilder().setStandardName(sec.cipherSuite());
+    if (sec.localCertificate() != null) {
+      tls.setLocalCertificate(ByteString.copyFrom(sec.localCertificate()));
+    }
+    if (sec.remoteCertificate() != null) {
+      tls.setRemoteCertificate(ByteString.copyFrom(sec.remoteCertificate()));
+    }
+    return Security.newBuilder().setTls(tls).build();
   }
 
   /** An address as channelz's message: TCP/IP, Unix domain socket, or other (by name). */

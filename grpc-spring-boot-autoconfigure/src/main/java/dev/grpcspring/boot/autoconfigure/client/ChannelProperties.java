@@ -1,5 +1,6 @@
 package dev.grpcspring.boot.autoconfigure.client;
 
+import dev.grpcspring.credentials.TlsProvider;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -89,6 +90,8 @@ public class ChannelProperties {
   private final Shutdown shutdown = new Shutdown();
 
   private final ServiceConfigProperties serviceConfig = new ServiceConfigProperties();
+
+  private final Ssl ssl = new Ssl();
 
   public String getTarget() {
     return target;
@@ -216,6 +219,10 @@ public class ChannelProperties {
 
   public Shutdown getShutdown() {
     return shutdown;
+  }
+
+  public Ssl getSsl() {
+    return ssl;
   }
 
   public ServiceConfigProperties getServiceConfig() {
@@ -377,6 +384,53 @@ public class ChannelProperties {
 
     public void setGracePeriod(Duration gracePeriod) {
       this.gracePeriod = gracePeriod;
+    }
+  }
+
+  /** TLS for the channel. */
+  public static class Ssl {
+
+    /**
+     * Whether the channel uses TLS. When unset, TLS is on exactly when a bundle is named; true
+     * without a bundle means TLS with the JDK's default trust store.
+     */
+    private Boolean enabled;
+
+    /**
+     * Name of the SSL bundle (spring.ssl.bundle.pem|jks.<name>) whose trust store checks the
+     * server and whose key store, if any, is the client certificate (mutual TLS). Reloads of the
+     * bundle reach new connections without a restart.
+     */
+    private String bundle;
+
+    /**
+     * TLS implementation: auto (OpenSSL when netty-tcnative-boringssl-static is on the class
+     * path, else the JDK's), jdk or openssl.
+     */
+    private TlsProvider provider = TlsProvider.AUTO;
+
+    public Boolean getEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(Boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getBundle() {
+      return bundle;
+    }
+
+    public void setBundle(String bundle) {
+      this.bundle = bundle;
+    }
+
+    public TlsProvider getProvider() {
+      return provider;
+    }
+
+    public void setProvider(TlsProvider provider) {
+      this.provider = provider;
     }
   }
 }

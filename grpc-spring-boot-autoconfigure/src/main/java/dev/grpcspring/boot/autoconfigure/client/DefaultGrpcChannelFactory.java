@@ -2,6 +2,7 @@ package dev.grpcspring.boot.autoconfigure.client;
 
 import dev.grpcspring.CallOptions;
 import dev.grpcspring.Channel;
+import dev.grpcspring.boot.autoconfigure.ssl.GrpcSslBundles;
 import dev.grpcspring.boot.client.DefaultDeadlineInterceptor;
 import dev.grpcspring.boot.client.GrpcChannelCustomizer;
 import dev.grpcspring.boot.client.GrpcChannelFactory;
@@ -9,6 +10,7 @@ import dev.grpcspring.boot.client.InFlightCalls;
 import dev.grpcspring.client.ClientConn;
 import dev.grpcspring.client.DialOptions;
 import dev.grpcspring.codec.CompressorRegistry;
+import dev.grpcspring.credentials.TransportCredentials;
 import dev.grpcspring.interceptor.ClientInterceptor;
 import dev.grpcspring.interceptor.ClientInterceptors;
 import java.time.Duration;
@@ -38,6 +40,7 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
   private final BeanFactory beanFactory;
   private final Supplier<List<ClientInterceptor>> globalInterceptors;
   private final List<GrpcChannelCustomizer> customizers;
+  private final GrpcSslBundles sslBundles;
   private final Map<String, Entry> channels = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -51,10 +54,22 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
   public DefaultGrpcChannelFactory(ChannelPropertiesResolver resolver, BeanFactory beanFactory,
       Supplier<List<ClientInterceptor>> globalInterceptors,
       List<GrpcChannelCustomizer> customizers) {
+    this(resolver, beanFactory, globalInterceptors, customizers, new GrpcSslBundles(null));
+  }
+
+  /**
+   * @param globalInterceptors the global client interceptors, first one first; asked once per
+   *     channel, when it is dialled
+   * @param sslBundles where {@code grpc.client.channel.<name>.ssl.bundle} is looked up
+   */
+  public DefaultGrpcChannelFactory(ChannelPropertiesResolver resolver, BeanFactory beanFactory,
+      Supplier<List<ClientInterceptor>> globalInterceptors,
+      List<GrpcChannelCustomizer> customizers, GrpcSslBundles sslBundles) {
     this.resolver = resolver;
     this.beanFactory = beanFactory;
     this.globalInterceptors = globalInterceptors;
     this.customizers = List.copyOf(customizers);
+    this.sslBundles = sslBundles;
   }
 
   @Override
@@ -84,6 +99,20 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
     return p.getTarget().contains("${") ? new LazyChannel(channel) : channel.get();
   }
 
+  /**
+   * TLS from {@code ssl.*}: with the bundle's trust (and key, for mutual TLS) when one is named,
+   * with the JDK's trust when only {@code enabled} is true; plaintext otherwise.
+   */
+  private TransportCredentials transportCredentials(String name, ChannelProperties.Ssl ssl) {
+    boolean hasBundle = ssl.getBundle() != null && !ssl.getBundle().isBlank();
+    boolean enabled = ssl.getEnabled() != null ? ssl.getEnabled() : hasBundle;
+    if (!enabled) {
+      return TransportCredentials.insecure();
+    }
+    return sslBundles.channelCredentials(hasBundle ? ssl.getBundle() : null,
+        "grpc.client.channel." + name + ".ssl.bundle", ssl.getProvider());
+  }
+
   private static void requireTarget(String name, ChannelProperties p) {
     if (p.getTarget() == null || p.getTarget().isBlank()) {
       throw new IllegalStateException("gRPC channel '" + name + "' has no target: set"
@@ -99,7 +128,8 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
    * @throws IllegalArgumentException if the dial options reject a value
    */
   protected DialOptions.Builder dialOptions(String name, ChannelProperties p) {
-    DialOptions.Builder options = DialOptions.newBuilder().insecure();
+    DialOptions.Builder options = DialOptions.newBuilder()
+        .transportCredentials(transportCredentials(name, p.getSsl()));
     if (p.getDeadline() != null) {
       options.interceptors(new DefaultDeadlineInterceptor(p.getDeadline()));
     }

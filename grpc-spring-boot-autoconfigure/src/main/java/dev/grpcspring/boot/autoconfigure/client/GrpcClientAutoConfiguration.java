@@ -1,5 +1,6 @@
 package dev.grpcspring.boot.autoconfigure.client;
 
+import dev.grpcspring.boot.autoconfigure.ssl.GrpcSslBundles;
 import dev.grpcspring.boot.client.GrpcChannelCustomizer;
 import dev.grpcspring.boot.client.GrpcChannelFactory;
 import dev.grpcspring.boot.client.GrpcClientAutowireCandidateResolver;
@@ -15,7 +16,9 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 
@@ -24,7 +27,7 @@ import org.springframework.core.env.Environment;
  * from {@code grpc.client.channel.<name>.stubs} (those of
  * {@link dev.grpcspring.boot.client.ImportGrpcClients} are registered by the annotation itself).
  */
-@AutoConfiguration
+@AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnClass(name = "dev.grpcspring.client.ClientConn")
 @ConditionalOnBooleanProperty(name = "grpc.client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(GrpcClientProperties.class)
@@ -33,11 +36,12 @@ public final class GrpcClientAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean(GrpcChannelFactory.class)
   DefaultGrpcChannelFactory grpcChannelFactory(Environment environment,
-      ListableBeanFactory beanFactory, ObjectProvider<GrpcChannelCustomizer> customizers) {
+      ListableBeanFactory beanFactory, ObjectProvider<GrpcChannelCustomizer> customizers,
+      ObjectProvider<SslBundles> sslBundles) {
     return new DefaultGrpcChannelFactory(new ChannelPropertiesResolver(environment), beanFactory,
         () -> OrderedAnnotatedBeans.find(
             beanFactory, GrpcGlobalClientInterceptor.class, ClientInterceptor.class),
-        customizers.orderedStream().toList());
+        customizers.orderedStream().toList(), new GrpcSslBundles(sslBundles.getIfAvailable()));
   }
 
   @Bean

@@ -1,7 +1,10 @@
 package dev.grpcspring.boot.autoconfigure.server;
 
+import dev.grpcspring.boot.autoconfigure.ssl.GrpcSslBundles;
 import dev.grpcspring.boot.server.GrpcServerBuilderCustomizer;
 import dev.grpcspring.boot.server.GrpcServerFactory;
+import dev.grpcspring.credentials.ClientAuth;
+import dev.grpcspring.credentials.ServerCredentials;
 import dev.grpcspring.server.Server;
 import dev.grpcspring.server.ServerBuilder;
 import dev.grpcspring.server.ServerServiceDefinition;
@@ -17,12 +20,21 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
   private final GrpcServerProperties properties;
   private final GrpcServerExecutorProvider executorProvider;
   private final List<GrpcServerBuilderCustomizer> customizers;
+  private final GrpcSslBundles sslBundles;
 
+  /** A factory without SSL bundles: {@code grpc.server.ssl.*} fails if TLS is asked for. */
   public DefaultGrpcServerFactory(GrpcServerProperties properties,
       GrpcServerExecutorProvider executorProvider, List<GrpcServerBuilderCustomizer> customizers) {
+    this(properties, executorProvider, customizers, new GrpcSslBundles(null));
+  }
+
+  public DefaultGrpcServerFactory(GrpcServerProperties properties,
+      GrpcServerExecutorProvider executorProvider, List<GrpcServerBuilderCustomizer> customizers,
+      GrpcSslBundles sslBundles) {
     this.properties = properties;
     this.executorProvider = executorProvider;
     this.customizers = List.copyOf(customizers);
+    this.sslBundles = sslBundles;
   }
 
   @Override
@@ -74,10 +86,32 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
     if (p.getConnectionSetupTimeout() != null) {
       builder.handshakeTimeout(p.getConnectionSetupTimeout());
     }
+    builder.credentials(credentials(p.getSsl()));
     for (GrpcServerBuilderCustomizer customizer : customizers) {
       customizer.customize(builder);
     }
     return builder;
+  }
+
+  /** TLS from {@code grpc.server.ssl.*}; plaintext unless a bundle is named or TLS enabled. */
+  private ServerCredentials credentials(GrpcServerProperties.Ssl ssl) {
+    boolean hasBundle = ssl.getBundle() != null && !ssl.getBundle().isBlank();
+    boolean enabled = ssl.getEnabled() != null ? ssl.getEnabled() : hasBundle;
+    if (enabled && !hasBundle) {
+      throw new InvalidConfigurationPropertyValueException("grpc.server.ssl.enabled", true,
+          "TLS needs the server's key and certificate: name an SSL bundle in "
+              + "grpc.server.ssl.bundle.");
+    }
+    if (!enabled) {
+      if (ssl.getClientAuth() != ClientAuth.NONE) {
+        throw new InvalidConfigurationPropertyValueException("grpc.server.ssl.client-auth",
+            ssl.getClientAuth(), "Client certificates need TLS: name an SSL bundle in "
+                + "grpc.server.ssl.bundle.");
+      }
+      return ServerCredentials.insecure();
+    }
+    return sslBundles.serverCredentials(ssl.getBundle(), "grpc.server.ssl.bundle",
+        ssl.getClientAuth(), ssl.getProvider());
   }
 
   private static int bytes(DataSize size, String key) {

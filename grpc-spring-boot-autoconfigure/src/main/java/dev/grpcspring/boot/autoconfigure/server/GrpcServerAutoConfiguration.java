@@ -2,6 +2,7 @@ package dev.grpcspring.boot.autoconfigure.server;
 
 import dev.grpcspring.boot.advice.GrpcExceptionInterceptor;
 import dev.grpcspring.boot.autoconfigure.observation.GrpcObservationAutoConfiguration;
+import dev.grpcspring.boot.autoconfigure.ssl.GrpcSslBundles;
 import dev.grpcspring.boot.server.GrpcServerBuilderCustomizer;
 import dev.grpcspring.boot.server.GrpcServerFactory;
 import dev.grpcspring.boot.server.GrpcServerGracefulShutdownLifecycle;
@@ -17,7 +18,9 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
@@ -32,7 +35,7 @@ import org.springframework.core.env.Environment;
  * {@code grpc.server.enabled=true}. Otherwise none of its beans are defined, and a
  * {@link GrpcServerNotStartedReporter} logs why.
  */
-@AutoConfiguration
+@AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnClass(name = "dev.grpcspring.server.Server")
 @EnableConfigurationProperties(GrpcServerProperties.class)
 public final class GrpcServerAutoConfiguration {
@@ -65,9 +68,10 @@ public final class GrpcServerAutoConfiguration {
     @ConditionalOnMissingBean
     GrpcServerFactory grpcServerFactory(GrpcServerProperties properties,
         GrpcServerExecutorProvider executorProvider,
-        ObjectProvider<GrpcServerBuilderCustomizer> customizers) {
+        ObjectProvider<GrpcServerBuilderCustomizer> customizers,
+        ObjectProvider<SslBundles> sslBundles) {
       return new DefaultGrpcServerFactory(properties, executorProvider,
-          customizers.orderedStream().toList());
+          customizers.orderedStream().toList(), new GrpcSslBundles(sslBundles.getIfAvailable()));
     }
 
     // The exception boundary's bean is defined after this one (its auto-configuration needs the

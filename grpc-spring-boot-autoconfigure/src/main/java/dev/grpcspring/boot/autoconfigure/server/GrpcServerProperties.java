@@ -1,5 +1,7 @@
 package dev.grpcspring.boot.autoconfigure.server;
 
+import dev.grpcspring.credentials.ClientAuth;
+import dev.grpcspring.credentials.TlsProvider;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -55,6 +57,8 @@ public class GrpcServerProperties {
 
   private final Executor executor = new Executor();
 
+  private final Ssl ssl = new Ssl();
+
   public Boolean getEnabled() {
     return enabled;
   }
@@ -109,6 +113,10 @@ public class GrpcServerProperties {
 
   public Shutdown getShutdown() {
     return shutdown;
+  }
+
+  public Ssl getSsl() {
+    return ssl;
   }
 
   public Executor getExecutor() {
@@ -218,6 +226,64 @@ public class GrpcServerProperties {
 
     public void setThreads(Integer threads) {
       this.threads = threads;
+    }
+  }
+
+  /** TLS for the server, from a Spring Boot SSL bundle. */
+  public static class Ssl {
+
+    /**
+     * Whether the server uses TLS. When unset, TLS is on exactly when a bundle is named; true
+     * without a bundle fails at startup.
+     */
+    private Boolean enabled;
+
+    /**
+     * Name of the SSL bundle (spring.ssl.bundle.pem|jks.<name>) with the server's key and
+     * certificate chain, and with the trust store for client certificates. Setting it turns TLS
+     * on. Reloads of the bundle reach new connections without a restart.
+     */
+    private String bundle;
+
+    /** Whether clients must present a certificate: none, optional or require. */
+    private ClientAuth clientAuth = ClientAuth.NONE;
+
+    /**
+     * TLS implementation: auto (OpenSSL when netty-tcnative-boringssl-static is on the class
+     * path, else the JDK's), jdk or openssl.
+     */
+    private TlsProvider provider = TlsProvider.AUTO;
+
+    public Boolean getEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(Boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getBundle() {
+      return bundle;
+    }
+
+    public void setBundle(String bundle) {
+      this.bundle = bundle;
+    }
+
+    public ClientAuth getClientAuth() {
+      return clientAuth;
+    }
+
+    public void setClientAuth(ClientAuth clientAuth) {
+      this.clientAuth = clientAuth;
+    }
+
+    public TlsProvider getProvider() {
+      return provider;
+    }
+
+    public void setProvider(TlsProvider provider) {
+      this.provider = provider;
     }
   }
 }

@@ -1,0 +1,13 @@
+package dev.grpcspring.channelz;
+
+/**
+ * The TLS of a connection as channelz shows it ({@code Security.Tls}).
+ *
+ * @param cipherSuite the negotiated cipher suite's standard name
+ * @param protocol the TLS version ({@code TLSv1.3})
+ * @param localCertificate our leaf certificate, DER, or null when we sent none
+ * @param remoteCertificate the peer's leaf certificate, DER, or null when it sent none
+ * @param provider the TLS implementation ({@code JDK} or {@code OPENSSL})
+ */
+public record SocketSecurity(String cipherSuite, String protocol, byte[] localCertificate,
+    byte[] remoteCertificate, String provider) {}
