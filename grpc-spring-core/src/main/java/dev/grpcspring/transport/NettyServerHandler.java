@@ -68,10 +68,6 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   static final long GRACEFUL_SHUTDOWN_PING_TIMEOUT_SECONDS = 10;
   private static final int STREAM_MIN_ALLOCATION_CHUNK = 16 * 1024;
   private static final AtomicBoolean teWarningLogged = new AtomicBoolean();
-  private static final AsciiString STATUS_404 = AsciiString.cached("404");
-  private static final AsciiString STATUS_405 = AsciiString.cached("405");
-  private static final AsciiString STATUS_415 = AsciiString.cached("415");
-  private static final AsciiString STATUS_431 = AsciiString.cached("431");
 
   /**
    * What a server connection needs to know.
@@ -95,6 +91,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   private final BdpPinger bdp;
   private final Http2Connection.PropertyKey streamKey;
   private final AsciiString acceptEncoding;
+  private final EarlyResponses early = new EarlyResponses(this);
   private ChannelHandlerContext ctx;
   private WriteQueue writeQueue;
   private Attributes attributes = Attributes.EMPTY;
@@ -142,8 +139,8 @@ public final class NettyServerHandler extends Http2ConnectionHandler
     connection.remote().flowController(
         new DefaultHttp2RemoteFlowController(connection, distributor));
 
-    DefaultHttp2HeadersDecoder headersDecoder =
-        new DefaultHttp2HeadersDecoder(true, config.maxHeaderListSize());
+    // Decoded without Netty's checks: RequestHeaders makes a malformed request a stream error.
+    DefaultHttp2HeadersDecoder headersDecoder = RequestHeaders.decoder(config.maxHeaderListSize());
     try {
       headersDecoder.maxHeaderListSize(config.maxHeaderListSize(),
           goAwayHeaderListSize(config.maxHeaderListSize()));
@@ -383,14 +380,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
 
   @Override
   protected void handleServerHeaderDecodeSizeError(ChannelHandlerContext ctx, Http2Stream stream) {
-    Http2Headers headers = new DefaultHttp2Headers(false);
-    headers.status(STATUS_431);
-    headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
-    headers.add(GrpcHeaders.GRPC_STATUS, AsciiString.of(Code.RESOURCE_EXHAUSTED.wireValue()));
-    headers.add(GrpcHeaders.GRPC_MESSAGE, PercentEncoding.encode(
-        "Request headers are larger than the server's limit of " + config.maxHeaderListSize()
-            + " bytes"));
-    encoder().writeHeaders(ctx, stream.id(), headers, 0, true, ctx.newPromise());
+    early.headersTooLarge(ctx, stream, config.maxHeaderListSize());
   }
 
   // ---- frames ----
@@ -410,37 +400,47 @@ public final class NettyServerHandler extends Http2ConnectionHandler
     }
     NettyServerStream existing = http2Stream.getProperty(streamKey);
     if (existing != null) {
+      String problem = RequestHeaders.trailersProblem(headers);
+      if (problem != null) {
+        early.malformed(http2Stream, problem);
+        return;
+      }
       // Request trailers carry nothing for gRPC; only their END_STREAM matters.
       if (endOfStream) {
         existing.inboundData(Unpooled.EMPTY_BUFFER, true);
       }
       return;
     }
+    String problem = RequestHeaders.requestProblem(headers);
+    if (problem != null) {
+      early.malformed(http2Stream, problem);
+      return;
+    }
     CharSequence path = headers.path();
     if (path == null) {
-      respondWithHttpError(http2Stream, endOfStream, STATUS_404, Code.UNIMPLEMENTED,
+      early.httpError(http2Stream, EarlyResponses.STATUS_404, Code.UNIMPLEMENTED,
           "Expected a :path header, but the request has none");
       return;
     }
     if (path.length() == 0 || path.charAt(0) != '/') {
-      respondWithHttpError(http2Stream, endOfStream, STATUS_404, Code.UNIMPLEMENTED,
+      early.httpError(http2Stream, EarlyResponses.STATUS_404, Code.UNIMPLEMENTED,
           "Expected :path to start with /: " + path);
       return;
     }
     CharSequence contentType = headers.get(GrpcHeaders.CONTENT_TYPE);
     if (contentType == null) {
-      respondWithHttpError(http2Stream, endOfStream, STATUS_415, Code.INTERNAL,
+      early.httpError(http2Stream, EarlyResponses.STATUS_415, Code.INTERNAL,
           "Content-Type is missing from the request");
       return;
     }
     if (!GrpcHeaders.isGrpcContentType(contentType)) {
-      respondWithHttpError(http2Stream, endOfStream, STATUS_415, Code.INTERNAL,
+      early.httpError(http2Stream, EarlyResponses.STATUS_415, Code.INTERNAL,
           "Content-Type '" + contentType + "' is not supported");
       return;
     }
     CharSequence method = headers.method();
     if (!GrpcHeaders.METHOD_POST.contentEquals(method)) {
-      respondWithHttpError(http2Stream, endOfStream, STATUS_405, Code.INTERNAL,
+      early.httpError(http2Stream, EarlyResponses.STATUS_405, Code.INTERNAL,
           "Method '" + method + "' is not supported");
       return;
     }
@@ -455,7 +455,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
       try {
         timeoutNanos = GrpcTimeout.decode(timeout);
       } catch (IllegalArgumentException e) {
-        respondWithTrailersOnly(http2Stream, endOfStream,
+        early.trailersOnly(http2Stream,
             Status.INTERNAL.withDescription("Malformed grpc-timeout: " + e.getMessage()));
         return;
       }
@@ -466,7 +466,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
       decompressor = config.compressors().lookup(encoding.toString());
       if (decompressor == null) {
         String accepted = config.compressors().acceptEncoding();
-        respondWithTrailersOnly(http2Stream, endOfStream, Status.UNIMPLEMENTED.withDescription(
+        early.trailersOnly(http2Stream, Status.UNIMPLEMENTED.withDescription(
             "Unsupported grpc-encoding '" + encoding + "'; this server accepts "
                 + (accepted.isEmpty() ? "identity" : "identity," + accepted)));
         return;
@@ -574,38 +574,4 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   @Override
   public void onUnknownFrame(ChannelHandlerContext ctx, byte frameType, int streamId,
       Http2Flags flags, ByteBuf payload) {}
-
-  // ---- early answers ----
-
-  private void respondWithHttpError(Http2Stream stream, boolean endOfStream, AsciiString httpStatus,
-      Code code, String message) {
-    Http2Headers headers = new DefaultHttp2Headers(false);
-    headers.status(httpStatus);
-    headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_TEXT);
-    headers.add(GrpcHeaders.GRPC_STATUS, AsciiString.of(code.wireValue()));
-    headers.add(GrpcHeaders.GRPC_MESSAGE, PercentEncoding.encode(message));
-    writeFinalHeaders(stream, headers);
-  }
-
-  private void respondWithTrailersOnly(Http2Stream stream, boolean endOfStream, Status status) {
-    Http2Headers headers = new DefaultHttp2Headers(false);
-    headers.status(GrpcHeaders.STATUS_OK);
-    headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
-    addAcceptEncoding(headers);
-    headers.add(GrpcHeaders.GRPC_STATUS, AsciiString.of(status.getCode().wireValue()));
-    if (status.getDescription() != null) {
-      headers.add(GrpcHeaders.GRPC_MESSAGE, PercentEncoding.encode(status.getDescription()));
-    }
-    writeFinalHeaders(stream, headers);
-  }
-
-  private void writeFinalHeaders(Http2Stream stream, Http2Headers headers) {
-    ChannelPromise promise = ctx.newPromise();
-    promise.addListener((ChannelFutureListener) f -> {
-      if (f.isSuccess()) {
-        resetIfClientStillSending(stream);
-      }
-    });
-    encoder().writeHeaders(ctx, stream.id(), headers, 0, true, promise);
-  }
 }

@@ -14,6 +14,8 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2FrameTypes;
+import io.netty.handler.codec.http2.Http2Flags;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import java.io.ByteArrayOutputStream;
@@ -160,6 +162,83 @@ final class RawHttp2Client implements AutoCloseable {
       id.complete(streamId);
     });
     return id.get(5, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Sends a HEADERS frame whose block is written by hand (HPACK literals, in the given order,
+   * unchecked), then DATA when {@code body} is not null: for header blocks Netty's encoder would
+   * refuse or reorder. Returns the stream id.
+   */
+  int sendRaw(List<String[]> fields, ByteBuf body, boolean endStream) throws Exception {
+    CompletableFuture<Integer> id = new CompletableFuture<>();
+    channel.eventLoop().execute(() -> {
+      try {
+        int streamId = nextStreamId;
+        nextStreamId += 2;
+        result(streamId);
+        ChannelHandlerContext ctx = channel.pipeline().context(handler);
+        handler.connection().local().createStream(streamId, false);
+        ByteBuf block = ctx.alloc().buffer();
+        for (String[] f : fields) {
+          block.writeByte(0); // literal header field without indexing, new name
+          writeString(block, f[0]);
+          writeString(block, f[1]);
+        }
+        Http2Flags flags = new Http2Flags().endOfHeaders(true).endOfStream(body == null && endStream);
+        handler.encoder().frameWriter()
+            .writeFrame(ctx, Http2FrameTypes.HEADERS, streamId, flags, block, ctx.newPromise());
+        if (body != null) {
+          handler.encoder().writeData(ctx, streamId, body, 0, endStream, ctx.newPromise());
+        }
+        handler.flush(ctx);
+        id.complete(streamId);
+      } catch (Exception e) {
+        id.completeExceptionally(e);
+      }
+    });
+    return id.get(5, TimeUnit.SECONDS);
+  }
+
+  /** Sends a hand-written trailer block (END_STREAM) on an open stream. */
+  void sendRawTrailers(int streamId, List<String[]> fields) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    channel.eventLoop().execute(() -> {
+      ChannelHandlerContext ctx = channel.pipeline().context(handler);
+      ByteBuf block = ctx.alloc().buffer();
+      for (String[] f : fields) {
+        block.writeByte(0);
+        writeString(block, f[0]);
+        writeString(block, f[1]);
+      }
+      Http2Flags flags = new Http2Flags().endOfHeaders(true).endOfStream(true);
+      handler.encoder().frameWriter()
+          .writeFrame(ctx, Http2FrameTypes.HEADERS, streamId, flags, block, ctx.newPromise());
+      handler.flush(ctx);
+      done.complete(null);
+    });
+    done.get(5, TimeUnit.SECONDS);
+  }
+
+  private static void writeString(ByteBuf out, String s) {
+    byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    writeInt(out, 0, 7, bytes.length); // no Huffman
+    out.writeBytes(bytes);
+  }
+
+  /** An HPACK integer with an {@code n}-bit prefix (RFC 7541 §5.1). */
+  private static void writeInt(ByteBuf out, int firstByteFlags, int n, int value) {
+    int max = (1 << n) - 1;
+    if (value < max) {
+      out.writeByte(firstByteFlags | value);
+      return;
+    }
+    out.writeByte(firstByteFlags | max);
+    value -= max;
+    while (value >= 128) {
+      out.writeByte((value & 0x7f) | 0x80);
+      value >>>= 7;
+    }
+    out.writeByte(value);
   }
 
   /** Sends more DATA on an open stream. */
