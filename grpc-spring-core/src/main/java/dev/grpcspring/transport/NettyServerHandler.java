@@ -66,6 +66,8 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   /** The PING payload of a graceful shutdown (grpc-java's value, so traces read the same). */
   static final long GRACEFUL_SHUTDOWN_PING = 0x97ACEF001L;
   static final long GRACEFUL_SHUTDOWN_PING_TIMEOUT_SECONDS = 10;
+  /** GOAWAY debug data for a client that pings too often (gRFC A8; clients look for it). */
+  static final String TOO_MANY_PINGS = "too_many_pings";
   private static final int STREAM_MIN_ALLOCATION_CHUNK = 16 * 1024;
   private static final AtomicBoolean teWarningLogged = new AtomicBoolean();
 
@@ -80,15 +82,18 @@ public final class NettyServerHandler extends Http2ConnectionHandler
    *     ({@link BdpPinger})
    * @param handshakeTimeoutNanos how long the client has to send its preface and SETTINGS
    * @param compressors what request encodings are understood and response encodings offered
+   * @param policy keepalive, connection idleness and age, and flood limits
    */
   public record Config(int maxInboundMessageSize, int maxHeaderListSize, int maxConcurrentStreams,
       int initialWindowSize, boolean bdpPing, long handshakeTimeoutNanos,
-      CompressorRegistry compressors) {}
+      CompressorRegistry compressors, ServerConnectionPolicy policy) {}
 
   private final ServerTransportListener transportListener;
   private final Config config;
   /** Null when the windows are fixed. */
   private final BdpPinger bdp;
+  private final KeepAliveEnforcer enforcer;
+  private final ServerFrameGuard guard;
   private final Http2Connection.PropertyKey streamKey;
   private final AsciiString acceptEncoding;
   private final EarlyResponses early = new EarlyResponses(this);
@@ -104,11 +109,14 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   private final SocketStats stats = new SocketStats();
   private final SocketView channelzView = new ServerSocketView(this);
 
-  private NettyServerHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
-      Http2Settings settings, ServerTransportListener transportListener, Config config) {
+  private NettyServerHandler(Http2ConnectionDecoder decoder, ServerFrameGuard encoder,
+      Http2Settings settings, ServerTransportListener transportListener, Config config,
+      KeepAliveEnforcer enforcer) {
     super(decoder, encoder, settings);
     this.transportListener = transportListener;
     this.config = config;
+    this.enforcer = enforcer;
+    this.guard = encoder;
     this.bdp = config.bdpPing() ? new BdpPinger(this) : null;
     this.streamKey = connection().newKey();
     String accept = config.compressors().acceptEncoding();
@@ -150,10 +158,14 @@ public final class NettyServerHandler extends Http2ConnectionHandler
     // Huffman off for what we send: CPU over bytes, as grpc-java does.
     DefaultHttp2HeadersEncoder headersEncoder = new DefaultHttp2HeadersEncoder(
         Http2HeadersEncoder.NEVER_SENSITIVE, false, 16, Integer.MAX_VALUE);
-    Http2ConnectionEncoder encoder =
-        new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter(headersEncoder));
-    Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(
-        connection, encoder, new DefaultHttp2FrameReader(headersDecoder)) {
+    ServerConnectionPolicy policy = config.policy();
+    KeepAliveEnforcer enforcer = new KeepAliveEnforcer(
+        policy.permitKeepAliveWithoutCalls(), policy.permitKeepAliveTimeNanos());
+    ServerFrameGuard encoder = new ServerFrameGuard(
+        new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter(headersEncoder)),
+        policy, enforcer, System::nanoTime);
+    Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder,
+        new DefaultHttp2FrameReader(headersDecoder, policy.maxSmallContinuationFrames())) {
       @Override
       protected long calculateMaxHeaderListSizeGoAway(long maxHeaderListSize) {
         return goAwayHeaderListSize(maxHeaderListSize);
@@ -163,7 +175,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
         .initialWindowSize(config.initialWindowSize())
         .maxConcurrentStreams(config.maxConcurrentStreams())
         .maxHeaderListSize(config.maxHeaderListSize());
-    return new NettyServerHandler(decoder, encoder, settings, listener, config);
+    return new NettyServerHandler(decoder, encoder, settings, listener, config, enforcer);
   }
 
   /**
@@ -394,6 +406,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   @Override
   public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers,
       int padding, boolean endOfStream) {
+    guard.onHeadersRead();
     Http2Stream http2Stream = connection().stream(streamId);
     if (http2Stream == null) {
       return;
@@ -490,6 +503,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   @Override
   public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding,
       boolean endOfStream) throws Http2Exception {
+    guard.onDataRead(data.readableBytes() + padding, endOfStream);
     if (bdp != null) {
       bdp.onDataRead(ctx, data.readableBytes() + padding);
     }
@@ -505,7 +519,9 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   }
 
   @Override
-  public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+  public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode)
+      throws Http2Exception {
+    guard.onRstStreamRead();
     Http2Stream http2Stream = connection().stream(streamId);
     NettyServerStream stream = http2Stream == null ? null : http2Stream.getProperty(streamKey);
     if (stream != null) {
@@ -553,7 +569,12 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   public void onSettingsAckRead(ChannelHandlerContext ctx) {}
 
   @Override
-  public void onPingRead(ChannelHandlerContext ctx, long data) {}
+  public void onPingRead(ChannelHandlerContext ctx, long data) throws Http2Exception {
+    // Netty has already queued the ACK; a client that struck out then gets GOAWAY and a close.
+    if (!enforcer.pingAcceptable(connection().numActiveStreams() > 0)) {
+      throw Http2Exception.connectionError(Http2Error.ENHANCE_YOUR_CALM, TOO_MANY_PINGS);
+    }
+  }
 
   @Override
   public void onPushPromiseRead(ChannelHandlerContext ctx, int streamId, int promisedStreamId,

@@ -35,6 +35,15 @@ final class RawHttp2Client implements AutoCloseable {
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Map<Integer, Result> results = new ConcurrentHashMap<>();
   final CompletableFuture<Http2Settings> serverSettings = new CompletableFuture<>();
+  /** The first GOAWAY from the server: error code and debug data. */
+  final CompletableFuture<GoAway> goAway = new CompletableFuture<>();
+  /** The server's PINGs (not ACKs), by payload, in arrival order. */
+  final java.util.concurrent.BlockingQueue<Long> pingsReceived =
+      new java.util.concurrent.LinkedBlockingQueue<>();
+  final java.util.concurrent.atomic.AtomicInteger pingAcks = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** A GOAWAY as received. */
+  record GoAway(int lastStreamId, long errorCode, String debug) {}
   private final Channel channel;
   private final Http2ConnectionHandler handler;
   private int nextStreamId = 3;
@@ -118,6 +127,23 @@ final class RawHttp2Client implements AutoCloseable {
           @Override
           public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
             serverSettings.complete(settings);
+          }
+
+          @Override
+          public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode,
+              ByteBuf debugData) {
+            goAway.complete(new GoAway(lastStreamId, errorCode,
+                debugData.toString(java.nio.charset.StandardCharsets.UTF_8)));
+          }
+
+          @Override
+          public void onPingRead(ChannelHandlerContext ctx, long data) {
+            pingsReceived.add(data);
+          }
+
+          @Override
+          public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+            pingAcks.incrementAndGet();
           }
         })
         .build();
@@ -239,6 +265,38 @@ final class RawHttp2Client implements AutoCloseable {
       value >>>= 7;
     }
     out.writeByte(value);
+  }
+
+  /** Runs {@code write} on the connection's event loop with its context, then flushes. */
+  void write(java.util.function.BiConsumer<Http2ConnectionHandler, ChannelHandlerContext> write)
+      throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    channel.eventLoop().execute(() -> {
+      try {
+        ChannelHandlerContext ctx = channel.pipeline().context(handler);
+        write.accept(handler, ctx);
+        handler.flush(ctx);
+        done.complete(null);
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    });
+    done.get(5, TimeUnit.SECONDS);
+  }
+
+  /** Sends a PING (not an ACK). */
+  void ping(long data) throws Exception {
+    write((h, ctx) -> h.encoder().writePing(ctx, false, data, ctx.newPromise()));
+  }
+
+  /** Stops reading from the socket: a peer that has silently gone away. */
+  void stopReading() throws Exception {
+    channel.eventLoop().submit(() -> channel.config().setAutoRead(false)).get(5, TimeUnit.SECONDS);
+  }
+
+  /** Completes when the connection has closed. */
+  io.netty.channel.ChannelFuture closeFuture() {
+    return channel.closeFuture();
   }
 
   /** Sends more DATA on an open stream. */
