@@ -21,6 +21,7 @@ import java.util.concurrent.Executor;
  * @param compressors the decompressors for response messages
  * @param offloadExecutor where blocking work (name lookup of unresolved addresses) runs, never an
  *     event loop
+ * @param keepAlive the channel's keepalive settings, shared by its connections
  */
 public record ClientTransportOptions(
     EventLoopGroup group,
@@ -32,16 +33,29 @@ public record ClientTransportOptions(
     boolean bdpPing,
     int maxHeaderListSize,
     CompressorRegistry compressors,
-    Executor offloadExecutor) {
+    Executor offloadExecutor,
+    ClientKeepAlive keepAlive) {
   public ClientTransportOptions {
     Objects.requireNonNull(group, "group");
     Objects.requireNonNull(compressors, "compressors");
     Objects.requireNonNull(offloadExecutor, "offloadExecutor");
+    Objects.requireNonNull(keepAlive, "keepAlive");
+  }
+
+  /** Options without keepalive. */
+  public ClientTransportOptions(EventLoopGroup group,
+      Class<? extends io.netty.channel.Channel> channelType, boolean secure,
+      int connectTimeoutMillis, int initialWindowSize, int initialConnWindowSize, boolean bdpPing,
+      int maxHeaderListSize, CompressorRegistry compressors, Executor offloadExecutor) {
+    this(group, channelType, secure, connectTimeoutMillis, initialWindowSize,
+        initialConnWindowSize, bdpPing, maxHeaderListSize, compressors, offloadExecutor,
+        ClientKeepAlive.disabled());
   }
 
   /** The same options with another connect timeout. */
   public ClientTransportOptions withConnectTimeoutMillis(int millis) {
     return new ClientTransportOptions(group, channelType, secure, millis, initialWindowSize,
-        initialConnWindowSize, bdpPing, maxHeaderListSize, compressors, offloadExecutor);
+        initialConnWindowSize, bdpPing, maxHeaderListSize, compressors, offloadExecutor,
+        keepAlive);
   }
 }
