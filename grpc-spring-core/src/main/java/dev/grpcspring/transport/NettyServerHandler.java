@@ -9,39 +9,23 @@ import dev.grpcspring.channelz.SocketView;
 import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.internal.GrpcTimeout;
-import dev.grpcspring.internal.PercentEncoding;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http2.DefaultHttp2Connection;
-import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
-import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
-import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
-import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
-import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
-import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Flags;
 import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +52,8 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   static final long GRACEFUL_SHUTDOWN_PING_TIMEOUT_SECONDS = 10;
   /** GOAWAY debug data for a client that pings too often (gRFC A8; clients look for it). */
   static final String TOO_MANY_PINGS = "too_many_pings";
-  private static final int STREAM_MIN_ALLOCATION_CHUNK = 16 * 1024;
+  /** PING payload of the server's keepalive ("keepaliv" in ASCII). */
+  static final long KEEPALIVE_PING = 0x6b656570616c6976L;
   private static final AtomicBoolean teWarningLogged = new AtomicBoolean();
 
   /**
@@ -103,13 +88,16 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   private boolean settingsReceived;
   private ScheduledFuture<?> handshakeTimer;
   private boolean gracefulShutdownStarted;
+  /** The debug data of our GOAWAYs: why the connection is drained. */
+  private String goAwayReason = "graceful_shutdown";
+  private final ServerConnectionTimers timers;
   private boolean finalGoAwaySent;
   private ScheduledFuture<?> pingTimer;
   private boolean terminated;
   private final SocketStats stats = new SocketStats();
   private final SocketView channelzView = new ServerSocketView(this);
 
-  private NettyServerHandler(Http2ConnectionDecoder decoder, ServerFrameGuard encoder,
+  NettyServerHandler(Http2ConnectionDecoder decoder, ServerFrameGuard encoder,
       Http2Settings settings, ServerTransportListener transportListener, Config config,
       KeepAliveEnforcer enforcer) {
     super(decoder, encoder, settings);
@@ -117,6 +105,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
     this.config = config;
     this.enforcer = enforcer;
     this.guard = encoder;
+    this.timers = new ServerConnectionTimers(this, config.policy());
     this.bdp = config.bdpPing() ? new BdpPinger(this) : null;
     this.streamKey = connection().newKey();
     String accept = config.compressors().acceptEncoding();
@@ -126,7 +115,13 @@ public final class NettyServerHandler extends Http2ConnectionHandler
     decoder.frameListener(this);
     connection().addListener(new Http2ConnectionAdapter() {
       @Override
+      public void onStreamActive(Http2Stream stream) {
+        timers.onStreamActive();
+      }
+
+      @Override
       public void onStreamClosed(Http2Stream stream) {
+        timers.onStreamClosed(connection().numActiveStreams());
         NettyServerStream s = stream.getProperty(streamKey);
         if (s != null) {
           s.streamClosed();
@@ -138,52 +133,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
 
   /** A handler for a new connection, reporting to {@code listener}. */
   public static NettyServerHandler create(ServerTransportListener listener, Config config) {
-    Http2Connection connection = new DefaultHttp2Connection(true);
-    // Window updates only once half the window is consumed, and only for consumed bytes.
-    connection.local().flowController(
-        new DefaultHttp2LocalFlowController(connection, 0.5f, true));
-    UniformStreamByteDistributor distributor = new UniformStreamByteDistributor(connection);
-    distributor.minAllocationChunk(STREAM_MIN_ALLOCATION_CHUNK);
-    connection.remote().flowController(
-        new DefaultHttp2RemoteFlowController(connection, distributor));
-
-    // Decoded without Netty's checks: RequestHeaders makes a malformed request a stream error.
-    DefaultHttp2HeadersDecoder headersDecoder = RequestHeaders.decoder(config.maxHeaderListSize());
-    try {
-      headersDecoder.maxHeaderListSize(config.maxHeaderListSize(),
-          goAwayHeaderListSize(config.maxHeaderListSize()));
-    } catch (Http2Exception e) {
-      throw new IllegalArgumentException("Bad max header list size " + config.maxHeaderListSize(), e);
-    }
-    // Huffman off for what we send: CPU over bytes, as grpc-java does.
-    DefaultHttp2HeadersEncoder headersEncoder = new DefaultHttp2HeadersEncoder(
-        Http2HeadersEncoder.NEVER_SENSITIVE, false, 16, Integer.MAX_VALUE);
-    ServerConnectionPolicy policy = config.policy();
-    KeepAliveEnforcer enforcer = new KeepAliveEnforcer(
-        policy.permitKeepAliveWithoutCalls(), policy.permitKeepAliveTimeNanos());
-    ServerFrameGuard encoder = new ServerFrameGuard(
-        new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter(headersEncoder)),
-        policy, enforcer, System::nanoTime);
-    Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder,
-        new DefaultHttp2FrameReader(headersDecoder, policy.maxSmallContinuationFrames())) {
-      @Override
-      protected long calculateMaxHeaderListSizeGoAway(long maxHeaderListSize) {
-        return goAwayHeaderListSize(maxHeaderListSize);
-      }
-    };
-    Http2Settings settings = new Http2Settings()
-        .initialWindowSize(config.initialWindowSize())
-        .maxConcurrentStreams(config.maxConcurrentStreams())
-        .maxHeaderListSize(config.maxHeaderListSize());
-    return new NettyServerHandler(decoder, encoder, settings, listener, config, enforcer);
-  }
-
-  /**
-   * Header lists past the limit get HTTP 431 on their stream; only far larger ones (4x, at least
-   * 64 KiB) are treated as abuse and close the connection, so one bad call does not hurt others.
-   */
-  private static long goAwayHeaderListSize(long max) {
-    return Math.max(max * 4, max + 64 * 1024);
+    return ServerCodec.newHandler(listener, config);
   }
 
   // ---- for streams and the server ----
@@ -269,13 +219,19 @@ public final class NettyServerHandler extends Http2ConnectionHandler
    * Any thread.
    */
   public void gracefulShutdown() {
+    gracefulShutdown("graceful_shutdown");
+  }
+
+  /** {@link #gracefulShutdown()} with {@code reason} as the GOAWAY debug data. */
+  void gracefulShutdown(String reason) {
     runOnEventLoop(() -> {
       if (gracefulShutdownStarted || !ctx.channel().isActive()) {
         return;
       }
       gracefulShutdownStarted = true;
+      goAwayReason = reason;
       goAway(ctx, Integer.MAX_VALUE, Http2Error.NO_ERROR.code(),
-          ByteBufUtil.writeAscii(ctx.alloc(), "graceful_shutdown"), ctx.newPromise());
+          ByteBufUtil.writeAscii(ctx.alloc(), reason), ctx.newPromise());
       encoder().writePing(ctx, false, GRACEFUL_SHUTDOWN_PING, ctx.newPromise());
       pingTimer = ctx.executor().schedule(this::sendFinalGoAway,
           GRACEFUL_SHUTDOWN_PING_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -315,7 +271,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
       pingTimer.cancel(false);
     }
     goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(),
-        ByteBufUtil.writeAscii(ctx.alloc(), "graceful_shutdown"), ctx.newPromise());
+        ByteBufUtil.writeAscii(ctx.alloc(), goAwayReason), ctx.newPromise());
     flush(ctx);
     closeIfDrained();
   }
@@ -344,6 +300,13 @@ public final class NettyServerHandler extends Http2ConnectionHandler
         ctx.close();
       }
     }, config.handshakeTimeoutNanos(), TimeUnit.NANOSECONDS);
+    timers.start(ctx);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    timers.onRead();
+    super.channelRead(ctx, msg);
   }
 
   @Override
@@ -369,6 +332,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
       return;
     }
     terminated = true;
+    timers.stop();
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
     }

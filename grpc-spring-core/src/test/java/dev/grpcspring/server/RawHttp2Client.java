@@ -37,6 +37,9 @@ final class RawHttp2Client implements AutoCloseable {
   final CompletableFuture<Http2Settings> serverSettings = new CompletableFuture<>();
   /** The first GOAWAY from the server: error code and debug data. */
   final CompletableFuture<GoAway> goAway = new CompletableFuture<>();
+  /** Every GOAWAY from the server, in order. */
+  final java.util.concurrent.BlockingQueue<GoAway> goAways =
+      new java.util.concurrent.LinkedBlockingQueue<>();
   /** The server's PINGs (not ACKs), by payload, in arrival order. */
   final java.util.concurrent.BlockingQueue<Long> pingsReceived =
       new java.util.concurrent.LinkedBlockingQueue<>();
@@ -132,8 +135,10 @@ final class RawHttp2Client implements AutoCloseable {
           @Override
           public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode,
               ByteBuf debugData) {
-            goAway.complete(new GoAway(lastStreamId, errorCode,
-                debugData.toString(java.nio.charset.StandardCharsets.UTF_8)));
+            GoAway g = new GoAway(lastStreamId, errorCode,
+                debugData.toString(java.nio.charset.StandardCharsets.UTF_8));
+            goAways.add(g);
+            goAway.complete(g);
           }
 
           @Override
