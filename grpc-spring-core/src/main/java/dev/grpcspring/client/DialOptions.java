@@ -119,19 +119,7 @@ public final class DialOptions {
 
   /** Fresh keepalive state for one channel (its time doubles on too_many_pings). */
   ClientKeepAlive newClientKeepAlive() {
-    if (keepAliveTime == null) {
-      return ClientKeepAlive.disabled();
-    }
-    return new ClientKeepAlive(saturatedNanos(keepAliveTime), saturatedNanos(keepAliveTimeout),
-        keepAliveWithoutCalls);
-  }
-
-  private static long saturatedNanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException e) {
-      return ClientKeepAlive.DISABLED_NANOS;
-    }
+    return ClientKeepAlive.of(keepAliveTime, keepAliveTimeout, keepAliveWithoutCalls);
   }
 
   public static Builder newBuilder() {

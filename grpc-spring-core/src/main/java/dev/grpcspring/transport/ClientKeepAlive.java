@@ -41,6 +41,20 @@ public final class ClientKeepAlive {
     return new ClientKeepAlive(DISABLED_NANOS, 20_000_000_000L, false);
   }
 
+  /** Settings from durations; a null {@code time} means keepalive is off. */
+  public static ClientKeepAlive of(Duration time, Duration timeout, boolean withoutCalls) {
+    return time == null ? disabled()
+        : new ClientKeepAlive(saturatedNanos(time), saturatedNanos(timeout), withoutCalls);
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return DISABLED_NANOS; // beyond ~292 years: never
+    }
+  }
+
   /** The time new connections use. */
   public long timeNanos() {
     return timeNanos.get();

@@ -340,7 +340,7 @@ final class RawHttp2Client implements AutoCloseable {
 
   /** Waits for the stream to end (END_STREAM or RST_STREAM). */
   Result await(int streamId) throws Exception {
-    return results.get(streamId).ended.get(5, TimeUnit.SECONDS);
+    return results.get(streamId).ended.get(15, TimeUnit.SECONDS);
   }
 
   boolean isOpen() {

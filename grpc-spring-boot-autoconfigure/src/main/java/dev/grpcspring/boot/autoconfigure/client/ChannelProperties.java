@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
@@ -82,6 +83,9 @@ public class ChannelProperties {
   private final Shutdown shutdown = new Shutdown();
 
   private final ServiceConfigProperties serviceConfig = new ServiceConfigProperties();
+
+  @NestedConfigurationProperty
+  private final ChannelKeepAliveProperties keepalive = new ChannelKeepAliveProperties();
 
   public String getTarget() {
     return target;
@@ -201,6 +205,10 @@ public class ChannelProperties {
 
   public Shutdown getShutdown() {
     return shutdown;
+  }
+
+  public ChannelKeepAliveProperties getKeepalive() {
+    return keepalive;
   }
 
   public ServiceConfigProperties getServiceConfig() {

@@ -74,6 +74,7 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
     if (p.getConnectionSetupTimeout() != null) {
       builder.handshakeTimeout(p.getConnectionSetupTimeout());
     }
+    p.getKeepalive().applyTo(builder);
     for (GrpcServerBuilderCustomizer customizer : customizers) {
       customizer.customize(builder);
     }

@@ -3,6 +3,7 @@ package dev.grpcspring.boot.autoconfigure.server;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
@@ -50,6 +51,9 @@ public class GrpcServerProperties {
   private final Shutdown shutdown = new Shutdown();
 
   private final Executor executor = new Executor();
+
+  @NestedConfigurationProperty
+  private final GrpcServerKeepAliveProperties keepalive = new GrpcServerKeepAliveProperties();
 
   public boolean isEnabled() {
     return enabled;
@@ -109,6 +113,10 @@ public class GrpcServerProperties {
 
   public Executor getExecutor() {
     return executor;
+  }
+
+  public GrpcServerKeepAliveProperties getKeepalive() {
+    return keepalive;
   }
 
   /** Limits on what clients send. */
