@@ -142,7 +142,13 @@ public final class ServerBuilder {
     return this;
   }
 
-  /** SETTINGS_MAX_CONCURRENT_STREAMS for each connection. */
+  /**
+   * SETTINGS_MAX_CONCURRENT_STREAMS for each connection. Unlimited by default, as in grpc-java and
+   * grpc-go: a limit makes well-behaved clients queue calls behind slow ones, while what a
+   * hostile client can hold is bounded elsewhere (flow-control windows per stream, the header list
+   * limit, and the rapid-reset limit of {@link #maxRstFramesPerWindow}). Set one when a connection
+   * must not be able to run more handlers at once than the executor can take.
+   */
   public ServerBuilder maxConcurrentStreams(int streams) {
     this.maxConcurrentStreams = positive(streams, "maxConcurrentStreams");
     return this;
