@@ -147,7 +147,7 @@ public final class ClientConn implements Channel, AutoCloseable {
         options.transportCredentials(),
         (int) options.minConnectTimeout().toMillis(), options.initialWindowSize(),
         options.initialConnWindowSize(), options.bdpPing(), options.maxHeaderListSize(), compressors,
-        offloadExecutor);
+        offloadExecutor, options.newClientKeepAlive());
     Channel self = new RealChannel();
     List<ClientInterceptor> unary = new ArrayList<>(options.interceptors());
     unary.addAll(options.unaryInterceptors());

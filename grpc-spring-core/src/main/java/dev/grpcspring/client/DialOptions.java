@@ -6,6 +6,7 @@ import dev.grpcspring.credentials.PerRpcCredentials;
 import dev.grpcspring.credentials.TransportCredentials;
 import dev.grpcspring.interceptor.ClientInterceptor;
 import dev.grpcspring.resolver.ResolverBuilder;
+import dev.grpcspring.transport.ClientKeepAlive;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +27,10 @@ public final class DialOptions {
   public static final int DEFAULT_FLOW_CONTROL_WINDOW = 1024 * 1024;
   /** Default limit on received header lists: 8 KiB, as grpc-java and the spec suggest. */
   public static final int DEFAULT_MAX_HEADER_LIST_SIZE = 8192;
+  /** The shortest keepalive time; shorter ones are raised to it (gRFC A8). */
+  public static final Duration MIN_KEEPALIVE_TIME = Duration.ofSeconds(10);
+  /** The default keepalive timeout: 20 s. */
+  public static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(20);
   /** Default receive limit per message: 4 MiB. */
   public static final int DEFAULT_MAX_RECEIVE_MESSAGE_SIZE = 4 * 1024 * 1024;
 
@@ -59,6 +64,9 @@ public final class DialOptions {
   final EventLoopGroup eventLoopGroup;
   final Class<? extends io.netty.channel.Channel> channelType;
   final Channelz channelz;
+  final Duration keepAliveTime;
+  final Duration keepAliveTimeout;
+  final boolean keepAliveWithoutCalls;
 
   private DialOptions(Builder b) {
     this.transportCredentials = b.transportCredentials;
@@ -91,6 +99,28 @@ public final class DialOptions {
     this.eventLoopGroup = b.eventLoopGroup;
     this.channelType = b.channelType;
     this.channelz = b.channelz;
+    this.keepAliveTime = b.keepAliveTime == null || b.keepAliveTime.compareTo(b.minKeepAliveTime) >= 0
+        ? b.keepAliveTime : b.minKeepAliveTime;
+    this.keepAliveTimeout = b.keepAliveTimeout;
+    this.keepAliveWithoutCalls = b.keepAliveWithoutCalls;
+  }
+
+  /** The keepalive time (at least {@link #MIN_KEEPALIVE_TIME}), or null when keepalive is off. */
+  public Duration keepAliveTime() {
+    return keepAliveTime;
+  }
+
+  public Duration keepAliveTimeout() {
+    return keepAliveTimeout;
+  }
+
+  public boolean keepAliveWithoutCalls() {
+    return keepAliveWithoutCalls;
+  }
+
+  /** Fresh keepalive state for one channel (its time doubles on too_many_pings). */
+  ClientKeepAlive newClientKeepAlive() {
+    return ClientKeepAlive.of(keepAliveTime, keepAliveTimeout, keepAliveWithoutCalls);
   }
 
   public static Builder newBuilder() {
@@ -269,6 +299,10 @@ public final class DialOptions {
     private EventLoopGroup eventLoopGroup;
     private Class<? extends io.netty.channel.Channel> channelType;
     private Channelz channelz = Channelz.getDefault();
+    private Duration keepAliveTime;
+    private Duration keepAliveTimeout = DEFAULT_KEEPALIVE_TIMEOUT;
+    private boolean keepAliveWithoutCalls;
+    private Duration minKeepAliveTime = MIN_KEEPALIVE_TIME;
 
     private Builder() {}
 
@@ -299,6 +333,9 @@ public final class DialOptions {
       maxHeaderListSize = o.maxHeaderListSize;
       resolvers.addAll(o.resolvers);
       defaultScheme = o.defaultScheme;
+      keepAliveTime = o.keepAliveTime;
+      keepAliveTimeout = o.keepAliveTimeout;
+      keepAliveWithoutCalls = o.keepAliveWithoutCalls;
       executor = o.executor;
       eventLoopGroup = o.eventLoopGroup;
       channelType = o.channelType;
@@ -509,6 +546,38 @@ public final class DialOptions {
      */
     public Builder channelz(Channelz channelz) {
       this.channelz = Objects.requireNonNull(channelz, "channelz");
+      return this;
+    }
+
+    /**
+     * Sends a keepalive PING when nothing has been read for {@code time} (gRFC A8; off by
+     * default). Values under {@link #MIN_KEEPALIVE_TIME} (10 s) are raised to it. Servers limit
+     * how often clients may ping (grpc-java and grpc-go: once per 5 minutes by default) and answer
+     * more with GOAWAY(ENHANCE_YOUR_CALM, "too_many_pings"); the channel then doubles its time.
+     */
+    public Builder keepAliveTime(Duration time) {
+      this.keepAliveTime = positive(time, "keepAliveTime");
+      return this;
+    }
+
+    /**
+     * How long a keepalive PING may go unanswered (nothing read) before the connection is closed
+     * and its calls fail with UNAVAILABLE (20 s by default).
+     */
+    public Builder keepAliveTimeout(Duration timeout) {
+      this.keepAliveTimeout = positive(timeout, "keepAliveTimeout");
+      return this;
+    }
+
+    /** Whether keepalive PINGs go out while no call is open (false by default). */
+    public Builder keepAliveWithoutCalls(boolean withoutCalls) {
+      this.keepAliveWithoutCalls = withoutCalls;
+      return this;
+    }
+
+    /** For tests: lowers the 10 s floor of the keepalive time. */
+    Builder minKeepAliveTimeForTest(Duration min) {
+      this.minKeepAliveTime = Objects.requireNonNull(min, "min");
       return this;
     }
 

@@ -128,7 +128,7 @@ public final class Server implements AutoCloseable {
     this.credentials = b.credentials;
     this.transportConfig = new NettyServerHandler.Config(b.maxInboundMessageSize,
         b.maxInboundMetadataSize, b.maxConcurrentStreams, b.initialFlowControlWindow, b.bdpPing,
-        b.handshakeTimeout.toNanos(), b.compressors);
+        b.handshakeTimeout.toNanos(), b.compressors, b.connectionPolicy());
   }
 
   /** A builder; at least an address or port is required. */

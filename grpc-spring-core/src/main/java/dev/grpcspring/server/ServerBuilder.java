@@ -4,6 +4,7 @@ import dev.grpcspring.channelz.Channelz;
 import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.credentials.ServerCredentials;
 import dev.grpcspring.interceptor.ServerInterceptor;
+import dev.grpcspring.transport.ServerConnectionPolicy;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import java.net.InetSocketAddress;
@@ -47,6 +48,17 @@ public final class ServerBuilder {
   Class<? extends ServerChannel> channelType;
   Channelz channelz = Channelz.getDefault();
   ServerCredentials credentials = ServerCredentials.insecure();
+  private static final ServerConnectionPolicy DEFAULT_POLICY = ServerConnectionPolicy.DEFAULT;
+  long keepAliveTimeNanos = DEFAULT_POLICY.keepAliveTimeNanos();
+  long keepAliveTimeoutNanos = DEFAULT_POLICY.keepAliveTimeoutNanos();
+  long permitKeepAliveTimeNanos = DEFAULT_POLICY.permitKeepAliveTimeNanos();
+  boolean permitKeepAliveWithoutCalls = DEFAULT_POLICY.permitKeepAliveWithoutCalls();
+  long maxConnectionIdleNanos = DEFAULT_POLICY.maxConnectionIdleNanos();
+  long maxConnectionAgeNanos = DEFAULT_POLICY.maxConnectionAgeNanos();
+  long maxConnectionAgeGraceNanos = DEFAULT_POLICY.maxConnectionAgeGraceNanos();
+  int maxRstFramesPerWindow = DEFAULT_POLICY.maxRstFramesPerWindow();
+  long rstWindowNanos = DEFAULT_POLICY.rstWindowNanos();
+  int maxQueuedControlFrames = DEFAULT_POLICY.maxQueuedControlFrames();
 
   ServerBuilder() {}
 
@@ -141,7 +153,13 @@ public final class ServerBuilder {
     return this;
   }
 
-  /** SETTINGS_MAX_CONCURRENT_STREAMS for each connection. */
+  /**
+   * SETTINGS_MAX_CONCURRENT_STREAMS for each connection. Unlimited by default, as in grpc-java and
+   * grpc-go: a limit makes well-behaved clients queue calls behind slow ones, while what a
+   * hostile client can hold is bounded elsewhere (flow-control windows per stream, the header list
+   * limit, and the rapid-reset limit of {@link #maxRstFramesPerWindow}). Set one when a connection
+   * must not be able to run more handlers at once than the executor can take.
+   */
   public ServerBuilder maxConcurrentStreams(int streams) {
     this.maxConcurrentStreams = positive(streams, "maxConcurrentStreams");
     return this;
@@ -202,6 +220,101 @@ public final class ServerBuilder {
   }
 
   /**
+   * How long a connection may be quiet (nothing read) before the server sends a keepalive PING;
+   * two hours by default.
+   */
+  public ServerBuilder keepAliveTime(Duration time) {
+    this.keepAliveTimeNanos = nanos(time, "keepAliveTime");
+    return this;
+  }
+
+  /** How long a keepalive PING may go unanswered before the connection is closed; 20 s default. */
+  public ServerBuilder keepAliveTimeout(Duration timeout) {
+    this.keepAliveTimeoutNanos = nanos(timeout, "keepAliveTimeout");
+    return this;
+  }
+
+  /**
+   * The shortest interval between client PINGs the server tolerates (5 min by default). A client
+   * that pings more often gets strikes; at the third it gets GOAWAY(ENHANCE_YOUR_CALM,
+   * "too_many_pings") and its connection ends. Zero accepts any rate.
+   */
+  public ServerBuilder permitKeepAliveTime(Duration time) {
+    if (time.isNegative()) {
+      throw new IllegalArgumentException("permitKeepAliveTime must not be negative, not " + time);
+    }
+    this.permitKeepAliveTimeNanos = time.toNanos();
+    return this;
+  }
+
+  /**
+   * Whether clients may ping at the permitted rate with no call open (false by default: then one
+   * PING per two hours).
+   */
+  public ServerBuilder permitKeepAliveWithoutCalls(boolean permit) {
+    this.permitKeepAliveWithoutCalls = permit;
+    return this;
+  }
+
+  /**
+   * How long a connection may have no call open before the server drains it with
+   * GOAWAY(NO_ERROR, "max_idle"); unlimited by default.
+   */
+  public ServerBuilder maxConnectionIdle(Duration idle) {
+    this.maxConnectionIdleNanos = nanos(idle, "maxConnectionIdle");
+    return this;
+  }
+
+  /**
+   * How long a connection may live before the server drains it with GOAWAY(NO_ERROR, "max_age"),
+   * with ±10% random jitter per connection so that clients do not all reconnect at once;
+   * unlimited by default. Lets a load balancer spread long-lived clients again.
+   */
+  public ServerBuilder maxConnectionAge(Duration age) {
+    this.maxConnectionAgeNanos = nanos(age, "maxConnectionAge");
+    return this;
+  }
+
+  /**
+   * How long the calls of a connection past its maximum age may still run before it is closed;
+   * unlimited by default.
+   */
+  public ServerBuilder maxConnectionAgeGrace(Duration grace) {
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("maxConnectionAgeGrace must not be negative, not " + grace);
+    }
+    this.maxConnectionAgeGraceNanos = saturatedNanos(grace);
+    return this;
+  }
+
+  /**
+   * The rapid-reset limit: a client that sends more than {@code count} RST_STREAM frames within
+   * {@code window} gets GOAWAY(ENHANCE_YOUR_CALM) (1000 per 10 s by default; 0 disables it).
+   */
+  public ServerBuilder maxRstFramesPerWindow(int count, Duration window) {
+    if (count < 0) {
+      throw new IllegalArgumentException("maxRstFramesPerWindow must not be negative, not " + count);
+    }
+    this.maxRstFramesPerWindow = count;
+    this.rstWindowNanos = nanos(window, "window");
+    return this;
+  }
+
+  /** For tests: how many control frames may wait unwritten (10,000 by default). */
+  ServerBuilder maxQueuedControlFrames(int frames) {
+    this.maxQueuedControlFrames = positive(frames, "maxQueuedControlFrames");
+    return this;
+  }
+
+  ServerConnectionPolicy connectionPolicy() {
+    return new ServerConnectionPolicy(keepAliveTimeNanos, keepAliveTimeoutNanos,
+        permitKeepAliveTimeNanos, permitKeepAliveWithoutCalls, maxConnectionIdleNanos,
+        maxConnectionAgeNanos, maxConnectionAgeGraceNanos, maxRstFramesPerWindow, rstWindowNanos,
+        maxQueuedControlFrames, DEFAULT_POLICY.maxConsecutiveEmptyDataFrames(),
+        DEFAULT_POLICY.maxSmallContinuationFrames());
+  }
+
+  /**
    * Builds the server (not started).
    *
    * @throws IllegalStateException without an address, or when two services define the same method
@@ -211,6 +324,21 @@ public final class ServerBuilder {
       throw new IllegalStateException("No address to listen on: call port(...) or address(...)");
     }
     return new Server(this);
+  }
+
+  private static long nanos(Duration d, String name) {
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, not " + d);
+    }
+    return saturatedNanos(d);
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return ServerConnectionPolicy.INFINITE; // beyond ~292 years: never
+    }
   }
 
   private static int positive(int value, String name) {

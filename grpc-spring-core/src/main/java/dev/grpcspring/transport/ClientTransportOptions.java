@@ -22,6 +22,7 @@ import java.util.concurrent.Executor;
  * @param compressors the decompressors for response messages
  * @param offloadExecutor where blocking work (name lookup of unresolved addresses) runs, never an
  *     event loop
+ * @param keepAlive the channel's keepalive settings, shared by its connections
  */
 public record ClientTransportOptions(
     EventLoopGroup group,
@@ -33,12 +34,24 @@ public record ClientTransportOptions(
     boolean bdpPing,
     int maxHeaderListSize,
     CompressorRegistry compressors,
-    Executor offloadExecutor) {
+    Executor offloadExecutor,
+    ClientKeepAlive keepAlive) {
   public ClientTransportOptions {
     Objects.requireNonNull(group, "group");
     Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(compressors, "compressors");
     Objects.requireNonNull(offloadExecutor, "offloadExecutor");
+    Objects.requireNonNull(keepAlive, "keepAlive");
+  }
+
+  /** Options without keepalive. */
+  public ClientTransportOptions(EventLoopGroup group,
+      Class<? extends io.netty.channel.Channel> channelType, TransportCredentials credentials,
+      int connectTimeoutMillis, int initialWindowSize, int initialConnWindowSize, boolean bdpPing,
+      int maxHeaderListSize, CompressorRegistry compressors, Executor offloadExecutor) {
+    this(group, channelType, credentials, connectTimeoutMillis, initialWindowSize,
+        initialConnWindowSize, bdpPing, maxHeaderListSize, compressors, offloadExecutor,
+        ClientKeepAlive.disabled());
   }
 
   /** Whether connections are TLS ({@code :scheme https}). */
@@ -49,6 +62,7 @@ public record ClientTransportOptions(
   /** The same options with another connect timeout. */
   public ClientTransportOptions withConnectTimeoutMillis(int millis) {
     return new ClientTransportOptions(group, channelType, credentials, millis, initialWindowSize,
-        initialConnWindowSize, bdpPing, maxHeaderListSize, compressors, offloadExecutor);
+        initialConnWindowSize, bdpPing, maxHeaderListSize, compressors, offloadExecutor,
+        keepAlive);
   }
 }

@@ -51,6 +51,8 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
   private static final Logger log = Logger.getLogger(Http2ClientHandler.class.getName());
   private static final float WINDOW_UPDATE_RATIO = 0.5f;
   private static final int MIN_ALLOCATION_CHUNK = 16 * 1024;
+  /** PING payload of a keepalive ("keepaliv" in ASCII, to tell it apart in traces). */
+  static final long KEEPALIVE_PING = 0x6b656570616c6976L;
 
   private final Http2ClientTransport transport;
   private final IntObjectMap<Http2ClientStream> streams = new IntObjectHashMap<>();
@@ -60,6 +62,8 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
   private boolean draining;
   /** Null when the windows are fixed. */
   private BdpPinger bdp;
+  /** Null when keepalive is off. */
+  private KeepAliveManager keepAlive;
 
   private Http2ClientHandler(
       Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
@@ -103,6 +107,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     super.channelActive(ctx); // sends the preface and our SETTINGS
+    startKeepAlive(ctx);
     int delta = transport.options().initialConnWindowSize() - connection().local().flowController()
         .initialWindowSize(connection().connectionStream());
     if (delta > 0) {
@@ -112,8 +117,43 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     ctx.flush();
   }
 
+  private void startKeepAlive(ChannelHandlerContext ctx) {
+    ClientKeepAlive ka = transport.options().keepAlive();
+    if (!ka.enabled()) {
+      return;
+    }
+    keepAlive = new KeepAliveManager(ctx.executor(), new KeepAliveManager.Pinger() {
+      @Override
+      public void ping() {
+        transport.stats().keepAliveSent();
+        encoder().writePing(ctx, false, KEEPALIVE_PING, ctx.newPromise());
+        ctx.flush();
+      }
+
+      @Override
+      public void onPingTimeout() {
+        shutdownNow(Status.UNAVAILABLE.withDescription("Keepalive PING to "
+            + transport.remoteAddress() + " not answered within "
+            + java.time.Duration.ofNanos(ka.timeoutNanos())
+            + "; the connection is considered broken"));
+      }
+    }, ka.timeNanos(), ka.timeoutNanos(), ka.withoutCalls());
+    keepAlive.start();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (keepAlive != null) {
+      keepAlive.onRead();
+    }
+    super.channelRead(ctx, msg);
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (keepAlive != null) {
+      keepAlive.stop();
+    }
     Status status = shutdownStatus != null
         ? shutdownStatus
         : Status.UNAVAILABLE.withDescription("Connection to " + transport.remoteAddress() + " closed");
@@ -196,6 +236,9 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
       return;
     }
     stream.id = id;
+    if (streams.isEmpty() && keepAlive != null) {
+      keepAlive.onCallsActive();
+    }
     streams.put(id, stream);
     transport.stats().localStreamStarted();
     ChannelPromise promise = ctx.newPromise();
@@ -244,6 +287,9 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
       return;
     }
     streams.remove(id);
+    if (streams.isEmpty() && keepAlive != null) {
+      keepAlive.onCallsIdle();
+    }
     // channelz: a client stream succeeded when the server ended it (END_STREAM received).
     transport.stats().streamEnded(stream.isRemoteEnded());
     if (draining && streams.isEmpty()) {
@@ -392,8 +438,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
       String debug = debugData.toString(StandardCharsets.UTF_8);
       Http2Error error = Http2Error.valueOf(errorCode);
       if (error == Http2Error.ENHANCE_YOUR_CALM && "too_many_pings".equals(debug)) {
-        log.warning("The server at " + transport.remoteAddress()
-            + " sent GOAWAY(ENHANCE_YOUR_CALM, too_many_pings): the keepalive time is too short");
+        transport.options().keepAlive().onTooManyPings(transport.remoteAddress());
       }
       Status status = Status.UNAVAILABLE.withDescription("The server sent GOAWAY ("
           + (error == null ? "error " + errorCode : error) + (debug.isEmpty() ? "" : ", " + debug)

@@ -9,39 +9,23 @@ import dev.grpcspring.channelz.SocketView;
 import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.internal.GrpcTimeout;
-import dev.grpcspring.internal.PercentEncoding;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http2.DefaultHttp2Connection;
-import io.netty.handler.codec.http2.DefaultHttp2ConnectionDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2ConnectionEncoder;
-import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
-import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
-import io.netty.handler.codec.http2.DefaultHttp2LocalFlowController;
-import io.netty.handler.codec.http2.DefaultHttp2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
-import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Flags;
 import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.handler.codec.http2.Http2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
-import io.netty.handler.codec.http2.UniformStreamByteDistributor;
 import io.netty.util.AsciiString;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,12 +50,11 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   /** The PING payload of a graceful shutdown (grpc-java's value, so traces read the same). */
   static final long GRACEFUL_SHUTDOWN_PING = 0x97ACEF001L;
   static final long GRACEFUL_SHUTDOWN_PING_TIMEOUT_SECONDS = 10;
-  private static final int STREAM_MIN_ALLOCATION_CHUNK = 16 * 1024;
+  /** GOAWAY debug data for a client that pings too often (gRFC A8; clients look for it). */
+  static final String TOO_MANY_PINGS = "too_many_pings";
+  /** PING payload of the server's keepalive ("keepaliv" in ASCII). */
+  static final long KEEPALIVE_PING = 0x6b656570616c6976L;
   private static final AtomicBoolean teWarningLogged = new AtomicBoolean();
-  private static final AsciiString STATUS_404 = AsciiString.cached("404");
-  private static final AsciiString STATUS_405 = AsciiString.cached("405");
-  private static final AsciiString STATUS_415 = AsciiString.cached("415");
-  private static final AsciiString STATUS_431 = AsciiString.cached("431");
 
   /**
    * What a server connection needs to know.
@@ -84,17 +67,21 @@ public final class NettyServerHandler extends Http2ConnectionHandler
    *     ({@link BdpPinger})
    * @param handshakeTimeoutNanos how long the client has to send its preface and SETTINGS
    * @param compressors what request encodings are understood and response encodings offered
+   * @param policy keepalive, connection idleness and age, and flood limits
    */
   public record Config(int maxInboundMessageSize, int maxHeaderListSize, int maxConcurrentStreams,
       int initialWindowSize, boolean bdpPing, long handshakeTimeoutNanos,
-      CompressorRegistry compressors) {}
+      CompressorRegistry compressors, ServerConnectionPolicy policy) {}
 
   private final ServerTransportListener transportListener;
   private final Config config;
   /** Null when the windows are fixed. */
   private final BdpPinger bdp;
+  private final KeepAliveEnforcer enforcer;
+  private final ServerFrameGuard guard;
   private final Http2Connection.PropertyKey streamKey;
   private final AsciiString acceptEncoding;
+  private final EarlyResponses early = new EarlyResponses(this);
   private ChannelHandlerContext ctx;
   private WriteQueue writeQueue;
   /** Written on the event loop; volatile for channelz, which reads it from elsewhere. */
@@ -104,17 +91,24 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   private boolean settingsReceived;
   private ScheduledFuture<?> handshakeTimer;
   private boolean gracefulShutdownStarted;
+  /** The debug data of our GOAWAYs: why the connection is drained. */
+  private String goAwayReason = "graceful_shutdown";
+  private final ServerConnectionTimers timers;
   private boolean finalGoAwaySent;
   private ScheduledFuture<?> pingTimer;
   private boolean terminated;
   private final SocketStats stats = new SocketStats();
   private final SocketView channelzView = new ServerSocketView(this);
 
-  private NettyServerHandler(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
-      Http2Settings settings, ServerTransportListener transportListener, Config config) {
+  NettyServerHandler(Http2ConnectionDecoder decoder, ServerFrameGuard encoder,
+      Http2Settings settings, ServerTransportListener transportListener, Config config,
+      KeepAliveEnforcer enforcer) {
     super(decoder, encoder, settings);
     this.transportListener = transportListener;
     this.config = config;
+    this.enforcer = enforcer;
+    this.guard = encoder;
+    this.timers = new ServerConnectionTimers(this, config.policy());
     this.bdp = config.bdpPing() ? new BdpPinger(this) : null;
     this.streamKey = connection().newKey();
     String accept = config.compressors().acceptEncoding();
@@ -124,7 +118,13 @@ public final class NettyServerHandler extends Http2ConnectionHandler
     decoder.frameListener(this);
     connection().addListener(new Http2ConnectionAdapter() {
       @Override
+      public void onStreamActive(Http2Stream stream) {
+        timers.onStreamActive();
+      }
+
+      @Override
       public void onStreamClosed(Http2Stream stream) {
+        timers.onStreamClosed(connection().numActiveStreams());
         NettyServerStream s = stream.getProperty(streamKey);
         if (s != null) {
           s.streamClosed();
@@ -136,48 +136,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
 
   /** A handler for a new connection, reporting to {@code listener}. */
   public static NettyServerHandler create(ServerTransportListener listener, Config config) {
-    Http2Connection connection = new DefaultHttp2Connection(true);
-    // Window updates only once half the window is consumed, and only for consumed bytes.
-    connection.local().flowController(
-        new DefaultHttp2LocalFlowController(connection, 0.5f, true));
-    UniformStreamByteDistributor distributor = new UniformStreamByteDistributor(connection);
-    distributor.minAllocationChunk(STREAM_MIN_ALLOCATION_CHUNK);
-    connection.remote().flowController(
-        new DefaultHttp2RemoteFlowController(connection, distributor));
-
-    DefaultHttp2HeadersDecoder headersDecoder =
-        new DefaultHttp2HeadersDecoder(true, config.maxHeaderListSize());
-    try {
-      headersDecoder.maxHeaderListSize(config.maxHeaderListSize(),
-          goAwayHeaderListSize(config.maxHeaderListSize()));
-    } catch (Http2Exception e) {
-      throw new IllegalArgumentException("Bad max header list size " + config.maxHeaderListSize(), e);
-    }
-    // Huffman off for what we send: CPU over bytes, as grpc-java does.
-    DefaultHttp2HeadersEncoder headersEncoder = new DefaultHttp2HeadersEncoder(
-        Http2HeadersEncoder.NEVER_SENSITIVE, false, 16, Integer.MAX_VALUE);
-    Http2ConnectionEncoder encoder =
-        new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter(headersEncoder));
-    Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(
-        connection, encoder, new DefaultHttp2FrameReader(headersDecoder)) {
-      @Override
-      protected long calculateMaxHeaderListSizeGoAway(long maxHeaderListSize) {
-        return goAwayHeaderListSize(maxHeaderListSize);
-      }
-    };
-    Http2Settings settings = new Http2Settings()
-        .initialWindowSize(config.initialWindowSize())
-        .maxConcurrentStreams(config.maxConcurrentStreams())
-        .maxHeaderListSize(config.maxHeaderListSize());
-    return new NettyServerHandler(decoder, encoder, settings, listener, config);
-  }
-
-  /**
-   * Header lists past the limit get HTTP 431 on their stream; only far larger ones (4x, at least
-   * 64 KiB) are treated as abuse and close the connection, so one bad call does not hurt others.
-   */
-  private static long goAwayHeaderListSize(long max) {
-    return Math.max(max * 4, max + 64 * 1024);
+    return ServerCodec.newHandler(listener, config);
   }
 
   // ---- for streams and the server ----
@@ -273,13 +232,19 @@ public final class NettyServerHandler extends Http2ConnectionHandler
    * Any thread.
    */
   public void gracefulShutdown() {
+    gracefulShutdown("graceful_shutdown");
+  }
+
+  /** {@link #gracefulShutdown()} with {@code reason} as the GOAWAY debug data. */
+  void gracefulShutdown(String reason) {
     runOnEventLoop(() -> {
       if (gracefulShutdownStarted || !ctx.channel().isActive()) {
         return;
       }
       gracefulShutdownStarted = true;
+      goAwayReason = reason;
       goAway(ctx, Integer.MAX_VALUE, Http2Error.NO_ERROR.code(),
-          ByteBufUtil.writeAscii(ctx.alloc(), "graceful_shutdown"), ctx.newPromise());
+          ByteBufUtil.writeAscii(ctx.alloc(), reason), ctx.newPromise());
       encoder().writePing(ctx, false, GRACEFUL_SHUTDOWN_PING, ctx.newPromise());
       pingTimer = ctx.executor().schedule(this::sendFinalGoAway,
           GRACEFUL_SHUTDOWN_PING_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -319,7 +284,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
       pingTimer.cancel(false);
     }
     goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(),
-        ByteBufUtil.writeAscii(ctx.alloc(), "graceful_shutdown"), ctx.newPromise());
+        ByteBufUtil.writeAscii(ctx.alloc(), goAwayReason), ctx.newPromise());
     flush(ctx);
     closeIfDrained();
   }
@@ -348,6 +313,13 @@ public final class NettyServerHandler extends Http2ConnectionHandler
         ctx.close();
       }
     }, config.handshakeTimeoutNanos(), TimeUnit.NANOSECONDS);
+    timers.start(ctx);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    timers.onRead();
+    super.channelRead(ctx, msg);
   }
 
   @Override
@@ -373,6 +345,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
       return;
     }
     terminated = true;
+    timers.stop();
     if (handshakeTimer != null) {
       handshakeTimer.cancel(false);
     }
@@ -396,14 +369,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
 
   @Override
   protected void handleServerHeaderDecodeSizeError(ChannelHandlerContext ctx, Http2Stream stream) {
-    Http2Headers headers = new DefaultHttp2Headers(false);
-    headers.status(STATUS_431);
-    headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
-    headers.add(GrpcHeaders.GRPC_STATUS, AsciiString.of(Code.RESOURCE_EXHAUSTED.wireValue()));
-    headers.add(GrpcHeaders.GRPC_MESSAGE, PercentEncoding.encode(
-        "Request headers are larger than the server's limit of " + config.maxHeaderListSize()
-            + " bytes"));
-    encoder().writeHeaders(ctx, stream.id(), headers, 0, true, ctx.newPromise());
+    early.headersTooLarge(ctx, stream, config.maxHeaderListSize());
   }
 
   // ---- frames ----
@@ -417,43 +383,54 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   @Override
   public void onHeadersRead(ChannelHandlerContext ctx, int streamId, Http2Headers headers,
       int padding, boolean endOfStream) {
+    guard.onHeadersRead();
     Http2Stream http2Stream = connection().stream(streamId);
     if (http2Stream == null) {
       return;
     }
     NettyServerStream existing = http2Stream.getProperty(streamKey);
     if (existing != null) {
+      String problem = RequestHeaders.trailersProblem(headers);
+      if (problem != null) {
+        early.malformed(http2Stream, problem);
+        return;
+      }
       // Request trailers carry nothing for gRPC; only their END_STREAM matters.
       if (endOfStream) {
         existing.inboundData(Unpooled.EMPTY_BUFFER, true);
       }
       return;
     }
+    String problem = RequestHeaders.requestProblem(headers);
+    if (problem != null) {
+      early.malformed(http2Stream, problem);
+      return;
+    }
     CharSequence path = headers.path();
     if (path == null) {
-      respondWithHttpError(http2Stream, endOfStream, STATUS_404, Code.UNIMPLEMENTED,
+      early.httpError(http2Stream, EarlyResponses.STATUS_404, Code.UNIMPLEMENTED,
           "Expected a :path header, but the request has none");
       return;
     }
     if (path.length() == 0 || path.charAt(0) != '/') {
-      respondWithHttpError(http2Stream, endOfStream, STATUS_404, Code.UNIMPLEMENTED,
+      early.httpError(http2Stream, EarlyResponses.STATUS_404, Code.UNIMPLEMENTED,
           "Expected :path to start with /: " + path);
       return;
     }
     CharSequence contentType = headers.get(GrpcHeaders.CONTENT_TYPE);
     if (contentType == null) {
-      respondWithHttpError(http2Stream, endOfStream, STATUS_415, Code.INTERNAL,
+      early.httpError(http2Stream, EarlyResponses.STATUS_415, Code.INTERNAL,
           "Content-Type is missing from the request");
       return;
     }
     if (!GrpcHeaders.isGrpcContentType(contentType)) {
-      respondWithHttpError(http2Stream, endOfStream, STATUS_415, Code.INTERNAL,
+      early.httpError(http2Stream, EarlyResponses.STATUS_415, Code.INTERNAL,
           "Content-Type '" + contentType + "' is not supported");
       return;
     }
     CharSequence method = headers.method();
     if (!GrpcHeaders.METHOD_POST.contentEquals(method)) {
-      respondWithHttpError(http2Stream, endOfStream, STATUS_405, Code.INTERNAL,
+      early.httpError(http2Stream, EarlyResponses.STATUS_405, Code.INTERNAL,
           "Method '" + method + "' is not supported");
       return;
     }
@@ -468,7 +445,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
       try {
         timeoutNanos = GrpcTimeout.decode(timeout);
       } catch (IllegalArgumentException e) {
-        respondWithTrailersOnly(http2Stream, endOfStream,
+        early.trailersOnly(http2Stream,
             Status.INTERNAL.withDescription("Malformed grpc-timeout: " + e.getMessage()));
         return;
       }
@@ -479,7 +456,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
       decompressor = config.compressors().lookup(encoding.toString());
       if (decompressor == null) {
         String accepted = config.compressors().acceptEncoding();
-        respondWithTrailersOnly(http2Stream, endOfStream, Status.UNIMPLEMENTED.withDescription(
+        early.trailersOnly(http2Stream, Status.UNIMPLEMENTED.withDescription(
             "Unsupported grpc-encoding '" + encoding + "'; this server accepts "
                 + (accepted.isEmpty() ? "identity" : "identity," + accepted)));
         return;
@@ -503,6 +480,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   @Override
   public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding,
       boolean endOfStream) throws Http2Exception {
+    guard.onDataRead(data.readableBytes() + padding, endOfStream);
     if (bdp != null) {
       bdp.onDataRead(ctx, data.readableBytes() + padding);
     }
@@ -518,7 +496,9 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   }
 
   @Override
-  public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode) {
+  public void onRstStreamRead(ChannelHandlerContext ctx, int streamId, long errorCode)
+      throws Http2Exception {
+    guard.onRstStreamRead();
     Http2Stream http2Stream = connection().stream(streamId);
     NettyServerStream stream = http2Stream == null ? null : http2Stream.getProperty(streamKey);
     if (stream != null) {
@@ -566,7 +546,12 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   public void onSettingsAckRead(ChannelHandlerContext ctx) {}
 
   @Override
-  public void onPingRead(ChannelHandlerContext ctx, long data) {}
+  public void onPingRead(ChannelHandlerContext ctx, long data) throws Http2Exception {
+    // Netty has already queued the ACK; a client that struck out then gets GOAWAY and a close.
+    if (!enforcer.pingAcceptable(connection().numActiveStreams() > 0)) {
+      throw Http2Exception.connectionError(Http2Error.ENHANCE_YOUR_CALM, TOO_MANY_PINGS);
+    }
+  }
 
   @Override
   public void onPushPromiseRead(ChannelHandlerContext ctx, int streamId, int promisedStreamId,
@@ -587,38 +572,4 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   @Override
   public void onUnknownFrame(ChannelHandlerContext ctx, byte frameType, int streamId,
       Http2Flags flags, ByteBuf payload) {}
-
-  // ---- early answers ----
-
-  private void respondWithHttpError(Http2Stream stream, boolean endOfStream, AsciiString httpStatus,
-      Code code, String message) {
-    Http2Headers headers = new DefaultHttp2Headers(false);
-    headers.status(httpStatus);
-    headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_TEXT);
-    headers.add(GrpcHeaders.GRPC_STATUS, AsciiString.of(code.wireValue()));
-    headers.add(GrpcHeaders.GRPC_MESSAGE, PercentEncoding.encode(message));
-    writeFinalHeaders(stream, headers);
-  }
-
-  private void respondWithTrailersOnly(Http2Stream stream, boolean endOfStream, Status status) {
-    Http2Headers headers = new DefaultHttp2Headers(false);
-    headers.status(GrpcHeaders.STATUS_OK);
-    headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
-    addAcceptEncoding(headers);
-    headers.add(GrpcHeaders.GRPC_STATUS, AsciiString.of(status.getCode().wireValue()));
-    if (status.getDescription() != null) {
-      headers.add(GrpcHeaders.GRPC_MESSAGE, PercentEncoding.encode(status.getDescription()));
-    }
-    writeFinalHeaders(stream, headers);
-  }
-
-  private void writeFinalHeaders(Http2Stream stream, Http2Headers headers) {
-    ChannelPromise promise = ctx.newPromise();
-    promise.addListener((ChannelFutureListener) f -> {
-      if (f.isSuccess()) {
-        resetIfClientStillSending(stream);
-      }
-    });
-    encoder().writeHeaders(ctx, stream.id(), headers, 0, true, promise);
-  }
 }

@@ -61,8 +61,20 @@ final class JavaPeer implements AutoCloseable {
 
   static JavaPeer start(String name, int port, Function<JavaPeer, ServerServiceDefinition> extra)
       throws IOException {
+    return start(name, port, extra, b -> {});
+  }
+
+  /** A peer whose grpc-java server builder {@code customize} adjusts (keepalive policy, ...). */
+  static JavaPeer start(String name, java.util.function.Consumer<NettyServerBuilder> customize)
+      throws IOException {
+    return start(name, 0, null, customize);
+  }
+
+  static JavaPeer start(String name, int port, Function<JavaPeer, ServerServiceDefinition> extra,
+      java.util.function.Consumer<NettyServerBuilder> customize) throws IOException {
     JavaPeer[] holder = {new JavaPeer(name)};
     NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port));
+    customize.accept(b);
     ServerServiceDefinition echo = ServerInterceptors.intercept(echoService(holder, name), new ServerInterceptor() {
       @Override
       public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(

@@ -14,6 +14,8 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2FrameTypes;
+import io.netty.handler.codec.http2.Http2Flags;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import java.io.ByteArrayOutputStream;
@@ -33,6 +35,18 @@ final class RawHttp2Client implements AutoCloseable {
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final Map<Integer, Result> results = new ConcurrentHashMap<>();
   final CompletableFuture<Http2Settings> serverSettings = new CompletableFuture<>();
+  /** The first GOAWAY from the server: error code and debug data. */
+  final CompletableFuture<GoAway> goAway = new CompletableFuture<>();
+  /** Every GOAWAY from the server, in order. */
+  final java.util.concurrent.BlockingQueue<GoAway> goAways =
+      new java.util.concurrent.LinkedBlockingQueue<>();
+  /** The server's PINGs (not ACKs), by payload, in arrival order. */
+  final java.util.concurrent.BlockingQueue<Long> pingsReceived =
+      new java.util.concurrent.LinkedBlockingQueue<>();
+  final java.util.concurrent.atomic.AtomicInteger pingAcks = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** A GOAWAY as received. */
+  record GoAway(int lastStreamId, long errorCode, String debug) {}
   private final Channel channel;
   private final Http2ConnectionHandler handler;
   private int nextStreamId = 3;
@@ -117,6 +131,25 @@ final class RawHttp2Client implements AutoCloseable {
           public void onSettingsRead(ChannelHandlerContext ctx, Http2Settings settings) {
             serverSettings.complete(settings);
           }
+
+          @Override
+          public void onGoAwayRead(ChannelHandlerContext ctx, int lastStreamId, long errorCode,
+              ByteBuf debugData) {
+            GoAway g = new GoAway(lastStreamId, errorCode,
+                debugData.toString(java.nio.charset.StandardCharsets.UTF_8));
+            goAways.add(g);
+            goAway.complete(g);
+          }
+
+          @Override
+          public void onPingRead(ChannelHandlerContext ctx, long data) {
+            pingsReceived.add(data);
+          }
+
+          @Override
+          public void onPingAckRead(ChannelHandlerContext ctx, long data) {
+            pingAcks.incrementAndGet();
+          }
         })
         .build();
     channel = new Bootstrap()
@@ -160,6 +193,115 @@ final class RawHttp2Client implements AutoCloseable {
       id.complete(streamId);
     });
     return id.get(5, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Sends a HEADERS frame whose block is written by hand (HPACK literals, in the given order,
+   * unchecked), then DATA when {@code body} is not null: for header blocks Netty's encoder would
+   * refuse or reorder. Returns the stream id.
+   */
+  int sendRaw(List<String[]> fields, ByteBuf body, boolean endStream) throws Exception {
+    CompletableFuture<Integer> id = new CompletableFuture<>();
+    channel.eventLoop().execute(() -> {
+      try {
+        int streamId = nextStreamId;
+        nextStreamId += 2;
+        result(streamId);
+        ChannelHandlerContext ctx = channel.pipeline().context(handler);
+        handler.connection().local().createStream(streamId, false);
+        ByteBuf block = ctx.alloc().buffer();
+        for (String[] f : fields) {
+          block.writeByte(0); // literal header field without indexing, new name
+          writeString(block, f[0]);
+          writeString(block, f[1]);
+        }
+        Http2Flags flags = new Http2Flags().endOfHeaders(true).endOfStream(body == null && endStream);
+        handler.encoder().frameWriter()
+            .writeFrame(ctx, Http2FrameTypes.HEADERS, streamId, flags, block, ctx.newPromise());
+        if (body != null) {
+          handler.encoder().writeData(ctx, streamId, body, 0, endStream, ctx.newPromise());
+        }
+        handler.flush(ctx);
+        id.complete(streamId);
+      } catch (Exception e) {
+        id.completeExceptionally(e);
+      }
+    });
+    return id.get(5, TimeUnit.SECONDS);
+  }
+
+  /** Sends a hand-written trailer block (END_STREAM) on an open stream. */
+  void sendRawTrailers(int streamId, List<String[]> fields) throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    channel.eventLoop().execute(() -> {
+      ChannelHandlerContext ctx = channel.pipeline().context(handler);
+      ByteBuf block = ctx.alloc().buffer();
+      for (String[] f : fields) {
+        block.writeByte(0);
+        writeString(block, f[0]);
+        writeString(block, f[1]);
+      }
+      Http2Flags flags = new Http2Flags().endOfHeaders(true).endOfStream(true);
+      handler.encoder().frameWriter()
+          .writeFrame(ctx, Http2FrameTypes.HEADERS, streamId, flags, block, ctx.newPromise());
+      handler.flush(ctx);
+      done.complete(null);
+    });
+    done.get(5, TimeUnit.SECONDS);
+  }
+
+  private static void writeString(ByteBuf out, String s) {
+    byte[] bytes = s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    writeInt(out, 0, 7, bytes.length); // no Huffman
+    out.writeBytes(bytes);
+  }
+
+  /** An HPACK integer with an {@code n}-bit prefix (RFC 7541 §5.1). */
+  private static void writeInt(ByteBuf out, int firstByteFlags, int n, int value) {
+    int max = (1 << n) - 1;
+    if (value < max) {
+      out.writeByte(firstByteFlags | value);
+      return;
+    }
+    out.writeByte(firstByteFlags | max);
+    value -= max;
+    while (value >= 128) {
+      out.writeByte((value & 0x7f) | 0x80);
+      value >>>= 7;
+    }
+    out.writeByte(value);
+  }
+
+  /** Runs {@code write} on the connection's event loop with its context, then flushes. */
+  void write(java.util.function.BiConsumer<Http2ConnectionHandler, ChannelHandlerContext> write)
+      throws Exception {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    channel.eventLoop().execute(() -> {
+      try {
+        ChannelHandlerContext ctx = channel.pipeline().context(handler);
+        write.accept(handler, ctx);
+        handler.flush(ctx);
+        done.complete(null);
+      } catch (RuntimeException e) {
+        done.completeExceptionally(e);
+      }
+    });
+    done.get(5, TimeUnit.SECONDS);
+  }
+
+  /** Sends a PING (not an ACK). */
+  void ping(long data) throws Exception {
+    write((h, ctx) -> h.encoder().writePing(ctx, false, data, ctx.newPromise()));
+  }
+
+  /** Stops reading from the socket: a peer that has silently gone away. */
+  void stopReading() throws Exception {
+    channel.eventLoop().submit(() -> channel.config().setAutoRead(false)).get(5, TimeUnit.SECONDS);
+  }
+
+  /** Completes when the connection has closed. */
+  io.netty.channel.ChannelFuture closeFuture() {
+    return channel.closeFuture();
   }
 
   /** Sends more DATA on an open stream. */

@@ -33,7 +33,11 @@ class ConfigurationMetadataTest {
         "grpc.server.max-concurrent-streams", "grpc.server.connection-setup-timeout",
         "grpc.server.flow-control-window", "grpc.server.shutdown.grace-period",
         "grpc.server.executor.direct", "grpc.server.executor.threads",
-        "grpc.server.health.actuator.exclude", "grpc.client.enabled", "grpc.client.channel");
+        "grpc.server.health.actuator.exclude", "grpc.client.enabled", "grpc.client.channel",
+        "grpc.server.keepalive.time", "grpc.server.keepalive.timeout",
+        "grpc.server.keepalive.permit.time", "grpc.server.keepalive.permit.without-calls",
+        "grpc.server.keepalive.connection.max-idle-time", "grpc.server.keepalive.connection.max-age",
+        "grpc.server.keepalive.connection.grace-period");
     for (Map<String, Object> p : properties) {
       String description = (String) p.get("description");
       assertThat(description).as("description of %s", p.get("name")).isNotBlank();
@@ -54,6 +58,8 @@ class ConfigurationMetadataTest {
     assertThat(((Number) defaults.get("grpc.server.port")).intValue()).isEqualTo(9090);
     assertThat(defaults.get("grpc.server.inbound.message.max-size")).isEqualTo("4MB");
     assertThat(defaults.get("grpc.server.shutdown.grace-period")).isEqualTo("30s");
+    assertThat(defaults.get("grpc.server.keepalive.time")).isEqualTo("2h");
+    assertThat(defaults.get("grpc.server.keepalive.permit.time")).isEqualTo("5m");
     // A list default, which the annotation processor cannot read from the field initializer.
     assertThat(defaults.get("grpc.server.health.actuator.exclude"))
         .isEqualTo(List.of("grpcChannels"));

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
@@ -92,6 +93,9 @@ public class ChannelProperties {
   private final ServiceConfigProperties serviceConfig = new ServiceConfigProperties();
 
   private final Ssl ssl = new Ssl();
+
+  @NestedConfigurationProperty
+  private final ChannelKeepAliveProperties keepalive = new ChannelKeepAliveProperties();
 
   public String getTarget() {
     return target;
@@ -223,6 +227,10 @@ public class ChannelProperties {
 
   public Ssl getSsl() {
     return ssl;
+  }
+
+  public ChannelKeepAliveProperties getKeepalive() {
+    return keepalive;
   }
 
   public ServiceConfigProperties getServiceConfig() {

@@ -87,6 +87,7 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
       builder.handshakeTimeout(p.getConnectionSetupTimeout());
     }
     builder.credentials(credentials(p.getSsl()));
+    p.getKeepalive().applyTo(builder);
     for (GrpcServerBuilderCustomizer customizer : customizers) {
       customizer.customize(builder);
     }

@@ -5,6 +5,7 @@ import dev.grpcspring.credentials.TlsProvider;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
@@ -58,6 +59,9 @@ public class GrpcServerProperties {
   private final Executor executor = new Executor();
 
   private final Ssl ssl = new Ssl();
+
+  @NestedConfigurationProperty
+  private final GrpcServerKeepAliveProperties keepalive = new GrpcServerKeepAliveProperties();
 
   public Boolean getEnabled() {
     return enabled;
@@ -121,6 +125,10 @@ public class GrpcServerProperties {
 
   public Executor getExecutor() {
     return executor;
+  }
+
+  public GrpcServerKeepAliveProperties getKeepalive() {
+    return keepalive;
   }
 
   /** Limits on what clients send. */
