@@ -24,6 +24,17 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 class EchoApplicationTest {
   @Test
+  void runsOnTheProtobufAndNettyThatSpringBootManages() throws ReflectiveOperationException {
+    // Spring Boot 4.1.1's versions: what grpc-spring ships must load on them. Read reflectively:
+    // the constants would otherwise be the compile-time ones.
+    Class<?> runtime = com.google.protobuf.RuntimeVersion.class;
+    assertThat(runtime.getField("MAJOR").get(null) + "." + runtime.getField("MINOR").get(null) + "."
+        + runtime.getField("PATCH").get(null)).isEqualTo("4.35.1");
+    assertThat(io.netty.util.Version.identify().get("netty-codec-http2").artifactVersion())
+        .isEqualTo("4.2.17.Final");
+  }
+
+  @Test
   void startsAnswersEveryKindOfCallAndStops() throws Exception {
     ConfigurableApplicationContext context =
         SpringApplication.run(EchoApplication.class, "--grpc.server.port=0");

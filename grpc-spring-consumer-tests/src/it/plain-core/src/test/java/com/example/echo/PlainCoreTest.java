@@ -30,6 +30,13 @@ import org.junit.jupiter.api.Test;
  */
 class PlainCoreTest {
   @Test
+  void runsOnANewerProtobufThanOurClassesWereGeneratedFor() throws ReflectiveOperationException {
+    Class<?> runtime = com.google.protobuf.RuntimeVersion.class; // reflectively: not the compile-time constants
+    assertThat(runtime.getField("MAJOR").get(null) + "." + runtime.getField("MINOR").get(null) + "."
+        + runtime.getField("PATCH").get(null)).isEqualTo("4.36.2");
+  }
+
+  @Test
   void servesEveryKindOfCallAndStops() throws Exception {
     HealthStatusManager health = new HealthStatusManager();
     Server server = Server.builder().port(0)
