@@ -67,6 +67,7 @@ final class ServiceGenerator {
       String comment) {}
 
   private final FileDescriptorProto file;
+  private final PluginOptions options;
   private final ServiceDescriptorProto service;
   private final String className;
   private final String fullServiceName;
@@ -78,8 +79,9 @@ final class ServiceGenerator {
   private final Map<String, String> locals = new HashMap<>();
 
   ServiceGenerator(FileDescriptorProto file, int serviceIndex, String className, JavaNames names,
-      Javadoc docs) {
+      Javadoc docs, PluginOptions options) {
     this.file = file;
+    this.options = options;
     this.service = file.getService(serviceIndex);
     this.className = className;
     this.fullServiceName = JavaNames.join(file.getPackage(), service.getName());
@@ -127,6 +129,13 @@ final class ServiceGenerator {
         + "}: its method descriptors, the server base class and the client stubs.",
         serviceComment, serviceDeprecationNote()));
     // Messages the service uses may be deprecated; using them here is not the user's doing.
+    String generated = options.generated().className();
+    if (generated != null) {
+      String by = "by grpc-spring-protoc-plugin"
+          + (options.noVersion() ? "" : " (version " + GrpcSpringProtocPlugin.VERSION + ")");
+      out.line("@" + generated + "(value = " + literal(by) + ", comments = "
+          + literal("Source: " + file.getName()) + ")");
+    }
     out.line("@java.lang.SuppressWarnings(\"deprecation\")");
     if (serviceDeprecated) {
       out.line(DEPRECATED);

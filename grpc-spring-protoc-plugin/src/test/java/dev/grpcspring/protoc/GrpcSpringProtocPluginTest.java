@@ -21,6 +21,11 @@ import com.google.protobuf.compiler.PluginProtos.CodeGeneratorRequest;
 import com.google.protobuf.compiler.PluginProtos.CodeGeneratorResponse;
 import com.google.protobuf.compiler.PluginProtos.CodeGeneratorResponse.Feature;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -415,12 +420,99 @@ class GrpcSpringProtocPluginTest {
   }
 
   @Test
-  void parametersAreRejected() {
+  void unknownOptionsAreWarnedAboutAndIgnored() {
+    List<String> warnings = new ArrayList<>();
+    CodeGeneratorRequest req = request(greeterFile().build()).toBuilder()
+        .setParameter("shiny=yes,@generated=maybe").build();
+
+    CodeGeneratorResponse response = GrpcSpringProtocPlugin.generate(req, warnings::add);
+
+    assertThat(response.hasError()).isFalse();
+    assertThat(response.getFile(0).getContent()).doesNotContain("Generated(");
+    assertThat(warnings).containsExactly(
+        "ignoring unknown option 'shiny=yes' (known: @generated=omit|jakarta|javax, noversion)",
+        "ignoring option '@generated=maybe': @generated takes omit, jakarta or javax; keeping omit");
+  }
+
+  @Test
+  void generatedOmitAsSpringBootsParentPassesItWritesNoAnnotation() {
+    List<String> warnings = new ArrayList<>();
+    CodeGeneratorRequest req = request(greeterFile().build()).toBuilder()
+        .setParameter("@generated=omit").build();
+
+    CodeGeneratorResponse response = GrpcSpringProtocPlugin.generate(req, warnings::add);
+
+    assertThat(response.hasError()).isFalse();
+    assertThat(warnings).isEmpty();
+    assertThat(response.getFile(0).getContent()).doesNotContain("Generated(")
+        .isEqualTo(GrpcSpringProtocPlugin.generate(request(greeterFile().build()))
+            .getFile(0).getContent());
+  }
+
+  @Test
+  void generatedJakartaAndJavaxChooseTheAnnotationWithTheVersion() {
+    String version = GrpcSpringProtocPlugin.VERSION;
+    assertThat(version).isNotBlank().doesNotContain("${");
+    for (String kind : List.of("jakarta", "javax")) {
+      CodeGeneratorRequest req = request(greeterFile().build()).toBuilder()
+          .setParameter("@generated=" + kind).build();
+      String src = GrpcSpringProtocPlugin.generate(req, w -> {
+        throw new AssertionError(w);
+      }).getFile(0).getContent();
+      assertThat(src).contains("@" + kind + ".annotation.Generated(value = "
+          + "\"by grpc-spring-protoc-plugin (version " + version + ")\", "
+          + "comments = \"Source: greet/greeter.proto\")\n"
+          + "@java.lang.SuppressWarnings(\"deprecation\")\npublic final class GreeterGrpc {");
+    }
+  }
+
+  @Test
+  void noversionLeavesTheVersionOutOfTheAnnotationAndLastValueWins() {
+    CodeGeneratorRequest req = request(greeterFile().build()).toBuilder()
+        .setParameter("@generated=javax, noversion ,@generated=jakarta").build();
+    String src = GrpcSpringProtocPlugin.generate(req, w -> {
+      throw new AssertionError(w);
+    }).getFile(0).getContent();
+    assertThat(src).contains("@jakarta.annotation.Generated(value = "
+        + "\"by grpc-spring-protoc-plugin\", comments = \"Source: greet/greeter.proto\")")
+        .doesNotContain("javax.annotation").doesNotContain("version");
+  }
+
+  @Test
+  void liteIsRefusedWithWhatToDo() {
     CodeGeneratorRequest req = request(greeterFile().build()).toBuilder()
         .setParameter("lite").build();
-    CodeGeneratorResponse response = GrpcSpringProtocPlugin.generate(req);
-    assertThat(response.getError()).contains("takes no options").contains("lite");
+    CodeGeneratorResponse response = GrpcSpringProtocPlugin.generate(req, w -> { });
+    assertThat(response.getError()).contains("does not support protobuf-lite")
+        .contains("remove 'lite'");
     assertThat(response.getFileCount()).isZero();
+  }
+
+  @Test
+  void mainWarnsOnStderrAndStillGenerates() throws Exception {
+    byte[] wire = request(greeterFile().build()).toBuilder().setParameter("unheard-of")
+        .build().toByteArray();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    InputStream oldIn = System.in;
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    try {
+      System.setIn(new ByteArrayInputStream(wire));
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      GrpcSpringProtocPlugin.main(new String[0]);
+    } finally {
+      System.setIn(oldIn);
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo(
+        "grpc-spring-protoc-plugin: warning: ignoring unknown option 'unheard-of'"
+            + " (known: @generated=omit|jakarta|javax, noversion)" + System.lineSeparator());
+    CodeGeneratorResponse response = CodeGeneratorResponse.parseFrom(out.toByteArray());
+    assertThat(response.hasError()).isFalse();
+    assertThat(response.getFile(0).getName()).isEqualTo("com/example/greet/GreeterGrpc.java");
   }
 
   @Test
@@ -436,7 +528,9 @@ class GrpcSpringProtocPluginTest {
         .build();
     byte[] wire = request(f).toByteArray();
 
-    CodeGeneratorResponse response = GrpcSpringProtocPlugin.run(new ByteArrayInputStream(wire));
+    CodeGeneratorResponse response = GrpcSpringProtocPlugin.run(new ByteArrayInputStream(wire), w -> {
+      throw new AssertionError(w);
+    });
 
     assertThat(response.getError()).isEmpty();
     assertThat(response.getFile(0).getContent())
