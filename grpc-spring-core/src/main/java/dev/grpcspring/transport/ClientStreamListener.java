@@ -15,7 +15,7 @@ public interface ClientStreamListener {
 
   /**
    * One response message, already deframed and decompressed, delivered only as requested through
-   * {@link Http2ClientStream#request}. The listener owns {@code message} and must release it.
+   * {@link ClientTransportStream#request}. The listener owns {@code message} and must release it.
    */
   void onMessage(ByteBuf message);
 
