@@ -72,12 +72,15 @@ final class InProcessHarness implements AutoCloseable {
    * The echo service; the request text picks the behaviour:
    * {@code fail:<code>:<description>} fails with that status and an {@code x-trailer} trailer;
    * {@code size:<n>} answers with n characters; {@code hang} waits until the call is cancelled and
-   * records how ({@code cancelled:<code>}); anything else is echoed.
+   * records how ({@code cancelled:<code>}); {@code wait} blocks until {@link #release} opens, then
+   * answers {@code released}; anything else is echoed.
    */
   static final class Service extends EchoServiceGrpc.EchoServiceImplBase {
     final BlockingQueue<String> events = new LinkedBlockingQueue<>();
-    /** Counted down when a {@code hang} call has started. */
-    volatile CountDownLatch hanging = new CountDownLatch(1);
+    /** Counted down when a {@code hang} or {@code wait} call has started. */
+    final CountDownLatch hanging = new CountDownLatch(1);
+    /** Lets {@code wait} calls answer. */
+    final CountDownLatch release = new CountDownLatch(1);
 
     @Override
     public void echo(EchoRequest request, StreamObserver<EchoResponse> out) {
@@ -104,6 +107,20 @@ final class InProcessHarness implements AutoCloseable {
         context.addListener(c -> events.add("cancelled:" + Status.fromThrowable(
             c.cancellationCause()).getCode()), Runnable::run);
         hanging.countDown();
+        return;
+      }
+      if (text.equals("wait")) {
+        hanging.countDown();
+        try {
+          if (!release.await(30, TimeUnit.SECONDS)) {
+            out.onError(Status.INTERNAL.withDescription("never released").asException());
+            return;
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        out.onNext(EchoResponse.newBuilder().setText("released").build());
+        out.onCompleted();
         return;
       }
       out.onNext(EchoResponse.newBuilder().setText(text).build());
