@@ -2,7 +2,10 @@ package dev.grpcspring.transport;
 
 import dev.grpcspring.Metadata;
 
-/** What a server connection tells the server. Called on the connection's event loop. */
+/**
+ * What a server connection tells the server. Called on the connection's event loop (HTTP/2) or on
+ * the thread driving an in-process stream; must not block.
+ */
 public interface ServerTransportListener {
   /**
    * A valid request arrived. The server either sets a listener on the stream or closes it (for
