@@ -60,11 +60,16 @@ final class InProcessHarness implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     channel.close();
     server.shutdownNow();
-    if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
-      throw new AssertionError("The in-process server did not terminate");
+    try {
+      if (!server.awaitTermination(10, TimeUnit.SECONDS)) {
+        throw new AssertionError("The in-process server did not terminate");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("Interrupted while waiting for the server to terminate", e);
     }
   }
 

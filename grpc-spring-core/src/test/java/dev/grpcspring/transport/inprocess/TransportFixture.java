@@ -70,7 +70,7 @@ final class TransportFixture implements AutoCloseable, ClientTransportListener {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     transport.shutdownNow(Status.UNAVAILABLE.withDescription("test over"));
     unusedGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     offload.shutdown();
