@@ -91,11 +91,14 @@ final class InProcessClientStream implements ClientTransportStream, MessageDefra
   public void request(int n) {
     int[] op = InProcessSerializer.enterClientOperation();
     try {
-      serializer.execute(() -> {
-        if (!deframer.isClosed()) {
-          deframer.request(n);
-        }
-      });
+      // With nothing buffered, asking for more only raises the demand: no listener call, so it
+      // may run here even under the caller's call lock, and the common case needs no hand-off.
+      serializer.executeQuietly(() -> !deframer.hasBufferedBytes() && deferredStatus == null,
+          () -> {
+            if (!deframer.isClosed()) {
+              deframer.request(n);
+            }
+          });
     } finally {
       InProcessSerializer.exitClientOperation(op);
     }

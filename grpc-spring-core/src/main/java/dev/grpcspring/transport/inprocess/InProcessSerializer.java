@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -50,9 +51,44 @@ final class InProcessSerializer {
 
   void execute(Runnable task) {
     queue.add(task);
+    if (running.compareAndSet(false, true)) {
+      dispatch();
+    } // else the running drain picks it up
+  }
+
+  /**
+   * Runs {@code task} on this thread, now, if no other task is running and {@code quiet} says the
+   * task will call no listener; otherwise queues it as {@link #execute} does. For work that is
+   * usually quiet (asking for more messages while none is buffered), so that it costs no hand-off.
+   */
+  void executeQuietly(BooleanSupplier quiet, Runnable task) {
     if (!running.compareAndSet(false, true)) {
-      return; // the running drain picks it up
+      execute(task);
+      return;
     }
+    // Only with nothing queued before it: tasks run in the order given.
+    if (queue.isEmpty() && quiet.getAsBoolean()) {
+      try {
+        task.run();
+      } catch (RuntimeException | Error e) {
+        log.log(Level.SEVERE, "Exception in in-process stream work", e);
+      }
+    } else {
+      queue.add(task);
+    }
+    if (!queue.isEmpty()) {
+      dispatch();
+      return;
+    }
+    running.set(false);
+    // A task queued between the check and the release is drained by whoever takes it here.
+    if (!queue.isEmpty() && running.compareAndSet(false, true)) {
+      dispatch();
+    }
+  }
+
+  /** Drains the queue; the caller holds {@link #running}. */
+  private void dispatch() {
     if (handOff != null && CLIENT_OPERATIONS.get()[0] > 0) {
       try {
         handOff.execute(drain);
