@@ -11,7 +11,11 @@ import dev.grpcspring.channelz.SubchannelEntity;
 import dev.grpcspring.internal.ExponentialBackoff;
 import dev.grpcspring.resolver.Address;
 import dev.grpcspring.transport.ClientTransportListener;
+import dev.grpcspring.transport.ClientTransportOptions;
 import dev.grpcspring.transport.Http2ClientTransport;
+import dev.grpcspring.transport.inprocess.InProcessClientTransport;
+import dev.grpcspring.transport.inprocess.InProcessSocketAddress;
+import dev.grpcspring.transport.ClientTransport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,12 +42,12 @@ final class AddrConn implements SubConn {
   private final SubConnStateListener listener;
   private final ExponentialBackoff backoff;
   /** Every transport not yet terminated, so that shutdown can reach them. */
-  private final Set<Http2ClientTransport> transports = ConcurrentHashMap.newKeySet();
+  private final Set<ClientTransport> transports = ConcurrentHashMap.newKeySet();
 
   // Guarded by this.
   private List<Address> addresses;
   private ConnectivityState state = ConnectivityState.IDLE;
-  private Http2ClientTransport connecting;
+  private ClientTransport connecting;
   private Address connectingAddress;
   private int addressIndex;
   private long connectDeadlineNanos;
@@ -53,7 +57,7 @@ final class AddrConn implements SubConn {
   private int failedRounds;
   private Status lastError = Status.OK;
   private Address connectedAddress;
-  private volatile Http2ClientTransport ready;
+  private volatile ClientTransport ready;
   private final SubchannelEntity channelzEntity;
 
   AddrConn(ClientConn cc, List<Address> addresses, SubConnStateListener listener,
@@ -105,7 +109,7 @@ final class AddrConn implements SubConn {
     if (next.isEmpty()) {
       throw new IllegalArgumentException("A subchannel needs at least one address");
     }
-    Http2ClientTransport drop = null;
+    ClientTransport drop = null;
     synchronized (this) {
       addresses = List.copyOf(next);
       if (state == ConnectivityState.READY && !addresses.contains(connectedAddress)) {
@@ -128,7 +132,7 @@ final class AddrConn implements SubConn {
 
   @Override
   public void shutdown() {
-    List<Http2ClientTransport> toClose;
+    List<ClientTransport> toClose;
     synchronized (this) {
       if (state == ConnectivityState.SHUTDOWN) {
         return;
@@ -141,7 +145,7 @@ final class AddrConn implements SubConn {
       toClose = new ArrayList<>(transports);
     }
     channelzEntity.close();
-    for (Http2ClientTransport t : toClose) {
+    for (ClientTransport t : toClose) {
       // In-flight calls finish; a connection still handshaking is dropped.
       t.shutdown(Status.UNAVAILABLE.withDescription("Subchannel shut down"));
     }
@@ -151,7 +155,7 @@ final class AddrConn implements SubConn {
   /** Shuts down and fails every call on its transports now (the channel was closed hard). */
   void shutdownNow(Status status) {
     shutdown();
-    for (Http2ClientTransport t : new ArrayList<>(transports)) {
+    for (ClientTransport t : new ArrayList<>(transports)) {
       t.shutdownNow(status);
     }
   }
@@ -169,7 +173,7 @@ final class AddrConn implements SubConn {
   }
 
   /** The connection calls may use, or null when not READY. */
-  Http2ClientTransport readyTransport() {
+  ClientTransport readyTransport() {
     return ready;
   }
 
@@ -201,10 +205,11 @@ final class AddrConn implements SubConn {
     }
     String authority = addr.authority() != null ? addr.authority() : cc.authority();
     Listener l = new Listener(addr);
-    Http2ClientTransport t = new Http2ClientTransport(addr.socketAddress(), authority,
-        cc.transportOptions().withConnectTimeoutMillis(
-            (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining) + 1)),
-        l);
+    ClientTransportOptions options = cc.transportOptions().withConnectTimeoutMillis(
+        (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining) + 1));
+    ClientTransport t = addr.socketAddress() instanceof InProcessSocketAddress inProcess
+        ? new InProcessClientTransport(inProcess, authority, options, l)
+        : new Http2ClientTransport(addr.socketAddress(), authority, options, l);
     l.transport = t;
     l.socket = cc.options().channelz().addClientSocket(channelzEntity,
         String.valueOf(addr.socketAddress()), t.channelzView());
@@ -236,7 +241,7 @@ final class AddrConn implements SubConn {
     }
   }
 
-  private void connectTimedOut(Http2ClientTransport t) {
+  private void connectTimedOut(ClientTransport t) {
     synchronized (this) {
       if (connecting != t) {
         return;
@@ -274,7 +279,7 @@ final class AddrConn implements SubConn {
   private final class Listener implements ClientTransportListener {
     private final Address address;
     /** Set right after the transport is made, before it starts. */
-    private Http2ClientTransport transport;
+    private ClientTransport transport;
     private SocketEntity socket;
 
     Listener(Address address) {
@@ -283,7 +288,7 @@ final class AddrConn implements SubConn {
 
     @Override
     public void transportReady() {
-      Http2ClientTransport t = transport;
+      ClientTransport t = transport;
       boolean drop = false;
       synchronized (AddrConn.this) {
         if (state == ConnectivityState.CONNECTING && connecting == t) {
@@ -306,7 +311,7 @@ final class AddrConn implements SubConn {
 
     @Override
     public void transportShutdown(Status status) {
-      Http2ClientTransport t = transport;
+      ClientTransport t = transport;
       synchronized (AddrConn.this) {
         if (connecting == t) {
           cancelTimer(connectTimer);

@@ -18,9 +18,9 @@ import dev.grpcspring.internal.CallbackSerializer;
 import dev.grpcspring.serviceconfig.MethodConfig;
 import dev.grpcspring.transport.CallHeader;
 import dev.grpcspring.transport.ClientStreamListener.RpcProgress;
+import dev.grpcspring.transport.ClientTransport;
+import dev.grpcspring.transport.ClientTransportStream;
 import dev.grpcspring.transport.GrpcHeaders;
-import dev.grpcspring.transport.Http2ClientStream;
-import dev.grpcspring.transport.Http2ClientTransport;
 import dev.grpcspring.transport.MessageFramer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -276,7 +276,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     }
     synchronized (lock) {
       requested = (int) Math.min(Integer.MAX_VALUE, (long) requested + numMessages);
-      Http2ClientStream s = attempt == null ? null : attempt.stream;
+      ClientTransportStream s = attempt == null ? null : attempt.stream;
       if (s != null && !closed) {
         s.request(numMessages);
       }
@@ -311,7 +311,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         framed.release();
         return;
       }
-      Http2ClientStream s = attempt.stream;
+      ClientTransportStream s = attempt.stream;
       if (committed) {
         s.writeMessage(framed, true);
         return;
@@ -339,7 +339,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       if (!committed) {
         replay.addHalfClose();
       }
-      Http2ClientStream s = attempt == null ? null : attempt.stream;
+      ClientTransportStream s = attempt == null ? null : attempt.stream;
       if (s != null) {
         s.halfClose();
       }
@@ -355,7 +355,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   @Override
   public boolean isReady() {
     synchronized (lock) {
-      Http2ClientStream s = attempt == null ? null : attempt.stream;
+      ClientTransportStream s = attempt == null ? null : attempt.stream;
       return !closed && s != null && s.isReady();
     }
   }
@@ -377,7 +377,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   @Override
   public Attributes getAttributes() {
     synchronized (lock) {
-      Http2ClientTransport t = attempt == null ? null : attempt.transport;
+      ClientTransport t = attempt == null ? null : attempt.transport;
       return t == null ? Attributes.EMPTY : t.attributes();
     }
   }
@@ -385,18 +385,18 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   // ---- attempt events ----
 
   /** Null if the call's own authority (if any) is valid for the transport's TLS peer. */
-  Status checkCallAuthority(Http2ClientTransport transport) {
+  Status checkCallAuthority(ClientTransport transport) {
     return CallAuthorityCheck.check(callOptions.getAuthority(), transport.attributes());
   }
 
-  void attemptPicked(CsAttempt a, Http2ClientTransport transport) {
+  void attemptPicked(CsAttempt a, ClientTransport transport) {
     synchronized (lock) {
       if (closed || attempt != a) {
         return;
       }
       int maxReceive = applyResolvedConfigLocked();
       a.streamStarted(); // before the stream exists, so that its end is always counted
-      Http2ClientStream s = transport.newStream(header, a, maxReceive,
+      ClientTransportStream s = transport.newStream(header, a, maxReceive,
           method.getType().clientSendsOneMessage());
       a.stream = s;
       a.transport = transport;
@@ -529,7 +529,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       if (attempt != null && attempt.stream == null) {
         return "; still waiting for a connection (last error: " + cc.lastConnectionError() + ")";
       }
-      Http2ClientTransport t = attempt == null ? null : attempt.transport;
+      ClientTransport t = attempt == null ? null : attempt.transport;
       return t == null ? "" : "; remote_addr=" + t.attributes().get(Attributes.REMOTE_ADDRESS);
     }
   }

@@ -5,8 +5,8 @@ import dev.grpcspring.Status;
 import dev.grpcspring.balancer.PickInfo;
 import dev.grpcspring.channelz.CallCounters;
 import dev.grpcspring.transport.ClientStreamListener;
-import dev.grpcspring.transport.Http2ClientStream;
-import dev.grpcspring.transport.Http2ClientTransport;
+import dev.grpcspring.transport.ClientTransport;
+import dev.grpcspring.transport.ClientTransportStream;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -27,8 +27,8 @@ final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener
   private volatile AddrConn subConn;
 
   // Guarded by the call's lock.
-  Http2ClientStream stream;
-  Http2ClientTransport transport;
+  ClientTransportStream stream;
+  ClientTransport transport;
 
   CsAttempt(ClientCallImpl<?, ?> call, PickInfo pickInfo, int previousAttempts) {
     this.call = call;
@@ -52,7 +52,7 @@ final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener
   }
 
   @Override
-  public void onPicked(AddrConn subConn, Http2ClientTransport transport) {
+  public void onPicked(AddrConn subConn, ClientTransport transport) {
     if (picked.compareAndSet(false, true)) {
       this.subConn = subConn;
       Status refused = call.checkCallAuthority(transport);

@@ -5,7 +5,7 @@ import dev.grpcspring.balancer.PickInfo;
 import dev.grpcspring.balancer.PickResult;
 import dev.grpcspring.balancer.Picker;
 import dev.grpcspring.balancer.SubConn;
-import dev.grpcspring.transport.Http2ClientTransport;
+import dev.grpcspring.transport.ClientTransport;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,7 +29,7 @@ final class PickerWrapper {
 
     boolean waitForReady();
 
-    void onPicked(AddrConn subConn, Http2ClientTransport transport);
+    void onPicked(AddrConn subConn, ClientTransport transport);
 
     void onPickFailed(Status status);
   }
@@ -155,7 +155,7 @@ final class PickerWrapper {
           "The load balancer picked a subchannel this channel did not create: " + sc));
       return true;
     }
-    Http2ClientTransport t = ac.readyTransport();
+    ClientTransport t = ac.readyTransport();
     if (t == null) {
       return false; // it just stopped being READY; the balancer will publish a new picker
     }

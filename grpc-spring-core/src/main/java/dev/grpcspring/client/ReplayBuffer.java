@@ -1,6 +1,6 @@
 package dev.grpcspring.client;
 
-import dev.grpcspring.transport.Http2ClientStream;
+import dev.grpcspring.transport.ClientTransportStream;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,7 @@ final class ReplayBuffer {
   }
 
   /** Sends everything kept, in order, on a new attempt's stream; the buffer keeps its copies. */
-  void replayOn(Http2ClientStream stream) {
+  void replayOn(ClientTransportStream stream) {
     for (Object op : ops) {
       if (op == HALF_CLOSE) {
         stream.halfClose();

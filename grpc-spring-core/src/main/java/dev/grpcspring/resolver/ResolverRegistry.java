@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * of channel targets that picks one.
  *
  * <p>The {@linkplain #getDefaultRegistry() default registry} holds {@code passthrough}, {@code
- * dns}, {@code unix}, {@code unix-abstract} and {@code static}, with {@code passthrough} as the
- * default scheme. A channel that has resolvers of its own uses a {@linkplain #newChild() child}:
+ * dns}, {@code unix}, {@code unix-abstract}, {@code static} and {@code in-process}, with {@code
+ * passthrough} as the default scheme. A channel that has resolvers of its own uses a {@linkplain #newChild() child}:
  * its own builders win, anything else comes from the parent, and its default scheme is the parent's
  * until set. Thread-safe.
  */
@@ -153,6 +153,7 @@ public final class ResolverRegistry {
     r.register(new UnixResolverBuilder());
     r.register(UnixResolverBuilder.abstractNamespace());
     r.register(new StaticResolverBuilder());
+    r.register(new InProcessResolverBuilder());
     return r;
   }
 }

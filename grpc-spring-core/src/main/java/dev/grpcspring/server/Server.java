@@ -11,6 +11,10 @@ import dev.grpcspring.internal.ElasticExecutor;
 import dev.grpcspring.transport.NativeTransport;
 import dev.grpcspring.transport.NettyServerHandler;
 import dev.grpcspring.transport.TlsPipeline;
+import dev.grpcspring.transport.ServerTransport;
+import dev.grpcspring.transport.ServerTransportListener;
+import dev.grpcspring.transport.inprocess.InProcessBinding;
+import dev.grpcspring.transport.inprocess.InProcessSocketAddress;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -42,7 +46,9 @@ import java.util.logging.Logger;
 
 /**
  * A gRPC server: listens on its addresses, speaks HTTP/2 on every accepted connection, and runs
- * the registered services' handlers on its executor. Build one with {@link #builder()}, then
+ * the registered services' handlers on its executor. An {@link InProcessSocketAddress} makes it
+ * reachable in this JVM as {@code in-process:<name>}, with no socket; a server whose only
+ * addresses are in-process creates no event loops either. Build one with {@link #builder()}, then
  * {@link #start()} it; stop it gracefully with {@link #shutdown()} or {@link #stop(Duration)}, or at
  * once with {@link #shutdownNow()}. Thread-safe.
  */
@@ -64,6 +70,7 @@ public final class Server implements AutoCloseable {
   private final boolean ownsGroups;
   private final Class<? extends io.netty.channel.ServerChannel> channelType;
   private final NettyServerHandler.Config transportConfig;
+  private final InProcessBinding.Options inProcessOptions;
   private final CompressorRegistry compressors;
   private final Channelz channelz;
   private final ServerCredentials credentials;
@@ -73,7 +80,8 @@ public final class Server implements AutoCloseable {
 
   private final Object lock = new Object();
   private final List<Channel> listenChannels = new ArrayList<>();
-  private final Set<NettyServerHandler> connections = ConcurrentHashMap.newKeySet();
+  private final List<InProcessListener> inProcessListeners = new ArrayList<>();
+  private final Set<ServerTransport> connections = ConcurrentHashMap.newKeySet();
   private final CountDownLatch terminatedLatch = new CountDownLatch(1);
   private boolean started;
   private volatile boolean shutdown;
@@ -109,9 +117,15 @@ public final class Server implements AutoCloseable {
       this.executor = pool;
       this.ownedExecutor = pool;
     }
+    boolean sockets = addresses.stream().anyMatch(a -> !(a instanceof InProcessSocketAddress));
     if (b.bossGroup != null) {
       this.bossGroup = b.bossGroup;
       this.workerGroup = b.workerGroup;
+      this.ownsGroups = false;
+    } else if (!sockets) {
+      // In-process only: nothing to accept or read, so no threads for it.
+      this.bossGroup = null;
+      this.workerGroup = null;
       this.ownsGroups = false;
     } else {
       IoHandlerFactory io = NativeTransport.ioHandlerFactory();
@@ -129,6 +143,8 @@ public final class Server implements AutoCloseable {
     this.transportConfig = new NettyServerHandler.Config(b.maxInboundMessageSize,
         b.maxInboundMetadataSize, b.maxConcurrentStreams, b.initialFlowControlWindow, b.bdpPing,
         b.handshakeTimeout.toNanos(), b.compressors, b.connectionPolicy());
+    this.inProcessOptions = new InProcessBinding.Options(b.maxInboundMessageSize,
+        b.maxInboundMetadataSize, b.initialFlowControlWindow, b.compressors);
   }
 
   /** A builder; at least an address or port is required. */
@@ -139,7 +155,8 @@ public final class Server implements AutoCloseable {
   /**
    * Binds every address and starts accepting connections.
    *
-   * @throws IOException if an address cannot be bound (nothing stays bound then)
+   * @throws IOException if an address cannot be bound or another running server has an
+   *     in-process name of this one (nothing stays bound then)
    * @throws IllegalStateException if already started or shut down
    */
   public Server start() throws IOException {
@@ -150,7 +167,8 @@ public final class Server implements AutoCloseable {
       started = true;
       ServerEntity entity = channelz.addServer("Server" + addresses);
       channelzEntity = entity;
-      ServerBootstrap bootstrap = new ServerBootstrap()
+      // Null when every address is in-process (no event loops then).
+      ServerBootstrap bootstrap = bossGroup == null ? null : new ServerBootstrap()
           .group(bossGroup, workerGroup)
           .childHandler(new ChannelInitializer<>() {
             @Override
@@ -161,7 +179,7 @@ public final class Server implements AutoCloseable {
               }
               StreamDispatcher dispatcher = new StreamDispatcher(Server.this, entity.calls());
               NettyServerHandler handler = NettyServerHandler.create(dispatcher, transportConfig);
-              dispatcher.setHandler(handler);
+              dispatcher.setTransport(handler);
               if (credentials instanceof TlsServerCredentials tls) {
                 TlsPipeline.addServerHandlers(ch, tls, handler);
               } else {
@@ -180,6 +198,10 @@ public final class Server implements AutoCloseable {
             }
           });
       for (SocketAddress address : addresses) {
+        if (address instanceof InProcessSocketAddress inProcess) {
+          bindInProcess(inProcess, entity);
+          continue;
+        }
         ChannelFuture f;
         try {
           f = bind(bootstrap, address);
@@ -204,6 +226,49 @@ public final class Server implements AutoCloseable {
       log.log(Level.FINE, "Server listening on {0}", getListenAddresses());
       return this;
     }
+  }
+
+  /** Claims an in-process name (under lock); a taken name stops the server, like a taken port. */
+  private void bindInProcess(InProcessSocketAddress address, ServerEntity entity)
+      throws IOException {
+    InProcessBinding binding;
+    try {
+      binding = InProcessBinding.bind(address, inProcessOptions, t -> acceptInProcess(t, address));
+    } catch (IOException e) {
+      shutdownNow();
+      throw e;
+    }
+    inProcessListeners.add(new InProcessListener(binding, channelz.addListenSocket(entity, address)));
+    openListeners++;
+  }
+
+  /** A client connected in-process: the counterpart of a Netty channel's initializer. */
+  private ServerTransportListener acceptInProcess(ServerTransport transport,
+      InProcessSocketAddress address) {
+    ServerEntity entity = channelzEntity;
+    if (shutdown || entity == null) {
+      return null;
+    }
+    StreamDispatcher dispatcher = new StreamDispatcher(this, entity.calls());
+    dispatcher.setTransport(transport);
+    dispatcher.setSocket(channelz.addServerSocket(entity, String.valueOf(address),
+        transport.channelzView()));
+    connections.add(transport);
+    // A shutdown that ran between the check above and the add did not see it.
+    if (forcedShutdown) {
+      transport.forceClose(SHUTDOWN_NOW_STATUS);
+    } else if (shutdown) {
+      transport.gracefulShutdown();
+    }
+    return dispatcher;
+  }
+
+  /** A bound in-process name and its channelz listen socket. */
+  private record InProcessListener(InProcessBinding binding, SocketEntity socket) {}
+
+  /** Whether this server has Netty event loop groups (owned or given); for tests. */
+  boolean hasEventLoopGroups() {
+    return bossGroup != null || workerGroup != null;
   }
 
   private ChannelFuture bind(ServerBootstrap bootstrap, SocketAddress address) throws IOException {
@@ -250,12 +315,18 @@ public final class Server implements AutoCloseable {
     }
   }
 
-  /** The bound addresses (with real ports) after {@link #start()}; empty before. */
+  /**
+   * The bound addresses (with real ports, and the in-process names) after {@link #start()}; empty
+   * before.
+   */
   public List<SocketAddress> getListenAddresses() {
     synchronized (lock) {
       List<SocketAddress> out = new ArrayList<>();
       for (Channel ch : listenChannels) {
         out.add(ch.localAddress());
+      }
+      for (InProcessListener l : inProcessListeners) {
+        out.add(l.binding().address());
       }
       return Collections.unmodifiableList(out);
     }
@@ -283,6 +354,7 @@ public final class Server implements AutoCloseable {
    */
   public Server shutdown() {
     List<Channel> toClose;
+    List<InProcessListener> namesToFree;
     synchronized (lock) {
       if (shutdown) {
         return this;
@@ -292,11 +364,18 @@ public final class Server implements AutoCloseable {
     runShutdownHooks();
     synchronized (lock) {
       toClose = new ArrayList<>(listenChannels);
+      namesToFree = new ArrayList<>(inProcessListeners);
     }
     for (Channel ch : toClose) {
       ch.close();
     }
-    for (NettyServerHandler c : connections) {
+    for (InProcessListener l : namesToFree) {
+      // New in-process clients find no server from now on; connections made stay until drained.
+      l.binding().close();
+      l.socket().close();
+      listenerClosed();
+    }
+    for (ServerTransport c : connections) {
       c.gracefulShutdown();
     }
     checkTerminated();
@@ -307,7 +386,7 @@ public final class Server implements AutoCloseable {
   public Server shutdownNow() {
     forcedShutdown = true;
     shutdown();
-    for (NettyServerHandler c : connections) {
+    for (ServerTransport c : connections) {
       c.forceClose(SHUTDOWN_NOW_STATUS);
     }
     return this;
@@ -401,9 +480,9 @@ public final class Server implements AutoCloseable {
     return compressors;
   }
 
-  void connectionClosed(NettyServerHandler handler) {
-    if (handler != null) {
-      connections.remove(handler);
+  void connectionClosed(ServerTransport transport) {
+    if (transport != null) {
+      connections.remove(transport);
     }
     checkTerminated();
   }

@@ -5,6 +5,7 @@ import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.credentials.ServerCredentials;
 import dev.grpcspring.interceptor.ServerInterceptor;
 import dev.grpcspring.transport.ServerConnectionPolicy;
+import dev.grpcspring.transport.inprocess.InProcessSocketAddress;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import java.net.InetSocketAddress;
@@ -72,12 +73,25 @@ public final class ServerBuilder {
 
   /**
    * Listens on {@code address} (may be called more than once): a TCP {@code InetSocketAddress}
-   * (port 0 picks a free port), or a Unix domain socket as {@code UnixDomainSocketAddress} or
-   * Netty's {@code DomainSocketAddress} (abstract names, starting with NUL, need epoll).
+   * (port 0 picks a free port), a Unix domain socket as {@code UnixDomainSocketAddress} or
+   * Netty's {@code DomainSocketAddress} (abstract names, starting with NUL, need epoll), or an
+   * {@link InProcessSocketAddress}, reached in this JVM as {@code in-process:<name>} without a
+   * socket. A server whose only addresses are in-process opens no socket and creates no event
+   * loops; {@link Server#start()} fails with an IOException if another running server has the
+   * name.
    */
   public ServerBuilder address(SocketAddress address) {
     addresses.add(Objects.requireNonNull(address, "address"));
     return this;
+  }
+
+  /**
+   * Listens in-process under {@code name}: clients in this JVM dial {@code in-process:<name>}.
+   * Short for {@code address(new InProcessSocketAddress(name))}; may be combined with network
+   * addresses.
+   */
+  public ServerBuilder inProcessName(String name) {
+    return address(new InProcessSocketAddress(name));
   }
 
   /** Serves a service implementation (a generated {@code ImplBase} is one). */

@@ -12,8 +12,8 @@ import dev.grpcspring.channelz.CallCounters;
 import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.transport.MessageFramer;
-import dev.grpcspring.transport.NettyServerStream;
 import dev.grpcspring.transport.ServerStreamListener;
+import dev.grpcspring.transport.ServerTransportStream;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
@@ -28,7 +28,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
     implements ServerStreamListener {
   private static final Logger log = Logger.getLogger(ServerCallImpl.class.getName());
 
-  private final NettyServerStream stream;
+  private final ServerTransportStream stream;
   private final MethodDescriptor<ReqT, RespT> method;
   private final Context.CancellableContext context;
   private final Executor callExecutor;
@@ -50,7 +50,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   private boolean messageSent;
   private String responseEncoding;
 
-  ServerCallImpl(NettyServerStream stream, MethodDescriptor<ReqT, RespT> method,
+  ServerCallImpl(ServerTransportStream stream, MethodDescriptor<ReqT, RespT> method,
       Context.CancellableContext context, Executor callExecutor, CompressorRegistry compressors,
       CallCounters calls) {
     this.calls = calls;

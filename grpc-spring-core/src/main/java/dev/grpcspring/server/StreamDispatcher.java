@@ -7,9 +7,9 @@ import dev.grpcspring.Status;
 import dev.grpcspring.channelz.CallCounters;
 import dev.grpcspring.channelz.SocketEntity;
 import dev.grpcspring.internal.SerializingExecutor;
-import dev.grpcspring.transport.NettyServerHandler;
-import dev.grpcspring.transport.NettyServerStream;
+import dev.grpcspring.transport.ServerTransport;
 import dev.grpcspring.transport.ServerTransportListener;
+import dev.grpcspring.transport.ServerTransportStream;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
 final class StreamDispatcher implements ServerTransportListener {
   private final Server server;
   private final CallCounters calls;
-  private NettyServerHandler handler;
+  private ServerTransport transport;
   private SocketEntity socket;
 
   StreamDispatcher(Server server, CallCounters calls) {
@@ -29,8 +29,8 @@ final class StreamDispatcher implements ServerTransportListener {
     this.calls = calls;
   }
 
-  void setHandler(NettyServerHandler handler) {
-    this.handler = handler;
+  void setTransport(ServerTransport transport) {
+    this.transport = transport;
   }
 
   void setSocket(SocketEntity socket) {
@@ -38,7 +38,7 @@ final class StreamDispatcher implements ServerTransportListener {
   }
 
   @Override
-  public void streamCreated(NettyServerStream stream, String fullMethodName, Metadata headers) {
+  public void streamCreated(ServerTransportStream stream, String fullMethodName, Metadata headers) {
     calls.callStarted();
     ServerMethodDefinition<?, ?> method = server.lookupMethod(fullMethodName);
     if (method == null) {
@@ -50,12 +50,12 @@ final class StreamDispatcher implements ServerTransportListener {
     start(stream, method, headers);
   }
 
-  private <ReqT, RespT> void start(NettyServerStream stream,
+  private <ReqT, RespT> void start(ServerTransportStream stream,
       ServerMethodDefinition<ReqT, RespT> method, Metadata headers) {
     long timeoutNanos = stream.timeoutNanos();
     Context.CancellableContext context = timeoutNanos >= 0
         ? Context.ROOT.withDeadline(
-            Deadline.after(timeoutNanos, TimeUnit.NANOSECONDS), stream.eventLoop())
+            Deadline.after(timeoutNanos, TimeUnit.NANOSECONDS), stream.scheduler())
         : Context.ROOT.withCancellation();
     ServerCallImpl<ReqT, RespT> call = new ServerCallImpl<>(stream,
         method.getMethodDescriptor(), context, new SerializingExecutor(server.executor()),
@@ -81,6 +81,6 @@ final class StreamDispatcher implements ServerTransportListener {
     if (socket != null) {
       socket.close();
     }
-    server.connectionClosed(handler);
+    server.connectionClosed(transport);
   }
 }

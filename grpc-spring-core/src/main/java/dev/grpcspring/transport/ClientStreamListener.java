@@ -5,9 +5,9 @@ import dev.grpcspring.Status;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Receives what happens on one client stream. Every method runs on the connection's event loop, so
- * implementations must only hand the work on (to the call's executor), never block or run
- * application code.
+ * Receives what happens on one client stream. Methods are called one at a time, on the connection's
+ * event loop (HTTP/2) or on whichever thread drives an in-process stream, so implementations must
+ * only hand the work on (to the call's executor), never block or run application code.
  */
 public interface ClientStreamListener {
   /** The Response-Headers arrived (not called for Trailers-Only). */
@@ -15,7 +15,7 @@ public interface ClientStreamListener {
 
   /**
    * One response message, already deframed and decompressed, delivered only as requested through
-   * {@link Http2ClientStream#request}. The listener owns {@code message} and must release it.
+   * {@link ClientTransportStream#request}. The listener owns {@code message} and must release it.
    */
   void onMessage(ByteBuf message);
 

@@ -5,7 +5,8 @@ import dev.grpcspring.Status;
 /**
  * Receives a client transport's life events, in this order: {@link #transportReady()} at most once,
  * {@link #transportShutdown} exactly once, {@link #transportTerminated()} exactly once. Methods run
- * on the connection's event loop; implementations hand the work on.
+ * on the connection's event loop (HTTP/2) or the offload executor (in-process); implementations
+ * hand the work on.
  */
 public interface ClientTransportListener {
   /** The server's first SETTINGS frame arrived: the connection is usable. */

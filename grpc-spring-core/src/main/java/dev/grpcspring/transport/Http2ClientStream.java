@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * any thread (one at a time, except cancel) and only enqueue work for the event loop; everything
  * else runs on the event loop. The listener hears exactly one {@code onClose}.
  */
-public final class Http2ClientStream implements MessageDeframer.Listener {
+public final class Http2ClientStream implements ClientTransportStream, MessageDeframer.Listener {
   /** Bytes queued for sending above which {@link #isReady()} turns false (grpc-java's 32 KiB). */
   static final int ON_READY_THRESHOLD = 32 * 1024;
 

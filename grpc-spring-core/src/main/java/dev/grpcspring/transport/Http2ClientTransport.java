@@ -36,7 +36,7 @@ import javax.net.ssl.SSLSession;
  * server's SETTINGS arrived), when it stops taking streams, and when it is gone. Streams are opened
  * with {@link #newStream}; all writes go through one {@link WriteQueue}, flushed once per drain.
  */
-public final class Http2ClientTransport {
+public final class Http2ClientTransport implements ClientTransport {
   private final SocketAddress address;
   private final String authority;
   private final ClientTransportOptions options;

@@ -122,6 +122,61 @@ public final class MetadataCodec {
     return md;
   }
 
+  /**
+   * What a peer receives when {@code metadata} goes through {@link #addTo} and {@link #fromHeaders},
+   * for transports that hand over Metadata objects instead of headers (in-process): the same
+   * entries dropped (with the same warnings), ASCII values trimmed, binary values copied.
+   */
+  public static Metadata transfer(Metadata metadata) {
+    Metadata md = new Metadata();
+    for (int i = 0; i < metadata.size(); i++) {
+      String name = metadata.name(i);
+      if (isReserved(name) || isConnectionSpecific(name)) {
+        log.log(Level.WARNING, "Dropping metadata {0}: the transport owns that header", name);
+        continue;
+      }
+      if (!isValidName(name)) {
+        log.log(Level.WARNING, "Dropping metadata ''{0}'': not a legal header name (use a-z, 0-9, "
+            + "'_', '-', '.')", name);
+        continue;
+      }
+      Object raw = metadata.rawValue(i);
+      if (raw instanceof byte[] bytes) {
+        md.putBinary(name, bytes.clone());
+      } else {
+        String value = (String) raw;
+        if (!isValidAsciiValue(value)) {
+          log.log(Level.WARNING,
+              "Dropping metadata {0}: its value has characters outside printable ASCII", name);
+          continue;
+        }
+        md.putAscii(name, trim(value));
+      }
+    }
+    return md;
+  }
+
+  /**
+   * The bytes {@code metadata}'s entries add to an HTTP/2 header list, as
+   * SETTINGS_MAX_HEADER_LIST_SIZE counts them (RFC 9113 6.5.2: name, value and 32 per entry; binary values as unpadded base64).
+   */
+  public static long headerListSize(Metadata metadata) {
+    long size = 0;
+    for (int i = 0; i < metadata.size(); i++) {
+      Object raw = metadata.rawValue(i);
+      int valueLength = raw instanceof byte[] bytes
+          ? (bytes.length * 4 + 2) / 3
+          : ((String) raw).length();
+      size += headerSize(metadata.name(i), valueLength);
+    }
+    return size;
+  }
+
+  /** The bytes one header adds to a header list: name, value and 32. */
+  public static long headerSize(CharSequence name, int valueLength) {
+    return name.length() + valueLength + 32L;
+  }
+
   /** Encodes binary metadata as unpadded base64. */
   public static String encodeBinary(byte[] value) {
     return BASE64.encodeToString(value);

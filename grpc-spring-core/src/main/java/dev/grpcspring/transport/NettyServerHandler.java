@@ -44,7 +44,7 @@ import java.util.logging.Logger;
  * per-stream cost low. Everything here runs on the connection's event loop.
  */
 public final class NettyServerHandler extends Http2ConnectionHandler
-    implements Http2FrameListener {
+    implements Http2FrameListener, ServerTransport {
   private static final Logger log = Logger.getLogger(NettyServerHandler.class.getName());
 
   /** The PING payload of a graceful shutdown (grpc-java's value, so traces read the same). */

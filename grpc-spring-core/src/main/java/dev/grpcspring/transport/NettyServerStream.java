@@ -16,6 +16,7 @@ import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,7 +27,7 @@ import java.util.logging.Logger;
  * connection's {@link WriteQueue}, so the stream's HTTP/2 state is only ever touched on the event
  * loop.
  */
-public final class NettyServerStream {
+public final class NettyServerStream implements ServerTransportStream {
   private static final Logger log = Logger.getLogger(NettyServerStream.class.getName());
 
   /** Outbound bytes queued beyond which {@link #isReady()} turns false. */
@@ -96,6 +97,11 @@ public final class NettyServerStream {
 
   /** The connection's event loop: a scheduler for deadlines, and the place events come from. */
   public EventLoop eventLoop() {
+    return handler.eventLoop();
+  }
+
+  @Override
+  public ScheduledExecutorService scheduler() {
     return handler.eventLoop();
   }
 

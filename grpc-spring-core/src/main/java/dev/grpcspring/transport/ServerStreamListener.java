@@ -4,8 +4,9 @@ import dev.grpcspring.Status;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Receives the events of one server stream. Every method is called on the connection's event loop
- * and must hand real work to an executor.
+ * Receives the events of one server stream. Methods are called one at a time, on the connection's
+ * event loop (HTTP/2) or on the thread driving an in-process stream, and must hand real work to an
+ * executor.
  */
 public interface ServerStreamListener {
   /** A complete request message (decompressed, still serialized); the listener must release it. */

@@ -2,7 +2,10 @@ package dev.grpcspring.transport;
 
 import dev.grpcspring.Metadata;
 
-/** What a server connection tells the server. Called on the connection's event loop. */
+/**
+ * What a server connection tells the server. Called on the connection's event loop (HTTP/2) or on
+ * the thread driving an in-process stream; must not block.
+ */
 public interface ServerTransportListener {
   /**
    * A valid request arrived. The server either sets a listener on the stream or closes it (for
@@ -11,7 +14,7 @@ public interface ServerTransportListener {
    * @param fullMethodName {@code package.Service/Method}, from {@code :path}
    * @param headers the application's metadata (reserved headers removed)
    */
-  void streamCreated(NettyServerStream stream, String fullMethodName, Metadata headers);
+  void streamCreated(ServerTransportStream stream, String fullMethodName, Metadata headers);
 
   /** The connection has closed and every stream on it has ended. */
   void transportTerminated();

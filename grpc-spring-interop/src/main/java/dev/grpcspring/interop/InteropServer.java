@@ -1,7 +1,10 @@
 package dev.grpcspring.interop;
 
 import dev.grpcspring.server.Server;
+import dev.grpcspring.transport.inprocess.InProcessSocketAddress;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,7 +23,7 @@ public final class InteropServer implements AutoCloseable {
   private final TestServiceImpl service;
   private final Server server;
 
-  private InteropServer(int port) throws IOException {
+  private InteropServer(SocketAddress address) throws IOException {
     scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "interop-response-timer");
       thread.setDaemon(true);
@@ -28,7 +31,7 @@ public final class InteropServer implements AutoCloseable {
     });
     service = new TestServiceImpl(scheduler);
     Server built = Server.builder()
-        .port(port)
+        .address(address)
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_SIZE)
         .registerService(service.serviceDefinition())
         .build();
@@ -46,10 +49,22 @@ public final class InteropServer implements AutoCloseable {
    * @throws IOException if the port cannot be bound
    */
   public static InteropServer start(int port) throws IOException {
-    return new InteropServer(port);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("Port " + port + " is not in 0-65535");
+    }
+    return new InteropServer(new InetSocketAddress(port));
   }
 
-  /** The port the server is bound to. */
+  /**
+   * Starts serving in this JVM only, as {@code in-process:<name>}: no socket, no event loops.
+   *
+   * @throws IOException if another running server has the name
+   */
+  public static InteropServer startInProcess(String name) throws IOException {
+    return new InteropServer(new InProcessSocketAddress(name));
+  }
+
+  /** The port the server is bound to; -1 when it serves in-process only. */
   public int port() {
     return server.getPort();
   }

@@ -1,0 +1,37 @@
+package dev.grpcspring.transport;
+
+import dev.grpcspring.Attributes;
+import dev.grpcspring.Status;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * One call on a {@link ClientTransport} (grpc-java's {@code ClientStream}). Every method may be
+ * called from any thread, one at a time except {@link #cancel}; what the server sends reaches the
+ * stream's {@link ClientStreamListener}, which hears exactly one {@code onClose}.
+ */
+public interface ClientTransportStream {
+  /**
+   * Sends one framed message (from {@link MessageFramer}); takes ownership of {@code framed}.
+   *
+   * @param flush whether to send now; false lets a caller batch a following one
+   */
+  void writeMessage(ByteBuf framed, boolean flush);
+
+  /** Ends the request side. */
+  void halfClose();
+
+  /**
+   * Ends the call now: the server sees it cancelled, and the listener closes with {@code status}
+   * (CANCELLED, DEADLINE_EXCEEDED, ...). Does nothing once the stream has closed.
+   */
+  void cancel(Status status);
+
+  /** Asks for {@code n} more response messages. */
+  void request(int n);
+
+  /** Whether a message sent now would not queue beyond the flow-control allowance. */
+  boolean isReady();
+
+  /** The transport's attributes (addresses). */
+  Attributes attributes();
+}
