@@ -5,6 +5,7 @@ import dev.grpcspring.Metadata;
 import dev.grpcspring.MethodDescriptor;
 import dev.grpcspring.Status;
 import dev.grpcspring.codec.CompressorRegistry;
+import dev.grpcspring.credentials.TransportCredentials;
 import dev.grpcspring.transport.CallHeader;
 import dev.grpcspring.transport.ClientTransportListener;
 import dev.grpcspring.transport.ClientTransportOptions;
@@ -30,7 +31,8 @@ final class TransportFixture implements AutoCloseable, ClientTransportListener {
   final InProcessClientTransport transport;
 
   TransportFixture(String name) throws InterruptedException {
-    ClientTransportOptions options = new ClientTransportOptions(unusedGroup, null, false, 20_000,
+    ClientTransportOptions options = new ClientTransportOptions(unusedGroup, null,
+        TransportCredentials.insecure(), 20_000,
         1024 * 1024, 1024 * 1024, false, 8192, CompressorRegistry.getDefaultInstance(), offload);
     transport = new InProcessClientTransport(new InProcessSocketAddress(name), "localhost", options,
         this);
