@@ -18,7 +18,10 @@ public class GrpcServerProperties {
   /** Whether to start the gRPC server. */
   private boolean enabled = true;
 
-  /** Port the server listens on; 0 picks a free port, published as local.grpc.server.port. */
+  /**
+   * Port the server listens on; 0 picks a free port, published as local.grpc.server.port. -1
+   * turns the network listener off, leaving only the in-process one (in-process.name).
+   */
   private int port = 9090;
 
   /** Network address to bind to, as a host name or IP literal. All interfaces when unset. */
@@ -50,6 +53,8 @@ public class GrpcServerProperties {
   private final Shutdown shutdown = new Shutdown();
 
   private final Executor executor = new Executor();
+
+  private final InProcess inProcess = new InProcess();
 
   public boolean isEnabled() {
     return enabled;
@@ -109,6 +114,28 @@ public class GrpcServerProperties {
 
   public Executor getExecutor() {
     return executor;
+  }
+
+  public InProcess getInProcess() {
+    return inProcess;
+  }
+
+  /** The in-process listener, reached without sockets by targets {@code in-process:<name>}. */
+  public static class InProcess {
+
+    /**
+     * Name to serve in-process under, besides the network port; no in-process listener when
+     * unset. Two servers in one JVM cannot share a name.
+     */
+    private String name;
+
+    public String getName() {
+      return name;
+    }
+
+    public void setName(String name) {
+      this.name = name;
+    }
   }
 
   /** Limits on what clients send. */
