@@ -91,7 +91,10 @@ public class GrpcServerLifecycle implements SmartLifecycle, ApplicationContextAw
     }
     server = s;
     int port = s.getPort();
-    publishPort(port);
+    if (port >= 0) {
+      // An in-process-only server (grpc.server.port=-1) has no port to publish.
+      publishPort(port);
+    }
     // Channelz is a @GrpcService bean of the starter's, not one of the application's.
     long own = services.stream()
         .filter(d -> !d.getServiceDescriptor().getName().equals("grpc.channelz.v1.Channelz"))

@@ -1,5 +1,6 @@
 package dev.grpcspring.boot.autoconfigure.client;
 
+import dev.grpcspring.transport.inprocess.InProcessSocketAddress;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
@@ -9,12 +10,16 @@ import org.springframework.core.env.Environment;
  * Resolves the effective properties of a named channel: the built-in defaults, overridden by
  * {@code grpc.client.channel.default.*}, overridden by {@code grpc.client.channel.<name>.*}, key by
  * key (a nested key such as {@code backoff.max-delay} overrides only itself; a list replaces the
- * inherited list).
+ * inherited list). With {@code grpc.client.in-process.name} set, every channel's target is that
+ * in-process server.
  */
 public final class ChannelPropertiesResolver {
 
   private static final ConfigurationPropertyName CHANNELS =
       ConfigurationPropertyName.of("grpc.client.channel");
+
+  private static final ConfigurationPropertyName IN_PROCESS_NAME =
+      ConfigurationPropertyName.of("grpc.client.in-process.name");
 
   private final Binder binder;
 
@@ -39,6 +44,8 @@ public final class ChannelPropertiesResolver {
     if (!GrpcClientProperties.DEFAULT_CHANNEL.equals(name)) {
       binder.bind(key(name), Bindable.ofInstance(properties));
     }
+    binder.bind(IN_PROCESS_NAME, String.class).filter(server -> !server.isBlank())
+        .ifBound(server -> properties.setTarget(new InProcessSocketAddress(server).toString()));
     return properties;
   }
 

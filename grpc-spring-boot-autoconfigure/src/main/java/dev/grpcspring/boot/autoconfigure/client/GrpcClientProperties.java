@@ -27,6 +27,8 @@ public class GrpcClientProperties {
    */
   private Map<String, ChannelProperties> channel = new LinkedHashMap<>();
 
+  private final InProcess inProcess = new InProcess();
+
   public boolean isEnabled() {
     return enabled;
   }
@@ -41,5 +43,27 @@ public class GrpcClientProperties {
 
   public void setChannel(Map<String, ChannelProperties> channel) {
     this.channel = channel;
+  }
+
+  public InProcess getInProcess() {
+    return inProcess;
+  }
+
+  /** Routing of every channel to one in-process server, as tests want it. */
+  public static class InProcess {
+
+    /**
+     * When set, every channel dials the in-process server of this name instead of its target
+     * (what @AutoConfigureInProcessTransport sets in tests).
+     */
+    private String name;
+
+    public String getName() {
+      return name;
+    }
+
+    public void setName(String name) {
+      this.name = name;
+    }
   }
 }

@@ -17,6 +17,9 @@ import org.springframework.util.unit.DataSize;
 /** Builds the server from {@code grpc.server.*}, the executor provider and the customizers. */
 public class DefaultGrpcServerFactory implements GrpcServerFactory {
 
+  /** The {@code grpc.server.port} that turns the network listener off. */
+  static final int NO_NETWORK = -1;
+
   private final GrpcServerProperties properties;
   private final GrpcServerExecutorProvider executorProvider;
   private final List<GrpcServerBuilderCustomizer> customizers;
@@ -46,15 +49,7 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
   public ServerBuilder builder(List<ServerServiceDefinition> services) {
     GrpcServerProperties p = properties;
     ServerBuilder builder = Server.builder();
-    if (p.getPort() < 0 || p.getPort() > 65535) {
-      throw new InvalidConfigurationPropertyValueException("grpc.server.port", p.getPort(),
-          "A port is between 0 and 65535; 0 picks a free one.");
-    }
-    if (p.getAddress() != null && !p.getAddress().isBlank()) {
-      builder.address(new InetSocketAddress(p.getAddress(), p.getPort()));
-    } else {
-      builder.port(p.getPort());
-    }
+    listen(builder, p);
     for (ServerServiceDefinition service : services) {
       builder.registerService(service);
     }
@@ -113,6 +108,34 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
     }
     return sslBundles.serverCredentials(ssl.getBundle(), "grpc.server.ssl.bundle",
         ssl.getClientAuth(), ssl.getProvider());
+  }
+
+  private static void listen(ServerBuilder builder, GrpcServerProperties p) {
+    String inProcessName = p.getInProcess().getName();
+    boolean inProcess = inProcessName != null && !inProcessName.isBlank();
+    boolean hasAddress = p.getAddress() != null && !p.getAddress().isBlank();
+    if (p.getPort() < NO_NETWORK || p.getPort() > 65535) {
+      throw new InvalidConfigurationPropertyValueException("grpc.server.port", p.getPort(),
+          "A port is between 0 and 65535; 0 picks a free one, -1 turns the network listener off.");
+    }
+    if (p.getPort() == NO_NETWORK && !inProcess) {
+      throw new InvalidConfigurationPropertyValueException("grpc.server.port", p.getPort(),
+          "-1 turns the network listener off, which leaves the server unreachable: set"
+              + " grpc.server.in-process.name too, or grpc.server.enabled=false for no server.");
+    }
+    if (p.getPort() == NO_NETWORK && hasAddress) {
+      throw new InvalidConfigurationPropertyValueException("grpc.server.address", p.getAddress(),
+          "grpc.server.port=-1 turns the network listener off, so there is no address to bind:"
+              + " remove one of the two.");
+    }
+    if (hasAddress) {
+      builder.address(new InetSocketAddress(p.getAddress(), p.getPort()));
+    } else if (p.getPort() != NO_NETWORK) {
+      builder.port(p.getPort());
+    }
+    if (inProcess) {
+      builder.inProcessName(inProcessName);
+    }
   }
 
   private static int bytes(DataSize size, String key) {

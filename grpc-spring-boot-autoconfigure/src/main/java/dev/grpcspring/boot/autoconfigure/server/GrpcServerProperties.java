@@ -25,7 +25,10 @@ public class GrpcServerProperties {
    */
   private Boolean enabled;
 
-  /** Port the server listens on; 0 picks a free port, published as local.grpc.server.port. */
+  /**
+   * Port the server listens on; 0 picks a free port, published as local.grpc.server.port. -1
+   * turns the network listener off, leaving only the in-process one (in-process.name).
+   */
   private int port = 9090;
 
   /** Network address to bind to, as a host name or IP literal. All interfaces when unset. */
@@ -62,6 +65,8 @@ public class GrpcServerProperties {
 
   @NestedConfigurationProperty
   private final GrpcServerKeepAliveProperties keepalive = new GrpcServerKeepAliveProperties();
+
+  private final InProcess inProcess = new InProcess();
 
   public Boolean getEnabled() {
     return enabled;
@@ -129,6 +134,28 @@ public class GrpcServerProperties {
 
   public GrpcServerKeepAliveProperties getKeepalive() {
     return keepalive;
+  }
+
+  public InProcess getInProcess() {
+    return inProcess;
+  }
+
+  /** The in-process listener, reached without sockets by targets {@code in-process:<name>}. */
+  public static class InProcess {
+
+    /**
+     * Name to serve in-process under, besides the network port; no in-process listener when
+     * unset. Two servers in one JVM cannot share a name.
+     */
+    private String name;
+
+    public String getName() {
+      return name;
+    }
+
+    public void setName(String name) {
+      this.name = name;
+    }
   }
 
   /** Limits on what clients send. */
