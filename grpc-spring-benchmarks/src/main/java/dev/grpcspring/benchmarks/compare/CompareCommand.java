@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -53,6 +54,16 @@ public final class CompareCommand {
    */
   static int run(Options options, PrintStream out, String defaultPeers, String defaultDrivers)
       throws Exception {
+    // Options of the first harness, named so that an old command line says what replaced them.
+    if (options.string("pairs", null) != null) {
+      throw new IllegalArgumentException("--pairs is gone: every server is now driven by each of"
+          + " --drivers=ours,grpc-java,async-client,h2load (ours and grpc-java clients against"
+          + " ours and grpc-java servers are the old crossings)");
+    }
+    if (options.string("direct", null) != null) {
+      throw new IllegalArgumentException("--direct is gone: --modes=direct runs the servers on"
+          + " their event loops, --client-direct the clients");
+    }
     List<Scenario> scenarios =
         Scenario.parseList(options.string("scenario", DEFAULT_SCENARIOS));
     List<Impl> peers = parsePeers(options.string("peers", defaultPeers));
@@ -162,7 +173,7 @@ public final class CompareCommand {
           }
         }
         // Rotate which server goes first from one (round, scenario, driver) to the next.
-        java.util.Collections.rotate(order, -(turn++ % Math.max(1, order.size())));
+        Collections.rotate(order, -(turn++ % Math.max(1, order.size())));
         for (ServerVariant server : order) {
           plan.add(new RunResult(round, scenario, driver, server));
         }

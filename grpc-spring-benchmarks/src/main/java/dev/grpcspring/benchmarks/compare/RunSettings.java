@@ -3,6 +3,7 @@ package dev.grpcspring.benchmarks.compare;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ record RunSettings(
 
   /** The child JVM's flags; {@code recording} names its JFR file when a directory is set. */
   List<String> vmArgs(String recording) {
-    List<String> args = new java.util.ArrayList<>(jvmArgs);
+    List<String> args = new ArrayList<>(jvmArgs);
     if (jfrDir != null) {
       args.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
           + jfrDir.resolve(recording + ".jfr"));

@@ -20,6 +20,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -42,6 +43,7 @@ public final class NettyCeilingServer implements BenchmarkServer {
   private final LongAdder responses = new LongAdder();
   /** The canned answer; its duplicates are written, itself released once the server is down. */
   private final ByteBuf canned;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private NettyCeilingServer(String host, int port, int responseBytes)
       throws InterruptedException {
@@ -112,6 +114,9 @@ public final class NettyCeilingServer implements BenchmarkServer {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return; // "quit" and then the shutdown hook both close it
+    }
     try {
       channel.close().await(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The compare harness end to end on its shortest setting: a fresh server JVM per run, the client
+ * The compare harness end to end on a short setting (the warm-up long enough for two cold JVMs on
+ * a busy machine to answer): a fresh server JVM per run, the client
  * in its own JVM, the server sampled through its control channel, two rounds, and the ratio of
  * the rounds' ratios.
  */
@@ -60,5 +61,11 @@ class CompareCommandTest {
     assertThatThrownBy(() -> CompareCommand.run(
             Options.parse(new String[] {"--rounds=0"}, 0), out))
         .hasMessageContaining("--rounds");
+    assertThatThrownBy(() -> CompareCommand.run(
+            Options.parse(new String[] {"--pairs=same"}, 0), out))
+        .hasMessageContaining("--drivers=");
+    assertThatThrownBy(() -> CompareCommand.run(
+            Options.parse(new String[] {"--direct"}, 0), out))
+        .hasMessageContaining("--modes=direct");
   }
 }
