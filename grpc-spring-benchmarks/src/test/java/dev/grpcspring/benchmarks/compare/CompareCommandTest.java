@@ -41,7 +41,7 @@ class CompareCommandTest {
         .containsPattern("\\| unary-latency \\| our client \\| ours \\(pooled\\) +\\| [0-9]+")
         .containsPattern("\\| unary-latency \\| our client \\| grpc-java \\(pooled\\) +\\| [0-9]+")
         .containsPattern("\\| unary-latency \\| our client \\| ours \\(pooled\\) +\\|"
-            + " grpc-java \\(pooled\\) +\\| [0-9.]+ +\\| [0-9.]+-[0-9.]+ \\| p99 ")
+            + " grpc-java \\(pooled\\) +\\| [0-9.]+ +\\| [0-9.]+-[0-9.]+ +\\| p99 ")
         .doesNotContain("run failed");
   }
 
