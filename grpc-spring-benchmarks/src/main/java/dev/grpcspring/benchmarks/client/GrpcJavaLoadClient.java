@@ -9,16 +9,37 @@ import io.grpc.benchmarks.proto.Messages.Payload;
 import io.grpc.benchmarks.proto.Messages.SimpleRequest;
 import io.grpc.benchmarks.proto.Messages.SimpleResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.stub.StreamObserver;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Load from grpc-java's client (shaded Netty transport, grpc-java's generated stubs). */
+/**
+ * Load from grpc-java's client (shaded Netty transport, grpc-java's generated stubs), each channel
+ * built as grpc-java's qps benchmarks build theirs ({@code io.grpc.benchmarks.Utils
+ * .newClientChannel} in grpc-java 1.79, {@code --transport=netty_epoll}, NIO where epoll cannot
+ * load).
+ */
 public final class GrpcJavaLoadClient implements LoadClient {
+  /** grpc-java's {@code Utils.DEFAULT_FLOW_CONTROL_WINDOW}, 1 MiB. */
+  private static final int FLOW_CONTROL_WINDOW = 1024 * 1024;
+
   private final String target;
   private final boolean directExecutor;
   private final List<ManagedChannel> channels = new ArrayList<>();
+  private final List<EventLoopGroup> groups = new ArrayList<>();
+  private ForkJoinPool executor;
 
   public GrpcJavaLoadClient(String target, boolean directExecutor) {
     this.target = target;
@@ -33,15 +54,11 @@ public final class GrpcJavaLoadClient implements LoadClient {
             .setResponseSize(size)
             .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[size])))
             .build();
+    if (!directExecutor) {
+      executor = newAsyncForkJoinPool();
+    }
     for (int c = 0; c < scenario.channels(); c++) {
-      NettyChannelBuilder builder =
-          NettyChannelBuilder.forTarget(target)
-              .usePlaintext()
-              .maxInboundMessageSize(Math.max(4 * 1024 * 1024, 2 * size));
-      if (directExecutor) {
-        builder.directExecutor();
-      }
-      ManagedChannel channel = builder.build();
+      ManagedChannel channel = newChannel(size);
       channels.add(channel);
       BenchmarkServiceStub stub = BenchmarkServiceGrpc.newStub(channel);
       for (int w = 0; w < scenario.outstandingPerChannel(); w++) {
@@ -52,6 +69,55 @@ public final class GrpcJavaLoadClient implements LoadClient {
         }
       }
     }
+  }
+
+  @SuppressWarnings("deprecation") // Utils.configureNetty still builds Netty 4.1-style groups.
+  private ManagedChannel newChannel(int payloadBytes) {
+    // Utils.configureNetty: DefaultThreadFactory("client-elg-", daemon), and a new event loop
+    // group of Netty's default size per channel.
+    DefaultThreadFactory tf = new DefaultThreadFactory("client-elg-", true);
+    NettyChannelBuilder builder =
+        NettyChannelBuilder.forTarget(target)
+            .usePlaintext()
+            // Utils.configureNetty: builder.flowControlWindow(flowControlWindow), default 1 MiB.
+            .flowControlWindow(FLOW_CONTROL_WINDOW)
+            // Not in Utils: the large-payload scenario's responses need more than 4 MiB of room.
+            .maxInboundMessageSize(Math.max(4 * 1024 * 1024, 2 * payloadBytes));
+    EventLoopGroup group;
+    if (Epoll.isAvailable()) {
+      // --transport=netty_epoll: EpollEventLoopGroup(0, tf), EpollSocketChannel.
+      group = new EpollEventLoopGroup(0, tf);
+      builder.eventLoopGroup(group).channelType(EpollSocketChannel.class, InetSocketAddress.class);
+    } else {
+      // --transport=netty_nio: NioEventLoopGroup(0, tf), NioSocketChannel.
+      group = new NioEventLoopGroup(0, tf);
+      builder.eventLoopGroup(group).channelType(NioSocketChannel.class, InetSocketAddress.class);
+    }
+    groups.add(group);
+    if (directExecutor) {
+      // --directexecutor.
+      builder.directExecutor();
+    } else {
+      // Utils.getExecutor(): one ForkJoinPool of availableProcessors() threads in async mode,
+      // shared by every channel.
+      builder.executor(executor);
+    }
+    return builder.build();
+  }
+
+  private static ForkJoinPool newAsyncForkJoinPool() {
+    AtomicInteger num = new AtomicInteger();
+    return new ForkJoinPool(
+        Runtime.getRuntime().availableProcessors(),
+        pool -> {
+          ForkJoinWorkerThread thread =
+              ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+          thread.setDaemon(true);
+          thread.setName("grpc-client-app-" + num.getAndIncrement());
+          return thread;
+        },
+        null,
+        true /* asyncMode, as Utils.getExecutor */);
   }
 
   @Override
@@ -65,6 +131,14 @@ public final class GrpcJavaLoadClient implements LoadClient {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      // The channels do not own groups and an executor they were given.
+      for (EventLoopGroup group : groups) {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      }
+      if (executor != null) {
+        executor.shutdownNow();
+      }
     }
   }
 

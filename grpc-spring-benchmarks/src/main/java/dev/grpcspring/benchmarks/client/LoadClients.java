@@ -14,7 +14,9 @@ public final class LoadClients {
       case OURS:
         return new OursLoadClient(target, directExecutor);
       default:
-        throw new IllegalArgumentException("Unknown impl " + impl);
+        throw new IllegalArgumentException(
+            "This module has load clients for ours and grpc-java only, not " + impl.flag()
+                + "; drive other servers with compare's async-client or h2load drivers");
     }
   }
 }

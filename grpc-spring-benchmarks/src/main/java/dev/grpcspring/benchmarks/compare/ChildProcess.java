@@ -22,6 +22,8 @@ import java.util.function.Predicate;
  */
 final class ChildProcess implements AutoCloseable {
   private static final String EOF = new String("<end of output>");
+  /** What {@link #poll} returns at end of output (compare with ==). */
+  static final String END = EOF;
   private static final int KEPT_ERROR_LINES = 8;
 
   private final String name;
@@ -92,6 +94,19 @@ final class ChildProcess implements AutoCloseable {
           name + " printed nothing for " + unit.toSeconds(timeout) + " s" + lastErrorsSuffix());
     }
     return line == EOF ? null : line;
+  }
+
+  /**
+   * The next stdout line, {@link #END} at end of output, or null when nothing arrived within
+   * {@code millis}.
+   */
+  String poll(long millis) throws InterruptedException {
+    String line = stdout.poll(Math.max(0, millis), TimeUnit.MILLISECONDS);
+    if (line == EOF) {
+      stdout.add(EOF);
+      return END;
+    }
+    return line;
   }
 
   /** Skips stdout lines until one matches; fails at end of output or after the timeout. */

@@ -1,12 +1,9 @@
 package dev.grpcspring.benchmarks.compare;
 
-import dev.grpcspring.benchmarks.BenchmarkMain;
+import dev.grpcspring.benchmarks.ExecutorMode;
 import dev.grpcspring.benchmarks.Impl;
 import dev.grpcspring.benchmarks.Options;
 import dev.grpcspring.benchmarks.Scenario;
-import dev.grpcspring.benchmarks.client.ClientCommand;
-import dev.grpcspring.benchmarks.client.ClientResult;
-import dev.grpcspring.benchmarks.server.ServerCommand;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,58 +11,73 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * {@code compare --scenario=NAME|all [--warmup=15s] [--duration=20s] [--pairs=all|same] [--direct]
- * [--jvm-args="-Xms1g -Xmx2g"] [--jfr=DIR]}: runs ours against ours, grpc-java against grpc-java, and both
- * crossings, each client and server in its own JVM started from this same jar, and prints one table
- * with the ratio ours / grpc-java per column.
+ * {@code compare [--scenario=...] [--peers=grpc-java|all|LIST] [--drivers=all|LIST]
+ * [--modes=pooled,direct] [--rounds=1] [--warmup=15s] [--duration=20s] [--client-direct]
+ * [--jvm-args="-Xms1g -Xmx2g"] [--jfr=DIR]}: every selected server (ours and each peer, in each
+ * executor mode it has) driven by every selected driver, one run at a time, each run against a
+ * fresh server JVM; repeated {@code --rounds} times, and reported as the median of the per-round
+ * ratios ours / peer with their spread.
  *
- * <p>With {@code --jfr=DIR} every client and server JVM records a JFR profile ({@code
- * settings=profile}) into {@code DIR}, named by scenario, pairing and role, for finding where the
- * time and the allocation go.
- *
- * <p>Pairs run one after another, never at the same time, and the order alternates from scenario
- * to scenario so neither runtime always runs first on a machine that is warming up or getting
- * busier.
+ * <p>The order of the servers rotates from one round and scenario to the next, so no runtime
+ * always runs first on a machine that is warming up or getting busier. A driver runs in the same
+ * configuration against every server ({@code --client-direct} or not), so a ratio compares
+ * servers only.
  */
 public final class CompareCommand {
   static final String DEFAULT_JVM_ARGS = "-Xms1g -Xmx2g";
+  /** The scenarios of issue 16's table that every peer and driver can run in a sitting. */
+  public static final String DEFAULT_SCENARIOS = "unary-latency,unary-throughput,streaming-throughput";
+  /** Seconds a run costs on top of warm-up and window: two JVM starts and a clean stop. */
+  static final int RUN_OVERHEAD_SECONDS = 5;
 
-  private final Duration warmup;
-  private final Duration duration;
-  private final boolean direct;
-  private final List<String> jvmArgs;
-  private final Path jfrDir;
+  private final RunSettings settings;
   private final PrintStream out;
 
-  private CompareCommand(
-      Duration warmup, Duration duration, boolean direct, List<String> jvmArgs, Path jfrDir,
-      PrintStream out) {
-    this.warmup = warmup;
-    this.duration = duration;
-    this.direct = direct;
-    this.jvmArgs = jvmArgs;
-    this.jfrDir = jfrDir;
+  private CompareCommand(RunSettings settings, PrintStream out) {
+    this.settings = settings;
     this.out = out;
   }
 
-  /** Runs the command; returns the exit code (non-zero when a run failed or a call failed). */
+  /** Runs {@code compare}; returns the exit code (non-zero when a run failed or a call failed). */
   public static int run(Options options, PrintStream out) throws Exception {
-    List<Scenario> scenarios = Scenario.parseList(options.required("scenario"));
+    return run(options, out, "grpc-java", "all");
+  }
+
+  /**
+   * Runs a comparison whose {@code --peers} and {@code --drivers} default as given ({@code
+   * qps-check} is this with AsyncClient against grpc-java).
+   */
+  static int run(Options options, PrintStream out, String defaultPeers, String defaultDrivers)
+      throws Exception {
+    // Options of the first harness, named so that an old command line says what replaced them.
+    if (options.string("pairs", null) != null) {
+      throw new IllegalArgumentException("--pairs is gone: every server is now driven by each of"
+          + " --drivers=ours,grpc-java,async-client,h2load (ours and grpc-java clients against"
+          + " ours and grpc-java servers are the old crossings)");
+    }
+    if (options.string("direct", null) != null) {
+      throw new IllegalArgumentException("--direct is gone: --modes=direct runs the servers on"
+          + " their event loops, --client-direct the clients");
+    }
+    List<Scenario> scenarios =
+        Scenario.parseList(options.string("scenario", DEFAULT_SCENARIOS));
+    List<Impl> peers = parsePeers(options.string("peers", defaultPeers));
+    List<Driver> drivers = Driver.parseList(options.string("drivers", defaultDrivers));
+    List<ExecutorMode> modes = parseModes(options.string("modes", "pooled,direct"));
+    int rounds = options.integer("rounds", 1);
     Duration warmup = options.duration("warmup", Duration.ofSeconds(15));
     Duration duration = options.duration("duration", Duration.ofSeconds(20));
-    String pairs = options.string("pairs", "all");
-    boolean direct = options.flag("direct");
+    boolean clientDirect = options.flag("client-direct");
     String jvm = options.string("jvm-args", DEFAULT_JVM_ARGS).trim();
     String jfr = options.string("jfr", null);
     options.checkAllUsed();
-    if (!pairs.equals("all") && !pairs.equals("same")) {
-      throw new IllegalArgumentException("--pairs must be 'all' or 'same', got '" + pairs + "'");
+    if (rounds < 1) {
+      throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
     }
     List<String> jvmArgs = jvm.isEmpty() ? List.of() : Arrays.asList(jvm.split("\\s+"));
     Path jfrDir = null;
@@ -73,179 +85,193 @@ public final class CompareCommand {
       jfrDir = Path.of(jfr).toAbsolutePath();
       Files.createDirectories(jfrDir);
     }
-    CompareCommand compare = new CompareCommand(warmup, duration, direct, jvmArgs, jfrDir, out);
-    ResultTable table = compare.runAll(scenarios, pairs.equals("all"));
-    boolean clean = true;
-    for (PairResult r : table.rows()) {
-      clean &= r.result != null && r.result.failures == 0;
+    Path h2load = null;
+    if (drivers.contains(Driver.H2LOAD)) {
+      h2load = H2loadRun.find();
+      if (h2load == null) {
+        out.println("compare: h2load is not installed (Debian: apt-get install nghttp2-client);"
+            + " skipping the h2load driver");
+        drivers = new ArrayList<>(drivers);
+        drivers.remove(Driver.H2LOAD);
+      }
     }
-    return clean ? 0 : 1;
+    RunSettings settings =
+        new RunSettings(warmup, duration, jvmArgs, clientDirect, jfrDir, System.err);
+    CompareCommand compare = new CompareCommand(settings, out);
+    List<ServerVariant> servers = servers(peers, modes);
+    if (servers.size() < 2) {
+      throw new IllegalArgumentException("Nothing to compare: --peers=" + peers + " and --modes="
+          + modes + " leave only " + servers);
+    }
+    Comparison comparison = compare.runAll(scenarios, servers, drivers, rounds, h2load);
+    return comparison.allOk() ? 0 : 1;
   }
 
-  private ResultTable runAll(List<Scenario> scenarios, boolean crossings) throws Exception {
-    ResultTable table = new ResultTable();
-    int pairsPerScenario = crossings ? 4 : 2;
-    long estimate =
-        scenarios.size() * pairsPerScenario * (warmup.toSeconds() + duration.toSeconds() + 6);
-    out.printf(
-        Locale.ROOT,
-        "compare: %d scenario(s) x %d pairings, warm-up %s, measured %s, JVM args %s;"
-            + " about %d min%n",
-        scenarios.size(), pairsPerScenario, Options.format(warmup), Options.format(duration),
-        jvmArgs, (estimate + 59) / 60);
-    out.flush();
-    Instant started = Instant.now();
-    for (int s = 0; s < scenarios.size(); s++) {
-      Scenario scenario = scenarios.get(s);
-      List<Impl[]> order = new ArrayList<>();
-      // Alternate which runtime goes first from one scenario to the next.
-      Impl first = s % 2 == 0 ? Impl.OURS : Impl.GRPC_JAVA;
-      Impl second = first == Impl.OURS ? Impl.GRPC_JAVA : Impl.OURS;
-      order.add(new Impl[] {first, first});
-      order.add(new Impl[] {second, second});
-      if (crossings) {
-        order.add(new Impl[] {first, second});
-        order.add(new Impl[] {second, first});
+  static List<Impl> parsePeers(String value) {
+    List<Impl> peers = new ArrayList<>();
+    if (value.equals("all")) {
+      for (Impl impl : Impl.values()) {
+        if (impl != Impl.OURS) {
+          peers.add(impl);
+        }
       }
-      for (Impl[] pair : order) {
-        PairResult result = runPair(scenario, pair[0], pair[1]);
-        table.add(result);
-        out.println(summary(result));
+      return peers;
+    }
+    for (String part : value.split(",")) {
+      Impl impl = Impl.fromFlag(part.trim());
+      if (impl == Impl.OURS) {
+        throw new IllegalArgumentException("--peers lists the others; ours always runs");
+      }
+      peers.add(impl);
+    }
+    return peers;
+  }
+
+  static List<ExecutorMode> parseModes(String value) {
+    List<ExecutorMode> modes = new ArrayList<>();
+    for (String part : value.split(",")) {
+      ExecutorMode mode = ExecutorMode.fromFlag(part.trim());
+      if (mode == ExecutorMode.EVENT_LOOP) {
+        throw new IllegalArgumentException("--modes takes pooled and direct; servers that only"
+            + " run on their event loop (vertx, netty) run once per round either way");
+      }
+      modes.add(mode);
+    }
+    return modes;
+  }
+
+  /** Ours in each mode, then each peer in each of its modes that was asked for. */
+  static List<ServerVariant> servers(List<Impl> peers, List<ExecutorMode> modes) {
+    List<ServerVariant> servers = new ArrayList<>();
+    List<Impl> impls = new ArrayList<>();
+    impls.add(Impl.OURS);
+    impls.addAll(peers);
+    for (Impl impl : impls) {
+      for (ExecutorMode mode : impl.modes()) {
+        if (mode == ExecutorMode.EVENT_LOOP || modes.contains(mode)) {
+          servers.add(new ServerVariant(impl, mode));
+        }
+      }
+    }
+    return servers;
+  }
+
+  /** Every (scenario, driver, server) run of one round, in the order they run. */
+  static List<RunResult> plan(
+      int round, List<Scenario> scenarios, List<ServerVariant> servers, List<Driver> drivers) {
+    List<RunResult> plan = new ArrayList<>();
+    int turn = round;
+    for (Scenario scenario : scenarios) {
+      for (Driver driver : drivers) {
+        if (!driver.supports(scenario)) {
+          continue;
+        }
+        List<ServerVariant> order = new ArrayList<>();
+        for (ServerVariant server : servers) {
+          if (driver.drives(server)) {
+            order.add(server);
+          }
+        }
+        // Rotate which server goes first from one (round, scenario, driver) to the next.
+        Collections.rotate(order, -(turn++ % Math.max(1, order.size())));
+        for (ServerVariant server : order) {
+          plan.add(new RunResult(round, scenario, driver, server));
+        }
+      }
+    }
+    return plan;
+  }
+
+  private Comparison runAll(
+      List<Scenario> scenarios, List<ServerVariant> servers, List<Driver> drivers, int rounds,
+      Path h2load) throws Exception {
+    int runsPerRound = plan(0, scenarios, servers, drivers).size();
+    long perRun = settings.warmup().toSeconds() + settings.duration().toSeconds()
+        + RUN_OVERHEAD_SECONDS;
+    long estimate = (long) rounds * runsPerRound * perRun;
+    out.printf(Locale.ROOT,
+        "compare: %d round(s) x %d runs (scenarios %s; servers %s; drivers %s), warm-up %s,"
+            + " measured %s, clients %s, JVM args %s; about %d min%n",
+        rounds, runsPerRound, ids(scenarios), labels(servers), flags(drivers),
+        Options.format(settings.warmup()), Options.format(settings.duration()),
+        settings.clientDirect() ? "direct" : "pooled", settings.jvmArgs(), (estimate + 59) / 60);
+    out.flush();
+    Comparison comparison = new Comparison();
+    Instant started = Instant.now();
+    for (int round = 0; round < rounds; round++) {
+      for (RunResult run : plan(round, scenarios, servers, drivers)) {
+        runOne(run, h2load);
+        comparison.add(run);
+        out.println(summary(run, rounds));
         out.flush();
       }
     }
     out.println();
-    out.printf(
-        Locale.ROOT,
-        "Results (%s, warm-up %s, measured %s; client and server in separate JVMs on this"
-            + " machine; took %d s):%n%n",
-        Instant.now(), Options.format(warmup), Options.format(duration),
-        Duration.between(started, Instant.now()).toSeconds());
-    out.print(table.render());
+    out.printf(Locale.ROOT,
+        "Results (%s; %d round(s), warm-up %s, measured %s per run; every run a fresh server JVM,"
+            + " driver in its own process, on this machine; clients %s; took %d min):%n%n",
+        Instant.now(), rounds, Options.format(settings.warmup()),
+        Options.format(settings.duration()), settings.clientDirect() ? "direct" : "pooled",
+        (Duration.between(started, Instant.now()).toSeconds() + 59) / 60);
+    out.print(comparison.render());
     out.flush();
-    return table;
+    return comparison;
   }
 
-  private static String summary(PairResult r) {
-    if (r.result == null) {
-      return String.format(
-          Locale.ROOT, "  %s %s: run failed: %s", r.scenario.id(), r.pairName(), r.error);
-    }
-    return String.format(
-        Locale.ROOT,
-        "  %s %s: %.0f/s, p50 %.1f us, p99 %.1f us, server %.1f us CPU/call, %d failed",
-        r.scenario.id(), r.pairName(), r.result.qps(), r.result.p50Micros, r.result.p99Micros,
-        r.serverCpuMicrosPerCall, r.result.failures);
-  }
-
-  private PairResult runPair(Scenario scenario, Impl clientImpl, Impl serverImpl)
-      throws InterruptedException {
-    String serverName = "server " + serverImpl.flag();
-    String clientName = "client " + clientImpl.flag();
-    List<String> serverArgs = new ArrayList<>(List.of("server", "--port=0",
-        "--impl=" + serverImpl.flag()));
-    List<String> clientArgs = new ArrayList<>();
-    if (direct) {
-      serverArgs.add("--direct");
-    }
-    String recording = scenario.id() + "-" + clientImpl.flag() + "-to-" + serverImpl.flag();
-    try (ChildProcess server = ChildProcess.start(
-        serverName, command(serverArgs, recording + "-server"), System.err)) {
-      String ready =
-          server.awaitLine(
-              l -> l.contains(ServerCommand.LISTENING_PREFIX), "its port", 60, TimeUnit.SECONDS);
-      int port =
-          Integer.parseInt(
-              ready.substring(ready.indexOf(ServerCommand.LISTENING_PREFIX)
-                  + ServerCommand.LISTENING_PREFIX.length()).trim());
-      clientArgs.addAll(List.of("client", "--target=127.0.0.1:" + port,
-          "--impl=" + clientImpl.flag(), "--scenario=" + scenario.id(),
-          "--warmup=" + Options.format(warmup), "--duration=" + Options.format(duration),
-          "--hold-after-measure"));
-      if (direct) {
-        clientArgs.add("--direct");
+  private void runOne(RunResult run, Path h2load) {
+    String recording = "r" + (run.round + 1) + "-" + run.scenario.id() + "-" + run.driver.flag()
+        + "-to-" + run.server.fileName();
+    try (ServerProcess server = ServerProcess.start(run.server, run.scenario.payloadBytes(),
+        settings.vmArgs(recording + "-server"), settings.echo())) {
+      switch (run.driver) {
+        case OURS:
+        case GRPC_JAVA:
+          HarnessClientRun.run(settings, server, run, recording + "-client");
+          break;
+        case ASYNC_CLIENT:
+          AsyncClientRun.run(settings, server, run, recording + "-client");
+          break;
+        case H2LOAD:
+          H2loadRun.run(h2load, settings, server, run);
+          break;
+        default:
+          throw new IllegalStateException("Unknown driver " + run.driver);
       }
-      PairResult result;
-      try (ChildProcess client = ChildProcess.start(
-          clientName, command(clientArgs, recording + "-client"), System.err)) {
-        result = drive(scenario, clientImpl, serverImpl, server, client);
+      if (!(run.qps > 0)) {
+        run.error = run.driver.label() + " completed no call in the measured window: the"
+            + " machine is overloaded or the warm-up too short for this server to answer";
       }
-      // A clean stop, so the next pair starts on an idle machine; on any failure above, closing
-      // the ChildProcess kills the server instead.
-      server.send("quit");
-      server.waitFor(30, TimeUnit.SECONDS);
-      return result;
+      // A clean stop, so the next run starts on an idle machine; on a failure above, closing
+      // the ServerProcess kills the server instead.
+      server.quit();
     } catch (Exception e) {
-      return PairResult.failed(scenario, clientImpl, serverImpl,
-          e.getMessage() != null ? e.getMessage() : e.toString());
+      run.error = e.getMessage() != null ? e.getMessage() : e.toString();
     }
   }
 
-  /** The child JVM's command line; {@code recording} names its JFR file when --jfr is set. */
-  private List<String> command(List<String> args, String recording) {
-    List<String> vmArgs = new ArrayList<>(jvmArgs);
-    if (jfrDir != null) {
-      vmArgs.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
-          + jfrDir.resolve(recording + ".jfr"));
+  private static String summary(RunResult r, int rounds) {
+    String head = String.format(Locale.ROOT, "  %s%s %s -> %s:",
+        rounds > 1 ? "round " + (r.round + 1) + " " : "", r.scenario.id(), r.driver.label(),
+        r.server.label());
+    if (r.error != null) {
+      return head + " run failed: " + r.error;
     }
-    return JavaCommand.of(vmArgs, BenchmarkMain.class.getName(), args);
+    return head + String.format(Locale.ROOT,
+        " %.0f/s, p50 %s us, p99 %s us, mean %s us, server %s us CPU/call, %d failed%s",
+        r.qps, Comparison.num(r.p50Micros), Comparison.num(r.p99Micros),
+        Comparison.num(r.meanMicros), Comparison.num(r.serverCpuMicrosPerCall), r.failures,
+        r.firstFailure == null ? "" : " (" + r.firstFailure + ")");
   }
 
-  private PairResult drive(
-      Scenario scenario, Impl clientImpl, Impl serverImpl, ChildProcess server,
-      ChildProcess client) throws Exception {
-    long lineTimeout = warmup.toSeconds() + duration.toSeconds() + 120;
-    Map<String, String> before = null;
-    Map<String, String> after = null;
-    long liveHeapBytes = -1;
-    ClientResult result = null;
-    String line;
-    while ((line = client.nextLine(lineTimeout, TimeUnit.SECONDS)) != null) {
-      if (line.equals(ClientCommand.PHASE_START)) {
-        before = serverStats(server);
-      } else if (line.equals(ClientCommand.PHASE_END)) {
-        after = serverStats(server);
-        liveHeapBytes = serverLiveHeap(server);
-        client.send("go");
-      } else if (line.startsWith(ClientResult.RESULT_PREFIX)) {
-        result = ClientResult.parse(line);
-      }
-    }
-    int exit = client.waitFor(30, TimeUnit.SECONDS);
-    if (result == null || before == null || after == null) {
-      return PairResult.failed(scenario, clientImpl, serverImpl,
-          "client exited with code " + exit + " without a result: " + client.lastErrors());
-    }
-    long responses = delta(before, after, "responses");
-    double perCall = Math.max(responses, 1);
-    return new PairResult(
-        scenario, clientImpl, serverImpl, result,
-        delta(before, after, "allocBytes") / perCall,
-        delta(before, after, "cpuNanos") / perCall / 1e3,
-        liveHeapBytes / (1024.0 * 1024.0),
-        null);
+  private static String ids(List<Scenario> scenarios) {
+    return String.join(",", scenarios.stream().map(Scenario::id).toList());
   }
 
-  private static Map<String, String> serverStats(ChildProcess server) throws Exception {
-    server.send("stats");
-    String line =
-        server.awaitLine(
-            l -> l.startsWith(ServerCommand.STATS_PREFIX), "its stats", 10, TimeUnit.SECONDS);
-    return ClientResult.keyValues(line.substring(ServerCommand.STATS_PREFIX.length()));
+  private static String labels(List<ServerVariant> servers) {
+    return String.join(", ", servers.stream().map(ServerVariant::label).toList());
   }
 
-  /** Collects garbage in the server (between measurements) and returns its live heap. */
-  private static long serverLiveHeap(ChildProcess server) throws Exception {
-    server.send("heap");
-    String line =
-        server.awaitLine(
-            l -> l.startsWith(ServerCommand.HEAP_PREFIX), "its heap", 30, TimeUnit.SECONDS);
-    return Long.parseLong(
-        ClientResult.keyValues(line.substring(ServerCommand.HEAP_PREFIX.length()))
-            .get("liveHeapBytes"));
-  }
-
-  private static long delta(Map<String, String> before, Map<String, String> after, String key) {
-    return Long.parseLong(after.get(key)) - Long.parseLong(before.get(key));
+  private static String flags(List<Driver> drivers) {
+    return String.join(",", drivers.stream().map(Driver::flag).toList());
   }
 }

@@ -1,23 +1,40 @@
 package dev.grpcspring.benchmarks.server;
 
+import dev.grpcspring.benchmarks.ExecutorMode;
 import dev.grpcspring.benchmarks.Impl;
 
 /** Starts a BenchmarkService server of the chosen runtime. */
 public final class BenchmarkServers {
+  /** The canned response size of the raw Netty ceiling when none is given: the 100-byte scenarios'. */
+  public static final int DEFAULT_CANNED_RESPONSE_BYTES = 100;
+
   private BenchmarkServers() {}
 
   /**
    * Starts serving on {@code host:port} (port 0 picks a free one).
    *
-   * @param directExecutor run service code on the transport's threads instead of an executor
+   * @param mode where service code runs; must be one of {@link Impl#modes()}
+   * @param cannedResponseBytes payload size of the raw Netty ceiling's one answer (the gRPC
+   *     servers answer the size each request asks for and ignore it)
    */
-  public static BenchmarkServer start(Impl impl, String host, int port, boolean directExecutor)
+  public static BenchmarkServer start(
+      Impl impl, String host, int port, ExecutorMode mode, int cannedResponseBytes)
       throws Exception {
+    if (!impl.modes().contains(mode)) {
+      throw new IllegalArgumentException(
+          impl.flag() + " runs " + impl.modes() + ", not " + mode.flag());
+    }
     switch (impl) {
       case GRPC_JAVA:
-        return GrpcJavaBenchmarkServer.start(host, port, directExecutor);
+        return GrpcJavaBenchmarkServer.start(host, port, mode);
       case OURS:
-        return OursBenchmarkServer.start(host, port, directExecutor);
+        return OursBenchmarkServer.start(host, port, mode == ExecutorMode.DIRECT);
+      case VERTX:
+        return VertxBenchmarkServer.start(host, port);
+      case ARMERIA:
+        return ArmeriaBenchmarkServer.start(host, port, mode);
+      case NETTY:
+        return NettyCeilingServer.start(host, port, cannedResponseBytes);
       default:
         throw new IllegalArgumentException("Unknown impl " + impl);
     }

@@ -1,45 +1,116 @@
 package dev.grpcspring.benchmarks.server;
 
-import com.google.protobuf.ByteString;
+import dev.grpcspring.benchmarks.ExecutorMode;
 import io.grpc.Server;
-import io.grpc.Status;
-import io.grpc.benchmarks.proto.BenchmarkServiceGrpc;
-import io.grpc.benchmarks.proto.Messages.Payload;
-import io.grpc.benchmarks.proto.Messages.SimpleRequest;
-import io.grpc.benchmarks.proto.Messages.SimpleResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.stub.StreamObserver;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.ServerChannel;
+import io.grpc.netty.shaded.io.netty.channel.epoll.Epoll;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** BenchmarkService on grpc-java (shaded Netty transport, grpc-java's generated stubs). */
+/**
+ * BenchmarkService on grpc-java, configured line for line as grpc-java's own qps benchmark server
+ * ({@code io.grpc.benchmarks.qps.AsyncServer.newServer} in grpc-java 1.79) configures it when
+ * started with {@code --transport=netty_epoll} (NIO where epoll cannot load), with or without
+ * {@code --directexecutor}. Left on grpc-java's default cached executor it would be a handicapped
+ * peer: its benchmarks never run it that way.
+ */
 public final class GrpcJavaBenchmarkServer implements BenchmarkServer {
-  private final Server server;
-  private final LongAdder responses = new LongAdder();
-  private final ResponseSizes<SimpleResponse> sizes =
-      new ResponseSizes<>(
-          size ->
-              SimpleResponse.newBuilder()
-                  .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[size])))
-                  .build());
+  /** grpc-java's {@code NettyServerBuilder.DEFAULT_FLOW_CONTROL_WINDOW}, 1 MiB. */
+  static final int FLOW_CONTROL_WINDOW = 1024 * 1024;
 
-  private GrpcJavaBenchmarkServer(String host, int port, boolean directExecutor) throws IOException {
+  private final GrpcJavaBenchmarkService service = new GrpcJavaBenchmarkService();
+  private final EventLoopGroup boss;
+  private final EventLoopGroup worker;
+  private final ForkJoinPool executor;
+  private final Server server;
+
+  @SuppressWarnings("deprecation") // AsyncServer itself still builds the Netty 4.1-style groups.
+  private GrpcJavaBenchmarkServer(String host, int port, ExecutorMode mode) throws IOException {
+    if (mode != ExecutorMode.POOLED && mode != ExecutorMode.DIRECT) {
+      throw new IllegalArgumentException("grpc-java's server runs pooled or direct, not " + mode);
+    }
+    // AsyncServer: DefaultThreadFactory("server-elg-", daemon).
+    DefaultThreadFactory tf = new DefaultThreadFactory("server-elg-", true);
+    Class<? extends ServerChannel> channelType;
+    if (Epoll.isAvailable()) {
+      // AsyncServer --transport=netty_epoll: boss EpollEventLoopGroup(1), worker
+      // EpollEventLoopGroup(0) (Netty's default size, 2 x cores), EpollServerSocketChannel.
+      boss = new EpollEventLoopGroup(1, tf);
+      worker = new EpollEventLoopGroup(0, tf);
+      channelType = EpollServerSocketChannel.class;
+    } else {
+      // AsyncServer --transport=netty_nio (its default), the same group sizes.
+      boss = new NioEventLoopGroup(1, tf);
+      worker = new NioEventLoopGroup(0, tf);
+      channelType = NioServerSocketChannel.class;
+    }
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-            .maxInboundMessageSize(2 * ResponseSizes.MAX_RESPONSE_BYTES)
-            .addService(new Service());
-    if (directExecutor) {
+            .bossEventLoopGroup(boss)
+            .workerEventLoopGroup(worker)
+            .channelType(channelType)
+            .addService(service)
+            // AsyncServer: .flowControlWindow(config.flowControlWindow), default
+            // NettyChannelBuilder.DEFAULT_FLOW_CONTROL_WINDOW.
+            .flowControlWindow(FLOW_CONTROL_WINDOW)
+            // Not in AsyncServer (grpc-java's 4 MiB default): our large-payload scenario and its
+            // 2 MiB cap on responses need more, and the other servers get the same limit.
+            .maxInboundMessageSize(2 * ResponseSizes.MAX_RESPONSE_BYTES);
+    if (mode == ExecutorMode.DIRECT) {
+      // AsyncServer --directexecutor.
+      executor = null;
       builder.directExecutor();
+    } else {
+      // AsyncServer without --directexecutor: a ForkJoinPool of availableProcessors() daemon
+      // threads in async (FIFO) mode, not grpc-java's default cached pool.
+      executor = newAsyncForkJoinPool();
+      builder.executor(executor);
     }
-    this.server = builder.build().start();
+    Server started;
+    try {
+      started = builder.build().start();
+    } catch (IOException | RuntimeException e) {
+      shutdownResources();
+      throw e;
+    }
+    this.server = started;
+  }
+
+  private static ForkJoinPool newAsyncForkJoinPool() {
+    AtomicInteger num = new AtomicInteger();
+    return new ForkJoinPool(
+        Runtime.getRuntime().availableProcessors(),
+        pool -> {
+          ForkJoinWorkerThread thread =
+              ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+          thread.setDaemon(true);
+          thread.setName("grpc-server-app-" + num.getAndIncrement());
+          return thread;
+        },
+        // AsyncServer uses UncaughtExceptionHandlers.systemExit(): a benchmark whose service
+        // threw is not worth finishing, so this one ends the process the same way.
+        (thread, error) -> {
+          System.err.println("Uncaught exception in " + thread.getName() + ": " + error);
+          Runtime.getRuntime().halt(1);
+        },
+        true /* asyncMode, as AsyncServer */);
   }
 
   /** Starts serving on {@code host:port} (port 0 picks a free one). */
-  public static GrpcJavaBenchmarkServer start(String host, int port, boolean directExecutor)
+  public static GrpcJavaBenchmarkServer start(String host, int port, ExecutorMode mode)
       throws IOException {
-    return new GrpcJavaBenchmarkServer(host, port, directExecutor);
+    return new GrpcJavaBenchmarkServer(host, port, mode);
   }
 
   @Override
@@ -49,7 +120,7 @@ public final class GrpcJavaBenchmarkServer implements BenchmarkServer {
 
   @Override
   public long responsesSent() {
-    return responses.sum();
+    return service.responsesSent();
   }
 
   @Override
@@ -61,62 +132,23 @@ public final class GrpcJavaBenchmarkServer implements BenchmarkServer {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      shutdownResources();
     }
   }
 
-  private final class Service extends BenchmarkServiceGrpc.BenchmarkServiceImplBase {
-    @Override
-    public void unaryCall(SimpleRequest request, StreamObserver<SimpleResponse> responseObserver) {
-      SimpleResponse response;
-      try {
-        response = sizes.get(request.getResponseSize());
-      } catch (IllegalArgumentException e) {
-        responseObserver.onError(
-            Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-        return;
-      }
-      responseObserver.onNext(response);
-      responseObserver.onCompleted();
-      responses.increment();
+  private void shutdownResources() {
+    // The server does not own groups and an executor it was given. The event loops go first:
+    // their last write completions still hand work to the executor.
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    worker.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    try {
+      worker.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-
-    @Override
-    public StreamObserver<SimpleRequest> streamingCall(
-        StreamObserver<SimpleResponse> responseObserver) {
-      return new StreamObserver<>() {
-        private boolean failed;
-
-        @Override
-        public void onNext(SimpleRequest request) {
-          if (failed) {
-            return;
-          }
-          SimpleResponse response;
-          try {
-            response = sizes.get(request.getResponseSize());
-          } catch (IllegalArgumentException e) {
-            failed = true;
-            responseObserver.onError(
-                Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-            return;
-          }
-          responseObserver.onNext(response);
-          responses.increment();
-        }
-
-        @Override
-        public void onError(Throwable t) {
-          // The client cancelled the stream (every ping-pong client does so when it stops); the
-          // call is already over and grpc-java has released it, so there is nothing to answer.
-        }
-
-        @Override
-        public void onCompleted() {
-          if (!failed) {
-            responseObserver.onCompleted();
-          }
-        }
-      };
+    if (executor != null) {
+      executor.shutdownNow();
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.grpcspring.benchmarks.server;
 
+import dev.grpcspring.benchmarks.ExecutorMode;
 import dev.grpcspring.benchmarks.Impl;
 import dev.grpcspring.benchmarks.Options;
 import dev.grpcspring.benchmarks.ProcessStats;
@@ -10,8 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code server --port=N --impl=ours|grpc-java [--host=127.0.0.1] [--direct]}: serves
- * BenchmarkService until killed.
+ * {@code server --port=N --impl=ours|grpc-java|vertx|armeria|netty [--host=127.0.0.1]
+ * [--executor=pooled|direct|event-loop] [--canned-response-bytes=100]}: serves BenchmarkService
+ * until killed. {@code --direct} is short for {@code --executor=direct}; without either, a server
+ * runs in its first mode ({@link Impl#modes()}). {@code --canned-response-bytes} sets the payload
+ * of the raw Netty ceiling's one answer.
  *
  * <p>It prints {@code listening on port N} once ready. Standard input is a control channel for the
  * {@code compare} harness: the line {@code stats} prints one {@link #STATS_PREFIX} line with the
@@ -34,9 +38,17 @@ public final class ServerCommand {
     int port = options.integer("port", 0);
     String host = options.string("host", "127.0.0.1");
     boolean direct = options.flag("direct");
+    String executor = options.string("executor", null);
+    int canned =
+        options.integer("canned-response-bytes", BenchmarkServers.DEFAULT_CANNED_RESPONSE_BYTES);
     options.checkAllUsed();
+    ExecutorMode mode = executor != null ? ExecutorMode.fromFlag(executor) : impl.mode(direct);
+    if (!impl.modes().contains(mode)) {
+      throw new IllegalArgumentException(impl.flag() + "'s server runs in "
+          + impl.modes().stream().map(ExecutorMode::flag).toList() + " mode, not " + mode.flag());
+    }
 
-    BenchmarkServer server = BenchmarkServers.start(impl, host, port, direct);
+    BenchmarkServer server = BenchmarkServers.start(impl, host, port, mode, canned);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -46,7 +58,8 @@ public final class ServerCommand {
                   stopped.countDown();
                 },
                 "benchmark-server-shutdown"));
-    out.println("BenchmarkService (" + impl.flag() + ") " + LISTENING_PREFIX + server.port());
+    out.println("BenchmarkService (" + impl.flag() + ", " + mode.flag() + ") " + LISTENING_PREFIX
+        + server.port());
     out.flush();
 
     BufferedReader in =

@@ -3,11 +3,14 @@ package dev.grpcspring.benchmarks.compare;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.grpcspring.benchmarks.Scenario;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class QpsCheckCommandTest {
+class AsyncClientRunTest {
   @Test
   void readsQpsAndPercentilesFromAsyncClientOutput() {
     Map<String, Double> numbers = new LinkedHashMap<>();
@@ -18,7 +21,7 @@ class QpsCheckCommandTest {
           "99.9%ile Latency (in micros):   15167",
           "QPS:                            1190"
         }) {
-      QpsCheckCommand.parseLine(line, numbers);
+      AsyncClientRun.parseLine(line, numbers);
     }
 
     assertThat(numbers).containsExactly(
@@ -27,8 +30,23 @@ class QpsCheckCommandTest {
 
   @Test
   void anUnreadableNumberFailsLoudly() {
-    assertThatThrownBy(() -> QpsCheckCommand.parseLine("QPS: lots", new LinkedHashMap<>()))
+    assertThatThrownBy(() -> AsyncClientRun.parseLine("QPS: lots", new LinkedHashMap<>()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("QPS: lots");
+  }
+
+  @Test
+  void passesTheScenarioAndTheClientModeAsGrpcJavasFlags() {
+    RunSettings direct = new RunSettings(Duration.ofMillis(1500), Duration.ofSeconds(20),
+        List.of(), true, null, System.err);
+
+    List<String> args = AsyncClientRun.arguments(Scenario.STREAMING_THROUGHPUT, 4242, direct);
+
+    assertThat(args).contains("--address=127.0.0.1:4242", "--channels=4",
+        "--outstanding_rpcs=100", "--client_payload=100", "--server_payload=100",
+        "--warmup_duration=1", "--duration=20", "--streaming_rpcs", "--directexecutor");
+    if (AsyncClientRun.epollAvailable()) {
+      assertThat(args).contains("--transport=netty_epoll");
+    }
   }
 }

@@ -1,0 +1,39 @@
+package dev.grpcspring.benchmarks.compare;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What every run of one comparison shares.
+ *
+ * @param clientDirect whether this module's clients and AsyncClient run callbacks on their event
+ *     loops ({@code --directexecutor}); the same for every server, so ratios compare servers only
+ * @param jfrDir where child JVMs record JFR profiles, or null
+ * @param echo where child processes' stderr goes
+ */
+record RunSettings(
+    Duration warmup,
+    Duration duration,
+    List<String> jvmArgs,
+    boolean clientDirect,
+    Path jfrDir,
+    PrintStream echo) {
+
+  /** The child JVM's flags; {@code recording} names its JFR file when a directory is set. */
+  List<String> vmArgs(String recording) {
+    List<String> args = new ArrayList<>(jvmArgs);
+    if (jfrDir != null) {
+      args.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+          + jfrDir.resolve(recording + ".jfr"));
+    }
+    return args;
+  }
+
+  /** How long to wait for a line from a driver before calling it hung. */
+  long lineTimeoutSeconds() {
+    return warmup.toSeconds() + duration.toSeconds() + 120;
+  }
+}
