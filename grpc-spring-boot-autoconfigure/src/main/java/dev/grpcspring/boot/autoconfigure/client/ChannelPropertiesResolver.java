@@ -44,8 +44,10 @@ public final class ChannelPropertiesResolver {
     if (!GrpcClientProperties.DEFAULT_CHANNEL.equals(name)) {
       binder.bind(key(name), Bindable.ofInstance(properties));
     }
-    binder.bind(IN_PROCESS_NAME, String.class).filter(server -> !server.isBlank())
-        .ifBound(server -> properties.setTarget(new InProcessSocketAddress(server).toString()));
+    String inProcess = binder.bind(IN_PROCESS_NAME, Bindable.of(String.class)).orElse("");
+    if (!inProcess.isBlank()) {
+      properties.setTarget(new InProcessSocketAddress(inProcess).toString());
+    }
     return properties;
   }
 
