@@ -127,6 +127,12 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
       closeWithError(e.getStatus(), null);
       return;
     }
+    if (cancelled) {
+      // Cancelled while serializing (a large message takes a while): the stream would only drop
+      // it. A cancellation from now on is the stream's to handle; it releases what it drops.
+      frame.release();
+      return;
+    }
     stream.writeMessage(frame, !method.getType().serverSendsOneMessage());
   }
 

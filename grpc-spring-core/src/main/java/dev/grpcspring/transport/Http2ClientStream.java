@@ -36,7 +36,8 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
   // Event-loop state.
   int id = -1;
   private boolean headersReceived;
-  private boolean closed;
+  /** Written on the event loop only; volatile because {@link #writeMessage} reads it too. */
+  private volatile boolean closed;
   /** The server sent END_STREAM: nothing more comes from it. */
   private boolean remoteEnded;
   /** A status waiting for the deframer to hand out the messages that came before it. */
@@ -60,8 +61,14 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
    */
   public void writeMessage(ByteBuf framed, boolean flush) {
     queuedBytes.addAndGet(framed.readableBytes());
+    boolean schedule = flush && !deferFlush;
     transport.writeQueue().enqueue(() -> transport.handler().writeData(this, framed, false),
-        flush && !deferFlush);
+        schedule);
+    if (!schedule && closed) {
+      // The call ended meanwhile, so the half-close that would flush this never comes: run the
+      // command now and let it release the message.
+      transport.writeQueue().scheduleFlush();
+    }
   }
 
   /** Ends the request: an empty DATA frame with END_STREAM. */
@@ -224,6 +231,9 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
       return;
     }
     closed = true;
+    // A message queued unflushed (waiting for the half-close, which a closed call never sends)
+    // runs now and releases its buffer instead of waiting for a drain that may never come.
+    transport.writeQueue().scheduleFlushIfPending();
     deframer.close();
     transport.handler().streamClosed(this);
     listener.onClose(status, trailers, progress);

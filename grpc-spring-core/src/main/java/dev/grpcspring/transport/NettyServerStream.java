@@ -44,7 +44,8 @@ public final class NettyServerStream implements ServerTransportStream {
 
   // Event-loop state.
   private boolean headersWritten;
-  private boolean closed;
+  /** Written on the event loop only; volatile because {@link #writeMessage} reads it too. */
+  private volatile boolean closed;
   private boolean trailersSent;
   private boolean remoteEnded;
   private boolean listenerClosed;
@@ -163,6 +164,11 @@ public final class NettyServerStream implements ServerTransportStream {
       promise.addListener((ChannelFutureListener) f -> onSent(size));
       handler.encoder().writeData(handler.ctx(), id(), frame, 0, false, promise);
     }, flush);
+    if (!flush && closed) {
+      // The stream ended while the message was framed: no close of the call comes to flush it
+      // (a cancelled call does not close), so run the command now and let it release the frame.
+      handler.writeQueue().scheduleFlush();
+    }
   }
 
   /**
@@ -191,10 +197,9 @@ public final class NettyServerStream implements ServerTransportStream {
   // ---- event loop ----
 
   void cancelNow(Status status) {
-    if (closed) {
+    if (!markClosed()) {
       return;
     }
-    closed = true;
     deframer.close();
     endStats(false);
     notifyClosed(status);
@@ -231,10 +236,9 @@ public final class NettyServerStream implements ServerTransportStream {
 
   void inboundReset(long errorCode) {
     remoteEnded = true;
-    if (closed) {
+    if (!markClosed()) {
       return;
     }
-    closed = true;
     deframer.close();
     endStats(false);
     notifyClosed(Status.CANCELLED.withDescription(
@@ -243,7 +247,7 @@ public final class NettyServerStream implements ServerTransportStream {
 
   /** Netty closed the HTTP/2 stream, for whatever reason. */
   void streamClosed() {
-    closed = true;
+    markClosed();
     deframer.close();
     endStats(trailersSent);
     notifyClosed(trailersSent ? Status.OK
@@ -263,10 +267,9 @@ public final class NettyServerStream implements ServerTransportStream {
   }
 
   private void sendTrailers(Http2Headers headers, Status errorStatus) {
-    if (closed) {
+    if (!markClosed()) {
       return;
     }
-    closed = true;
     if (!headersWritten) {
       // Trailers-Only: the status rides on the only HEADERS frame.
       headers.status(GrpcHeaders.STATUS_OK);
@@ -288,6 +291,21 @@ public final class NettyServerStream implements ServerTransportStream {
       }
     });
     handler.encoder().writeHeaders(handler.ctx(), id(), headers, 0, true, promise);
+  }
+
+  /**
+   * Ends the stream for writes; false if it had ended already. Messages the application queued
+   * without a flush (a unary response waits for its trailers) may still sit in the write queue,
+   * and after a cancellation no close of the call comes to flush them: the queue runs them soon, so
+   * that each releases its frame instead of holding it until the connection is collected.
+   */
+  private boolean markClosed() {
+    if (closed) {
+      return false;
+    }
+    closed = true;
+    handler.writeQueue().scheduleFlushIfPending();
+    return true;
   }
 
   private void onSent(int size) {

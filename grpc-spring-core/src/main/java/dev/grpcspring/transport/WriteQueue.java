@@ -13,6 +13,10 @@ import java.util.logging.Logger;
  * without locks, one drain task per event-loop turn runs them all, and the channel is flushed once
  * at the end (or every {@value #CHUNK} commands, so buffers go out under sustained load). One per
  * connection.
+ *
+ * <p>A command may own a buffer (a framed message) that only running it releases, so every
+ * enqueued command must run: one enqueued without scheduling waits for a later drain, and a stream
+ * that ends before that drain was asked for must call {@link #scheduleFlushIfPending()}.
  */
 public final class WriteQueue {
   private static final Logger log = Logger.getLogger(WriteQueue.class.getName());
@@ -62,6 +66,17 @@ public final class WriteQueue {
         log.log(Level.FINE, "Event loop rejected the write queue drain; draining inline", e);
         drain();
       }
+    }
+  }
+
+  /**
+   * Schedules a drain if commands wait: for a stream that has ended, whose commands queued without
+   * a flush (a unary response waiting for its trailers) would otherwise wait for a drain that its
+   * sender, now told of the end, never asks for, holding their buffers.
+   */
+  public void scheduleFlushIfPending() {
+    if (!queue.isEmpty()) {
+      scheduleFlush();
     }
   }
 

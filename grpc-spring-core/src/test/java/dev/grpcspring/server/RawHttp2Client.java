@@ -59,6 +59,8 @@ final class RawHttp2Client implements AutoCloseable {
     final CompletableFuture<Result> ended = new CompletableFuture<>();
     /** Completes when an RST_STREAM arrives (after the response, for early closes). */
     final CompletableFuture<Long> reset = new CompletableFuture<>();
+    /** Completes when the first DATA bytes of the response arrive. */
+    final CompletableFuture<Void> firstData = new CompletableFuture<>();
 
     Http2Headers first() {
       return headers.get(0);
@@ -113,6 +115,9 @@ final class RawHttp2Client implements AutoCloseable {
               boolean endOfStream) {
             Result r = result(streamId);
             r.data.writeBytes(ByteBufUtil.getBytes(data));
+            if (data.isReadable()) {
+              r.firstData.complete(null);
+            }
             if (endOfStream) {
               r.ended.complete(r);
             }
@@ -344,6 +349,11 @@ final class RawHttp2Client implements AutoCloseable {
    */
   Result await(int streamId) throws Exception {
     return results.get(streamId).ended.get(60, TimeUnit.SECONDS);
+  }
+
+  /** What has arrived on a stream so far, without waiting for it to end. */
+  Result stream(int streamId) {
+    return result(streamId);
   }
 
   boolean isOpen() {

@@ -67,6 +67,22 @@ class WriteQueueTest {
     ch.finishAndReleaseAll();
   }
 
+  @Test
+  void anUnscheduledCommandRunsOnlyWhenADrainIsAskedFor() {
+    EmbeddedChannel ch = new EmbeddedChannel(new FlushCounter());
+    WriteQueue q = new WriteQueue(ch);
+    List<String> ran = new ArrayList<>();
+    q.scheduleFlushIfPending(); // nothing waits: no drain
+    ch.runPendingTasks();
+    q.enqueue(() -> ran.add("held"), false);
+    ch.runPendingTasks();
+    assertThat(ran).isEmpty();
+    q.scheduleFlushIfPending();
+    ch.runPendingTasks();
+    assertThat(ran).containsExactly("held");
+    ch.finishAndReleaseAll();
+  }
+
   static final class FlushCounter extends ChannelOutboundHandlerAdapter {
     int flushes;
 
