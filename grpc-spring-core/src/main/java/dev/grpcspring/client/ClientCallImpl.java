@@ -554,6 +554,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
 
   private String pendingDescription() {
     synchronized (lock) {
+      if (retryTimer != null && !retryTimer.isDone()) {
+        return "; waiting to make attempt " + (attempt.previousAttempts + 1) + " of the retry policy";
+      }
       if (attempt != null && attempt.stream == null) {
         return "; still waiting for a connection (last error: " + cc.lastConnectionError() + ")";
       }
