@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -35,8 +36,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * A call on a {@link ClientConn} (grpc-go's {@code clientStream}): made of attempts ({@link
  * CsAttempt}), each a pick plus one HTTP/2 stream. Until the call commits to an attempt (response
  * headers arrived, it ended, or the request outgrew the retry buffer) every request message and the
- * half-close are kept, so that a new attempt can replay them: today for transparent retry of
- * streams the server never processed, later for configured retries.
+ * half-close are kept, so that a new attempt can replay them: for transparent retry of streams
+ * the server never processed, and for the method's retry policy ({@link RetryState}).
  *
  * <p>Listener callbacks run one at a time on the call's executor ({@link CallOptions#getExecutor()}
  * or the channel's), never on an event loop unless a direct executor was chosen.
@@ -63,12 +64,15 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private boolean started;
   private boolean closed;
   private boolean enteredChannel;
-  private final ReplayBuffer replay = new ReplayBuffer();
+  private final ReplayBuffer replay;
   private boolean committed;
   private boolean commitWhenStreamStarts;
   private int requested;
   private volatile CsAttempt attempt;
   private boolean serverRefusalRetried;
+  /** Configured retries; made when the first attempt ends uncommitted. */
+  private RetryState retryState;
+  private ScheduledFuture<?> retryTimer;
   private Deadline deadline;
   private ScheduledFuture<?> deadlineTimer;
   private CallHeader header;
@@ -102,6 +106,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     this.maxSend = min(callOptions.getMaxOutboundMessageSize(), initialConfig.maxRequestMessageBytes(),
         Integer.MAX_VALUE);
     this.maxRetryBuffer = callOptions.getOption(ClientCallOptions.MAX_RETRY_RPC_BUFFER_SIZE);
+    this.replay = new ReplayBuffer(cc.retryBuffer());
   }
 
   private static int min(Integer a, Integer b, int dflt) {
@@ -316,11 +321,11 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         s.writeMessage(framed, true);
         return;
       }
-      long kept = replay.addMessage(framed);
+      boolean fits = replay.addMessage(framed, maxRetryBuffer);
       if (s != null) {
         s.writeMessage(framed.retainedDuplicate(), true);
       }
-      if (kept > maxRetryBuffer) {
+      if (!fits) {
         if (s != null) {
           commitLocked();
         } else {
@@ -396,7 +401,8 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       }
       int maxReceive = applyResolvedConfigLocked();
       a.streamStarted(); // before the stream exists, so that its end is always counted
-      ClientTransportStream s = transport.newStream(header, a, maxReceive,
+      ClientTransportStream s = transport.newStream(
+          RetryState.headerFor(header, a.previousAttempts), a, maxReceive,
           method.getType().clientSendsOneMessage());
       a.stream = s;
       a.transport = transport;
@@ -493,16 +499,29 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       if (closed || attempt != a) {
         return;
       }
-      if (!committed && progress != null && !cc.options().disableRetry()
-          && (progress == RpcProgress.NOT_SENT
-              || (progress == RpcProgress.REFUSED && !serverRefusalRetried))) {
-        // Transparent retry (gRFC A6): the server never processed this attempt.
+      boolean mayRetry = !committed && !cc.options().disableRetry() && !a.notRetryable;
+      long delay;
+      if (mayRetry && progress != null && (progress == RpcProgress.NOT_SENT
+          || (progress == RpcProgress.REFUSED && !serverRefusalRetried))) {
+        // Transparent retry (gRFC A6): the server never processed this attempt. It is not one of
+        // the policy's attempts, so the count sent in grpc-previous-rpc-attempts stays.
         if (progress == RpcProgress.REFUSED) {
           serverRefusalRetried = true;
         }
-        retry = newAttemptLocked(a.previousAttempts + 1);
+        retry = newAttemptLocked(a.previousAttempts);
+        delay = 0;
+      } else if (mayRetry
+          && (delay = retryStateLocked().onAttemptFailed(status, trailers)) != RetryState.NO_RETRY) {
+        retry = newAttemptLocked(retryState.attempts() - 1);
       } else {
         commitLocked();
+        delay = 0;
+      }
+      if (retry != null && delay > 0) {
+        CsAttempt next = retry;
+        retryTimer = cc.scheduler().schedule(
+            () -> cc.pickerWrapper().pick(next), delay, TimeUnit.NANOSECONDS);
+        return;
       }
     }
     if (retry != null) {
@@ -510,6 +529,15 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       return;
     }
     closeCall(status, trailers);
+  }
+
+  private RetryState retryStateLocked() {
+    if (retryState == null) {
+      // The method config in use now: the channel has resolved by the time an attempt ends.
+      retryState = new RetryState(cc.methodConfig(method.getFullMethodName()).retryPolicy(),
+          cc.options().maxCallAttempts(), cc.retryThrottler(), ThreadLocalRandom.current()::nextDouble);
+    }
+    return retryState;
   }
 
   // ---- ending ----
@@ -526,6 +554,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
 
   private String pendingDescription() {
     synchronized (lock) {
+      if (retryTimer != null && !retryTimer.isDone()) {
+        return "; waiting to make attempt " + (attempt.previousAttempts + 1) + " of the retry policy";
+      }
       if (attempt != null && attempt.stream == null) {
         return "; still waiting for a connection (last error: " + cc.lastConnectionError() + ")";
       }
@@ -589,6 +620,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       if (deadlineTimer != null) {
         deadlineTimer.cancel(false);
       }
+      if (retryTimer != null) {
+        retryTimer.cancel(false);
+      }
       exit = enteredChannel;
       d = deadline;
     }
@@ -601,6 +635,10 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     }
     if (exit) {
       cc.exitCall(finalStatus.isOk());
+    }
+    RetryThrottler throttler = cc.retryThrottler();
+    if (throttler != null && finalStatus.isOk()) {
+      throttler.onSuccess();
     }
     Status s = finalStatus;
     callbacks.execute(() -> {

@@ -79,6 +79,7 @@ public final class ClientConn implements Channel, AutoCloseable {
   private final ExponentialBackoff backoff;
   private final CompressorRegistry compressors = CompressorRegistry.getDefaultInstance();
   private final ServiceConfigs serviceConfigs;
+  private final RetryBufferBudget retryBuffer;
   private final Channel unaryChannel;
   private final Channel streamChannel;
   private final List<PerRpcCredentials> channelCredentials;
@@ -130,6 +131,7 @@ public final class ClientConn implements Channel, AutoCloseable {
     this.authority = options.authority() != null ? options.authority() : parsedTarget.defaultAuthority();
     this.userAgent = options.userAgent() == null ? USER_AGENT : options.userAgent() + " " + USER_AGENT;
     this.serviceConfigs = new ServiceConfigs(options);
+    this.retryBuffer = new RetryBufferBudget(options.retryBufferSize());
     this.executor = options.executor() != null ? options.executor() : SharedResources.callbackExecutor();
     this.offloadExecutor = SharedResources.offloadExecutor();
     EventLoopGroup group =
@@ -391,6 +393,15 @@ public final class ClientConn implements Channel, AutoCloseable {
 
   ScheduledExecutorService scheduler() {
     return scheduler;
+  }
+
+  RetryBufferBudget retryBuffer() {
+    return retryBuffer;
+  }
+
+  /** The retry token bucket of the service config in use, or null. */
+  RetryThrottler retryThrottler() {
+    return serviceConfigs.throttler();
   }
 
   CallbackSerializer serializer() {

@@ -19,8 +19,10 @@ final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener
   private final ClientCallImpl<?, ?> call;
   private final PickInfo pickInfo;
   private final AtomicBoolean picked = new AtomicBoolean();
-  /** How many attempts came before this one. */
+  /** How many attempts under the retry policy came before this one (transparent ones not counted). */
   final int previousAttempts;
+  /** Set when the pick failed in a way no retry may follow (a drop, or a refused authority). */
+  volatile boolean notRetryable;
 
   /** The subchannel's call counters once a stream started on it; then they hear how it ended. */
   private volatile CallCounters subchannelCalls;
@@ -57,6 +59,7 @@ final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener
       this.subConn = subConn;
       Status refused = call.checkCallAuthority(transport);
       if (refused != null) {
+        notRetryable = true;
         call.attemptClosed(this, refused, new Metadata(), null);
         return;
       }
@@ -67,6 +70,14 @@ final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener
   @Override
   public void onPickFailed(Status status) {
     if (picked.compareAndSet(false, true)) {
+      call.attemptClosed(this, status, new Metadata(), null);
+    }
+  }
+
+  @Override
+  public void onPickDropped(Status status) {
+    if (picked.compareAndSet(false, true)) {
+      notRetryable = true;
       call.attemptClosed(this, status, new Metadata(), null);
     }
   }

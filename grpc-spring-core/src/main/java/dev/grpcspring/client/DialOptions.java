@@ -33,6 +33,10 @@ public final class DialOptions {
   public static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(20);
   /** Default receive limit per message: 4 MiB. */
   public static final int DEFAULT_MAX_RECEIVE_MESSAGE_SIZE = 4 * 1024 * 1024;
+  /** Default channel-wide limit on bytes kept for retries (grpc-java's, 16 MiB). */
+  public static final long DEFAULT_RETRY_BUFFER_SIZE = 16L * 1024 * 1024;
+  /** Default cap on attempts per call, whatever a retry policy asks (gRFC A6). */
+  public static final int DEFAULT_MAX_CALL_ATTEMPTS = 5;
 
   final TransportCredentials transportCredentials;
   final List<PerRpcCredentials> perRpcCredentials;
@@ -67,6 +71,8 @@ public final class DialOptions {
   final Duration keepAliveTime;
   final Duration keepAliveTimeout;
   final boolean keepAliveWithoutCalls;
+  final long retryBufferSize;
+  final int maxCallAttempts;
 
   private DialOptions(Builder b) {
     this.transportCredentials = b.transportCredentials;
@@ -103,6 +109,8 @@ public final class DialOptions {
         ? b.keepAliveTime : b.minKeepAliveTime;
     this.keepAliveTimeout = b.keepAliveTimeout;
     this.keepAliveWithoutCalls = b.keepAliveWithoutCalls;
+    this.retryBufferSize = b.retryBufferSize;
+    this.maxCallAttempts = b.maxCallAttempts;
   }
 
   /** The keepalive time (at least {@link #MIN_KEEPALIVE_TIME}), or null when keepalive is off. */
@@ -204,6 +212,14 @@ public final class DialOptions {
     return disableRetry;
   }
 
+  public long retryBufferSize() {
+    return retryBufferSize;
+  }
+
+  public int maxCallAttempts() {
+    return maxCallAttempts;
+  }
+
   public boolean disableServiceConfig() {
     return disableServiceConfig;
   }
@@ -302,6 +318,8 @@ public final class DialOptions {
     private Duration keepAliveTime;
     private Duration keepAliveTimeout = DEFAULT_KEEPALIVE_TIMEOUT;
     private boolean keepAliveWithoutCalls;
+    private long retryBufferSize = DEFAULT_RETRY_BUFFER_SIZE;
+    private int maxCallAttempts = DEFAULT_MAX_CALL_ATTEMPTS;
     private Duration minKeepAliveTime = MIN_KEEPALIVE_TIME;
 
     private Builder() {}
@@ -336,6 +354,8 @@ public final class DialOptions {
       keepAliveTime = o.keepAliveTime;
       keepAliveTimeout = o.keepAliveTimeout;
       keepAliveWithoutCalls = o.keepAliveWithoutCalls;
+      retryBufferSize = o.retryBufferSize;
+      maxCallAttempts = o.maxCallAttempts;
       executor = o.executor;
       eventLoopGroup = o.eventLoopGroup;
       channelType = o.channelType;
@@ -454,6 +474,31 @@ public final class DialOptions {
     /** Turns off retries, including transparent ones. */
     public Builder disableRetry() {
       this.disableRetry = true;
+      return this;
+    }
+
+    /**
+     * The most bytes all of the channel's uncommitted calls may keep for replay (16 MiB by
+     * default); a call that would pass it commits to its current attempt and is not retried.
+     */
+    public Builder retryBufferSize(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException("retryBufferSize must be >= 0, got " + bytes);
+      }
+      this.retryBufferSize = bytes;
+      return this;
+    }
+
+    /**
+     * The most attempts a call makes under a retry policy (5 by default, grpc-go's {@code
+     * WithMaxCallAttempts}); a policy's larger {@code maxAttempts} is lowered to this.
+     */
+    public Builder maxCallAttempts(int attempts) {
+      if (attempts < 2) {
+        throw new IllegalArgumentException("maxCallAttempts must be >= 2, got " + attempts
+            + "; use disableRetry() to turn retries off");
+      }
+      this.maxCallAttempts = attempts;
       return this;
     }
 

@@ -32,6 +32,11 @@ final class PickerWrapper {
     void onPicked(AddrConn subConn, ClientTransport transport);
 
     void onPickFailed(Status status);
+
+    /** The balancer dropped the call: it fails at once and is never retried (gRFC A6). */
+    default void onPickDropped(Status status) {
+      onPickFailed(status);
+    }
   }
 
   private Picker picker;
@@ -136,7 +141,7 @@ final class PickerWrapper {
       return true;
     }
     if (r.isDrop()) {
-      p.onPickFailed(r.getStatus());
+      p.onPickDropped(r.getStatus());
       return true;
     }
     if (!r.getStatus().isOk()) {

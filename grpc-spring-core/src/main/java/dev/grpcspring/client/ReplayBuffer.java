@@ -8,19 +8,34 @@ import java.util.List;
 /**
  * What a call has sent so far (framed messages and the half-close), kept until the call commits
  * to an attempt, so that a new attempt can be given the same request (grpc-go's {@code
- * bufferForRetryLocked}). Owns one reference to each buffer. Guarded by its call's lock.
+ * bufferForRetryLocked}). Owns one reference to each buffer. Its bytes count against the call's
+ * limit and the channel's {@link RetryBufferBudget} (gRFC A6). Guarded by its call's lock.
  */
 final class ReplayBuffer {
   private static final Object HALF_CLOSE = new Object();
 
   private final List<Object> ops = new ArrayList<>();
+  private final RetryBufferBudget channelBudget;
   private long bytes;
+  private long reserved;
 
-  /** Keeps a message (taking ownership of {@code framed}); returns the bytes now kept. */
-  long addMessage(ByteBuf framed) {
+  ReplayBuffer(RetryBufferBudget channelBudget) {
+    this.channelBudget = channelBudget;
+  }
+
+  /**
+   * Keeps a message (taking ownership of {@code framed}); false when the call's limit or the
+   * channel's is now exceeded, and the call must commit.
+   */
+  boolean addMessage(ByteBuf framed, long callLimit) {
     ops.add(framed);
-    bytes += framed.readableBytes();
-    return bytes;
+    long n = framed.readableBytes();
+    bytes += n;
+    if (bytes > callLimit || !channelBudget.tryReserve(n)) {
+      return false;
+    }
+    reserved += n;
+    return true;
   }
 
   void addHalfClose() {
@@ -47,5 +62,7 @@ final class ReplayBuffer {
     }
     ops.clear();
     bytes = 0;
+    channelBudget.release(reserved);
+    reserved = 0;
   }
 }

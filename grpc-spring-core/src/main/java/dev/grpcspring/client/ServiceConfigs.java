@@ -2,6 +2,7 @@ package dev.grpcspring.client;
 
 import dev.grpcspring.serviceconfig.LoadBalancingConfig;
 import dev.grpcspring.serviceconfig.MethodConfig;
+import dev.grpcspring.serviceconfig.RetryThrottlingPolicy;
 import dev.grpcspring.serviceconfig.ServiceConfig;
 
 /**
@@ -19,6 +20,7 @@ final class ServiceConfigs {
   private final boolean ignoreResolver;
   private ServiceConfig defaultConfig;
   private volatile ServiceConfig current;
+  private volatile RetryThrottler throttler;
   private String lastError;
 
   ServiceConfigs(DialOptions options) {
@@ -36,7 +38,24 @@ final class ServiceConfigs {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("Invalid default service config: " + e.getMessage(), e);
     }
-    current = defaultConfig;
+    setCurrent(defaultConfig);
+  }
+
+  private void setCurrent(ServiceConfig c) {
+    current = c;
+    RetryThrottlingPolicy p = c.retryThrottling();
+    RetryThrottler t = throttler;
+    if (p == null) {
+      throttler = null;
+    } else if (t == null || !t.policy().equals(p)) {
+      // A changed policy starts a full bucket; an unchanged one keeps its count (grpc-go does too).
+      throttler = new RetryThrottler(p);
+    }
+  }
+
+  /** The channel's retry token bucket, or null when the config in use has no retryThrottling. */
+  RetryThrottler throttler() {
+    return throttler;
   }
 
   /** Chooses the config for a resolver update; null when no usable config exists. */
@@ -56,7 +75,7 @@ final class ServiceConfigs {
         }
       }
     }
-    current = chosen;
+    setCurrent(chosen);
     LoadBalancingConfig lb = chosen.loadBalancingConfig();
     return lb == null ? new Selected("pick_first", null) : new Selected(lb.policyName(), lb.config());
   }

@@ -7,8 +7,9 @@ import java.util.Objects;
 
 /**
  * A parsed service config (gRPC's service-config spec, JSON form of {@code
- * grpc.service_config.ServiceConfig}): per-method settings, the balancing policy, retry throttling
- * and health checking. Immutable.
+ * grpc.service_config.ServiceConfig}): per-method settings, the balancing policy and retry
+ * throttling. Immutable. {@code hedgingPolicy} and {@code healthCheckConfig} are rejected: neither is
+ * built yet, and accepting them would promise behaviour that does not happen.
  *
  * <p>Parsing validates everything it knows: any problem is an {@link IllegalArgumentException}
  * naming the field ({@code methodConfig[0].retryPolicy.maxAttempts ...}), and the channel then keeps
@@ -99,7 +100,8 @@ public final class ServiceConfig {
 
   /**
    * The service name for client-side health checking ({@code healthCheckConfig.serviceName}; empty
-   * means the server's overall health), or null when health checking is not configured.
+   * means the server's overall health), or null when health checking is not configured. Always null
+   * for now: health checking is not built, so parsing rejects a {@code healthCheckConfig}.
    */
   public String healthCheckServiceName() {
     return healthCheckServiceName;

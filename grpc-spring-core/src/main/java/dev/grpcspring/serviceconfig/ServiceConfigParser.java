@@ -41,14 +41,12 @@ final class ServiceConfigParser {
     if (t != null) {
       throttling = RetryThrottlingPolicy.parse(t);
     }
-    String healthCheckServiceName = null;
-    JsonObject hc = root.object("healthCheckConfig");
-    if (hc != null) {
-      String s = hc.string("serviceName");
-      healthCheckServiceName = s == null ? "" : s;
+    if (root.object("healthCheckConfig") != null) {
+      // Accepting it would promise health-checked balancing that does not happen.
+      throw new IllegalArgumentException(root.path("healthCheckConfig") + " is not supported yet "
+          + "(client-side health checking, gRFC A17, is not built); remove it from the service config");
     }
-    return new ServiceConfig(
-        json, methodConfigs, byName, loadBalancing(root, registry), throttling, healthCheckServiceName);
+    return new ServiceConfig(json, methodConfigs, byName, loadBalancing(root, registry), throttling, null);
   }
 
   /** {@code maxAttempts} of a retry or hedging policy: required, > 1, capped at 5. */
@@ -84,6 +82,11 @@ final class ServiceConfigParser {
     if (retry != null && hedging != null) {
       throw new IllegalArgumentException(
           o.path() + " has both retryPolicy and hedgingPolicy; a method config may have only one");
+    }
+    if (hedging != null) {
+      // Accepting it would promise hedged calls that are never sent.
+      throw new IllegalArgumentException(o.path("hedgingPolicy") + " is not supported yet (hedging, "
+          + "gRFC A6, is not built); remove it, or use a retryPolicy instead");
     }
     return new MethodConfig(
         names,

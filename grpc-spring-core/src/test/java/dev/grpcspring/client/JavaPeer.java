@@ -136,9 +136,14 @@ final class JavaPeer implements AutoCloseable {
 
   static io.grpc.MethodDescriptor<StringValue, StringValue> theirs(String method,
       io.grpc.MethodDescriptor.MethodType type) {
+    return theirsIn(SERVICE, method, type);
+  }
+
+  static io.grpc.MethodDescriptor<StringValue, StringValue> theirsIn(String service, String method,
+      io.grpc.MethodDescriptor.MethodType type) {
     return io.grpc.MethodDescriptor.<StringValue, StringValue>newBuilder()
         .setType(type)
-        .setFullMethodName(SERVICE + "/" + method)
+        .setFullMethodName(service + "/" + method)
         .setRequestMarshaller(ProtoUtils.marshaller(StringValue.getDefaultInstance()))
         .setResponseMarshaller(ProtoUtils.marshaller(StringValue.getDefaultInstance()))
         .build();
