@@ -29,18 +29,12 @@ public final class TlsChannelCredentials implements TransportCredentials {
 
   private final TlsSettings settings;
   private final String serverNameOverride;
-  private final Object updateLock = new Object();
-  // Guarded by updateLock for writes; read without it by each new connection.
-  private volatile KeyManagerFactory keyManager;
-  private volatile TrustManagerFactory trustManager;
-  private volatile SslContext context;
+  private final TlsMaterial material;
 
   private TlsChannelCredentials(Builder b) throws SSLException {
     this.settings = new TlsSettings(b.provider, b.protocols, b.ciphers);
     this.serverNameOverride = b.serverNameOverride;
-    this.keyManager = b.keyManager;
-    this.trustManager = b.trustManager;
-    this.context = newContext(b.keyManager, b.trustManager);
+    this.material = new TlsMaterial(b.keyManager, b.trustManager, this::newContext);
   }
 
   /** TLS with the JDK's trust roots and no client certificate. */
@@ -68,7 +62,7 @@ public final class TlsChannelCredentials implements TransportCredentials {
 
   /** The TLS context new connections are made with (replaced by {@link #updateKeyMaterial}). */
   public SslContext sslContext() {
-    return context;
+    return material.context();
   }
 
   /** The TLS implementation in use ({@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}). */
@@ -93,14 +87,7 @@ public final class TlsChannelCredentials implements TransportCredentials {
    */
   public void updateKeyMaterial(KeyManagerFactory keyManager, TrustManagerFactory trustManager)
       throws SSLException {
-    synchronized (updateLock) {
-      KeyManagerFactory keys = keyManager != null ? keyManager : this.keyManager;
-      TrustManagerFactory trust = trustManager != null ? trustManager : this.trustManager;
-      SslContext next = newContext(keys, trust);
-      this.keyManager = keys;
-      this.trustManager = trust;
-      this.context = next;
-    }
+    material.update(keyManager, trustManager);
     log.log(Level.FINE, "Channel TLS material updated; new connections use it");
   }
 
@@ -117,8 +104,8 @@ public final class TlsChannelCredentials implements TransportCredentials {
   @Override
   public String toString() {
     return "TlsChannelCredentials{provider=" + provider() + ", protocols=" + settings.protocols
-        + (keyManager != null ? ", client certificate" : "")
-        + (trustManager != null ? ", own trust roots" : ", JDK trust roots")
+        + (material.keyManager() != null ? ", client certificate" : "")
+        + (material.trustManager() != null ? ", own trust roots" : ", JDK trust roots")
         + (serverNameOverride != null ? ", serverNameOverride=" + serverNameOverride : "") + "}";
   }
 

@@ -27,17 +27,12 @@ public final class TlsServerCredentials implements ServerCredentials {
 
   private final TlsSettings settings;
   private final ClientAuth clientAuth;
-  private final Object updateLock = new Object();
-  private volatile KeyManagerFactory keyManager;
-  private volatile TrustManagerFactory trustManager;
-  private volatile SslContext context;
+  private final TlsMaterial material;
 
   private TlsServerCredentials(Builder b) throws SSLException {
     this.settings = new TlsSettings(b.provider, b.protocols, b.ciphers);
     this.clientAuth = b.clientAuth;
-    this.keyManager = b.keyManager;
-    this.trustManager = b.trustManager;
-    this.context = newContext(b.keyManager, b.trustManager);
+    this.material = new TlsMaterial(b.keyManager, b.trustManager, this::newContext);
   }
 
   /** A builder serving the key and certificate chain of {@code keyManager}. */
@@ -61,7 +56,7 @@ public final class TlsServerCredentials implements ServerCredentials {
 
   /** The TLS context new connections are accepted with (replaced by {@link #updateKeyMaterial}). */
   public SslContext sslContext() {
-    return context;
+    return material.context();
   }
 
   /** The TLS implementation in use ({@link TlsProvider#JDK} or {@link TlsProvider#OPENSSL}). */
@@ -83,14 +78,7 @@ public final class TlsServerCredentials implements ServerCredentials {
    */
   public void updateKeyMaterial(KeyManagerFactory keyManager, TrustManagerFactory trustManager)
       throws SSLException {
-    synchronized (updateLock) {
-      KeyManagerFactory keys = keyManager != null ? keyManager : this.keyManager;
-      TrustManagerFactory trust = trustManager != null ? trustManager : this.trustManager;
-      SslContext next = newContext(keys, trust);
-      this.keyManager = keys;
-      this.trustManager = trust;
-      this.context = next;
-    }
+    material.update(keyManager, trustManager);
     log.log(Level.FINE, "Server TLS material updated; new connections use it");
   }
 
