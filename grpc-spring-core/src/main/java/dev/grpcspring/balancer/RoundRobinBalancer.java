@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>A subchannel in TRANSIENT_FAILURE counts as failed until it is READY again (A61), so a
  *       flapping backend does not pull the channel back to CONNECTING.
  *   <li>A subchannel that fails or drops asks the resolver to resolve again.
+ *   <li>Subchannels are health-checked when the service config has a {@code healthCheckConfig}
+ *       (gRFC A17): one whose backend is not SERVING reports TRANSIENT_FAILURE and leaves the
+ *       rotation until it reports READY (SERVING) again.
  * </ul>
  *
  * Not thread-safe: the channel calls it from its callback serializer only.
@@ -61,8 +64,9 @@ final class RoundRobinBalancer implements Balancer {
       if (entry == null) {
         entry = new Entry();
         Entry e = entry;
-        entry.subConn =
-            clientConn.newSubConn(List.of(address), new NewSubConnOptions(s -> onSubConnState(e, s)));
+        // Health checking (A17) applies: an unhealthy backend is not READY, so it gets no picks.
+        entry.subConn = clientConn.newSubConn(
+            List.of(address), new NewSubConnOptions(s -> onSubConnState(e, s), true));
         created.add(entry);
       }
       next.put(address, entry);

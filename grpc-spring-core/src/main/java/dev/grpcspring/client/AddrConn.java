@@ -18,6 +18,7 @@ import dev.grpcspring.transport.inprocess.InProcessSocketAddress;
 import dev.grpcspring.transport.ClientTransport;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -34,13 +35,21 @@ import java.util.logging.Logger;
  * lost or receives GOAWAY the subchannel goes IDLE at once, so new calls wait for a new connection
  * while the old one's calls finish. State changes reach the listener through the channel's
  * callback serializer, in order.
+ *
+ * <p>With health checking on (the balancer asked for it, the service config names a service, the
+ * dial options do not disable it), a new connection is not reported READY at once: a {@link
+ * HealthWatch} asks the backend, and the state reported to the balancer (and shown in channelz) is
+ * CONNECTING until the first answer, then READY while the backend is SERVING and
+ * TRANSIENT_FAILURE, with the reason, while it is not (gRFC A17). The connection itself stays up
+ * either way: only the balancer's view changes.
  */
-final class AddrConn implements SubConn {
+final class AddrConn implements SubConn, HealthWatch.Listener {
   private static final Logger log = Logger.getLogger(AddrConn.class.getName());
 
   private final ClientConn cc;
   private final SubConnStateListener listener;
   private final ExponentialBackoff backoff;
+  private final boolean healthCheckEnabled;
   /** Every transport not yet terminated, so that shutdown can reach them. */
   private final Set<ClientTransport> transports = ConcurrentHashMap.newKeySet();
 
@@ -58,10 +67,18 @@ final class AddrConn implements SubConn {
   private Status lastError = Status.OK;
   private Address connectedAddress;
   private volatile ClientTransport ready;
+  /** What the listener last heard: the state, or the health state while READY and watched. */
+  private ConnectivityState reported = ConnectivityState.IDLE;
+  /** The watch of the ready connection, or null; stopped whenever the state leaves READY. */
+  private HealthWatch health;
+  /** The service name checked on the ready connection; null when it is not checked. */
+  private String healthServiceName;
+  private ConnectivityState healthState;
+  private boolean unimplementedLogged;
   private final SubchannelEntity channelzEntity;
 
   AddrConn(ClientConn cc, List<Address> addresses, SubConnStateListener listener,
-      ExponentialBackoff backoff) {
+      ExponentialBackoff backoff, boolean healthCheckEnabled) {
     if (addresses.isEmpty()) {
       throw new IllegalArgumentException("A subchannel needs at least one address");
     }
@@ -69,8 +86,9 @@ final class AddrConn implements SubConn {
     this.addresses = List.copyOf(addresses);
     this.listener = listener;
     this.backoff = backoff;
+    this.healthCheckEnabled = healthCheckEnabled;
     this.channelzEntity = cc.options().channelz().addSubchannel(cc.channelz(),
-        () -> describe(getAddresses()), this::state);
+        () -> describe(getAddresses()), this::reportedState);
   }
 
   private static String describe(List<Address> addresses) {
@@ -181,6 +199,95 @@ final class AddrConn implements SubConn {
     return state;
   }
 
+  /** The state the balancer sees: while READY and health-checked, the backend's health. */
+  synchronized ConnectivityState reportedState() {
+    return reported;
+  }
+
+  // ---- health checking ----
+
+  /**
+   * The service config changed: starts, stops or replaces the health watch of a ready connection
+   * when the service name to check changed. The balancer keeps its current view of this
+   * subchannel until the new watch answers.
+   */
+  void healthConfigChanged() {
+    HealthWatch started;
+    synchronized (this) {
+      if (state != ConnectivityState.READY) {
+        return;
+      }
+      String name = healthCheckEnabled ? cc.healthCheckServiceName() : null;
+      if (Objects.equals(name, healthServiceName)) {
+        return;
+      }
+      stopHealthWatch();
+      started = startHealthWatch(ready, name);
+      if (started == null) {
+        report(ConnectivityState.READY, Status.OK);
+      }
+    }
+    if (started != null) {
+      started.start();
+    }
+  }
+
+  /** Makes (not starts) the watch for {@code name}; null when {@code name} is null. */
+  private HealthWatch startHealthWatch(ClientTransport t, String name) {
+    healthServiceName = name;
+    if (name == null) {
+      return null;
+    }
+    channelzEntity.trace().add("Health checking service '" + name + "' on " + t.remoteAddress(),
+        ChannelTrace.Severity.INFO);
+    health = new HealthWatch(cc, t, name, this, backoff);
+    return health;
+  }
+
+  private void stopHealthWatch() {
+    HealthWatch h = health;
+    health = null;
+    healthServiceName = null;
+    healthState = null;
+    if (h != null) {
+      h.stop(); // calls nothing back, so safe under this lock
+    }
+  }
+
+  @Override
+  public void healthChanged(HealthWatch watch, ConnectivityState next, Status reason) {
+    synchronized (this) {
+      if (health != watch || state != ConnectivityState.READY) {
+        return;
+      }
+      healthState = next;
+      report(next, reason);
+    }
+  }
+
+  @Override
+  public void healthUnimplemented(HealthWatch watch, Status status) {
+    boolean firstTime;
+    synchronized (this) {
+      if (health != watch || state != ConnectivityState.READY) {
+        return;
+      }
+      health = null; // healthServiceName stays: a config update naming it again changes nothing
+      healthState = null;
+      firstTime = !unimplementedLogged;
+      unimplementedLogged = true;
+      channelzEntity.trace().add("Health check of service '" + watch.serviceName() + "' is "
+          + "UNIMPLEMENTED by the backend; treating it as healthy", ChannelTrace.Severity.WARNING);
+      report(ConnectivityState.READY, Status.OK);
+    }
+    if (firstTime) {
+      log.warning("Backend " + describe(getAddresses()) + " of " + cc.target() + " has no "
+          + "grpc.health.v1.Health/Watch (UNIMPLEMENTED: " + status.getDescription() + "); "
+          + "treating it as healthy. Serve the health service there, or remove healthCheckConfig "
+          + "from the service config");
+    }
+  }
+
   // ---- connecting (all under this) ----
 
   private void startRound() {
@@ -256,6 +363,18 @@ final class AddrConn implements SubConn {
       return;
     }
     state = next;
+    if (next != ConnectivityState.READY) {
+      stopHealthWatch();
+    }
+    report(next == ConnectivityState.READY && healthState != null ? healthState : next, error);
+  }
+
+  /** Tells the listener (and channelz) of the state the balancer should see. */
+  private void report(ConnectivityState next, Status error) {
+    if (reported == next && next != ConnectivityState.TRANSIENT_FAILURE) {
+      return;
+    }
+    reported = next;
     if (error.isOk()) {
       channelzEntity.trace().add("Subchannel state changed to " + next, ChannelTrace.Severity.INFO);
     } else {
@@ -290,6 +409,7 @@ final class AddrConn implements SubConn {
     public void transportReady() {
       ClientTransport t = transport;
       boolean drop = false;
+      HealthWatch watch = null;
       synchronized (AddrConn.this) {
         if (state == ConnectivityState.CONNECTING && connecting == t) {
           cancelTimer(connectTimer);
@@ -299,6 +419,8 @@ final class AddrConn implements SubConn {
           lastError = Status.OK;
           connectedAddress = address;
           ready = t;
+          watch = startHealthWatch(t, healthCheckEnabled ? cc.healthCheckServiceName() : null);
+          healthState = watch == null ? null : ConnectivityState.CONNECTING;
           setState(ConnectivityState.READY, Status.OK);
         } else {
           drop = true; // shut down or superseded while handshaking
@@ -306,6 +428,8 @@ final class AddrConn implements SubConn {
       }
       if (drop) {
         t.shutdown(Status.UNAVAILABLE.withDescription("Subchannel no longer wants this connection"));
+      } else if (watch != null) {
+        watch.start();
       }
     }
 

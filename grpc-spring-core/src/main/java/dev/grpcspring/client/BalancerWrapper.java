@@ -76,7 +76,7 @@ final class BalancerWrapper implements BalancerClientConn {
     if (closed) {
       throw new IllegalStateException("The channel's balancer is closed");
     }
-    return cc.newAddrConn(addresses, options.stateListener());
+    return cc.newAddrConn(addresses, options.stateListener(), options.healthCheckEnabled());
   }
 
   @Override

@@ -399,6 +399,11 @@ public final class ClientConn implements Channel, AutoCloseable {
     return retryBuffer;
   }
 
+  /** The service to health-check subchannels for (A17), or null for none. */
+  String healthCheckServiceName() {
+    return serviceConfigs.healthCheckServiceName();
+  }
+
   /** The retry token bucket of the service config in use, or null. */
   RetryThrottler retryThrottler() {
     return serviceConfigs.throttler();
@@ -531,6 +536,9 @@ public final class ClientConn implements Channel, AutoCloseable {
       log.warning("Load balancing policy '" + selected.policy() + "' is not registered; using pick_first");
       builder = BalancerRegistry.getDefaultRegistry().get("pick_first");
     }
+    if (serviceConfigs.healthCheckChanged()) {
+      conns.forEach(AddrConn::healthConfigChanged);
+    }
     balancerWrapper.switchTo(builder);
     Status s = balancerWrapper.updateClientConnState(
         new ClientConnState(state, selected.balancerConfig()));
@@ -568,14 +576,14 @@ public final class ClientConn implements Channel, AutoCloseable {
     csMgr.update(state.state());
   }
 
-  AddrConn newAddrConn(List<Address> addresses, SubConnStateListener listener) {
+  AddrConn newAddrConn(List<Address> addresses, SubConnStateListener listener, boolean healthCheck) {
     SubConnStateListener recording = s -> {
       if (s.state() == ConnectivityState.TRANSIENT_FAILURE && !s.connectionError().isOk()) {
         lastConnectionError = s.connectionError();
       }
       listener.onStateChange(s);
     };
-    AddrConn ac = new AddrConn(this, addresses, recording, backoff);
+    AddrConn ac = new AddrConn(this, addresses, recording, backoff, healthCheck);
     conns.add(ac);
     if (closed) {
       ac.shutdown();

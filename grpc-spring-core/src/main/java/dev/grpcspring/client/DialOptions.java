@@ -56,6 +56,7 @@ public final class DialOptions {
   final Duration minConnectTimeout;
   final boolean disableRetry;
   final boolean disableServiceConfig;
+  final boolean disableHealthCheck;
   final Duration idleTimeout;
   final CallOptions defaultCallOptions;
   final int initialWindowSize;
@@ -93,6 +94,7 @@ public final class DialOptions {
     this.minConnectTimeout = b.minConnectTimeout;
     this.disableRetry = b.disableRetry;
     this.disableServiceConfig = b.disableServiceConfig;
+    this.disableHealthCheck = b.disableHealthCheck;
     this.idleTimeout = b.idleTimeout;
     this.defaultCallOptions = b.defaultCallOptions;
     this.initialWindowSize = b.initialWindowSize;
@@ -224,6 +226,11 @@ public final class DialOptions {
     return disableServiceConfig;
   }
 
+  /** Whether client-side health checking is off even when the service config asks for it. */
+  public boolean disableHealthCheck() {
+    return disableHealthCheck;
+  }
+
   /** The idle timeout; {@link Duration#ZERO} disables idle mode. */
   public Duration idleTimeout() {
     return idleTimeout;
@@ -303,6 +310,7 @@ public final class DialOptions {
     private Duration minConnectTimeout = Duration.ofSeconds(20);
     private boolean disableRetry;
     private boolean disableServiceConfig;
+    private boolean disableHealthCheck;
     private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     private CallOptions defaultCallOptions = CallOptions.DEFAULT;
     private int initialWindowSize = DEFAULT_FLOW_CONTROL_WINDOW;
@@ -343,6 +351,7 @@ public final class DialOptions {
       minConnectTimeout = o.minConnectTimeout;
       disableRetry = o.disableRetry;
       disableServiceConfig = o.disableServiceConfig;
+      disableHealthCheck = o.disableHealthCheck;
       idleTimeout = o.idleTimeout;
       defaultCallOptions = o.defaultCallOptions;
       initialWindowSize = o.initialWindowSize;
@@ -505,6 +514,16 @@ public final class DialOptions {
     /** Ignores service configs from the resolver; the default service config applies. */
     public Builder disableServiceConfig() {
       this.disableServiceConfig = true;
+      return this;
+    }
+
+    /**
+     * Turns client-side health checking off (grpc-go's {@code WithDisableHealthCheck}): a service
+     * config's {@code healthCheckConfig} then opens no {@code Health/Watch} streams, and every
+     * connected subchannel counts as READY.
+     */
+    public Builder disableHealthCheck() {
+      this.disableHealthCheck = true;
       return this;
     }
 

@@ -4,6 +4,7 @@ import dev.grpcspring.serviceconfig.LoadBalancingConfig;
 import dev.grpcspring.serviceconfig.MethodConfig;
 import dev.grpcspring.serviceconfig.RetryThrottlingPolicy;
 import dev.grpcspring.serviceconfig.ServiceConfig;
+import java.util.Objects;
 
 /**
  * Which service config a channel uses (service_config.md and gRFC A21): the resolver's, unless
@@ -18,6 +19,9 @@ final class ServiceConfigs {
   record Selected(String policy, Object balancerConfig) {}
 
   private final boolean ignoreResolver;
+  private final boolean disableHealthCheck;
+  private volatile String healthCheckServiceName;
+  private boolean healthCheckChanged;
   private ServiceConfig defaultConfig;
   private volatile ServiceConfig current;
   private volatile RetryThrottler throttler;
@@ -25,6 +29,7 @@ final class ServiceConfigs {
 
   ServiceConfigs(DialOptions options) {
     this.ignoreResolver = options.disableServiceConfig();
+    this.disableHealthCheck = options.disableHealthCheck();
   }
 
   /**
@@ -43,6 +48,11 @@ final class ServiceConfigs {
 
   private void setCurrent(ServiceConfig c) {
     current = c;
+    String health = disableHealthCheck ? null : c.healthCheckServiceName();
+    if (!Objects.equals(health, healthCheckServiceName)) {
+      healthCheckServiceName = health;
+      healthCheckChanged = true;
+    }
     RetryThrottlingPolicy p = c.retryThrottling();
     RetryThrottler t = throttler;
     if (p == null) {
@@ -56,6 +66,21 @@ final class ServiceConfigs {
   /** The channel's retry token bucket, or null when the config in use has no retryThrottling. */
   RetryThrottler throttler() {
     return throttler;
+  }
+
+  /**
+   * The service name subchannels health-check (A17), or null when the config in use has no
+   * {@code healthCheckConfig} or the dial options disable health checking.
+   */
+  String healthCheckServiceName() {
+    return healthCheckServiceName;
+  }
+
+  /** Whether {@link #healthCheckServiceName()} changed since the last call; clears the flag. */
+  boolean healthCheckChanged() {
+    boolean changed = healthCheckChanged;
+    healthCheckChanged = false;
+    return changed;
   }
 
   /** Chooses the config for a resolver update; null when no usable config exists. */

@@ -8,8 +8,9 @@ import java.util.Objects;
 /**
  * A parsed service config (gRPC's service-config spec, JSON form of {@code
  * grpc.service_config.ServiceConfig}): per-method settings, the balancing policy and retry
- * throttling. Immutable. {@code hedgingPolicy} and {@code healthCheckConfig} are rejected: neither is
- * built yet, and accepting them would promise behaviour that does not happen.
+ * throttling, and the service name for client-side health checking ({@code healthCheckConfig},
+ * gRFC A17). Immutable. {@code hedgingPolicy} is rejected: it is not built yet, and accepting it
+ * would promise behaviour that does not happen.
  *
  * <p>Parsing validates everything it knows: any problem is an {@link IllegalArgumentException}
  * naming the field ({@code methodConfig[0].retryPolicy.maxAttempts ...}), and the channel then keeps
@@ -100,8 +101,9 @@ public final class ServiceConfig {
 
   /**
    * The service name for client-side health checking ({@code healthCheckConfig.serviceName}; empty
-   * means the server's overall health), or null when health checking is not configured. Always null
-   * for now: health checking is not built, so parsing rejects a {@code healthCheckConfig}.
+   * means the server's overall health, and is what a {@code healthCheckConfig} without a name
+   * asks for), or null when health checking is not configured. Only balancers that ask for health
+   * checking use it (round_robin does, pick_first does not).
    */
   public String healthCheckServiceName() {
     return healthCheckServiceName;

@@ -41,12 +41,18 @@ final class ServiceConfigParser {
     if (t != null) {
       throttling = RetryThrottlingPolicy.parse(t);
     }
-    if (root.object("healthCheckConfig") != null) {
-      // Accepting it would promise health-checked balancing that does not happen.
-      throw new IllegalArgumentException(root.path("healthCheckConfig") + " is not supported yet "
-          + "(client-side health checking, gRFC A17, is not built); remove it from the service config");
+    return new ServiceConfig(json, methodConfigs, byName, loadBalancing(root, registry), throttling,
+        healthCheckServiceName(root));
+  }
+
+  /** {@code healthCheckConfig.serviceName}: null without a healthCheckConfig, else "" by default. */
+  private static String healthCheckServiceName(JsonObject root) {
+    JsonObject health = root.object("healthCheckConfig");
+    if (health == null) {
+      return null;
     }
-    return new ServiceConfig(json, methodConfigs, byName, loadBalancing(root, registry), throttling, null);
+    String name = health.string("serviceName");
+    return name == null ? "" : name;
   }
 
   /** {@code maxAttempts} of a retry or hedging policy: required, > 1, capped at 5. */

@@ -22,6 +22,7 @@ final class FakeBalancerClientConn implements BalancerClientConn {
   @Override
   public SubConn newSubConn(List<Address> addresses, NewSubConnOptions options) {
     FakeSubConn sc = new FakeSubConn(subConns.size(), addresses, options.stateListener());
+    sc.healthCheckEnabled = options.healthCheckEnabled();
     subConns.add(sc);
     return sc;
   }
@@ -73,6 +74,7 @@ final class FakeBalancerClientConn implements BalancerClientConn {
     List<Address> addresses;
     int connectCount;
     boolean shutdown;
+    boolean healthCheckEnabled;
 
     FakeSubConn(int id, List<Address> addresses, SubConnStateListener listener) {
       this.id = id;

@@ -34,6 +34,7 @@ class PickFirstBalancerTest {
     FakeSubConn sc = cc.subConn(0);
     assertThat(sc.addresses).containsExactly(addr(1), addr(2), addr(3));
     assertThat(sc.connectCount).isEqualTo(1);
+    assertThat(sc.healthCheckEnabled).as("pick_first never health-checks (A17)").isFalse();
     assertThat(cc.lastState().state()).isEqualTo(CONNECTING);
     assertThat(cc.pick().getSubConn()).isNull();
     assertThat(cc.pick().getStatus().isOk()).isTrue();

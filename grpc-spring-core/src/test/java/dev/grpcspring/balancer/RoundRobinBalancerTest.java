@@ -31,6 +31,7 @@ class RoundRobinBalancerTest {
     for (int i = 0; i < 3; i++) {
       assertThat(cc.subConn(i).addresses).containsExactly(addr(i + 1));
       assertThat(cc.subConn(i).connectCount).isEqualTo(1);
+      assertThat(cc.subConn(i).healthCheckEnabled).as("round_robin asks for health checking").isTrue();
     }
     assertThat(cc.lastState().state()).isEqualTo(CONNECTING);
     assertThat(cc.pick().getSubConn()).isNull();

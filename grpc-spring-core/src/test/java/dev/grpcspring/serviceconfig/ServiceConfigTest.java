@@ -129,7 +129,8 @@ class ServiceConfigTest {
         "{\"loadBalancingConfig\": [{\"round_robin\": {}, \"pick_first\": {}}]} | loadBalancingConfig[0] must have exactly one field",
         "{\"loadBalancingConfig\": [{\"pick_first\": {\"shuffleAddressList\": 1}}]} | loadBalancingConfig[0].pick_first: pick_first: shuffleAddressList must be a boolean",
         "{\"loadBalancingPolicy\": \"nope\"}                                   | loadBalancingPolicy 'nope' is not a registered policy",
-        "{\"healthCheckConfig\": {\"serviceName\": \"a\"}}                      | healthCheckConfig is not supported yet",
+        "{\"healthCheckConfig\": {\"serviceName\": 7}}                        | healthCheckConfig.serviceName must be a string",
+        "{\"healthCheckConfig\": []}                                            | healthCheckConfig must be",
         "[]                                                                    | The service config must be a JSON object",
         "{\"a\": 1, \"a\": 2}                                                  | Malformed JSON",
         "{\"methodConfig\": [}                                                 | Malformed JSON",
@@ -139,5 +140,14 @@ class ServiceConfigTest {
     assertThatThrownBy(() -> ServiceConfig.parse(json))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void healthCheckConfigGivesTheServiceName() {
+    assertThat(ServiceConfig.parse("{\"healthCheckConfig\": {\"serviceName\": \"pkg.Svc\"}}")
+        .healthCheckServiceName()).isEqualTo("pkg.Svc");
+    // No name is the whole server's health, the empty name.
+    assertThat(ServiceConfig.parse("{\"healthCheckConfig\": {}}").healthCheckServiceName()).isEmpty();
+    assertThat(ServiceConfig.parse("{}").healthCheckServiceName()).isNull();
   }
 }
