@@ -11,6 +11,7 @@ import dev.grpcspring.StatusException;
 import dev.grpcspring.channelz.ChannelTrace;
 import dev.grpcspring.channelz.Channelz;
 import dev.grpcspring.channelz.SubchannelEntity;
+import dev.grpcspring.credentials.PerRpcCredentials;
 import dev.grpcspring.resolver.ResolverState;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -26,6 +27,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,6 +49,9 @@ class HealthCheckingTest {
   static final String HEALTH_PF = "{\"loadBalancingConfig\": [{\"pick_first\": {}}],"
       + " \"healthCheckConfig\": {\"serviceName\": \"test.Echo\"}}";
 
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
   private final List<AutoCloseable> toClose = new ArrayList<>();
 
   @AfterEach
@@ -60,6 +66,8 @@ class HealthCheckingTest {
     final JavaPeer peer;
     final HealthStatusManager health = new HealthStatusManager();
     final AtomicInteger watches = new AtomicInteger();
+    /** The authorization header of each Watch call ("-" when absent). */
+    final List<String> watchAuthorization = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Watch calls still to fail with UNAVAILABLE before the real service answers. */
     final AtomicInteger failWatches = new AtomicInteger();
 
@@ -79,6 +87,8 @@ class HealthCheckingTest {
             return next.startCall(call, headers);
           }
           watches.incrementAndGet();
+          String auth = headers.get(AUTHORIZATION);
+          watchAuthorization.add(auth == null ? "-" : auth);
           if (failWatches.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
             call.close(Status.UNAVAILABLE.withDescription("health service warming up"), new Metadata());
             return new ServerCall.Listener<>() {};
@@ -95,6 +105,15 @@ class HealthCheckingTest {
   }
 
   private ClientConn dial(String serviceConfig, boolean disableHealthCheck, Backend... backends) {
+    return dial(serviceConfig, b -> {
+      if (disableHealthCheck) {
+        b.disableHealthCheck();
+      }
+    }, backends);
+  }
+
+  private ClientConn dial(String serviceConfig, java.util.function.Consumer<DialOptions.Builder> more,
+      Backend... backends) {
     int[] ports = new int[backends.length];
     for (int i = 0; i < backends.length; i++) {
       ports[i] = backends[i].port();
@@ -102,9 +121,7 @@ class HealthCheckingTest {
     ManualResolver r = new ManualResolver(ports);
     DialOptions.Builder b = ClientConnTest.fast().resolver(r).channelz(new Channelz())
         .defaultServiceConfig(serviceConfig);
-    if (disableHealthCheck) {
-      b.disableHealthCheck();
-    }
+    more.accept(b);
     ClientConn cc = ClientConn.dial(r.target(), b.build());
     toClose.add(cc);
     return cc;
@@ -211,11 +228,11 @@ class HealthCheckingTest {
   @Test
   void everyBackendUnhealthyFailsCallsWithTheReason() throws Exception {
     Backend a = new Backend("a", true);
-    a.health.setStatus("test.Echo", ServingStatus.NOT_SERVING);
+    a.health.clearStatus("test.Echo"); // Watch answers SERVICE_UNKNOWN
     ClientConn cc = dial(HEALTH_RR, false, a);
     assertThatThrownBy(() -> call(cc)).isInstanceOfSatisfying(StatusException.class, e -> {
       assertThat(e.getStatus().getCode()).isEqualTo(Code.UNAVAILABLE);
-      assertThat(e.getStatus().getDescription()).contains("NOT_SERVING").contains("test.Echo");
+      assertThat(e.getStatus().getDescription()).contains("SERVICE_UNKNOWN").contains("test.Echo");
     });
     // The connection itself is up all along: turning SERVING is enough.
     a.health.setStatus("test.Echo", ServingStatus.SERVING);
@@ -323,5 +340,26 @@ class HealthCheckingTest {
     for (int i = 0; i < 50; i++) {
       assertThat(call(cc)).isEqualTo("a");
     }
+  }
+
+  @Test
+  void watchCarriesTheChannelsPerRpcCredentials() throws Exception {
+    Backend a = new Backend("a", true);
+    PerRpcCredentials token = new PerRpcCredentials() {
+      @Override
+      public CompletionStage<dev.grpcspring.Metadata> getRequestMetadata(RequestInfo info) {
+        dev.grpcspring.Metadata md = new dev.grpcspring.Metadata();
+        md.putAscii("authorization", "Bearer for " + info.fullMethodName());
+        return CompletableFuture.completedFuture(md);
+      }
+
+      @Override
+      public boolean requireTransportSecurity() {
+        return false;
+      }
+    };
+    ClientConn cc = dial(HEALTH_RR, b -> b.perRpcCredentials(token), a);
+    assertThat(call(cc)).isEqualTo("a");
+    assertThat(a.watchAuthorization).containsExactly("Bearer for grpc.health.v1.Health/Watch");
   }
 }

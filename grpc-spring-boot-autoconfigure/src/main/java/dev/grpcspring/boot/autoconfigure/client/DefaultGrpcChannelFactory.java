@@ -145,6 +145,17 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
     if (p.getIdleTimeout() != null) {
       options.idleTimeout(p.getIdleTimeout());
     }
+    if (p.getServiceConfig().getHealthCheck() != null
+        && !"round_robin".equals(p.getLoadBalancingPolicy())) {
+      // pick_first never health-checks (gRFC A17): the setting would be accepted and do nothing.
+      throw new InvalidConfigurationPropertyValueException(
+          "grpc.client.channel." + name + ".service-config.health-check.service-name",
+          p.getServiceConfig().getHealthCheck().getServiceName(),
+          "Client-side health checking works only with the round_robin policy; set grpc.client.channel."
+              + name + ".load-balancing-policy=round_robin (now "
+              + (p.getLoadBalancingPolicy() == null ? "unset, so pick_first" : p.getLoadBalancingPolicy())
+              + "), or remove the health-check.");
+    }
     String serviceConfig = p.getServiceConfig().toJson(p.getLoadBalancingPolicy());
     if (serviceConfig != null) {
       options.defaultServiceConfig(serviceConfig);

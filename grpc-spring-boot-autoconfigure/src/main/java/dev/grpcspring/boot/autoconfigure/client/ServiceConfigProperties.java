@@ -23,6 +23,13 @@ public class ServiceConfigProperties {
   /** Throttling of retries across all calls of the channel, when set. */
   private RetryThrottling retryThrottling;
 
+  /**
+   * Client-side health checking (gRFC A17), when set: each connected backend is asked for its
+   * health over grpc.health.v1.Health/Watch and gets calls only while SERVING. Works with the
+   * round_robin load-balancing policy only.
+   */
+  private HealthCheck healthCheck;
+
   public List<MethodConfig> getMethod() {
     return method;
   }
@@ -39,9 +46,17 @@ public class ServiceConfigProperties {
     this.retryThrottling = retryThrottling;
   }
 
+  public HealthCheck getHealthCheck() {
+    return healthCheck;
+  }
+
+  public void setHealthCheck(HealthCheck healthCheck) {
+    this.healthCheck = healthCheck;
+  }
+
   /** Whether nothing is configured here, so that no service config needs to be sent. */
   public boolean isEmpty() {
-    return method.isEmpty() && retryThrottling == null;
+    return method.isEmpty() && retryThrottling == null && healthCheck == null;
   }
 
   /**
@@ -75,6 +90,12 @@ public class ServiceConfigProperties {
           .append(retryThrottling.maxTokens)
           .append(",\"tokenRatio\":")
           .append(BigDecimal.valueOf(retryThrottling.tokenRatio).toPlainString())
+          .append('}');
+      sep = ",";
+    }
+    if (healthCheck != null) {
+      String service = healthCheck.serviceName == null ? "" : healthCheck.serviceName;
+      json.append(sep).append("\"healthCheckConfig\":{\"serviceName\":").append(quote(service))
           .append('}');
     }
     return json.append('}').toString();
@@ -342,6 +363,24 @@ public class ServiceConfigProperties {
 
     public void setTokenRatio(double tokenRatio) {
       this.tokenRatio = tokenRatio;
+    }
+  }
+
+  /** Client-side health checking (gRFC A17). */
+  public static class HealthCheck {
+
+    /**
+     * Service whose health decides whether a backend gets calls, as registered in the backend's
+     * health service (such as "helloworld.Greeter"); empty for the whole server's health.
+     */
+    private String serviceName = "";
+
+    public String getServiceName() {
+      return serviceName;
+    }
+
+    public void setServiceName(String serviceName) {
+      this.serviceName = serviceName;
     }
   }
 }

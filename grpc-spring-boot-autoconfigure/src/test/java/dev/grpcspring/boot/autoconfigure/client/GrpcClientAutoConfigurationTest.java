@@ -270,5 +270,11 @@ class GrpcClientAutoConfigurationTest {
         .withPropertyValues("grpc.client.channel.echo.compression=zstd")
         .run(ctx -> assertThat(ctx).hasFailed().getFailure()
             .hasStackTraceContaining("grpc.client.channel.echo.compression"));
+    // pick_first (the default policy) never health-checks: the setting would do nothing.
+    runner.withUserConfiguration(ClientsConfig.class)
+        .withPropertyValues("grpc.client.channel.echo.service-config.health-check.service-name=x")
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("grpc.client.channel.echo.service-config.health-check.service-name")
+            .hasStackTraceContaining("load-balancing-policy=round_robin"));
   }
 }

@@ -60,4 +60,18 @@ class ServiceConfigPropertiesTest {
     assertThat(config.toJson(null))
         .isEqualTo("{\"methodConfig\":[{\"name\":[{}],\"timeout\":\"2s\"}]}");
   }
+
+  @Test
+  void healthCheckWithAndWithoutServiceName() {
+    ServiceConfigProperties config = new ServiceConfigProperties();
+    config.setHealthCheck(new ServiceConfigProperties.HealthCheck());
+    assertThat(config.isEmpty()).isFalse();
+    // No name is the whole server's health.
+    assertThat(config.toJson("round_robin")).isEqualTo(
+        "{\"loadBalancingConfig\":[{\"round_robin\":{}}],\"healthCheckConfig\":{\"serviceName\":\"\"}}");
+    config.getHealthCheck().setServiceName("pkg.Svc");
+    config.setRetryThrottling(new ServiceConfigProperties.RetryThrottling());
+    assertThat(config.toJson(null)).isEqualTo("{\"retryThrottling\":{\"maxTokens\":10,"
+        + "\"tokenRatio\":0.1},\"healthCheckConfig\":{\"serviceName\":\"pkg.Svc\"}}");
+  }
 }
