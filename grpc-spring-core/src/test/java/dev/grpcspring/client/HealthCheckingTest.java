@@ -72,8 +72,12 @@ class HealthCheckingTest {
     final AtomicInteger failWatches = new AtomicInteger();
 
     Backend(String name, boolean withHealth) throws Exception {
+      this(name, withHealth, 0);
+    }
+
+    Backend(String name, boolean withHealth, int port) throws Exception {
       health.setStatus("test.Echo", ServingStatus.SERVING);
-      peer = JavaPeer.start(name, 0, withHealth ? p -> healthService() : null);
+      peer = JavaPeer.start(name, port, withHealth ? p -> healthService() : null);
       toClose.add(peer);
       toClose.add(health::enterTerminalState);
     }
@@ -283,6 +287,17 @@ class HealthCheckingTest {
       synchronized (warnings) {
         assertThat(warnings).hasSize(1);
         assertThat(warnings.get(0).getMessage()).contains(":" + bare.port());
+      }
+
+      // The same subchannel reconnects to a new server without health service: no second line.
+      int port = bare.port();
+      bare.peer.close();
+      Backend again = new Backend("again", false, port);
+      callUntilAllSeen(cc, "a", "again");
+      assertThat(subchannel(cc, again).trace().events())
+          .filteredOn(e -> e.description().contains("UNIMPLEMENTED")).hasSize(2);
+      synchronized (warnings) {
+        assertThat(warnings).hasSize(1);
       }
     } finally {
       logger.removeHandler(handler);
