@@ -3,32 +3,66 @@ package dev.grpcspring.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(30)
 class ElasticExecutorTest {
-  private ExecutorService pool;
+  private ElasticExecutor pool;
+  private final CountDownLatch release = new CountDownLatch(1);
 
   @AfterEach
   void stop() throws InterruptedException {
+    release.countDown();
     if (pool != null) {
       pool.shutdownNow();
       assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
     }
   }
 
+  /** A pool whose stall checks the test drives itself, one call of checkProgress per tick. */
+  private static ElasticExecutor manual(int maxThreads) {
+    return ElasticExecutor.create("t", maxThreads, 60, TimeUnit.SECONDS, p -> { });
+  }
+
+  private void blockers(int n, CountDownLatch started) {
+    for (int i = 0; i < n; i++) {
+      pool.execute(() -> {
+        started.countDown();
+        awaitRelease();
+      });
+    }
+  }
+
+  private void awaitRelease() {
+    try {
+      release.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void waitFor(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition within 5 s").isLessThan(deadline);
+      Thread.sleep(1);
+    }
+  }
+
   @Test
   void sequentialTasksReuseOneIdleThread() throws Exception {
     pool = ElasticExecutor.create("t", 50, 60, TimeUnit.SECONDS);
-    ThreadPoolExecutor tpe = (ThreadPoolExecutor) pool;
     Set<String> names = ConcurrentHashMap.newKeySet();
     for (int i = 0; i < 200; i++) {
       CountDownLatch done = new CountDownLatch(1);
@@ -37,62 +71,95 @@ class ElasticExecutorTest {
         done.countDown();
       });
       assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
-      while (tpe.getActiveCount() > 0) {
-        Thread.onSpinWait();
-      }
+      waitFor(() -> pool.getActiveCount() == 0);
     }
-    // A plain ThreadPoolExecutor with 50 core threads would have started 50 here.
     assertThat(names).singleElement().asString().startsWith("t-");
-    assertThat(tpe.getPoolSize()).isEqualTo(1);
+    assertThat(pool.getPoolSize()).isEqualTo(1);
   }
 
   @Test
-  void startsAThreadOnlyWhenAllAreBusy() throws Exception {
-    pool = ElasticExecutor.create("t", 50, 60, TimeUnit.SECONDS);
-    CountDownLatch release = new CountDownLatch(1);
-    CountDownLatch started = new CountDownLatch(5);
-    for (int i = 0; i < 5; i++) {
+  void startsThreadsOnDemandUpToTheCoresWithoutWaitingForAStall() throws Exception {
+    pool = manual(50);
+    int eager = pool.eagerThreads();
+    assertThat(eager).isEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()));
+    CountDownLatch started = new CountDownLatch(eager);
+    blockers(eager + 3, started);
+    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(pool.getPoolSize()).isEqualTo(eager);
+    assertThat(pool.getQueueSize()).isEqualTo(3);
+  }
+
+  @Test
+  void threadsThatComputeDoNotGrowThePoolPastTheCores() throws Exception {
+    pool = manual(50);
+    int eager = pool.eagerThreads();
+    AtomicBoolean stop = new AtomicBoolean();
+    for (int i = 0; i < eager + 10; i++) {
       pool.execute(() -> {
-        started.countDown();
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+        while (!stop.get()) {
+          Thread.onSpinWait(); // uses CPU the whole time, as a long computation does
         }
       });
     }
-    assertThat(started.await(5, TimeUnit.SECONDS)).as("five blocked tasks run at once").isTrue();
-    assertThat(((ThreadPoolExecutor) pool).getPoolSize()).isEqualTo(5);
-    release.countDown();
+    waitFor(() -> pool.getQueueSize() == 10);
+    try {
+      for (int tick = 0; tick < 10; tick++) {
+        pool.checkProgress();
+        Thread.sleep(30); // a spinning thread gets some CPU in 30 ms even on a busy machine
+      }
+      assertThat(pool.getPoolSize()).isEqualTo(eager);
+    } finally {
+      stop.set(true);
+    }
+  }
+
+  @Test
+  void blockedThreadsAreReplacedAndTheQueueDrainsWithNoMoreThreadsThanItNeeds()
+      throws Exception {
+    pool = manual(50);
+    int eager = pool.eagerThreads();
+    CountDownLatch started = new CountDownLatch(eager + 3);
+    blockers(eager + 3, started);
+    waitFor(() -> pool.getActiveCount() == eager);
+    for (int i = 0; i < ElasticExecutor.STUCK_TICKS; i++) {
+      pool.checkProgress(); // not yet blocked long enough
+    }
+    assertThat(pool.getPoolSize()).isEqualTo(eager);
+    for (int tick = 0; tick < 20 && started.getCount() > 0; tick++) {
+      pool.checkProgress();
+      Thread.sleep(5);
+    }
+    assertThat(started.getCount()).as("every blocked task runs").isZero();
+    assertThat(pool.getPoolSize()).isEqualTo(eager + 3);
+  }
+
+  @Test
+  void theSharedMonitorUnblocksAPoolWhoseThreadsAllBlock() throws Exception {
+    pool = ElasticExecutor.create("t", 50, 60, TimeUnit.SECONDS);
+    int tasks = pool.eagerThreads() * 4;
+    CountDownLatch started = new CountDownLatch(tasks);
+    blockers(tasks, started);
+    assertThat(started.await(5, TimeUnit.SECONDS)).as("all blocked tasks run at once").isTrue();
+    assertThat(pool.getPoolSize()).isEqualTo(tasks);
   }
 
   @Test
   void growsToTheMaximumThenQueuesAndRunsEverything() throws Exception {
     pool = ElasticExecutor.create("t", 3, 60, TimeUnit.SECONDS);
-    CountDownLatch release = new CountDownLatch(1);
     AtomicInteger running = new AtomicInteger();
     AtomicInteger maxRunning = new AtomicInteger();
     CountDownLatch done = new CountDownLatch(10);
     for (int i = 0; i < 10; i++) {
       pool.execute(() -> {
         maxRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
-        try {
-          release.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        awaitRelease();
         running.decrementAndGet();
         done.countDown();
       });
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (running.get() < 3 && System.nanoTime() < deadline) {
-      Thread.sleep(1);
-    }
-    ThreadPoolExecutor tpe = (ThreadPoolExecutor) pool;
-    assertThat(running.get()).isEqualTo(3);
-    assertThat(tpe.getPoolSize()).isEqualTo(3);
-    assertThat(tpe.getQueue()).hasSize(7);
+    waitFor(() -> running.get() == 3);
+    assertThat(pool.getPoolSize()).isEqualTo(3);
+    assertThat(pool.getQueueSize()).isEqualTo(7);
     release.countDown();
     assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
     assertThat(maxRunning.get()).isEqualTo(3);
@@ -104,16 +171,65 @@ class ElasticExecutorTest {
     CountDownLatch done = new CountDownLatch(1);
     pool.execute(done::countDown);
     assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
-    ThreadPoolExecutor tpe = (ThreadPoolExecutor) pool;
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (tpe.getPoolSize() > 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(tpe.getPoolSize()).isZero();
+    waitFor(() -> pool.getPoolSize() == 0);
     // ...and a new task still gets a thread.
     CountDownLatch again = new CountDownLatch(1);
     pool.execute(again::countDown);
     assertThat(again.await(5, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aFailingTaskIsReportedAndTheThreadKeepsServing() throws Exception {
+    pool = ElasticExecutor.create("t", 1, 60, TimeUnit.SECONDS);
+    CountDownLatch reported = new CountDownLatch(1);
+    pool.execute(() -> Thread.currentThread().setUncaughtExceptionHandler(
+        (t, e) -> reported.countDown()));
+    pool.execute(() -> {
+      throw new IllegalStateException("boom");
+    });
+    assertThat(reported.await(5, TimeUnit.SECONDS)).isTrue();
+    CountDownLatch after = new CountDownLatch(1);
+    pool.execute(after::countDown);
+    assertThat(after.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(pool.getPoolSize()).isEqualTo(1);
+  }
+
+  @Test
+  void shutdownRunsWhatIsQueuedThenTerminates() throws Exception {
+    pool = ElasticExecutor.create("t", 1, 60, TimeUnit.SECONDS);
+    CountDownLatch started = new CountDownLatch(1);
+    blockers(1, started);
+    AtomicInteger ran = new AtomicInteger();
+    pool.execute(ran::incrementAndGet);
+    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+    pool.shutdown();
+    assertThat(pool.isShutdown()).isTrue();
+    assertThat(pool.awaitTermination(50, TimeUnit.MILLISECONDS)).isFalse();
+    release.countDown();
+    assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(ran.get()).isEqualTo(1);
+  }
+
+  @Test
+  void shutdownNowInterruptsRunningTasksAndReturnsQueuedOnes() throws Exception {
+    pool = ElasticExecutor.create("t", 1, 60, TimeUnit.SECONDS);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    pool.execute(() -> {
+      started.countDown();
+      try {
+        new CountDownLatch(1).await();
+      } catch (InterruptedException e) {
+        interrupted.countDown();
+      }
+    });
+    Runnable queued = () -> { };
+    pool.execute(queued);
+    assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+    List<Runnable> never = pool.shutdownNow();
+    assertThat(never).containsExactly(queued);
+    assertThat(interrupted.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test
