@@ -1,8 +1,8 @@
 package dev.grpcspring.etcd;
 
 import dev.grpcspring.internal.JsonParser;
+import dev.grpcspring.internal.JsonWriter;
 import java.io.StringWriter;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import tools.jackson.core.JsonGenerator;
@@ -52,7 +52,11 @@ public record EtcdEndpoint(String addr, Object metadata) {
     return new EtcdEndpoint(a, metadata);
   }
 
-  /** The stored form, as grpc-go's endpoints manager writes it. */
+  /**
+   * The stored form, as grpc-go's endpoints manager writes it.
+   *
+   * @throws IllegalArgumentException when the metadata holds something that is not JSON-like
+   */
   public String toJson() {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = JSON.createGenerator(ObjectWriteContext.empty(), out)) {
@@ -62,39 +66,9 @@ public record EtcdEndpoint(String addr, Object metadata) {
       g.writeName("Addr");
       g.writeString(addr);
       g.writeName("Metadata");
-      write(g, metadata);
+      JsonWriter.write(g, metadata);
       g.writeEndObject();
     }
     return out.toString();
-  }
-
-  private static void write(JsonGenerator g, Object value) {
-    if (value == null) {
-      g.writeNull();
-    } else if (value instanceof String s) {
-      g.writeString(s);
-    } else if (value instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else if (value instanceof Integer || value instanceof Long) {
-      g.writeNumber(((Number) value).longValue());
-    } else if (value instanceof Number n) {
-      g.writeNumber(n.doubleValue());
-    } else if (value instanceof Map<?, ?> m) {
-      g.writeStartObject();
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        g.writeName(String.valueOf(e.getKey()));
-        write(g, e.getValue());
-      }
-      g.writeEndObject();
-    } else if (value instanceof List<?> l) {
-      g.writeStartArray();
-      for (Object o : l) {
-        write(g, o);
-      }
-      g.writeEndArray();
-    } else {
-      throw new IllegalArgumentException("Endpoint metadata must be JSON-like (maps, lists, strings, "
-          + "numbers, booleans), not " + value.getClass().getName());
-    }
   }
 }

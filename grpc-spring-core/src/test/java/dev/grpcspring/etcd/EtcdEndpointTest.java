@@ -30,7 +30,7 @@ class EtcdEndpointTest {
     assertThatThrownBy(() -> EtcdEndpoint.parse("{\"Addr\":5}")).hasMessageContaining("Addr");
     assertThatThrownBy(() -> EtcdEndpoint.parse("{")).hasMessageContaining("Malformed JSON");
     assertThatThrownBy(() -> new EtcdEndpoint("h:1", new Object()).toJson())
-        .hasMessageContaining("JSON-like");
+        .hasMessageContaining("JSON-like values");
   }
 
   @Test
