@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Assumptions;
  * data directory, for tests. When the {@code etcd} binary is missing, tests fail under {@code
  * CI=true} (.ci/run installs it) and are skipped, saying why, elsewhere.
  */
-final class EtcdProcess implements AutoCloseable {
+public final class EtcdProcess implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
@@ -47,18 +47,18 @@ final class EtcdProcess implements AutoCloseable {
   }
 
   /** Starts an etcd and waits until it is healthy. */
-  static EtcdProcess start() throws Exception {
+  public static EtcdProcess start() throws Exception {
     EtcdProcess etcd = new EtcdProcess(findBinary());
     etcd.launch();
     return etcd;
   }
 
   /** host:port of the client API. */
-  String endpoint() {
+  public String endpoint() {
     return "127.0.0.1:" + clientPort;
   }
 
-  int clientPort() {
+  public int clientPort() {
     return clientPort;
   }
 
