@@ -316,7 +316,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         framed.release();
         return;
       }
-      ClientTransportStream s = attempt.stream;
+      ClientTransportStream s = attempt == null ? null : attempt.stream; // null while credentials are fetched
       if (committed) {
         s.writeMessage(framed, true);
         return;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Asynchronous A/AAAA lookups for the {@code dns} resolver. The default, {@link NettyDnsLookup},
+ * Asynchronous A/AAAA (and, for service config, TXT) lookups for the {@code dns} resolver. The default, {@link NettyDnsLookup},
  * uses Netty's non-blocking DNS resolver; tests and special setups supply their own.
  */
 public interface DnsLookup extends AutoCloseable {
@@ -17,6 +17,19 @@ public interface DnsLookup extends AutoCloseable {
    *     {@link java.net.UnknownHostException} when the name does not exist)
    */
   CompletionStage<List<InetAddress>> resolveAll(String host);
+
+  /**
+   * Looks up the TXT records of {@code name} without blocking the caller, for service config
+   * (gRFC A2). Each element is one record, its character-strings joined. Lookups that cannot
+   * query TXT records fail with {@link UnsupportedOperationException}.
+   *
+   * @return the records, empty when the name has none; completes exceptionally on failure (an
+   *     {@link java.net.UnknownHostException} when the name does not exist)
+   */
+  default CompletionStage<List<String>> resolveTxt(String name) {
+    return java.util.concurrent.CompletableFuture.failedFuture(new UnsupportedOperationException(
+        getClass().getName() + " cannot look up TXT records"));
+  }
 
   /** Releases what this lookup holds; pending lookups may fail. */
   @Override

@@ -7,12 +7,15 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * One {@code dns} target being watched. At most one lookup is in flight; {@code resolveNow()}
@@ -21,6 +24,7 @@ import java.util.function.LongSupplier;
  * from the DNS event loop. The small lock guards only this bookkeeping.
  */
 final class DnsResolver implements Resolver {
+  private static final Logger log = Logger.getLogger(DnsResolver.class.getName());
   private final String host;
   private final int port;
   private final DnsLookup lookup;
@@ -29,6 +33,8 @@ final class DnsResolver implements Resolver {
   private final LongSupplier nanoClock;
   private final long minIntervalNanos;
   private final ExponentialBackoff errorBackoff;
+  /** Null when TXT service config is off (the default, or the channel disabled service config). */
+  private final TxtConfig txtConfig;
 
   private final Object lock = new Object();
   private boolean closed; // guarded by lock
@@ -38,6 +44,7 @@ final class DnsResolver implements Resolver {
   private boolean hasStarted; // guarded by lock
   private long lastStartNanos; // guarded by lock
   private int consecutiveFailures; // guarded by lock
+  private String lastConfig; // guarded by lock: the last good TXT choice, kept when TXT fails
 
   DnsResolver(
       String host,
@@ -47,7 +54,8 @@ final class DnsResolver implements Resolver {
       ScheduledExecutorService scheduler,
       LongSupplier nanoClock,
       long minIntervalNanos,
-      ExponentialBackoff errorBackoff) {
+      ExponentialBackoff errorBackoff,
+      TxtConfig txtConfig) {
     this.host = host;
     this.port = port;
     this.lookup = lookup;
@@ -56,7 +64,19 @@ final class DnsResolver implements Resolver {
     this.nanoClock = nanoClock;
     this.minIntervalNanos = minIntervalNanos;
     this.errorBackoff = errorBackoff;
+    this.txtConfig = txtConfig;
   }
+
+  /**
+   * TXT service config settings for one resolver.
+   *
+   * @param percentile this client's number for {@code percentage} choices, 0 to 99
+   * @param hostname this host's name for {@code clientHostname} choices, or null
+   */
+  record TxtConfig(int percentile, String hostname) {}
+
+  /** What a TXT lookup gave: records, or the error. */
+  private record TxtResult(List<String> records, Throwable error) {}
 
   void start() {
     synchronized (lock) {
@@ -102,16 +122,19 @@ final class DnsResolver implements Resolver {
     resolving = true;
     hasStarted = true;
     lastStartNanos = nanoClock.getAsLong();
-    lookup.resolveAll(host).whenComplete((addresses, error) -> {
+    CompletableFuture<TxtResult> txt = txtConfig == null
+        ? CompletableFuture.completedFuture(null)
+        : lookup.resolveTxt(DnsServiceConfig.TXT_PREFIX + host).handle(TxtResult::new).toCompletableFuture();
+    lookup.resolveAll(host).whenComplete((addresses, error) -> txt.whenComplete((t, never) -> {
       try {
-        scheduler.execute(() -> onLookupDone(addresses, error));
+        scheduler.execute(() -> onLookupDone(addresses, error, t));
       } catch (RejectedExecutionException e) {
         // The channel's scheduler is gone, so the channel is closing: nobody wants the result.
         synchronized (lock) {
           resolving = false;
         }
       }
-    });
+    }));
   }
 
   private void scheduleLocked(long delayNanos) {
@@ -128,9 +151,10 @@ final class DnsResolver implements Resolver {
     }
   }
 
-  private void onLookupDone(List<InetAddress> found, Throwable error) {
+  private void onLookupDone(List<InetAddress> found, Throwable error, TxtResult txt) {
     Status failure = null;
     List<Address> addresses = null;
+    String config = null;
     if (error != null) {
       failure = toStatus(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
     } else if (found == null || found.isEmpty()) {
@@ -153,6 +177,10 @@ final class DnsResolver implements Resolver {
         scheduleLocked(delay);
       } else {
         consecutiveFailures = 0;
+        if (txt != null) {
+          lastConfig = chooseConfig(txt);
+        }
+        config = lastConfig;
         if (rerunRequested) {
           rerunRequested = false;
           scheduleLocked(Math.max(0, lastStartNanos + minIntervalNanos - nanoClock.getAsLong()));
@@ -163,7 +191,32 @@ final class DnsResolver implements Resolver {
     if (failure != null) {
       clientConn.reportError(failure);
     } else {
-      clientConn.updateState(ResolverState.of(addresses));
+      clientConn.updateState(new ResolverState(addresses, config, null));
+    }
+  }
+
+  /**
+   * The config the TXT records choose; no record (or no name) means no config, while a broken
+   * record or a failed lookup keeps the last good one, since a DNS hiccup should not drop a
+   * working config.
+   */
+  private String chooseConfig(TxtResult txt) {
+    Throwable e = txt.error() instanceof CompletionException && txt.error().getCause() != null
+        ? txt.error().getCause() : txt.error();
+    if (e instanceof UnknownHostException) {
+      return null;
+    }
+    if (e != null) {
+      log.log(Level.WARNING, "TXT lookup of " + DnsServiceConfig.TXT_PREFIX + host
+          + " failed; keeping the previous service config", e);
+      return lastConfig;
+    }
+    try {
+      return DnsServiceConfig.choose(txt.records(), txtConfig.percentile(), txtConfig.hostname());
+    } catch (IllegalArgumentException bad) {
+      log.log(Level.WARNING, "Ignoring the grpc_config TXT record of " + DnsServiceConfig.TXT_PREFIX + host
+          + " (" + bad.getMessage() + "); keeping the previous service config");
+      return lastConfig;
     }
   }
 

@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,7 +27,10 @@ import java.util.function.LongSupplier;
  *       the system's.
  * </ul>
  *
- * Service config from TXT records is not looked up.
+ * Service config from TXT records (gRFC A2, {@code _grpc_config.<host>}) is looked up only when
+ * enabled with {@link #withTxtServiceConfig()} (off by default, as in grpc-java) and the channel has
+ * not {@linkplain dev.grpcspring.client.DialOptions.Builder#disableServiceConfig disabled service
+ * config}: see {@link #withTxtServiceConfig(String, IntSupplier)} for how a choice is made.
  */
 public final class DnsResolverBuilder implements ResolverBuilder {
   public static final String SCHEME = "dns";
@@ -38,6 +43,9 @@ public final class DnsResolverBuilder implements ResolverBuilder {
   private final LongSupplier nanoClock;
   private final Duration minInterval;
   private final ExponentialBackoff errorBackoff;
+  private final boolean txtServiceConfig;
+  private final String hostname;
+  private final IntSupplier percentile;
 
   /** Netty's resolver on a shared daemon event-loop thread. */
   public DnsResolverBuilder() {
@@ -63,6 +71,48 @@ public final class DnsResolverBuilder implements ResolverBuilder {
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.minInterval = Objects.requireNonNull(minInterval, "minInterval");
     this.errorBackoff = Objects.requireNonNull(errorBackoff, "errorBackoff");
+    this.txtServiceConfig = false;
+    this.hostname = null;
+    this.percentile = null;
+  }
+
+  private DnsResolverBuilder(DnsResolverBuilder b, String hostname, IntSupplier percentile) {
+    this.lookups = b.lookups;
+    this.nanoClock = b.nanoClock;
+    this.minInterval = b.minInterval;
+    this.errorBackoff = b.errorBackoff;
+    this.txtServiceConfig = true;
+    this.hostname = hostname;
+    this.percentile = Objects.requireNonNull(percentile, "percentile");
+  }
+
+  /**
+   * This builder with TXT service config on, choosing as this host ({@link
+   * InetAddress#getLocalHost()}'s name, read once here) and with a random percentile per resolver.
+   */
+  public DnsResolverBuilder withTxtServiceConfig() {
+    String name;
+    try {
+      name = InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      name = null; // clientHostname choices then never match; the rest still work
+    }
+    return withTxtServiceConfig(name, () -> ThreadLocalRandom.current().nextInt(100));
+  }
+
+  /**
+   * This builder with TXT service config on. Each lookup also asks for the TXT records of {@code
+   * _grpc_config.<host>}; in the first one starting with {@code grpc_config=}, the first choice
+   * whose {@code clientLanguage} includes {@code java} (any case), whose {@code percentage} is
+   * above this resolver's percentile and whose {@code clientHostname} includes {@code hostname}
+   * (each when present) gives the config. A missing record means no config; a malformed record or
+   * a failed TXT lookup keeps the previous config (logged), and never fails the resolution.
+   *
+   * @param hostname this host's name, or null
+   * @param percentile draws each resolver's percentile, 0 to 99
+   */
+  public DnsResolverBuilder withTxtServiceConfig(String hostname, IntSupplier percentile) {
+    return new DnsResolverBuilder(this, hostname, percentile);
   }
 
   @Override
@@ -108,7 +158,9 @@ public final class DnsResolverBuilder implements ResolverBuilder {
             options.scheduler(),
             nanoClock,
             minInterval.toNanos(),
-            errorBackoff);
+            errorBackoff,
+            txtServiceConfig && !options.disableServiceConfig()
+                ? new DnsResolver.TxtConfig(percentile.getAsInt(), hostname) : null);
     resolver.start();
     return resolver;
   }

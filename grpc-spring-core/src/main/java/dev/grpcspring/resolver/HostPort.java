@@ -4,9 +4,9 @@ import java.net.InetSocketAddress;
 
 /**
  * Splits {@code host[:port]} as targets write it: IPv6 literals in brackets ({@code [::1]:50051}),
- * or bare when no port follows ({@code ::1}). Shared by the passthrough, dns and static resolvers.
+ * or bare when no port follows ({@code ::1}). Shared by the passthrough, dns, static and etcd resolvers.
  */
-final class HostPort {
+public final class HostPort {
   private HostPort() {}
 
   /**
@@ -16,7 +16,7 @@ final class HostPort {
    *     an error
    * @throws IllegalArgumentException naming what is wrong
    */
-  static InetSocketAddress parse(String hostPort, int defaultPort) {
+  public static InetSocketAddress parse(String hostPort, int defaultPort) {
     if (hostPort.isEmpty()) {
       throw new IllegalArgumentException("Empty address: expected host[:port]");
     }
@@ -65,7 +65,7 @@ final class HostPort {
   }
 
   /** {@code host} with brackets when it is an IPv6 literal, then {@code :port}. */
-  static String format(String host, int port) {
+  public static String format(String host, int port) {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 

@@ -81,6 +81,31 @@ class CallOptionsTest {
   }
 
   @Test
+  void aRequestSentWhileCredentialsAreStillBeingFetchedWaitsForThem() throws Exception {
+    CompletableFuture<Metadata> later = new CompletableFuture<>();
+    PerRpcCredentials slow = new PerRpcCredentials() {
+      @Override
+      public CompletionStage<Metadata> getRequestMetadata(RequestInfo info) {
+        return later;
+      }
+
+      @Override
+      public boolean requireTransportSecurity() {
+        return false;
+      }
+    };
+    try (ClientConn cc = ClientConn.dial(peer.target(), ClientConnTest.fast().perRpcCredentials(slow).build())) {
+      // The request is framed before the credentials answer: it must wait, not fail or leak.
+      CompletableFuture<com.google.protobuf.StringValue> reply = dev.grpcspring.stub.ClientCalls.futureUnaryCall(
+          cc.newCall(JavaPeer.UNARY, CallOptions.DEFAULT), sv("slow"));
+      Metadata md = new Metadata();
+      md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer late");
+      later.complete(md);
+      assertThat(reply.get(5, TimeUnit.SECONDS).getValue()).isEqualTo("slow");
+    }
+  }
+
+  @Test
   void interceptorsRunInOrderAndByCallKind() throws Exception {
     List<String> order = new CopyOnWriteArrayList<>();
     try (ClientConn cc = ClientConn.dial(peer.target(), ClientConnTest.fast()

@@ -1,0 +1,145 @@
+package dev.grpcspring.etcd;
+
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A throwaway etcd (Debian's {@code etcd-server}) on two free loopback ports with a temporary
+ * data directory, for tests. When the {@code etcd} binary is missing, tests fail under {@code
+ * CI=true} (.ci/run installs it) and are skipped, saying why, elsewhere.
+ */
+public final class EtcdProcess implements AutoCloseable {
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+  private final String binary;
+  private final Path dataDir;
+  private final int clientPort;
+  private final int peerPort;
+  private final Path log;
+  private Process process;
+
+  private EtcdProcess(String binary) throws IOException {
+    this.binary = binary;
+    this.dataDir = Files.createTempDirectory("grpc-spring-etcd");
+    this.log = dataDir.resolveSibling(dataDir.getFileName() + ".log");
+    this.clientPort = freePort();
+    int p = freePort();
+    while (p == clientPort) {
+      p = freePort();
+    }
+    this.peerPort = p;
+  }
+
+  /** Starts an etcd and waits until it is healthy. */
+  public static EtcdProcess start() throws Exception {
+    EtcdProcess etcd = new EtcdProcess(findBinary());
+    etcd.launch();
+    return etcd;
+  }
+
+  /** host:port of the client API. */
+  public String endpoint() {
+    return "127.0.0.1:" + clientPort;
+  }
+
+  public int clientPort() {
+    return clientPort;
+  }
+
+  /** Kills etcd at once (SIGKILL), as a crash would. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new AssertionError("etcd did not die within 10 s");
+    }
+  }
+
+  /** Starts etcd again on the same ports and data directory. */
+  void restart() throws Exception {
+    launch();
+  }
+
+  private void launch() throws Exception {
+    String client = "http://127.0.0.1:" + clientPort;
+    String peer = "http://127.0.0.1:" + peerPort;
+    process = new ProcessBuilder(List.of(binary, "--name", "t", "--data-dir", dataDir.toString(),
+            "--unsafe-no-fsync",
+            "--listen-client-urls", client, "--advertise-client-urls", client,
+            "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+            "--initial-cluster", "t=" + peer, "--logger", "zap", "--log-level", "warn"))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+        .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    HttpRequest health = HttpRequest.newBuilder(URI.create(client + "/health"))
+        .timeout(Duration.ofSeconds(1)).build();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("etcd exited with " + process.exitValue() + "; log: " + Files.readString(log));
+      }
+      try {
+        if (HTTP.send(health, HttpResponse.BodyHandlers.ofString()).body().contains("\"health\":\"true\"")) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // Not listening yet: poll again, an external process gives us nothing to wait on.
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("etcd was not healthy within 20 s; log: " + Files.readString(log));
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process != null && process.isAlive()) {
+      kill();
+    }
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    }
+    Files.deleteIfExists(log);
+  }
+
+  private static String findBinary() {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path candidate = Path.of(dir, "etcd");
+      if (Files.isExecutable(candidate)) {
+        return candidate.toString();
+      }
+    }
+    for (String known : List.of("/usr/bin/etcd", "/usr/local/bin/etcd")) {
+      if (Files.isExecutable(Path.of(known))) {
+        return known;
+      }
+    }
+    String why = "etcd is not installed (no 'etcd' on PATH); install Debian's etcd-server "
+        + "(apt-get install -y etcd-server), as .ci/run does";
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      fail(why + " — these tests must run in CI");
+    }
+    Assumptions.abort(why);
+    return null;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.grpcspring.etcd;
+
+import dev.grpcspring.Status;
+import dev.grpcspring.resolver.Address;
+import dev.grpcspring.resolver.ResolverClientConn;
+import dev.grpcspring.resolver.ResolverState;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** Records what a resolver reports, in order, from any thread. */
+final class RecordingConn implements ResolverClientConn {
+  final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+
+  @Override
+  public void updateState(ResolverState state) {
+    events.add(state);
+  }
+
+  @Override
+  public void reportError(Status error) {
+    events.add(error);
+  }
+
+  Object next() throws InterruptedException {
+    Object e = events.poll(10, TimeUnit.SECONDS);
+    if (e == null) {
+      throw new AssertionError("The resolver reported nothing within 10 s");
+    }
+    return e;
+  }
+
+  ResolverState nextState() throws InterruptedException {
+    Object e = next();
+    if (!(e instanceof ResolverState s)) {
+      throw new AssertionError("Expected a state, got " + e);
+    }
+    return s;
+  }
+
+  /** The next state, skipping errors reported before it. */
+  ResolverState nextStateAfterErrors() throws InterruptedException {
+    Object e = next();
+    while (e instanceof Status) {
+      e = next();
+    }
+    return (ResolverState) e;
+  }
+
+  Status nextError() throws InterruptedException {
+    Object e = next();
+    if (!(e instanceof Status s)) {
+      throw new AssertionError("Expected an error, got " + e);
+    }
+    return s;
+  }
+
+  /** host:port of each address, in order. */
+  static List<String> hostPorts(ResolverState state) {
+    return state.addresses().stream().map(Address::socketAddress)
+        .map(a -> ((InetSocketAddress) a).getHostString() + ":" + ((InetSocketAddress) a).getPort())
+        .toList();
+  }
+}
