@@ -45,6 +45,7 @@ public record HttpConnectProxy(InetSocketAddress address, String username, Strin
   public static HttpConnectProxy parse(String spec) {
     Objects.requireNonNull(spec, "spec");
     String s = spec.trim();
+    String shown = redacted(s);
     if (s.isEmpty()) {
       throw new IllegalArgumentException("Empty proxy address; expected http://host:port");
     }
@@ -56,19 +57,19 @@ public record HttpConnectProxy(InetSocketAddress address, String username, Strin
       uri = new URI(s);
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(
-          "Bad proxy address '" + spec + "': " + e.getMessage() + "; expected http://host:port", e);
+          "Bad proxy address '" + shown + "': " + e.getReason() + "; expected http://host:port", e);
     }
     if (!"http".equalsIgnoreCase(uri.getScheme())) {
-      throw new IllegalArgumentException("Proxy '" + spec + "' has scheme '" + uri.getScheme()
+      throw new IllegalArgumentException("Proxy '" + shown + "' has scheme '" + uri.getScheme()
           + "'; only HTTP CONNECT proxies (http://host:port) are supported");
     }
     if (uri.getHost() == null) {
       throw new IllegalArgumentException(
-          "Proxy '" + spec + "' names no host; expected http://host:port");
+          "Proxy '" + shown + "' names no host; expected http://host:port");
     }
     if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/")
         || uri.getRawQuery() != null) {
-      throw new IllegalArgumentException("Proxy '" + spec
+      throw new IllegalArgumentException("Proxy '" + shown
           + "' has a path or query; a CONNECT proxy is only host and port (http://host:port)");
     }
     String host = uri.getHost();
@@ -77,7 +78,7 @@ public record HttpConnectProxy(InetSocketAddress address, String username, Strin
     }
     int port = uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort();
     if (port == 0 || port > 65535) {
-      throw new IllegalArgumentException("Proxy '" + spec + "' has port " + port
+      throw new IllegalArgumentException("Proxy '" + shown + "' has port " + port
           + "; expected 1 to 65535");
     }
     String user = null;
@@ -89,6 +90,17 @@ public record HttpConnectProxy(InetSocketAddress address, String username, Strin
       password = colon < 0 ? "" : decode(info.substring(colon + 1));
     }
     return new HttpConnectProxy(InetSocketAddress.createUnresolved(host, port), user, password);
+  }
+
+  /** {@code spec} without what user-info it has, for messages. */
+  static String redacted(String spec) {
+    int at = spec.lastIndexOf('@');
+    if (at < 0) {
+      return spec;
+    }
+    int scheme = spec.indexOf("://");
+    String prefix = scheme < 0 || scheme > at ? "" : spec.substring(0, scheme + 3);
+    return prefix + "***" + spec.substring(at);
   }
 
   private static String decode(String s) {
