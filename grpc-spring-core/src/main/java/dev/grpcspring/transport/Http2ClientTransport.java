@@ -24,6 +24,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -370,6 +371,11 @@ public final class Http2ClientTransport implements ClientTransport {
       Channel ch = channel;
       SocketAddress connected = ch == null ? null : ch.remoteAddress();
       return connected != null ? connected : address;
+    }
+
+    @Override
+    public Map<String, String> socketOptions() {
+      return SocketOptions.of(channel);
     }
 
     @Override
