@@ -3,13 +3,16 @@ package dev.grpcspring.benchmarks;
 import dev.grpcspring.benchmarks.client.ClientCommand;
 import dev.grpcspring.benchmarks.compare.CompareCommand;
 import dev.grpcspring.benchmarks.compare.QpsCheckCommand;
+import dev.grpcspring.benchmarks.resilience.ChaosCommand;
+import dev.grpcspring.benchmarks.resilience.SoakCommand;
 import dev.grpcspring.benchmarks.server.ServerCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
  * Entry point of {@code grpc-spring-benchmarks.jar}: {@code server}, {@code client}, {@code
- * compare}, {@code qps-check} and {@code jmh} subcommands (run without arguments for usage).
+ * compare}, {@code qps-check}, {@code soak}, {@code chaos} and {@code jmh} subcommands (run
+ * without arguments for usage).
  */
 public final class BenchmarkMain {
   private static final String USAGE =
@@ -33,6 +36,14 @@ public final class BenchmarkMain {
           "  qps-check [compare's options]",
           "          compare --drivers=async-client --peers=grpc-java: grpc-java's own qps",
           "          AsyncClient against our server and grpc-java's",
+          "  soak    [--streams=1000] [--messages-per-stream=100] [--calls=16] [--payload=100]",
+          "          [--duration=10m] [--sample=30s]",
+          "          our client and server in one JVM under steady load; prints heap after GC,",
+          "          threads and file descriptors per sample, the heap slope and failed calls",
+          "  chaos   [--concurrency=32] [--deadline=2s] [--fault-every=5s] [--stall=3s]",
+          "          [--duration=10m]",
+          "          call loops while the server is killed, restarted with GOAWAY, connections",
+          "          reset and stalled and calls cancelled; prints calls lost, duplicated, late, hung",
           "  jmh     [JMH options]   microbenchmarks of the hot paths (org.openjdk.jmh.Main)",
           "",
           "scenarios: " + Scenario.ids(),
@@ -65,6 +76,10 @@ public final class BenchmarkMain {
           return CompareCommand.run(Options.parse(args, 1), out);
         case "qps-check":
           return QpsCheckCommand.run(Options.parse(args, 1), out);
+        case "soak":
+          return SoakCommand.run(Options.parse(args, 1), out);
+        case "chaos":
+          return ChaosCommand.run(Options.parse(args, 1), out);
         case "jmh":
           org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
           return 0;

@@ -52,6 +52,12 @@ public final class Channelz {
 
     /** An entity was closed. Called on the closing thread; must be quick and must not throw. */
     void removed(Entity entity);
+
+    /**
+     * A registered connection sent or received a GOAWAY frame. Called on the connection's event
+     * loop; must be quick and must not throw. Nothing by default.
+     */
+    default void goAway(SocketEntity socket, GoAway goAway) {}
   }
 
   /** Adds a listener; it is not told about entities that exist already. */
@@ -102,6 +108,7 @@ public final class Channelz {
         Objects.requireNonNull(parent, "parent"), view);
     sockets.put(e.id(), e);
     parent.sockets.put(e.id(), e);
+    view.stats().goAwaySink(g -> fireGoAway(e, g));
     fireAdded(e);
     return e;
   }
@@ -112,6 +119,7 @@ public final class Channelz {
         Objects.requireNonNull(parent, "parent"), view);
     sockets.put(e.id(), e);
     parent.sockets.put(e.id(), e);
+    view.stats().goAwaySink(g -> fireGoAway(e, g));
     fireAdded(e);
     return e;
   }
@@ -125,6 +133,17 @@ public final class Channelz {
     parent.listenSockets.put(e.id(), e);
     fireAdded(e);
     return e;
+  }
+
+  private void fireGoAway(SocketEntity socket, GoAway goAway) {
+    for (Listener l : listeners) {
+      try {
+        l.goAway(socket, goAway);
+      } catch (RuntimeException ex) {
+        // A listener's bug must not break the connection's event loop.
+        log.log(Level.WARNING, "Channelz listener " + l + " failed on " + goAway + " of " + socket, ex);
+      }
+    }
   }
 
   void removed(Entity e) {

@@ -2,6 +2,7 @@ package dev.grpcspring.channelz;
 
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +57,11 @@ public final class SocketEntity extends Entity {
   /** The peer's address, or null (listen sockets, or not connected yet). */
   public SocketAddress remoteAddress() {
     return view.remoteAddress();
+  }
+
+  /** The socket's options by name ({@link SocketView#socketOptions()}). */
+  public Map<String, String> socketOptions() {
+    return view.socketOptions();
   }
 
   /** The connection's TLS, or null for plaintext and listen sockets. */

@@ -1,6 +1,7 @@
 package dev.grpcspring.channelz;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * The counters of one connection (channelz's {@code SocketData}), filled in by the transport that
@@ -14,6 +15,9 @@ public final class SocketStats {
   private final LongAdder messagesSent = new LongAdder();
   private final LongAdder messagesReceived = new LongAdder();
   private final LongAdder keepAlivesSent = new LongAdder();
+  private final LongAdder goAwaysSent = new LongAdder();
+  private final LongAdder goAwaysReceived = new LongAdder();
+  private volatile Consumer<GoAway> goAwaySink;
   private volatile long lastLocalStreamCreatedMillis;
   private volatile long lastRemoteStreamCreatedMillis;
   private volatile long lastMessageSentMillis;
@@ -51,6 +55,33 @@ public final class SocketStats {
   /** A keepalive PING went out (not acks, not flow-control pings). */
   public void keepAliveSent() {
     keepAlivesSent.increment();
+  }
+
+  /**
+   * A GOAWAY frame went out ({@code sent}) or came in. Counted here and passed to the registry's
+   * listeners once the connection is registered (before that, only counted).
+   */
+  public void goAway(boolean sent, long errorCode, String debugData) {
+    (sent ? goAwaysSent : goAwaysReceived).increment();
+    Consumer<GoAway> sink = goAwaySink;
+    if (sink != null) {
+      sink.accept(new GoAway(sent, errorCode, debugData));
+    }
+  }
+
+  /** Where {@link #goAway} events go; set by the registry when the connection is registered. */
+  void goAwaySink(Consumer<GoAway> sink) {
+    this.goAwaySink = sink;
+  }
+
+  /** GOAWAY frames sent. */
+  public long goAwaysSent() {
+    return goAwaysSent.sum();
+  }
+
+  /** GOAWAY frames received. */
+  public long goAwaysReceived() {
+    return goAwaysReceived.sum();
   }
 
   /** Streams opened, by either side. */

@@ -1,6 +1,7 @@
 package dev.grpcspring.channelz;
 
 import java.net.SocketAddress;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,6 +23,14 @@ public interface SocketView {
    * loop); completes with null when there are none (not connected, closed, or a listen socket).
    */
   CompletableFuture<FlowControlWindows> flowControlWindows();
+
+  /**
+   * The socket's options by their OS names ({@code SO_KEEPALIVE}, {@code TCP_NODELAY}, {@code
+   * SO_LINGER}, {@code SO_RCVBUF}, ...) and values as text; empty when there is no socket.
+   */
+  default Map<String, String> socketOptions() {
+    return Map.of();
+  }
 
   /** The connection's TLS once its handshake is done; null for plaintext (and before). */
   default SocketSecurity security() {

@@ -30,6 +30,7 @@ import dev.grpcspring.resolver.ResolverRegistry;
 import dev.grpcspring.resolver.ResolverState;
 import dev.grpcspring.serviceconfig.MethodConfig;
 import dev.grpcspring.stub.ClientCalls;
+import dev.grpcspring.proxy.ProxyDetector;
 import dev.grpcspring.transport.ClientTransportOptions;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
@@ -149,7 +150,8 @@ public final class ClientConn implements Channel, AutoCloseable {
         options.transportCredentials(),
         (int) options.minConnectTimeout().toMillis(), options.initialWindowSize(),
         options.initialConnWindowSize(), options.bdpPing(), options.maxHeaderListSize(), compressors,
-        offloadExecutor, options.newClientKeepAlive());
+        offloadExecutor, options.newClientKeepAlive(),
+        options.proxyDetector() != null ? options.proxyDetector() : ProxyDetector.fromEnvironment());
     Channel self = new RealChannel();
     List<ClientInterceptor> unary = new ArrayList<>(options.interceptors());
     unary.addAll(options.unaryInterceptors());

@@ -4,6 +4,9 @@ import dev.grpcspring.CallOptions;
 import dev.grpcspring.channelz.Channelz;
 import dev.grpcspring.credentials.PerRpcCredentials;
 import dev.grpcspring.credentials.TransportCredentials;
+import dev.grpcspring.proxy.HttpConnectProxy;
+import dev.grpcspring.proxy.NoProxyList;
+import dev.grpcspring.proxy.ProxyDetector;
 import dev.grpcspring.interceptor.ClientInterceptor;
 import dev.grpcspring.resolver.ResolverBuilder;
 import dev.grpcspring.transport.ClientKeepAlive;
@@ -74,6 +77,7 @@ public final class DialOptions {
   final boolean keepAliveWithoutCalls;
   final long retryBufferSize;
   final int maxCallAttempts;
+  final ProxyDetector proxyDetector;
 
   private DialOptions(Builder b) {
     this.transportCredentials = b.transportCredentials;
@@ -113,6 +117,15 @@ public final class DialOptions {
     this.keepAliveWithoutCalls = b.keepAliveWithoutCalls;
     this.retryBufferSize = b.retryBufferSize;
     this.maxCallAttempts = b.maxCallAttempts;
+    this.proxyDetector = b.proxyDetector;
+  }
+
+  /**
+   * Which connections go through an HTTP CONNECT proxy, or null for the environment's ({@link
+   * ProxyDetector#fromEnvironment()}, read when the channel is dialed).
+   */
+  public ProxyDetector proxyDetector() {
+    return proxyDetector;
   }
 
   /** The keepalive time (at least {@link #MIN_KEEPALIVE_TIME}), or null when keepalive is off. */
@@ -329,6 +342,7 @@ public final class DialOptions {
     private long retryBufferSize = DEFAULT_RETRY_BUFFER_SIZE;
     private int maxCallAttempts = DEFAULT_MAX_CALL_ATTEMPTS;
     private Duration minKeepAliveTime = MIN_KEEPALIVE_TIME;
+    private ProxyDetector proxyDetector;
 
     private Builder() {}
 
@@ -365,6 +379,7 @@ public final class DialOptions {
       keepAliveWithoutCalls = o.keepAliveWithoutCalls;
       retryBufferSize = o.retryBufferSize;
       maxCallAttempts = o.maxCallAttempts;
+      proxyDetector = o.proxyDetector;
       executor = o.executor;
       eventLoopGroup = o.eventLoopGroup;
       channelType = o.channelType;
@@ -637,6 +652,26 @@ public final class DialOptions {
     public Builder keepAliveWithoutCalls(boolean withoutCalls) {
       this.keepAliveWithoutCalls = withoutCalls;
       return this;
+    }
+
+    /**
+     * Decides which connections go through an HTTP CONNECT proxy (gRFC A1). By default the
+     * channel reads {@code grpc_proxy}/{@code https_proxy} and {@code no_proxy} from the
+     * environment when it is dialed ({@link ProxyDetector#fromEnvironment()}).
+     */
+    public Builder proxyDetector(ProxyDetector detector) {
+      this.proxyDetector = Objects.requireNonNull(detector, "detector");
+      return this;
+    }
+
+    /** Every TCP connection goes through {@code proxy}, whatever the environment says. */
+    public Builder proxy(HttpConnectProxy proxy) {
+      return proxyDetector(ProxyDetector.of(proxy, NoProxyList.empty()));
+    }
+
+    /** Connections never go through a proxy, whatever the environment says. */
+    public Builder noProxy() {
+      return proxyDetector(ProxyDetector.none());
     }
 
     /** For tests: lowers the 10 s floor of the keepalive time. */

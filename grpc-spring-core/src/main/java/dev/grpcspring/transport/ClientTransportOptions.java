@@ -2,6 +2,7 @@ package dev.grpcspring.transport;
 
 import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.credentials.TransportCredentials;
+import dev.grpcspring.proxy.ProxyDetector;
 import io.netty.channel.EventLoopGroup;
 import java.util.Objects;
 import java.util.concurrent.Executor;
@@ -23,6 +24,7 @@ import java.util.concurrent.Executor;
  * @param offloadExecutor where blocking work (name lookup of unresolved addresses) runs, never an
  *     event loop
  * @param keepAlive the channel's keepalive settings, shared by its connections
+ * @param proxyDetector which connections go through an HTTP CONNECT proxy
  */
 public record ClientTransportOptions(
     EventLoopGroup group,
@@ -35,23 +37,25 @@ public record ClientTransportOptions(
     int maxHeaderListSize,
     CompressorRegistry compressors,
     Executor offloadExecutor,
-    ClientKeepAlive keepAlive) {
+    ClientKeepAlive keepAlive,
+    ProxyDetector proxyDetector) {
   public ClientTransportOptions {
     Objects.requireNonNull(group, "group");
     Objects.requireNonNull(credentials, "credentials");
     Objects.requireNonNull(compressors, "compressors");
     Objects.requireNonNull(offloadExecutor, "offloadExecutor");
     Objects.requireNonNull(keepAlive, "keepAlive");
+    Objects.requireNonNull(proxyDetector, "proxyDetector");
   }
 
-  /** Options without keepalive. */
+  /** Options without keepalive or proxies. */
   public ClientTransportOptions(EventLoopGroup group,
       Class<? extends io.netty.channel.Channel> channelType, TransportCredentials credentials,
       int connectTimeoutMillis, int initialWindowSize, int initialConnWindowSize, boolean bdpPing,
       int maxHeaderListSize, CompressorRegistry compressors, Executor offloadExecutor) {
     this(group, channelType, credentials, connectTimeoutMillis, initialWindowSize,
         initialConnWindowSize, bdpPing, maxHeaderListSize, compressors, offloadExecutor,
-        ClientKeepAlive.disabled());
+        ClientKeepAlive.disabled(), ProxyDetector.none());
   }
 
   /** Whether connections are TLS ({@code :scheme https}). */
@@ -63,6 +67,6 @@ public record ClientTransportOptions(
   public ClientTransportOptions withConnectTimeoutMillis(int millis) {
     return new ClientTransportOptions(group, channelType, credentials, millis, initialWindowSize,
         initialConnWindowSize, bdpPing, maxHeaderListSize, compressors, offloadExecutor,
-        keepAlive);
+        keepAlive, proxyDetector);
   }
 }

@@ -434,8 +434,14 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
 
   private final class ConnectionListener extends Http2ConnectionAdapter {
     @Override
+    public void onGoAwaySent(int lastStreamId, long errorCode, ByteBuf debugData) {
+      transport.stats().goAway(true, errorCode, debugData.toString(StandardCharsets.UTF_8));
+    }
+
+    @Override
     public void onGoAwayReceived(int lastStreamId, long errorCode, ByteBuf debugData) {
       String debug = debugData.toString(StandardCharsets.UTF_8);
+      transport.stats().goAway(false, errorCode, debug);
       Http2Error error = Http2Error.valueOf(errorCode);
       if (error == Http2Error.ENHANCE_YOUR_CALM && "too_many_pings".equals(debug)) {
         transport.options().keepAlive().onTooManyPings(transport.remoteAddress());

@@ -9,6 +9,7 @@ import dev.grpcspring.channelz.SocketStats;
 import dev.grpcspring.channelz.SocketView;
 import dev.grpcspring.credentials.TlsChannelCredentials;
 import dev.grpcspring.internal.GrpcTimeout;
+import dev.grpcspring.proxy.HttpConnectProxy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -23,6 +24,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnknownHostException;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -64,38 +66,71 @@ public final class Http2ClientTransport implements ClientTransport {
     this.handler = Http2ClientHandler.create(this, options);
   }
 
-  /** Connects. Failures reach the listener (shutdown, then terminated); this never throws. */
+  /**
+   * Connects, through an HTTP CONNECT proxy when the options' proxy detector names one for this
+   * address. Failures reach the listener (shutdown, then terminated); this never throws.
+   */
   public void start() {
-    if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
-      byte[] literal = NetUtil.createByteArrayFromIpAddressString(inet.getHostString());
-      if (literal != null) {
-        try {
-          // An IP literal needs no lookup.
-          connect(new InetSocketAddress(InetAddress.getByAddress(literal), inet.getPort()));
-        } catch (UnknownHostException e) {
-          failBeforeConnect(Status.UNAVAILABLE.withDescription(
-              "Bad IP address " + inet.getHostString() + ": " + e.getMessage()).withCause(e));
-        }
+    if (address instanceof InetSocketAddress inet) {
+      HttpConnectProxy proxy;
+      try {
+        proxy = options.proxyDetector().proxyFor(inet);
+      } catch (RuntimeException e) {
+        failBeforeConnect(Status.UNAVAILABLE.withDescription(
+            "Choosing a proxy for " + address + " failed: " + e).withCause(e));
         return;
       }
-      options.offloadExecutor().execute(() -> {
-        try {
-          InetAddress resolved = InetAddress.getByName(inet.getHostString());
-          connect(new InetSocketAddress(resolved, inet.getPort()));
-        } catch (UnknownHostException e) {
-          failBeforeConnect(Status.UNAVAILABLE.withDescription(
-              "Unable to resolve host " + inet.getHostString() + ": " + e.getMessage()).withCause(e));
-        } catch (RuntimeException e) {
-          failBeforeConnect(Status.UNAVAILABLE.withDescription(
-              "Failed to connect to " + address + ": " + e).withCause(e));
-        }
-      });
-    } else {
-      connect(address);
+      if (proxy != null) {
+        // The proxy resolves the target: its host goes into CONNECT as the resolver gave it.
+        String host = inet.getHostString();
+        String tunnelTarget = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+        resolveThen(proxy.address(), "proxy " + proxy, proxyAddress -> connect(proxyAddress,
+            new HttpConnectHandler(proxy, tunnelTarget, pipeline(), this::reportShutdown,
+                this::reportTerminated)));
+        return;
+      }
+      if (inet.isUnresolved()) {
+        resolveThen(inet, "host " + inet.getHostString(), resolved -> connect(resolved, null));
+        return;
+      }
     }
+    connect(address, null);
   }
 
-  private void connect(SocketAddress target) {
+  /** Looks {@code inet} up (on the offload executor unless it is an IP literal), then connects. */
+  private void resolveThen(InetSocketAddress inet, String what,
+      java.util.function.Consumer<InetSocketAddress> connect) {
+    if (!inet.isUnresolved()) {
+      connect.accept(inet);
+      return;
+    }
+    byte[] literal = NetUtil.createByteArrayFromIpAddressString(inet.getHostString());
+    if (literal != null) {
+      try {
+        // An IP literal needs no lookup.
+        connect.accept(new InetSocketAddress(InetAddress.getByAddress(literal), inet.getPort()));
+      } catch (UnknownHostException e) {
+        failBeforeConnect(Status.UNAVAILABLE.withDescription(
+            "Bad IP address " + inet.getHostString() + ": " + e.getMessage()).withCause(e));
+      }
+      return;
+    }
+    options.offloadExecutor().execute(() -> {
+      try {
+        InetAddress resolved = InetAddress.getByName(inet.getHostString());
+        connect.accept(new InetSocketAddress(resolved, inet.getPort()));
+      } catch (UnknownHostException e) {
+        failBeforeConnect(Status.UNAVAILABLE.withDescription(
+            "Unable to resolve " + what + ": " + e.getMessage()).withCause(e));
+      } catch (RuntimeException e) {
+        failBeforeConnect(Status.UNAVAILABLE.withDescription(
+            "Failed to connect to " + address + ": " + e).withCause(e));
+      }
+    });
+  }
+
+  /** @param tunnel opens the proxy tunnel first, or null for a direct connection */
+  private void connect(SocketAddress target, HttpConnectHandler tunnel) {
     SocketAddress resolved;
     try {
       resolved = NativeTransport.adapt(options.group(), target);
@@ -115,7 +150,7 @@ public final class Http2ClientTransport implements ClientTransport {
         .channel(type)
         .option(ChannelOption.ALLOCATOR, ByteBufAllocator.DEFAULT)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Math.max(1, options.connectTimeoutMillis()))
-        .handler(pipeline());
+        .handler(tunnel == null ? pipeline() : tunnel);
     if (resolved instanceof InetSocketAddress) {
       b.option(ChannelOption.TCP_NODELAY, true);
     }
@@ -147,7 +182,9 @@ public final class Http2ClientTransport implements ClientTransport {
           // The handler never saw the channel become active: report here; closing the channel
           // makes the handler report termination.
           handlerFailConnect(Status.UNAVAILABLE.withDescription(
-              "Failed to connect to " + address + ": " + cf.cause().getMessage()).withCause(cf.cause()));
+              "Failed to connect to " + (tunnel == null ? address
+                  : "HTTP CONNECT proxy at " + connectTo + " (for " + tunnel.target() + ")")
+                  + ": " + cf.cause().getMessage()).withCause(cf.cause()));
           ch.close();
         }
       });
@@ -334,6 +371,11 @@ public final class Http2ClientTransport implements ClientTransport {
       Channel ch = channel;
       SocketAddress connected = ch == null ? null : ch.remoteAddress();
       return connected != null ? connected : address;
+    }
+
+    @Override
+    public Map<String, String> socketOptions() {
+      return SocketOptions.of(channel);
     }
 
     @Override

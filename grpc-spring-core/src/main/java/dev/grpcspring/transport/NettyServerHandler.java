@@ -131,6 +131,16 @@ public final class NettyServerHandler extends Http2ConnectionHandler
         }
         closeIfDrained();
       }
+
+      @Override
+      public void onGoAwaySent(int lastStreamId, long errorCode, ByteBuf debugData) {
+        stats.goAway(true, errorCode, debugData.toString(StandardCharsets.UTF_8));
+      }
+
+      @Override
+      public void onGoAwayReceived(int lastStreamId, long errorCode, ByteBuf debugData) {
+        stats.goAway(false, errorCode, debugData.toString(StandardCharsets.UTF_8));
+      }
     });
   }
 

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2Stream;
 import java.net.SocketAddress;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -34,6 +35,12 @@ final class ServerSocketView implements SocketView {
   public SocketAddress remoteAddress() {
     ChannelHandlerContext c = handler.ctxOrNull();
     return c == null ? null : c.channel().remoteAddress();
+  }
+
+  @Override
+  public Map<String, String> socketOptions() {
+    ChannelHandlerContext c = handler.ctxOrNull();
+    return c == null ? Map.of() : SocketOptions.of(c.channel());
   }
 
   @Override

@@ -9,7 +9,9 @@ import dev.grpcspring.Code;
 import dev.grpcspring.StatusException;
 import dev.grpcspring.client.ClientConn;
 import dev.grpcspring.client.DialOptions;
+import dev.grpcspring.proxy.HttpConnectProxy;
 import dev.grpcspring.server.Server;
+import dev.grpcspring.testing.ConnectProxy;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ServerServiceDefinition;
@@ -115,6 +117,25 @@ class TlsInteropTest {
         DialOptions.newBuilder().transportCredentials(creds).authority("localhost").build());
     closeables.add(cc);
     return cc;
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = TlsProvider.class, names = {"JDK", "OPENSSL"})
+  void mutualTlsToGrpcJavaGoesThroughAnHttpConnectProxyTunnel(TlsProvider provider)
+      throws Exception {
+    int mtls = javaServer(io.grpc.TlsServerCredentials.ClientAuth.REQUIRE);
+    ConnectProxy proxy = new ConnectProxy().map("tls.proxy-test", mtls);
+    closeables.add(proxy);
+    // The name is known only to the proxy; TLS starts once the tunnel is open and checks the
+    // certificate against the authority, as on a direct connection.
+    ClientConn cc = ClientConn.dial("tls.proxy-test:" + mtls, DialOptions.newBuilder()
+        .transportCredentials(TlsTest.clientCreds(provider).keyManager(TestPki.keys(pki.client))
+            .build())
+        .authority("localhost").proxy(HttpConnectProxy.parse(proxy.address())).build());
+    closeables.add(cc);
+    assertThat(TlsTest.who(cc))
+        .isEqualTo("level=PRIVACY_AND_INTEGRITY protocol=TLSv1.3 client=CN=testclient");
+    assertThat(proxy.requestLines()).containsExactly("CONNECT tls.proxy-test:" + mtls + " HTTP/1.1");
   }
 
   @ParameterizedTest

@@ -5,10 +5,12 @@ import dev.grpcspring.channelz.CallCounters;
 import dev.grpcspring.channelz.ChannelEntity;
 import dev.grpcspring.channelz.Channelz;
 import dev.grpcspring.channelz.Entity;
+import dev.grpcspring.channelz.GoAway;
 import dev.grpcspring.channelz.ServerEntity;
 import dev.grpcspring.channelz.SocketEntity;
 import dev.grpcspring.channelz.SocketStats;
 import dev.grpcspring.channelz.SubchannelEntity;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -18,6 +20,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToDoubleFunction;
@@ -44,9 +47,16 @@ import java.util.function.ToDoubleFunction;
  *   {@code grpc.channelz.socket.keepalives.sent}</td><td>counter</td>
  *   <td>{@code socket} (id), {@code kind} (client or server), and {@code subchannel},
  *   {@code channel}, {@code target} (client) or {@code server} (server)</td></tr>
+ *
+ * <tr><td>{@code grpc.connection.goaways}</td><td>counter</td>
+ *   <td>{@code direction} (sent or received), {@code kind} (client or server), {@code code}
+ *   (the HTTP/2 error name, such as NO_ERROR or ENHANCE_YOUR_CALM), {@code reason} (the debug
+ *   data when it is a known reason such as {@code too_many_pings}, {@code max_age}, {@code
+ *   max_idle}, {@code graceful_shutdown}; {@code none} when empty; {@code other})</td></tr>
  * </table>
  *
- * <p>States are gauges with the values IDLE=0, CONNECTING=1, READY=2, TRANSIENT_FAILURE=3,
+ * <p>GOAWAY counters count frames (a graceful shutdown sends two) and outlive their connections.
+ * States are gauges with the values IDLE=0, CONNECTING=1, READY=2, TRANSIENT_FAILURE=3,
  * SHUTDOWN=4. Socket meters come and go with connections; a server with many short-lived clients
  * can turn them off with {@code management.metrics.enable.grpc.channelz.socket=false}.
  */
@@ -66,7 +76,19 @@ public final class GrpcChannelzMeterBinder implements MeterBinder, AutoCloseable
     public void removed(Entity entity) {
       unregister(entity);
     }
+
+    @Override
+    public void goAway(SocketEntity socket, GoAway goAway) {
+      countGoAway(socket, goAway);
+    }
   };
+
+  /**
+   * GOAWAY debug data kept as the {@code reason} tag: what gRPC servers send (ours, grpc-java,
+   * grpc-go). Anything else is {@code other}, since a peer chooses it and tags must stay few.
+   */
+  private static final Set<String> KNOWN_REASONS = Set.of("too_many_pings", "max_age", "max_idle",
+      "graceful_shutdown", "shutdown", "server_shutdown", "drain", "client_transport_closed");
 
   public GrpcChannelzMeterBinder(Channelz channelz) {
     this.channelz = channelz;
@@ -186,6 +208,19 @@ public final class GrpcChannelzMeterBinder implements MeterBinder, AutoCloseable
     ToDoubleFunction<T> f = x -> read.applyAsLong(x);
     made.add(FunctionCounter.builder(name, source, f).tags(tags).description(description)
         .register(r));
+  }
+
+  private void countGoAway(SocketEntity socket, GoAway goAway) {
+    String debug = goAway.debugData();
+    Tags tags = Tags.of("direction", goAway.sent() ? "sent" : "received",
+        "kind", socket.kind() == SocketEntity.Kind.CLIENT ? "client" : "server",
+        "code", goAway.errorName(),
+        "reason", debug.isEmpty() ? "none" : KNOWN_REASONS.contains(debug) ? debug : "other");
+    for (MeterRegistry r : registries) {
+      Counter.builder("grpc.connection.goaways").tags(tags)
+          .description("GOAWAY frames sent or received, by error code and reason")
+          .register(r).increment();
+    }
   }
 
   private static double stateValue(ConnectivityState s) {

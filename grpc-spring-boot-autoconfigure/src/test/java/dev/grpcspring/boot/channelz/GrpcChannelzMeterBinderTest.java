@@ -84,6 +84,53 @@ class GrpcChannelzMeterBinderTest {
     binder.close();
   }
 
+  @Test
+  void goAwaysSentAndReceivedAreCountedWithCodeAndReason() throws Exception {
+    Channelz channelz = new Channelz();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    GrpcChannelzMeterBinder binder = new GrpcChannelzMeterBinder(channelz);
+    binder.bindTo(meters);
+    Server server = Server.builder()
+        .address(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+        .registerService(ChannelzTestPeer.service()).channelz(channelz)
+        .maxConnectionAge(Duration.ofSeconds(1)).build().start();
+    ClientConn cc = ClientConn.dial("127.0.0.1:" + server.getPort(),
+        DialOptions.newBuilder().insecure().channelz(channelz).build());
+    try {
+      ChannelzTestPeer.runKnownSequence(cc);
+      // The connection reaches its maximum age: the server says so, the client hears it.
+      awaitAtLeast(() -> goAways(meters, "sent", "server", "NO_ERROR", "max_age"), 1);
+      awaitAtLeast(() -> goAways(meters, "received", "client", "NO_ERROR", "max_age"), 1);
+      // A call brings up a new connection; closing the server ends it with graceful_shutdown.
+      ChannelzTestPeer.runKnownSequence(cc);
+      server.close();
+      awaitAtLeast(() -> goAways(meters, "sent", "server", "NO_ERROR", "graceful_shutdown"), 1);
+      awaitAtLeast(() -> goAways(meters, "received", "client", "NO_ERROR", "graceful_shutdown"), 1);
+      assertThat(meters.find("grpc.connection.goaways").tag("reason", "other").counters())
+          .isEmpty();
+    } finally {
+      cc.close();
+      server.close();
+      binder.close();
+    }
+  }
+
+  private static double goAways(SimpleMeterRegistry meters, String direction, String kind,
+      String code, String reason) {
+    io.micrometer.core.instrument.Counter c = meters.find("grpc.connection.goaways")
+        .tag("direction", direction).tag("kind", kind).tag("code", code).tag("reason", reason)
+        .counter();
+    return c == null ? 0 : c.count();
+  }
+
+  private static void awaitAtLeast(Supplier<Double> value, double min) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (value.get() < min && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(value.get()).isGreaterThanOrEqualTo(min);
+  }
+
   private static double count(SimpleMeterRegistry meters, String name, String tag, String value) {
     FunctionCounter c = meters.find(name).tag(tag, value).functionCounter();
     assertThat(c).as("%s{%s=%s}", name, tag, value).isNotNull();

@@ -253,6 +253,9 @@ public final class ChannelzService extends ChannelzGrpc.ChannelzImplBase {
       if (remote != null) {
         b.setRemote(address(remote));
       }
+      s.socketOptions().forEach((name, value) ->
+          data.addOption(SocketOption.newBuilder().setName(name).setValue(value)));
+      b.setData(data);
       SocketSecurity sec = s.security();
       if (sec != null) {
         b.setSecurity(security(sec));

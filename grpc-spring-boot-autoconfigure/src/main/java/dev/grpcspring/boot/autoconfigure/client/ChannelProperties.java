@@ -97,6 +97,9 @@ public class ChannelProperties {
   @NestedConfigurationProperty
   private final ChannelKeepAliveProperties keepalive = new ChannelKeepAliveProperties();
 
+  @NestedConfigurationProperty
+  private final ChannelProxyProperties proxy = new ChannelProxyProperties();
+
   public String getTarget() {
     return target;
   }
@@ -231,6 +234,10 @@ public class ChannelProperties {
 
   public ChannelKeepAliveProperties getKeepalive() {
     return keepalive;
+  }
+
+  public ChannelProxyProperties getProxy() {
+    return proxy;
   }
 
   public ServiceConfigProperties getServiceConfig() {

@@ -172,6 +172,7 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
     options.maxHeaderListSize(bytes(p.getInbound().getMetadata().getMaxSize(), name,
         "inbound.metadata.max-size"));
     p.getKeepalive().applyTo(options, name);
+    p.getProxy().applyTo(options, name);
     options.defaultCallOptions(callOptions(name, p));
     if (!p.isRetryEnabled()) {
       options.disableRetry();
