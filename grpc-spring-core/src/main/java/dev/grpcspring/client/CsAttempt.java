@@ -11,12 +11,12 @@ import io.netty.buffer.ByteBuf;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One attempt of a call (grpc-go's {@code csAttempt}): a pick, then one HTTP/2 stream. The call
- * ({@link ClientCallImpl}) owns the request buffer and replays it on each new attempt; an attempt
+ * One attempt of a call (grpc-go's {@code csAttempt}): a pick, then one HTTP/2 stream. The call's
+ * {@link AttemptDriver} owns the request buffer and replays it on each new attempt; an attempt
  * only carries events back, tagged with itself so that events of a superseded attempt are dropped.
  */
 final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener {
-  private final ClientCallImpl<?, ?> call;
+  private final AttemptDriver call;
   private final PickInfo pickInfo;
   private final AtomicBoolean picked = new AtomicBoolean();
   /** How many attempts under the retry policy came before this one (transparent ones not counted). */
@@ -32,7 +32,7 @@ final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener
   ClientTransportStream stream;
   ClientTransport transport;
 
-  CsAttempt(ClientCallImpl<?, ?> call, PickInfo pickInfo, int previousAttempts) {
+  CsAttempt(AttemptDriver call, PickInfo pickInfo, int previousAttempts) {
     this.call = call;
     this.pickInfo = pickInfo;
     this.previousAttempts = previousAttempts;
