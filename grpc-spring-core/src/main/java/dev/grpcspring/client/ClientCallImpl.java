@@ -211,7 +211,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         return;
       }
       header = h;
-      a = attempts.firstAttemptLocked(h);
+      a = attempts.firstAttemptLocked();
     }
     cc.pickerWrapper().pick(a);
   }

@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * A parsed service config (gRPC's service-config spec, JSON form of {@code
  * grpc.service_config.ServiceConfig}): per-method settings, the balancing policy and retry
- * throttling. Immutable. {@code hedgingPolicy} and {@code healthCheckConfig} are rejected: neither is
- * built yet, and accepting them would promise behaviour that does not happen.
+ * throttling. Immutable. {@code healthCheckConfig} is rejected: it is not built yet, and accepting
+ * it would promise behaviour that does not happen.
  *
  * <p>Parsing validates everything it knows: any problem is an {@link IllegalArgumentException}
  * naming the field ({@code methodConfig[0].retryPolicy.maxAttempts ...}), and the channel then keeps
