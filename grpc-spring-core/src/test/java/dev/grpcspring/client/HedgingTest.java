@@ -81,7 +81,8 @@ class HedgingTest {
 
   @Test
   void aHedgeAnswersForAStalledAttemptWhichTheServerSeesCancelled() throws Exception {
-    try (ClientConn cc = dial(policy(3, "0.1s") + "}")) {
+    // Two attempts at most: on a busy machine a third could go before the second's headers return.
+    try (ClientConn cc = dial(policy(2, "0.1s") + "}")) {
       String k = key();
       String spec = "key=" + k + ";stall=1";
       AttemptLog log = new AttemptLog();

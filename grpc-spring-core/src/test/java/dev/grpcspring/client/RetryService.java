@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * tests. The first request message steers it: {@code key=K;fail=N;code=CODE;pushback=V;headers=1}
  * fails the first N attempts made with key K with CODE (UNAVAILABLE by default), sending {@code
  * grpc-retry-pushback-ms: V} when given, and sending response headers first when {@code headers=1}.
- * With {@code stall=N} the first N attempts never answer (for hedging: they wait to be cancelled).
+ * With {@code stall=N} the attempts sent with fewer than N previous attempts never answer (for hedging: they wait to be cancelled).
  * Each attempt reads every request until the half-close and answers with them joined by spaces.
  * Every attempt is recorded per key, and so is every cancellation the server sees.
  */
@@ -96,7 +96,8 @@ final class RetryService {
         String body = String.join(" ", received);
         List<Attempt> list = attempts.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>());
         list.add(new Attempt(start, previous, body));
-        if (list.size() <= Integer.parseInt(spec.getOrDefault("stall", "0"))) {
+        int index = previous == null ? 0 : Integer.parseInt(previous);
+        if (index < Integer.parseInt(spec.getOrDefault("stall", "0"))) {
           return; // no answer: the client's deadline or a winning hedge cancels this attempt
         }
         int fail = Integer.parseInt(spec.getOrDefault("fail", "0"));
