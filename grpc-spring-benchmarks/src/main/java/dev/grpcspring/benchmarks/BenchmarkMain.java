@@ -3,6 +3,7 @@ package dev.grpcspring.benchmarks;
 import dev.grpcspring.benchmarks.client.ClientCommand;
 import dev.grpcspring.benchmarks.compare.CompareCommand;
 import dev.grpcspring.benchmarks.compare.QpsCheckCommand;
+import dev.grpcspring.benchmarks.hedging.HedgingBenchmark;
 import dev.grpcspring.benchmarks.server.ServerCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -33,6 +34,9 @@ public final class BenchmarkMain {
           "  qps-check [compare's options]",
           "          compare --drivers=async-client --peers=grpc-java: grpc-java's own qps",
           "          AsyncClient against our server and grpc-java's",
+          "  hedging [--calls=3000] [--warmup-calls=500] [--slow-delay=50ms] [--hedging-delay=10ms]",
+          "          three in-process backends, one slow, round_robin; unary p50/p99 without and",
+          "          with a hedgingPolicy (2 attempts)",
           "  jmh     [JMH options]   microbenchmarks of the hot paths (org.openjdk.jmh.Main)",
           "",
           "scenarios: " + Scenario.ids(),
@@ -65,6 +69,8 @@ public final class BenchmarkMain {
           return CompareCommand.run(Options.parse(args, 1), out);
         case "qps-check":
           return QpsCheckCommand.run(Options.parse(args, 1), out);
+        case "hedging":
+          return HedgingBenchmark.run(Options.parse(args, 1), out);
         case "jmh":
           org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
           return 0;
