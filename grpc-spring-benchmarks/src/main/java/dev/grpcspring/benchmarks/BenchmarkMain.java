@@ -5,6 +5,7 @@ import dev.grpcspring.benchmarks.compare.CompareCommand;
 import dev.grpcspring.benchmarks.compare.QpsCheckCommand;
 import dev.grpcspring.benchmarks.resilience.ChaosCommand;
 import dev.grpcspring.benchmarks.resilience.SoakCommand;
+import dev.grpcspring.benchmarks.hedging.HedgingBenchmark;
 import dev.grpcspring.benchmarks.server.ServerCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -44,6 +45,9 @@ public final class BenchmarkMain {
           "          [--duration=10m]",
           "          call loops while the server is killed, restarted with GOAWAY, connections",
           "          reset and stalled and calls cancelled; prints calls lost, duplicated, late, hung",
+          "  hedging [--calls=3000] [--warmup-calls=500] [--slow-delay=50ms] [--hedging-delay=10ms]",
+          "          three in-process backends, one slow, round_robin; unary p50/p99 without and",
+          "          with a hedgingPolicy (2 attempts)",
           "  jmh     [JMH options]   microbenchmarks of the hot paths (org.openjdk.jmh.Main)",
           "",
           "scenarios: " + Scenario.ids(),
@@ -80,6 +84,8 @@ public final class BenchmarkMain {
           return SoakCommand.run(Options.parse(args, 1), out);
         case "chaos":
           return ChaosCommand.run(Options.parse(args, 1), out);
+        case "hedging":
+          return HedgingBenchmark.run(Options.parse(args, 1), out);
         case "jmh":
           org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
           return 0;

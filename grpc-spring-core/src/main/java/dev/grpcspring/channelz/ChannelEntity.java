@@ -11,6 +11,7 @@ public final class ChannelEntity extends Entity {
   private final String target;
   private final Supplier<ConnectivityState> state;
   private final CallCounters calls = new CallCounters();
+  private final AttemptCounters attempts = new AttemptCounters();
   private final ChannelTrace trace = new ChannelTrace();
   final Map<Long, SubchannelEntity> subchannels = new ConcurrentSkipListMap<>();
 
@@ -33,6 +34,11 @@ public final class ChannelEntity extends Entity {
   /** The channel's call counters (not summed over subchannels). */
   public CallCounters calls() {
     return calls;
+  }
+
+  /** How its calls used attempts: retries, hedges, throttling. */
+  public AttemptCounters attempts() {
+    return attempts;
   }
 
   /** Its current subchannels, by ascending id. */

@@ -11,15 +11,12 @@ import dev.grpcspring.Metadata;
 import dev.grpcspring.MethodDescriptor;
 import dev.grpcspring.Status;
 import dev.grpcspring.StatusException;
-import dev.grpcspring.balancer.PickInfo;
 import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.credentials.PerRpcCredentials;
 import dev.grpcspring.internal.CallbackSerializer;
 import dev.grpcspring.serviceconfig.MethodConfig;
 import dev.grpcspring.transport.CallHeader;
-import dev.grpcspring.transport.ClientStreamListener.RpcProgress;
 import dev.grpcspring.transport.ClientTransport;
-import dev.grpcspring.transport.ClientTransportStream;
 import dev.grpcspring.transport.GrpcHeaders;
 import dev.grpcspring.transport.MessageFramer;
 import io.netty.buffer.ByteBuf;
@@ -28,16 +25,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A call on a {@link ClientConn} (grpc-go's {@code clientStream}): made of attempts ({@link
- * CsAttempt}), each a pick plus one HTTP/2 stream. Until the call commits to an attempt (response
- * headers arrived, it ended, or the request outgrew the retry buffer) every request message and the
- * half-close are kept, so that a new attempt can replay them: for transparent retry of streams
- * the server never processed, and for the method's retry policy ({@link RetryState}).
+ * A call on a {@link ClientConn} (grpc-go's {@code clientStream}): its surface (the listener,
+ * deadline, context, credentials, framing and the final close). Its attempts ({@link CsAttempt},
+ * each a pick plus one HTTP/2 stream) are run by its {@link AttemptDriver}, which keeps the request
+ * for replay until the call commits to an attempt, and decides what follows an attempt that failed.
  *
  * <p>Listener callbacks run one at a time on the call's executor ({@link CallOptions#getExecutor()}
  * or the channel's), never on an event loop unless a direct executor was chosen.
@@ -55,24 +50,16 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private final MethodConfig initialConfig;
   private final int maxSend;
   private final long startNanos = System.nanoTime();
-  private final int maxRetryBuffer;
   private final Context.CancellationListener contextListener = this::contextCancelled;
 
-  private final Object lock = new Object();
+  /** Guards the call's state and its {@link AttemptDriver}'s. */
+  final Object lock = new Object();
+  private final AttemptDriver attempts;
   // Guarded by lock.
   private Listener<RespT> listener;
   private boolean started;
   private boolean closed;
   private boolean enteredChannel;
-  private final ReplayBuffer replay;
-  private boolean committed;
-  private boolean commitWhenStreamStarts;
-  private int requested;
-  private volatile CsAttempt attempt;
-  private boolean serverRefusalRetried;
-  /** Configured retries; made when the first attempt ends uncommitted. */
-  private RetryState retryState;
-  private ScheduledFuture<?> retryTimer;
   private Deadline deadline;
   private ScheduledFuture<?> deadlineTimer;
   private CallHeader header;
@@ -105,8 +92,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     this.initialConfig = cc.methodConfig(method.getFullMethodName());
     this.maxSend = min(callOptions.getMaxOutboundMessageSize(), initialConfig.maxRequestMessageBytes(),
         Integer.MAX_VALUE);
-    this.maxRetryBuffer = callOptions.getOption(ClientCallOptions.MAX_RETRY_RPC_BUFFER_SIZE);
-    this.replay = new ReplayBuffer(cc.retryBuffer());
+    this.attempts = new AttemptDriver(this, cc, method.getFullMethodName(), callOptions);
   }
 
   private static int min(Integer a, Integer b, int dflt) {
@@ -225,7 +211,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         return;
       }
       header = h;
-      a = newAttemptLocked(0);
+      a = attempts.firstAttemptLocked();
     }
     cc.pickerWrapper().pick(a);
   }
@@ -247,7 +233,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
    * and a config from the resolver is known): a shorter timeout moves the deadline, measured from
    * the call's start. Returns the receive limit.
    */
-  private int applyResolvedConfigLocked() {
+  int applyResolvedConfigLocked() {
     MethodConfig mc = cc.methodConfig(method.getFullMethodName());
     if (mc.timeout() != null && mc != initialConfig) {
       long left = mc.timeout().toNanos() - (System.nanoTime() - startNanos);
@@ -267,24 +253,13 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         DialOptions.DEFAULT_MAX_RECEIVE_MESSAGE_SIZE);
   }
 
-  private CsAttempt newAttemptLocked(int previous) {
-    CsAttempt a = new CsAttempt(this,
-        new PickInfo(method.getFullMethodName(), header.metadata(), callOptions), previous);
-    attempt = a;
-    return a;
-  }
-
   @Override
   public void request(int numMessages) {
     if (numMessages <= 0) {
       throw new IllegalArgumentException("request(" + numMessages + "): the count must be positive");
     }
     synchronized (lock) {
-      requested = (int) Math.min(Integer.MAX_VALUE, (long) requested + numMessages);
-      ClientTransportStream s = attempt == null ? null : attempt.stream;
-      if (s != null && !closed) {
-        s.request(numMessages);
-      }
+      attempts.requestLocked(numMessages);
     }
   }
 
@@ -316,22 +291,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         framed.release();
         return;
       }
-      ClientTransportStream s = attempt == null ? null : attempt.stream; // null while credentials are fetched
-      if (committed) {
-        s.writeMessage(framed, true);
-        return;
-      }
-      boolean fits = replay.addMessage(framed, maxRetryBuffer);
-      if (s != null) {
-        s.writeMessage(framed.retainedDuplicate(), true);
-      }
-      if (!fits) {
-        if (s != null) {
-          commitLocked();
-        } else {
-          commitWhenStreamStarts = true;
-        }
-      }
+      attempts.sendLocked(framed);
     }
   }
 
@@ -341,13 +301,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       if (closed) {
         return;
       }
-      if (!committed) {
-        replay.addHalfClose();
-      }
-      ClientTransportStream s = attempt == null ? null : attempt.stream;
-      if (s != null) {
-        s.halfClose();
-      }
+      attempts.halfCloseLocked();
     }
   }
 
@@ -360,8 +314,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   @Override
   public boolean isReady() {
     synchronized (lock) {
-      ClientTransportStream s = attempt == null ? null : attempt.stream;
-      return !closed && s != null && s.isReady();
+      return !closed && attempts.isReadyLocked();
     }
   }
 
@@ -382,8 +335,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   @Override
   public Attributes getAttributes() {
     synchronized (lock) {
-      ClientTransport t = attempt == null ? null : attempt.transport;
-      return t == null ? Attributes.EMPTY : t.attributes();
+      return attempts.transportAttributesLocked();
     }
   }
 
@@ -394,26 +346,16 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     return CallAuthorityCheck.check(callOptions.getAuthority(), transport.attributes());
   }
 
-  void attemptPicked(CsAttempt a, ClientTransport transport) {
-    synchronized (lock) {
-      if (closed || attempt != a) {
-        return;
-      }
-      int maxReceive = applyResolvedConfigLocked();
-      a.streamStarted(); // before the stream exists, so that its end is always counted
-      ClientTransportStream s = transport.newStream(
-          RetryState.headerFor(header, a.previousAttempts), a, maxReceive,
-          method.getType().clientSendsOneMessage());
-      a.stream = s;
-      a.transport = transport;
-      replay.replayOn(s);
-      if (requested > 0) {
-        s.request(requested);
-      }
-      if (commitWhenStreamStarts) {
-        commitLocked();
-      }
-    }
+  CallHeader headerLocked() {
+    return header;
+  }
+
+  boolean clientSendsOneMessage() {
+    return method.getType().clientSendsOneMessage();
+  }
+
+  /** An attempt has its stream: capture the peer and tell the listener it may send. */
+  void streamStarted(ClientTransport transport) {
     AtomicReference<Peer> peer = callOptions.getOption(ClientCallOptions.PEER_CAPTURE);
     if (peer != null) {
       Attributes attrs = transport.attributes();
@@ -427,13 +369,8 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     });
   }
 
-  void attemptHeaders(CsAttempt a, Metadata headers) {
-    synchronized (lock) {
-      if (closed || attempt != a) {
-        return;
-      }
-      commitLocked();
-    }
+  /** The committed attempt's response headers. */
+  void deliverHeaders(Metadata headers) {
     callbacks.execute(() -> {
       if (listenerClosed) {
         return;
@@ -452,10 +389,11 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     });
   }
 
-  void attemptMessage(CsAttempt a, ByteBuf message, boolean compressed) {
+  /** A response message of attempt {@code a}, dropped (released) unless it is the current one. */
+  void deliverMessage(CsAttempt a, ByteBuf message, boolean compressed) {
     callbacks.execute(() -> {
       try {
-        if (listenerClosed || attempt != a) {
+        if (listenerClosed || !attempts.isCurrent(a)) {
           return;
         }
         RespT m;
@@ -484,60 +422,12 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     });
   }
 
-  void attemptReady(CsAttempt a) {
+  void deliverReady(CsAttempt a) {
     callbacks.execute(() -> {
-      if (!listenerClosed && attempt == a) {
+      if (!listenerClosed && attempts.isCurrent(a)) {
         listener.onReady();
       }
     });
-  }
-
-  /** An attempt ended; {@code progress} null means its pick failed. */
-  void attemptClosed(CsAttempt a, Status status, Metadata trailers, RpcProgress progress) {
-    CsAttempt retry = null;
-    synchronized (lock) {
-      if (closed || attempt != a) {
-        return;
-      }
-      boolean mayRetry = !committed && !cc.options().disableRetry() && !a.notRetryable;
-      long delay;
-      if (mayRetry && progress != null && (progress == RpcProgress.NOT_SENT
-          || (progress == RpcProgress.REFUSED && !serverRefusalRetried))) {
-        // Transparent retry (gRFC A6): the server never processed this attempt. It is not one of
-        // the policy's attempts, so the count sent in grpc-previous-rpc-attempts stays.
-        if (progress == RpcProgress.REFUSED) {
-          serverRefusalRetried = true;
-        }
-        retry = newAttemptLocked(a.previousAttempts);
-        delay = 0;
-      } else if (mayRetry
-          && (delay = retryStateLocked().onAttemptFailed(status, trailers)) != RetryState.NO_RETRY) {
-        retry = newAttemptLocked(retryState.attempts() - 1);
-      } else {
-        commitLocked();
-        delay = 0;
-      }
-      if (retry != null && delay > 0) {
-        CsAttempt next = retry;
-        retryTimer = cc.scheduler().schedule(
-            () -> cc.pickerWrapper().pick(next), delay, TimeUnit.NANOSECONDS);
-        return;
-      }
-    }
-    if (retry != null) {
-      cc.pickerWrapper().pick(retry);
-      return;
-    }
-    closeCall(status, trailers);
-  }
-
-  private RetryState retryStateLocked() {
-    if (retryState == null) {
-      // The method config in use now: the channel has resolved by the time an attempt ends.
-      retryState = new RetryState(cc.methodConfig(method.getFullMethodName()).retryPolicy(),
-          cc.options().maxCallAttempts(), cc.retryThrottler(), ThreadLocalRandom.current()::nextDouble);
-    }
-    return retryState;
   }
 
   // ---- ending ----
@@ -554,14 +444,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
 
   private String pendingDescription() {
     synchronized (lock) {
-      if (retryTimer != null && !retryTimer.isDone()) {
-        return "; waiting to make attempt " + (attempt.previousAttempts + 1) + " of the retry policy";
-      }
-      if (attempt != null && attempt.stream == null) {
-        return "; still waiting for a connection (last error: " + cc.lastConnectionError() + ")";
-      }
-      ClientTransport t = attempt == null ? null : attempt.transport;
-      return t == null ? "" : "; remote_addr=" + t.attributes().get(Attributes.REMOTE_ADDRESS);
+      return attempts.pendingDescriptionLocked();
     }
   }
 
@@ -585,28 +468,12 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       if (closed) {
         return;
       }
-      CsAttempt a = attempt;
-      if (a != null) {
-        if (a.stream != null) {
-          a.stream.cancel(status);
-        } else if (a.abandonPick()) {
-          cc.pickerWrapper().remove(a);
-        }
-      }
+      attempts.cancelLocked(status);
     }
     closeCall(status, new Metadata());
   }
 
-  private void commitLocked() {
-    if (committed) {
-      return;
-    }
-    committed = true;
-    commitWhenStreamStarts = false;
-    replay.release();
-  }
-
-  private void closeCall(Status status, Metadata trailers) {
+  void closeCall(Status status, Metadata trailers) {
     boolean exit;
     Deadline d;
     synchronized (lock) {
@@ -615,13 +482,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       }
       closed = true;
       closeStatus = status;
-      committed = true;
-      replay.release();
+      attempts.endLocked();
       if (deadlineTimer != null) {
         deadlineTimer.cancel(false);
-      }
-      if (retryTimer != null) {
-        retryTimer.cancel(false);
       }
       exit = enteredChannel;
       d = deadline;

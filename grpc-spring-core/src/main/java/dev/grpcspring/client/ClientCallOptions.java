@@ -55,6 +55,10 @@ public final class ClientCallOptions {
   public static final CallOptions.Key<Integer> MAX_RETRY_RPC_BUFFER_SIZE =
       CallOptions.Key.createWithDefault("maxRetryRpcBufferSize", DEFAULT_MAX_RETRY_RPC_BUFFER_SIZE);
 
+  /** Hears about each attempt of the call (first, transparent retry, retry, hedge). */
+  public static final CallOptions.Key<CallAttemptListener> ATTEMPT_LISTENER =
+      CallOptions.Key.create("attemptListener");
+
   private ClientCallOptions() {}
 
   /** Sends {@code content-type: application/grpc+subtype} (lowercased). */
@@ -85,6 +89,11 @@ public final class ClientCallOptions {
   /** Adds {@code credentials}' metadata to the call. */
   public static CallOptions withPerRpcCredentials(CallOptions options, PerRpcCredentials credentials) {
     return options.withOption(PER_RPC_CREDENTIALS, Objects.requireNonNull(credentials, "credentials"));
+  }
+
+  /** Tells {@code listener} about each attempt the call makes. */
+  public static CallOptions withAttemptListener(CallOptions options, CallAttemptListener listener) {
+    return options.withOption(ATTEMPT_LISTENER, Objects.requireNonNull(listener, "listener"));
   }
 
   /** Bounds the request bytes kept for a transparent retry. */

@@ -11,16 +11,18 @@ import io.netty.buffer.ByteBuf;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One attempt of a call (grpc-go's {@code csAttempt}): a pick, then one HTTP/2 stream. The call
- * ({@link ClientCallImpl}) owns the request buffer and replays it on each new attempt; an attempt
+ * One attempt of a call (grpc-go's {@code csAttempt}): a pick, then one HTTP/2 stream. The call's
+ * {@link AttemptDriver} owns the request buffer and replays it on each new attempt; an attempt
  * only carries events back, tagged with itself so that events of a superseded attempt are dropped.
  */
 final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener {
-  private final ClientCallImpl<?, ?> call;
+  private final AttemptDriver call;
   private final PickInfo pickInfo;
   private final AtomicBoolean picked = new AtomicBoolean();
-  /** How many attempts under the retry policy came before this one (transparent ones not counted). */
+  /** How many attempts under the retry or hedging policy came before this one (transparent ones not counted). */
   final int previousAttempts;
+  /** Its number in the call, from 1, counting attempts of every kind. */
+  final int number;
   /** Set when the pick failed in a way no retry may follow (a drop, or a refused authority). */
   volatile boolean notRetryable;
 
@@ -32,10 +34,11 @@ final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener
   ClientTransportStream stream;
   ClientTransport transport;
 
-  CsAttempt(ClientCallImpl<?, ?> call, PickInfo pickInfo, int previousAttempts) {
+  CsAttempt(AttemptDriver call, PickInfo pickInfo, int previousAttempts, int number) {
     this.call = call;
     this.pickInfo = pickInfo;
     this.previousAttempts = previousAttempts;
+    this.number = number;
   }
 
   /** Stops a queued pick from ever being answered (the call ended first). */

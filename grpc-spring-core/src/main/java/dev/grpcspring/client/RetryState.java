@@ -31,6 +31,7 @@ final class RetryState {
   private final DoubleSupplier random;
   private int attempts = 1;
   private long nextBackoffNanos;
+  private boolean lastThrottled;
 
   /**
    * @param policy the method's retry policy, or null for none (then nothing is retried)
@@ -47,6 +48,11 @@ final class RetryState {
     this.nextBackoffNanos = policy == null ? 0 : policy.initialBackoff().toNanos();
   }
 
+  /** Whether the last {@link #onAttemptFailed} refused a retry only because of throttling. */
+  boolean lastThrottled() {
+    return lastThrottled;
+  }
+
   /** Attempts made so far under the policy (the first one included). */
   int attempts() {
     return attempts;
@@ -57,6 +63,7 @@ final class RetryState {
    * attempt (which this counts as made), or {@link #NO_RETRY}.
    */
   long onAttemptFailed(Status status, Metadata trailers) {
+    lastThrottled = false;
     if (policy == null || status.isOk()) {
       return NO_RETRY;
     }
@@ -68,6 +75,7 @@ final class RetryState {
     }
     // Both kinds count as failures for throttling (A6), even when no attempt is left.
     boolean throttled = throttler != null && !throttler.onFailureThenAllowsRetry();
+    lastThrottled = throttled && retryable && !pushbackStops && attempts < maxAttempts;
     if (!retryable || pushbackStops || throttled || attempts >= maxAttempts) {
       return NO_RETRY;
     }
@@ -96,8 +104,10 @@ final class RetryState {
         base.sendCompress(), base.acceptEncoding(), base.userAgent(), md);
   }
 
-  private static final long ABSENT = -1;
-  private static final long STOP = -2;
+  /** {@link #pushbackMillis}: no pushback. */
+  static final long ABSENT = -1;
+  /** {@link #pushbackMillis}: pushback says stop. */
+  static final long STOP = -2;
 
   /** The server's pushback: ABSENT, STOP (negative or not a number), or the millis to wait. */
   static long pushbackMillis(Metadata trailers) {

@@ -16,8 +16,7 @@ import java.util.Objects;
  * @param maxRequestMessageBytes the largest request message, or null
  * @param maxResponseMessageBytes the largest response message, or null
  * @param retryPolicy how to retry, or null (never set together with {@code hedgingPolicy})
- * @param hedgingPolicy how to hedge, or null (always null from parsing for now: hedging is not
- *     built, so a {@code hedgingPolicy} is rejected)
+ * @param hedgingPolicy how to hedge, or null (never set together with {@code retryPolicy})
  */
 public record MethodConfig(
     List<Name> names,

@@ -9,8 +9,7 @@ import java.util.Objects;
  * A parsed service config (gRPC's service-config spec, JSON form of {@code
  * grpc.service_config.ServiceConfig}): per-method settings, the balancing policy and retry
  * throttling, and the service name for client-side health checking ({@code healthCheckConfig},
- * gRFC A17). Immutable. {@code hedgingPolicy} is rejected: it is not built yet, and accepting it
- * would promise behaviour that does not happen.
+ * gRFC A17). Immutable.
  *
  * <p>Parsing validates everything it knows: any problem is an {@link IllegalArgumentException}
  * naming the field ({@code methodConfig[0].retryPolicy.maxAttempts ...}), and the channel then keeps

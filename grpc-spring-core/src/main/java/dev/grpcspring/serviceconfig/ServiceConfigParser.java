@@ -87,12 +87,8 @@ final class ServiceConfigParser {
     JsonObject hedging = o.object("hedgingPolicy");
     if (retry != null && hedging != null) {
       throw new IllegalArgumentException(
-          o.path() + " has both retryPolicy and hedgingPolicy; a method config may have only one");
-    }
-    if (hedging != null) {
-      // Accepting it would promise hedged calls that are never sent.
-      throw new IllegalArgumentException(o.path("hedgingPolicy") + " is not supported yet (hedging, "
-          + "gRFC A6, is not built); remove it, or use a retryPolicy instead");
+          o.path() + " has both retryPolicy and hedgingPolicy; a method config may have only one"
+              + " (gRFC A6): remove one of them");
     }
     return new MethodConfig(
         names,

@@ -12,14 +12,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A grpc-java service ({@code test.Retry}) that fails the first attempts of a call, for retry
  * tests. The first request message steers it: {@code key=K;fail=N;code=CODE;pushback=V;headers=1}
  * fails the first N attempts made with key K with CODE (UNAVAILABLE by default), sending {@code
  * grpc-retry-pushback-ms: V} when given, and sending response headers first when {@code headers=1}.
+ * With {@code stall=N} the attempts sent with fewer than N previous attempts never answer (for hedging: they wait to be cancelled).
  * Each attempt reads every request until the half-close and answers with them joined by spaces.
- * Every attempt is recorded per key.
+ * Every attempt is recorded per key, and so is every cancellation the server sees.
  */
 final class RetryService {
   static final String SERVICE = "test.Retry";
@@ -39,6 +42,21 @@ final class RetryService {
   record Attempt(long startNanos, String previousAttempts, String body) {}
 
   private final Map<String, List<Attempt>> attempts = new ConcurrentHashMap<>();
+  private final Map<String, Semaphore> cancellations = new ConcurrentHashMap<>();
+
+  /** Waits until the server has seen {@code n} attempts with {@code key} cancelled by the client. */
+  boolean awaitCancellations(String key, int n, long timeout, TimeUnit unit) throws InterruptedException {
+    return cancelled(key).tryAcquire(n, timeout, unit);
+  }
+
+  /** Cancellations seen so far for {@code key} and not yet awaited. */
+  int cancellations(String key) {
+    return cancelled(key).availablePermits();
+  }
+
+  private Semaphore cancelled(String key) {
+    return cancellations.computeIfAbsent(key, k -> new Semaphore(0));
+  }
 
   List<Attempt> attempts(String key) {
     return attempts.getOrDefault(key, List.of());
@@ -61,6 +79,11 @@ final class RetryService {
     call.request(1);
     return new ServerCall.Listener<>() {
       @Override
+      public void onCancel() {
+        cancelled(parse(received.isEmpty() ? "" : received.get(0)).getOrDefault("key", "")).release();
+      }
+
+      @Override
       public void onMessage(StringValue message) {
         received.add(message.getValue());
         call.request(1);
@@ -73,6 +96,10 @@ final class RetryService {
         String body = String.join(" ", received);
         List<Attempt> list = attempts.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>());
         list.add(new Attempt(start, previous, body));
+        int index = previous == null ? 0 : Integer.parseInt(previous);
+        if (index < Integer.parseInt(spec.getOrDefault("stall", "0"))) {
+          return; // no answer: the client's deadline or a winning hedge cancels this attempt
+        }
         int fail = Integer.parseInt(spec.getOrDefault("fail", "0"));
         if (list.size() <= fail) {
           if ("1".equals(spec.get("headers"))) {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.grpcspring.Code;
 import dev.grpcspring.balancer.PickFirstBalancerBuilder;
 import java.time.Duration;
+import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,8 @@ class ServiceConfigTest {
             "retryPolicy": { "maxAttempts": 9, "initialBackoff": "0.1s", "maxBackoff": "2s",
                              "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE", "resource_exhausted", 4] } },
           { "name": [ {"service": "pkg.Svc"}, {"service": "pkg.Other", "method": ""} ],
-            "timeout": "10s" },
+            "timeout": "10s",
+            "hedgingPolicy": { "maxAttempts": 7, "hedgingDelay": "0.05s", "nonFatalStatusCodes": ["UNAVAILABLE", 13] } },
           { "name": [ {} ], "waitForReady": false },
           { "name": [], "timeout": "99s" }
         ],
@@ -56,7 +58,9 @@ class ServiceConfigTest {
     MethodConfig service = sc.methodConfig("/pkg.Svc/Other");
     assertThat(service.timeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(service.waitForReady()).isNull();
-    assertThat(service.hedgingPolicy()).isNull();
+    assertThat(service.hedgingPolicy()).isEqualTo(new HedgingPolicy(
+        5, Duration.ofMillis(50), Set.of(Code.UNAVAILABLE, Code.INTERNAL))); // 7 is capped
+    assertThat(service.retryPolicy()).isNull();
     assertThat(sc.methodConfig("pkg.Other/Anything")).isSameAs(service);
 
     MethodConfig fallback = sc.methodConfig("unknown.Svc/M");
@@ -122,7 +126,9 @@ class ServiceConfigTest {
         "{\"methodConfig\": [{\"name\": [{}], \"retryPolicy\": {\"maxAttempts\": 2, \"initialBackoff\": \"1s\", \"maxBackoff\": \"1s\", \"backoffMultiplier\": 2, \"retryableStatusCodes\": []}}]} | methodConfig[0].retryPolicy.retryableStatusCodes is required and must not be empty",
         "{\"methodConfig\": [{\"name\": [{}], \"retryPolicy\": {\"maxAttempts\": 2, \"initialBackoff\": \"1s\", \"maxBackoff\": \"1s\", \"backoffMultiplier\": 2, \"retryableStatusCodes\": [\"NOPE\"]}}]} | methodConfig[0].retryPolicy.retryableStatusCodes[0] is not a status code name",
         "{\"methodConfig\": [{\"name\": [{}], \"retryPolicy\": {\"maxAttempts\": 2, \"initialBackoff\": \"1s\", \"maxBackoff\": \"1s\", \"backoffMultiplier\": 2, \"retryableStatusCodes\": [17]}}]} | methodConfig[0].retryPolicy.retryableStatusCodes[0] is not a status code",
-        "{\"methodConfig\": [{\"name\": [{}], \"hedgingPolicy\": {\"maxAttempts\": 2}}]}  | methodConfig[0].hedgingPolicy is not supported yet",
+        "{\"methodConfig\": [{\"name\": [{}], \"hedgingPolicy\": {\"maxAttempts\": 1}}]}  | methodConfig[0].hedgingPolicy.maxAttempts is required and must be > 1",
+        "{\"methodConfig\": [{\"name\": [{}], \"hedgingPolicy\": {\"maxAttempts\": 2, \"hedgingDelay\": \"-1s\"}}]}  | methodConfig[0].hedgingPolicy.hedgingDelay must not be negative",
+        "{\"methodConfig\": [{\"name\": [{}], \"hedgingPolicy\": {\"maxAttempts\": 2, \"nonFatalStatusCodes\": [\"NOPE\"]}}]}  | methodConfig[0].hedgingPolicy.nonFatalStatusCodes[0] is not a status code name",
         "{\"retryThrottling\": {\"maxTokens\": 1001, \"tokenRatio\": 1}}     | retryThrottling.maxTokens is required and must be in (0, 1000]",
         "{\"retryThrottling\": {\"maxTokens\": 10, \"tokenRatio\": 0}}       | retryThrottling.tokenRatio is required and must be > 0",
         "{\"loadBalancingConfig\": [{\"grpclb\": {}}, {\"xds\": {}}]}        | loadBalancingConfig names no registered policy (found [grpclb, xds])",

@@ -1,6 +1,7 @@
 package dev.grpcspring.boot.channelz;
 
 import dev.grpcspring.ConnectivityState;
+import dev.grpcspring.channelz.AttemptCounters;
 import dev.grpcspring.channelz.CallCounters;
 import dev.grpcspring.channelz.ChannelEntity;
 import dev.grpcspring.channelz.Channelz;
@@ -37,6 +38,9 @@ import java.util.function.ToDoubleFunction;
  * <tr><td>{@code grpc.channelz.channel.calls.started|succeeded|failed}</td><td>counter</td>
  *   <td>{@code channel} (id), {@code target}</td></tr>
  * <tr><td>{@code grpc.channelz.channel.state}</td><td>gauge</td><td>as above</td></tr>
+ * <tr><td>{@code grpc.channelz.channel.attempts}, {@code
+ *   grpc.channelz.channel.attempts.transparent-retries|retries|hedges|throttled}</td>
+ *   <td>counter</td><td>as above</td></tr>
  * <tr><td>{@code grpc.channelz.subchannel.calls.started|succeeded|failed},
  *   {@code grpc.channelz.subchannel.state}</td><td>counter, gauge</td>
  *   <td>{@code subchannel} (id), {@code channel}, {@code target}</td></tr>
@@ -134,6 +138,18 @@ public final class GrpcChannelzMeterBinder implements MeterBinder, AutoCloseable
     if (entity instanceof ChannelEntity c) {
       Tags tags = Tags.of("channel", Long.toString(c.id()), "target", c.target());
       calls(r, "grpc.channelz.channel", c.calls(), tags, made);
+      AttemptCounters a = c.attempts();
+      counter(r, "grpc.channelz.channel.attempts", a, AttemptCounters::attempts,
+          "Attempts made by the channel's calls, of every kind (gRFC A6)", tags, made);
+      counter(r, "grpc.channelz.channel.attempts.transparent-retries", a,
+          AttemptCounters::transparentRetries,
+          "Attempts made again because the server never processed the previous one", tags, made);
+      counter(r, "grpc.channelz.channel.attempts.retries", a, AttemptCounters::retries,
+          "Retries made under a service config retryPolicy", tags, made);
+      counter(r, "grpc.channelz.channel.attempts.hedges", a, AttemptCounters::hedges,
+          "Hedges made under a service config hedgingPolicy", tags, made);
+      counter(r, "grpc.channelz.channel.attempts.throttled", a, AttemptCounters::throttledRetries,
+          "Retries and hedges refused by retry throttling", tags, made);
       made.add(Gauge.builder("grpc.channelz.channel.state", c, x -> stateValue(x.state()))
           .tags(tags).description("Connectivity state: IDLE=0, CONNECTING=1, READY=2, "
               + "TRANSIENT_FAILURE=3, SHUTDOWN=4").register(r));

@@ -37,7 +37,9 @@ public class DefaultGrpcClientObservationConvention implements GrpcClientObserva
 
   @Override
   public KeyValues getHighCardinalityKeyValues(GrpcClientObservationContext context) {
-    return context.getAuthority() == null ? KeyValues.empty()
-        : KeyValues.of(KeyValue.of(HighCardinalityKeys.AUTHORITY, context.getAuthority()));
+    KeyValues attempts = KeyValues.of(
+        KeyValue.of(HighCardinalityKeys.ATTEMPTS, Integer.toString(context.getAttempts())));
+    return context.getAuthority() == null ? attempts
+        : attempts.and(KeyValue.of(HighCardinalityKeys.AUTHORITY, context.getAuthority()));
   }
 }

@@ -5,6 +5,7 @@ import dev.grpcspring.Metadata;
 import dev.grpcspring.MethodDescriptor;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.RequestReplySenderContext;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What a {@code grpc.client} observation knows about its call. Tracing writes propagation headers
@@ -14,6 +15,7 @@ public class GrpcClientObservationContext extends RequestReplySenderContext<Meta
   private final MethodDescriptor<?, ?> method;
   private final String authority;
   private volatile Code statusCode;
+  private final AtomicInteger attempts = new AtomicInteger();
 
   public GrpcClientObservationContext(Metadata headers, MethodDescriptor<?, ?> method,
       String authority) {
@@ -35,6 +37,16 @@ public class GrpcClientObservationContext extends RequestReplySenderContext<Meta
   /** The channel's authority, or null. */
   public String getAuthority() {
     return authority;
+  }
+
+  /** Attempts the call made so far (first, transparent retries, retries, hedges). */
+  public int getAttempts() {
+    return attempts.get();
+  }
+
+  /** Counts one more attempt. */
+  public void attemptMade() {
+    attempts.incrementAndGet();
   }
 
   /** The status the call ended with; null while it runs. */

@@ -90,6 +90,13 @@ public enum GrpcObservationDocumentation implements ObservationDocumentation {
       public String asString() {
         return "grpc.authority";
       }
+    },
+    /** Client only: how many attempts the call made (more than 1 with retries or hedging). */
+    ATTEMPTS {
+      @Override
+      public String asString() {
+        return "grpc.attempts";
+      }
     }
   }
 }

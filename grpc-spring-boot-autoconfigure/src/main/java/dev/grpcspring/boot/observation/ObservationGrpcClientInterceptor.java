@@ -6,6 +6,8 @@ import dev.grpcspring.ClientCall;
 import dev.grpcspring.Metadata;
 import dev.grpcspring.MethodDescriptor;
 import dev.grpcspring.Status;
+import dev.grpcspring.client.CallAttemptListener;
+import dev.grpcspring.client.ClientCallOptions;
 import dev.grpcspring.interceptor.ClientInterceptor;
 import dev.grpcspring.interceptor.ForwardingClientCall;
 import dev.grpcspring.interceptor.ForwardingClientCallListener;
@@ -17,6 +19,12 @@ import java.util.Objects;
  * Observes every call a channel makes as {@code grpc.client}: from {@code start} until the call
  * closes, tagged with its status. A tracer's propagation headers go into the request metadata, and
  * the response callbacks run inside the observation's scope.
+ *
+ * <p>Each attempt of the call (the first, transparent retries, retries and hedges, gRFC A6) is an
+ * event on the observation: {@code grpc.client.attempt} when it starts (for instance "attempt 2:
+ * HEDGE, grpc-previous-rpc-attempts=1"), {@code grpc.client.attempt.ended} when it ends ("attempt
+ * 1: CANCELLED"), and {@code grpc.client.attempt.throttled} when retry throttling refused one; the
+ * number of attempts is the span attribute {@code grpc.attempts}.
  */
 public final class ObservationGrpcClientInterceptor implements ClientInterceptor {
   private final ObservationRegistry registry;
@@ -36,13 +44,16 @@ public final class ObservationGrpcClientInterceptor implements ClientInterceptor
       CallOptions callOptions, Channel next) {
     String authority = callOptions.getAuthority() != null ? callOptions.getAuthority()
         : next.authority();
-    return new ForwardingClientCall<>(next.newCall(method, callOptions)) {
+    AttemptEvents attempts = new AttemptEvents(callOptions.getOption(ClientCallOptions.ATTEMPT_LISTENER));
+    CallOptions observed = ClientCallOptions.withAttemptListener(callOptions, attempts);
+    return new ForwardingClientCall<>(next.newCall(method, observed)) {
       @Override
       public void start(Listener<RespT> responseListener, Metadata headers) {
         GrpcClientObservationContext context =
             new GrpcClientObservationContext(headers, method, authority);
         Observation observation = GrpcObservationDocumentation.CLIENT.observation(customConvention,
             DefaultGrpcClientObservationConvention.INSTANCE, () -> context, registry).start();
+        attempts.observe(observation, context);
         Listener<RespT> observed = new ForwardingClientCallListener<>(responseListener) {
           @Override
           public void onHeaders(Metadata h) {
@@ -84,5 +95,58 @@ public final class ObservationGrpcClientInterceptor implements ClientInterceptor
         }
       }
     };
+  }
+
+  /** Turns the call's attempts into events on its observation, then tells the listener it replaced. */
+  private static final class AttemptEvents implements CallAttemptListener {
+    private final CallAttemptListener delegate;
+    private volatile Observation observation;
+    private volatile GrpcClientObservationContext context;
+
+    AttemptEvents(CallAttemptListener delegate) {
+      this.delegate = delegate;
+    }
+
+    void observe(Observation observation, GrpcClientObservationContext context) {
+      this.context = context;
+      this.observation = observation;
+    }
+
+    @Override
+    public void attemptStarted(int number, Kind kind, int previousAttempts) {
+      GrpcClientObservationContext c = context;
+      if (c != null) {
+        c.attemptMade();
+        observation.event(Observation.Event.of("grpc.client.attempt", "attempt " + number + ": "
+            + kind + (previousAttempts > 0 ? ", grpc-previous-rpc-attempts=" + previousAttempts : "")));
+      }
+      if (delegate != null) {
+        delegate.attemptStarted(number, kind, previousAttempts);
+      }
+    }
+
+    @Override
+    public void attemptEnded(int number, Status status, boolean committed) {
+      Observation o = observation;
+      if (o != null) {
+        o.event(Observation.Event.of("grpc.client.attempt.ended", "attempt " + number + ": "
+            + status.getCode() + (committed ? " (committed)" : "")));
+      }
+      if (delegate != null) {
+        delegate.attemptEnded(number, status, committed);
+      }
+    }
+
+    @Override
+    public void throttled() {
+      Observation o = observation;
+      if (o != null) {
+        o.event(Observation.Event.of("grpc.client.attempt.throttled",
+            "retry throttling refused a retry or hedge"));
+      }
+      if (delegate != null) {
+        delegate.throttled();
+      }
+    }
   }
 }

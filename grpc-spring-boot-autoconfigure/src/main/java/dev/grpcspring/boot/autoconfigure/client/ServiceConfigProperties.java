@@ -150,8 +150,11 @@ public class ServiceConfigProperties {
     @DataSizeUnit(DataUnit.BYTES)
     private DataSize maxResponseMessageSize;
 
-    /** Retry policy of matching calls, when set. */
+    /** Retry policy of matching calls, when set. Not together with {@code hedging}. */
     private RetryPolicy retry;
+
+    /** Hedging policy of matching calls, when set. Not together with {@code retry}. */
+    private HedgingPolicy hedging;
 
     public List<Name> getName() {
       return name;
@@ -201,6 +204,14 @@ public class ServiceConfigProperties {
       this.retry = retry;
     }
 
+    public HedgingPolicy getHedging() {
+      return hedging;
+    }
+
+    public void setHedging(HedgingPolicy hedging) {
+      this.hedging = hedging;
+    }
+
     void appendJson(StringBuilder json) {
       json.append("{\"name\":[");
       for (int i = 0; i < name.size(); i++) {
@@ -223,6 +234,10 @@ public class ServiceConfigProperties {
       if (retry != null) {
         json.append(",\"retryPolicy\":");
         retry.appendJson(json);
+      }
+      if (hedging != null) {
+        json.append(",\"hedgingPolicy\":");
+        hedging.appendJson(json);
       }
       json.append('}');
     }
@@ -340,7 +355,62 @@ public class ServiceConfigProperties {
     }
   }
 
-  /** Retry throttling (gRFC A6): retries stop while too many calls fail. */
+  /**
+   * How calls are hedged (gRFC A6): further attempts are sent {@code hedging-delay} apart while
+   * none has answered, the first to answer wins, and the others are cancelled.
+   */
+  public static class HedgingPolicy {
+
+    /** Maximum number of attempts, the first one included; at least 2, more than 5 counts as 5. */
+    private int maxAttempts = 2;
+
+    /** Delay between attempts; zero sends them all at once. */
+    @DurationUnit(ChronoUnit.MILLIS)
+    private Duration hedgingDelay = Duration.ZERO;
+
+    /**
+     * Status codes, such as UNAVAILABLE, after which the next attempt goes at once instead of the
+     * call failing with them; any other status ends the call.
+     */
+    private List<String> nonFatalStatusCodes = new ArrayList<>();
+
+    public int getMaxAttempts() {
+      return maxAttempts;
+    }
+
+    public void setMaxAttempts(int maxAttempts) {
+      this.maxAttempts = maxAttempts;
+    }
+
+    public Duration getHedgingDelay() {
+      return hedgingDelay;
+    }
+
+    public void setHedgingDelay(Duration hedgingDelay) {
+      this.hedgingDelay = hedgingDelay;
+    }
+
+    public List<String> getNonFatalStatusCodes() {
+      return nonFatalStatusCodes;
+    }
+
+    public void setNonFatalStatusCodes(List<String> nonFatalStatusCodes) {
+      this.nonFatalStatusCodes = nonFatalStatusCodes;
+    }
+
+    void appendJson(StringBuilder json) {
+      json.append("{\"maxAttempts\":").append(maxAttempts)
+          .append(",\"hedgingDelay\":").append(duration(hedgingDelay))
+          .append(",\"nonFatalStatusCodes\":[");
+      for (int i = 0; i < nonFatalStatusCodes.size(); i++) {
+        json.append(i == 0 ? "" : ",")
+            .append(quote(nonFatalStatusCodes.get(i).trim().toUpperCase(Locale.ROOT)));
+      }
+      json.append("]}");
+    }
+  }
+
+  /** Retry throttling (gRFC A6): retries and hedges stop while too many calls fail. */
   public static class RetryThrottling {
 
     /** Size of the token bucket; retries stop while it holds half or less. */

@@ -51,6 +51,24 @@ class ServiceConfigPropertiesTest {
   }
 
   @Test
+  void methodConfigWithHedging() {
+    ServiceConfigProperties config = new ServiceConfigProperties();
+    ServiceConfigProperties.MethodConfig method = new ServiceConfigProperties.MethodConfig();
+    ServiceConfigProperties.Name service = new ServiceConfigProperties.Name();
+    service.setService("pkg.Svc");
+    method.setName(List.of(service));
+    ServiceConfigProperties.HedgingPolicy hedging = new ServiceConfigProperties.HedgingPolicy();
+    hedging.setMaxAttempts(3);
+    hedging.setHedgingDelay(Duration.ofMillis(250));
+    hedging.setNonFatalStatusCodes(List.of("unavailable", " INTERNAL"));
+    method.setHedging(hedging);
+    config.setMethod(List.of(method));
+    assertThat(config.toJson(null)).isEqualTo("{\"methodConfig\":[{\"name\":[{\"service\":\"pkg.Svc\"}],"
+        + "\"hedgingPolicy\":{\"maxAttempts\":3,\"hedgingDelay\":\"0.25s\","
+        + "\"nonFatalStatusCodes\":[\"UNAVAILABLE\",\"INTERNAL\"]}}]}");
+  }
+
+  @Test
   void emptyNameMatchesEveryMethod() {
     ServiceConfigProperties config = new ServiceConfigProperties();
     ServiceConfigProperties.MethodConfig method = new ServiceConfigProperties.MethodConfig();
