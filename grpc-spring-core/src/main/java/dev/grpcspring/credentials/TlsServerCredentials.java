@@ -47,6 +47,7 @@ public final class TlsServerCredentials implements ServerCredentials {
 
   private SslContext newContext(KeyManagerFactory keys, TrustManagerFactory trust)
       throws SSLException {
+    ServerKeyCheck.check(keys);
     SslContextBuilder b = SslContextBuilder.forServer(keys).clientAuth(clientAuth.toNetty());
     if (trust != null) {
       b.trustManager(trust);
@@ -74,7 +75,8 @@ public final class TlsServerCredentials implements ServerCredentials {
    * theirs. A null argument keeps the current material of that kind. If the new material cannot be
    * used, nothing changes.
    *
-   * @throws SSLException when no TLS context can be built from the new material
+   * @throws SSLException when no TLS context can be built from the new material, or its private
+   *     key does not belong to its certificate
    */
   public void updateKeyMaterial(KeyManagerFactory keyManager, TrustManagerFactory trustManager)
       throws SSLException {

@@ -61,6 +61,7 @@ public final class Server implements AutoCloseable {
       Status.UNAVAILABLE.withDescription("The server is shutting down now");
 
   private final List<SocketAddress> addresses;
+  private final List<ServerListener> listeners;
   private final List<ServerServiceDefinition> services;
   private final Map<String, ServerMethodDefinition<?, ?>> methods;
   private final Executor executor;
@@ -80,6 +81,8 @@ public final class Server implements AutoCloseable {
 
   private final Object lock = new Object();
   private final List<Channel> listenChannels = new ArrayList<>();
+  /** The credentials of each listen channel, by position in {@link #listenChannels}. */
+  private final List<ServerCredentials> listenCredentials = new ArrayList<>();
   private final List<InProcessListener> inProcessListeners = new ArrayList<>();
   private final Set<ServerTransport> connections = ConcurrentHashMap.newKeySet();
   private final CountDownLatch terminatedLatch = new CountDownLatch(1);
@@ -91,6 +94,7 @@ public final class Server implements AutoCloseable {
 
   Server(ServerBuilder b) {
     this.addresses = List.copyOf(b.addresses);
+    this.listeners = b.listeners();
     this.services = List.copyOf(b.services);
     Map<String, ServerMethodDefinition<?, ?>> m = new HashMap<>();
     for (ServerServiceDefinition service : services) {
@@ -168,43 +172,18 @@ public final class Server implements AutoCloseable {
       ServerEntity entity = channelz.addServer("Server" + addresses);
       channelzEntity = entity;
       // Null when every address is in-process (no event loops then).
-      ServerBootstrap bootstrap = bossGroup == null ? null : new ServerBootstrap()
-          .group(bossGroup, workerGroup)
-          .childHandler(new ChannelInitializer<>() {
-            @Override
-            protected void initChannel(Channel ch) {
-              if (shutdown) {
-                ch.close();
-                return;
-              }
-              StreamDispatcher dispatcher = new StreamDispatcher(Server.this, entity.calls());
-              NettyServerHandler handler = NettyServerHandler.create(dispatcher, transportConfig);
-              dispatcher.setTransport(handler);
-              if (credentials instanceof TlsServerCredentials tls) {
-                TlsPipeline.addServerHandlers(ch, tls, handler);
-              } else {
-                ch.pipeline().addLast(handler);
-              }
-              dispatcher.setSocket(channelz.addServerSocket(entity,
-                  String.valueOf(ch.remoteAddress()), handler.channelzView()));
-              // Added once its context exists, so shutdown can always reach it.
-              connections.add(handler);
-              // A shutdown that ran between the check above and the add did not see it.
-              if (forcedShutdown) {
-                handler.forceClose(SHUTDOWN_NOW_STATUS);
-              } else if (shutdown) {
-                handler.gracefulShutdown();
-              }
-            }
-          });
-      for (SocketAddress address : addresses) {
+      ServerBootstrap bootstrap = bossGroup == null ? null
+          : new ServerBootstrap().group(bossGroup, workerGroup);
+      for (ServerListener listener : listeners) {
+        SocketAddress address = listener.address();
         if (address instanceof InProcessSocketAddress inProcess) {
           bindInProcess(inProcess, entity);
           continue;
         }
         ChannelFuture f;
         try {
-          f = bind(bootstrap, address);
+          f = bind(bootstrap.clone().childHandler(
+              connectionInitializer(entity, listener.credentials())), address);
         } catch (IOException e) {
           shutdownNow();
           throw e;
@@ -216,6 +195,7 @@ public final class Server implements AutoCloseable {
         }
         Channel ch = f.channel();
         listenChannels.add(ch);
+        listenCredentials.add(listener.credentials());
         openListeners++;
         SocketEntity listenSocket = channelz.addListenSocket(entity, ch.localAddress());
         ch.closeFuture().addListener(cf -> {
@@ -226,6 +206,38 @@ public final class Server implements AutoCloseable {
       log.log(Level.FINE, "Server listening on {0}", getListenAddresses());
       return this;
     }
+  }
+
+  /** Sets up each connection accepted on a listener whose connections use {@code credentials}. */
+  private ChannelInitializer<Channel> connectionInitializer(ServerEntity entity,
+      ServerCredentials credentials) {
+    return new ChannelInitializer<>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        if (shutdown) {
+          ch.close();
+          return;
+        }
+        StreamDispatcher dispatcher = new StreamDispatcher(Server.this, entity.calls());
+        NettyServerHandler handler = NettyServerHandler.create(dispatcher, transportConfig);
+        dispatcher.setTransport(handler);
+        if (credentials instanceof TlsServerCredentials tls) {
+          TlsPipeline.addServerHandlers(ch, tls, handler);
+        } else {
+          ch.pipeline().addLast(handler);
+        }
+        dispatcher.setSocket(channelz.addServerSocket(entity,
+            String.valueOf(ch.remoteAddress()), handler.channelzView()));
+        // Added once its context exists, so shutdown can always reach it.
+        connections.add(handler);
+        // A shutdown that ran between the check above and the add did not see it.
+        if (forcedShutdown) {
+          handler.forceClose(SHUTDOWN_NOW_STATUS);
+        } else if (shutdown) {
+          handler.gracefulShutdown();
+        }
+      }
+    };
   }
 
   /** Claims an in-process name (under lock); a taken name stops the server, like a taken port. */
@@ -332,12 +344,33 @@ public final class Server implements AutoCloseable {
     }
   }
 
+  /**
+   * Each bound address (with real ports, then the in-process names, as
+   * {@link #getListenAddresses()}) with how its connections are secured, after {@link #start()};
+   * empty before.
+   */
+  public List<ServerListener> getListeners() {
+    synchronized (lock) {
+      List<ServerListener> out = new ArrayList<>();
+      for (int i = 0; i < listenChannels.size(); i++) {
+        out.add(new ServerListener(listenChannels.get(i).localAddress(), listenCredentials.get(i)));
+      }
+      for (InProcessListener l : inProcessListeners) {
+        out.add(new ServerListener(l.binding().address(), ServerCredentials.insecure()));
+      }
+      return Collections.unmodifiableList(out);
+    }
+  }
+
   /** This server in channelz (its id, call counters and sockets), or null before {@link #start()}. */
   public ServerEntity channelz() {
     return channelzEntity;
   }
 
-  /** How this server secures its connections. */
+  /**
+   * How this server secures connections on addresses given no credentials of their own (see
+   * {@link #getListeners()} for each address).
+   */
   public ServerCredentials credentials() {
     return credentials;
   }

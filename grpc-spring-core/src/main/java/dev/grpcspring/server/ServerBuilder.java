@@ -31,7 +31,9 @@ public final class ServerBuilder {
   /** The default time a client has for its preface and SETTINGS. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(120);
 
+  /** Addresses in the order added, each with its own credentials or null for the default. */
   final List<SocketAddress> addresses = new ArrayList<>();
+  final List<ServerCredentials> addressCredentials = new ArrayList<>();
   final List<ServerServiceDefinition> services = new ArrayList<>();
   final List<ServerInterceptor> interceptors = new ArrayList<>();
   final List<Runnable> shutdownHooks = new ArrayList<>();
@@ -82,6 +84,28 @@ public final class ServerBuilder {
    */
   public ServerBuilder address(SocketAddress address) {
     addresses.add(Objects.requireNonNull(address, "address"));
+    addressCredentials.add(null);
+    return this;
+  }
+
+  /**
+   * Listens on {@code address} (as {@link #address(SocketAddress)}) and secures the connections
+   * accepted there with {@code credentials} instead of the server's {@link #credentials default}.
+   * Every listener serves the same services; a server may, for example, take plaintext on a Unix
+   * socket from a sidecar and TLS on a TCP port.
+   *
+   * @throws IllegalArgumentException for secure credentials on an in-process address, which has
+   *     no TLS
+   */
+  public ServerBuilder address(SocketAddress address, ServerCredentials credentials) {
+    Objects.requireNonNull(address, "address");
+    Objects.requireNonNull(credentials, "credentials");
+    if (address instanceof InProcessSocketAddress && credentials.isSecure()) {
+      throw new IllegalArgumentException("In-process address " + address + " has no TLS: give it "
+          + "ServerCredentials.insecure() or no credentials of its own");
+    }
+    addresses.add(address);
+    addressCredentials.add(credentials);
     return this;
   }
 
@@ -115,8 +139,9 @@ public final class ServerBuilder {
   }
 
   /**
-   * How accepted connections are secured: {@code TlsServerCredentials} for TLS; plaintext
-   * ({@link ServerCredentials#insecure()}) by default.
+   * How connections accepted on addresses without credentials of their own are secured:
+   * {@code TlsServerCredentials} for TLS; plaintext ({@link ServerCredentials#insecure()}) by
+   * default. In-process addresses never use TLS.
    */
   public ServerBuilder credentials(ServerCredentials credentials) {
     this.credentials = Objects.requireNonNull(credentials, "credentials");
@@ -326,6 +351,19 @@ public final class ServerBuilder {
         maxConnectionAgeNanos, maxConnectionAgeGraceNanos, maxRstFramesPerWindow, rstWindowNanos,
         maxQueuedControlFrames, DEFAULT_POLICY.maxConsecutiveEmptyDataFrames(),
         DEFAULT_POLICY.maxSmallContinuationFrames());
+  }
+
+  /** Each address with the credentials that apply to it. */
+  List<ServerListener> listeners() {
+    List<ServerListener> out = new ArrayList<>();
+    for (int i = 0; i < addresses.size(); i++) {
+      SocketAddress address = addresses.get(i);
+      ServerCredentials own = addressCredentials.get(i);
+      ServerCredentials creds = address instanceof InProcessSocketAddress
+          ? ServerCredentials.insecure() : own != null ? own : credentials;
+      out.add(new ServerListener(address, creds));
+    }
+    return out;
   }
 
   /**

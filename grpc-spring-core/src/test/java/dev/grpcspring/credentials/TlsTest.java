@@ -272,6 +272,28 @@ class TlsTest {
     assertThat(serverSerial(peer)).isEqualTo(pki.server.getCertificate().getSerialNumber());
   }
 
+  @Test
+  void keyMaterialWhoseKeyIsNotTheCertificatesIsRefusedAndTheOldMaterialStays() throws Exception {
+    X509Bundle other = TestPki.serverLeaf().buildIssuedBy(pki.ca);
+    // A key of one pair with the certificate of another: refused when built ...
+    assertThatThrownBy(() -> TlsServerCredentials.newBuilder(other.getKeyPair().getPrivate(),
+            pki.server.getCertificate()).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("does not belong to its certificate CN=localhost");
+
+    // ... and when swapped in, where the server keeps presenting its old certificate.
+    TlsServerCredentials creds = serverCreds(TlsProvider.JDK).build();
+    Server s = server(creds);
+    assertThatThrownBy(() -> creds.updateKeyMaterial(TlsSettings.keyManagerFactory(
+            other.getKeyPair().getPrivate(), pki.server.getCertificate()), null))
+        .isInstanceOf(javax.net.ssl.SSLException.class)
+        .hasMessageContaining("does not belong to its certificate");
+    AtomicReference<Peer> peer = new AtomicReference<>();
+    who(dial(s, clientCreds(TlsProvider.JDK).build(), null),
+        ClientCallOptions.withPeerCapture(CallOptions.DEFAULT, peer));
+    assertThat(serverSerial(peer)).isEqualTo(pki.server.getCertificate().getSerialNumber());
+  }
+
   private static java.math.BigInteger serverSerial(AtomicReference<Peer> peer) throws Exception {
     SSLSession session = peer.get().transportAttributes().get(Attributes.SSL_SESSION);
     return ((X509Certificate) session.getPeerCertificates()[0]).getSerialNumber();

@@ -16,18 +16,20 @@ final class InteropClient {
       "server_host_override", "use_test_ca", "service_config_json", "soak_iterations",
       "soak_max_failures", "soak_per_iteration_max_acceptable_latency_ms",
       "soak_overall_timeout_seconds", "soak_min_time_ms_between_rpcs", "soak_request_size",
-      "soak_response_size");
+      "soak_response_size", "ca_file");
 
   private InteropClient() {}
 
   /** Runs the case the flags name; returns the exit code. */
   static int run(Flags flags, PrintStream out, PrintStream err) {
-    if (flags.bool("use_tls", false)) {
-      err.println("TLS is not supported yet: run the client with --use_tls=false");
+    boolean useTls = flags.bool("use_tls", false);
+    boolean useTestCa = flags.bool("use_test_ca", false);
+    String caFile = flags.string("ca_file", null);
+    if (!useTls && (useTestCa || caFile != null)) {
+      err.println("--use_test_ca and --ca_file choose whom a TLS client trusts: add "
+          + "--use_tls=true");
       return ExitCode.USAGE;
     }
-    // Only meaningful with TLS; parsed so that a malformed value is still reported.
-    flags.bool("use_test_ca", false);
     String host = flags.string("server_host", "localhost");
     int port = flags.port("server_port", 8080);
     String testCase = flags.string("test_case", "empty_unary");
@@ -42,7 +44,12 @@ final class InteropClient {
       return ExitCode.USAGE;
     }
 
-    DialOptions.Builder options = DialOptions.newBuilder().insecure();
+    DialOptions.Builder options = DialOptions.newBuilder();
+    if (useTls) {
+      options.transportCredentials(InteropTls.client(useTestCa, caFile));
+    } else {
+      options.insecure();
+    }
     String override = flags.string("server_host_override", null);
     if (override != null) {
       options.authority(hostPort(override, port));

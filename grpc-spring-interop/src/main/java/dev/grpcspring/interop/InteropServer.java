@@ -1,5 +1,6 @@
 package dev.grpcspring.interop;
 
+import dev.grpcspring.credentials.ServerCredentials;
 import dev.grpcspring.server.Server;
 import dev.grpcspring.transport.inprocess.InProcessSocketAddress;
 import java.io.IOException;
@@ -23,7 +24,7 @@ public final class InteropServer implements AutoCloseable {
   private final TestServiceImpl service;
   private final Server server;
 
-  private InteropServer(SocketAddress address) throws IOException {
+  private InteropServer(SocketAddress address, ServerCredentials credentials) throws IOException {
     scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "interop-response-timer");
       thread.setDaemon(true);
@@ -32,6 +33,7 @@ public final class InteropServer implements AutoCloseable {
     service = new TestServiceImpl(scheduler);
     Server built = Server.builder()
         .address(address)
+        .credentials(credentials)
         .maxInboundMessageSize(MAX_INBOUND_MESSAGE_SIZE)
         .registerService(service.serviceDefinition())
         .build();
@@ -49,10 +51,20 @@ public final class InteropServer implements AutoCloseable {
    * @throws IOException if the port cannot be bound
    */
   public static InteropServer start(int port) throws IOException {
+    return start(port, ServerCredentials.insecure());
+  }
+
+  /**
+   * Starts serving on {@code port} on every local interface with {@code credentials} (TLS for
+   * {@code --use_tls=true}); 0 picks a free port.
+   *
+   * @throws IOException if the port cannot be bound
+   */
+  public static InteropServer start(int port, ServerCredentials credentials) throws IOException {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("Port " + port + " is not in 0-65535");
     }
-    return new InteropServer(new InetSocketAddress(port));
+    return new InteropServer(new InetSocketAddress(port), credentials);
   }
 
   /**
@@ -61,7 +73,7 @@ public final class InteropServer implements AutoCloseable {
    * @throws IOException if another running server has the name
    */
   public static InteropServer startInProcess(String name) throws IOException {
-    return new InteropServer(new InProcessSocketAddress(name));
+    return new InteropServer(new InProcessSocketAddress(name), ServerCredentials.insecure());
   }
 
   /** The port the server is bound to; -1 when it serves in-process only. */

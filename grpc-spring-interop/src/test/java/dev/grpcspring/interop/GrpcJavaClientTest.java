@@ -16,9 +16,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GrpcJavaClientTest {
   private InteropServer server;
 
+  /** Whether the server and grpc-java's client speak TLS (with grpc's test certificates). */
+  boolean tls() {
+    return false;
+  }
+
   @BeforeAll
   void startServer() throws Exception {
-    server = InteropServer.start(0);
+    server = tls() ? InteropServer.start(0, InteropTls.server(null, null)) : InteropServer.start(0);
   }
 
   @AfterAll
@@ -38,7 +43,8 @@ class GrpcJavaClientTest {
       "cancel_after_begin", "cancel_after_first_response", "timeout_on_sleeping_server",
       "very_large_request", "pick_first_unary"})
   void grpcJavaCasePasses(String testCase) throws Exception {
-    try (GrpcJavaInteropClient client = new GrpcJavaInteropClient("localhost", server.port())) {
+    try (GrpcJavaInteropClient client = new GrpcJavaInteropClient("localhost", server.port(),
+        tls())) {
       client.run(testCase);
     }
   }

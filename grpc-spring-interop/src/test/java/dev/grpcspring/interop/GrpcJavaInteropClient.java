@@ -1,9 +1,13 @@
 package dev.grpcspring.interop;
 
 import com.google.protobuf.ByteString;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.testing.TlsTesting;
 import io.grpc.testing.integration.AbstractInteropTest;
 import io.grpc.testing.integration.Messages.Payload;
 import io.grpc.testing.integration.Messages.SimpleRequest;
@@ -11,24 +15,48 @@ import io.grpc.testing.integration.TestCases;
 
 /**
  * grpc-java's own interop client cases ({@link AbstractInteropTest}, the code behind its
- * {@code TestServiceClient}) pointed at a server on {@code host:port} over plaintext HTTP/2, with
+ * {@code TestServiceClient}) pointed at a server on {@code host:port} over plaintext HTTP/2 or TLS, with
  * whichever grpc-java transport is on the class path (grpc-netty-shaded here). Census metric checks
  * are off: they need a grpc-java server in the same process.
  */
 final class GrpcJavaInteropClient extends AbstractInteropTest implements AutoCloseable {
+  /** The name grpc's test certificate server1 is valid for, as grpc's interop docs pass it. */
+  static final String TEST_HOST_OVERRIDE = "foo.test.google.fr";
+
   private final String host;
   private final int port;
+  private final boolean tls;
 
   GrpcJavaInteropClient(String host, int port) {
+    this(host, port, false);
+  }
+
+  /**
+   * With {@code tls}, as TestServiceClient {@code --use_tls=true --use_test_ca=true
+   * --server_host_override=foo.test.google.fr}: trusts grpc's test CA ({@code certs/ca.pem} of
+   * grpc-testing) and checks the server's certificate against that name.
+   */
+  GrpcJavaInteropClient(String host, int port, boolean tls) {
     this.host = host;
     this.port = port;
+    this.tls = tls;
     setUp();
   }
 
   @Override
   protected ManagedChannelBuilder<?> createChannelBuilder() {
-    return Grpc.newChannelBuilderForAddress(host, port, InsecureChannelCredentials.create())
-        .maxInboundMessageSize(MAX_MESSAGE_SIZE);
+    if (!tls) {
+      return Grpc.newChannelBuilderForAddress(host, port, InsecureChannelCredentials.create())
+          .maxInboundMessageSize(MAX_MESSAGE_SIZE);
+    }
+    try {
+      return Grpc.newChannelBuilderForAddress(host, port, TlsChannelCredentials.newBuilder()
+              .trustManager(TlsTesting.loadCert("ca.pem")).build())
+          .overrideAuthority(TEST_HOST_OVERRIDE)
+          .maxInboundMessageSize(MAX_MESSAGE_SIZE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("grpc-testing's certs/ca.pem cannot be read", e);
+    }
   }
 
   @Override

@@ -3,6 +3,9 @@ package dev.grpcspring.interop;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.TlsServerCredentials;
+import io.grpc.testing.TlsTesting;
 import io.grpc.ServerInterceptors;
 import io.grpc.testing.integration.AbstractInteropTest;
 import io.grpc.testing.integration.TestServiceImpl;
@@ -23,7 +26,18 @@ final class GrpcJavaInteropServer implements AutoCloseable {
   private final Server server;
 
   GrpcJavaInteropServer() throws IOException {
-    server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+    this(false);
+  }
+
+  /**
+   * With {@code tls}, as TestServiceServer {@code --use_tls=true}: presents grpc's test
+   * certificate {@code server1} ({@code certs/server1.pem} and {@code .key} of grpc-testing).
+   */
+  GrpcJavaInteropServer(boolean tls) throws IOException {
+    ServerCredentials creds = tls ? TlsServerCredentials.create(
+        TlsTesting.loadCert("server1.pem"), TlsTesting.loadCert("server1.key"))
+        : InsecureServerCredentials.create();
+    server = Grpc.newServerBuilderForPort(0, creds)
         .maxInboundMessageSize(AbstractInteropTest.MAX_MESSAGE_SIZE)
         .addService(ServerInterceptors.intercept(
             new TestServiceImpl(executor), TestServiceImpl.interceptors()))

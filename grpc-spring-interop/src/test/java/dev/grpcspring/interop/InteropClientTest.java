@@ -30,14 +30,34 @@ class InteropClientTest {
   private GrpcJavaInteropServer server;
   private ClientConn conn;
 
+  /** Whether grpc-java's server and our client speak TLS (with grpc's test certificates). */
+  boolean tls() {
+    return false;
+  }
+
   @BeforeAll
   void start() throws Exception {
-    server = new GrpcJavaInteropServer();
+    server = new GrpcJavaInteropServer(tls());
     conn = dial();
   }
 
-  private ClientConn dial() {
-    return ClientConn.dial("localhost:" + server.port(), DialOptions.newBuilder().insecure().build());
+  /**
+   * Over TLS, what our interop client's {@code --use_tls=true --use_test_ca=true
+   * --server_host_override=foo.test.google.fr} dial: grpc's test CA, and the name server1 is for.
+   */
+  ClientConn dial() {
+    DialOptions.Builder options = DialOptions.newBuilder();
+    if (tls()) {
+      options.transportCredentials(InteropTls.client(true, null))
+          .authority(GrpcJavaInteropClient.TEST_HOST_OVERRIDE + ":" + server.port());
+    } else {
+      options.insecure();
+    }
+    return ClientConn.dial("localhost:" + server.port(), options.build());
+  }
+
+  int serverPort() {
+    return server.port();
   }
 
   @AfterAll

@@ -80,10 +80,17 @@ class InteropJarIT {
   }
 
   @Test
-  void jarRefusesTls() throws Exception {
+  void jarServesTlsWithGrpcsTestCertificateAndItsClientTrustsTheTestCa() throws Exception {
     try (JavaProcess tls = JavaProcess.withJar(JAR, "server", "--port=0", "--use_tls=true")) {
-      assertThat(tls.awaitExit(30, TimeUnit.SECONDS)).isNotZero();
-      assertThat(tls.output()).contains("TLS is not supported yet");
+      int tlsPort = tls.awaitPort(30, TimeUnit.SECONDS);
+      try (GrpcJavaInteropClient client = new GrpcJavaInteropClient("localhost", tlsPort, true)) {
+        client.run("large_unary");
+      }
+      try (JavaProcess client = JavaProcess.withJar(JAR, "client", "--server_host=localhost",
+          "--server_port=" + tlsPort, "--test_case=ping_pong", "--use_tls=true",
+          "--use_test_ca=true", "--server_host_override=foo.test.google.fr")) {
+        assertThat(client.awaitExit(60, TimeUnit.SECONDS)).as(client.output()).isZero();
+      }
     }
   }
 }

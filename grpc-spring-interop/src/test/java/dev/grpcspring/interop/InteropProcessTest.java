@@ -71,13 +71,21 @@ class InteropProcessTest {
   }
 
   @Test
-  void tlsIsRefusedWithAClearMessage() {
+  void tlsFlagMistakesAreUsageErrors() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = InteropMain.run(new String[] {"server", "--port=0", "--use_tls=true"},
-        new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true));
+    PrintStream errStream = new PrintStream(err, true);
+    PrintStream out = new PrintStream(new ByteArrayOutputStream());
 
-    assertThat(exit).isEqualTo(ExitCode.USAGE);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("TLS is not supported yet");
+    assertThat(InteropMain.run(new String[] {"server", "--port=0", "--tls_cert_file=a.pem"},
+        out, errStream)).isEqualTo(ExitCode.USAGE);
+    assertThat(InteropMain.run(new String[] {"server", "--port=0", "--use_tls=true",
+        "--tls_cert_file=a.pem"}, out, errStream)).isEqualTo(ExitCode.USAGE);
+    assertThat(InteropMain.run(new String[] {"client", "--use_test_ca=true"}, out, errStream))
+        .isEqualTo(ExitCode.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("--tls_cert_file and --tls_key_file are for TLS: add --use_tls=true")
+        .contains("--tls_cert_file and --tls_key_file go together")
+        .contains("--use_test_ca and --ca_file choose whom a TLS client trusts");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.grpcspring.benchmarks.client;
 
+import dev.grpcspring.benchmarks.BenchmarkTls;
 import dev.grpcspring.benchmarks.Impl;
 import dev.grpcspring.benchmarks.Options;
 import dev.grpcspring.benchmarks.Scenario;
@@ -14,7 +15,9 @@ import java.util.Locale;
 
 /**
  * {@code client --target=H:P --impl=ours|grpc-java --scenario=NAME [--warmup=15s]
- * [--duration=20s] [--direct]}: drives any BenchmarkService server and prints QPS and latency.
+ * [--duration=20s] [--direct] [--tls --tls-provider=jdk|openssl --tls-dir=DIR]}: drives any
+ * BenchmarkService server (over TLS trusting DIR/ca.pem, as {@code localhost}) and prints QPS
+ * and latency.
  *
  * <p>Besides the human-readable report it prints {@link #PHASE_START} and {@link #PHASE_END} around
  * the measured window and one {@link ClientResult#RESULT_PREFIX} line, which the compare harness
@@ -37,6 +40,7 @@ public final class ClientCommand {
     Duration duration = options.duration("duration", Duration.ofSeconds(20));
     boolean direct = options.flag("direct");
     boolean hold = options.flag("hold-after-measure");
+    BenchmarkTls tls = BenchmarkTls.fromOptions(options);
     options.checkAllUsed();
 
     out.printf(
@@ -50,7 +54,7 @@ public final class ClientCommand {
     out.flush();
     ClientResult result =
         LoadRun.run(
-            LoadClients.create(impl, target, direct),
+            LoadClients.create(impl, target, direct, tls),
             scenario,
             warmup,
             duration,

@@ -1,6 +1,7 @@
 package dev.grpcspring.benchmarks.client;
 
 import com.google.protobuf.ByteString;
+import dev.grpcspring.benchmarks.BenchmarkTls;
 import dev.grpcspring.benchmarks.Scenario;
 import io.grpc.ManagedChannel;
 import io.grpc.benchmarks.proto.BenchmarkServiceGrpc;
@@ -37,11 +38,18 @@ public final class GrpcJavaLoadClient implements LoadClient {
 
   private final String target;
   private final boolean directExecutor;
+  private final BenchmarkTls tls;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<EventLoopGroup> groups = new ArrayList<>();
   private ForkJoinPool executor;
 
   public GrpcJavaLoadClient(String target, boolean directExecutor) {
+    this(target, directExecutor, null);
+  }
+
+  /** Over TLS when {@code tls} is not null, with the authority {@code localhost}. */
+  public GrpcJavaLoadClient(String target, boolean directExecutor, BenchmarkTls tls) {
+    this.tls = tls;
     this.target = target;
     this.directExecutor = directExecutor;
   }
@@ -78,11 +86,19 @@ public final class GrpcJavaLoadClient implements LoadClient {
     DefaultThreadFactory tf = new DefaultThreadFactory("client-elg-", true);
     NettyChannelBuilder builder =
         NettyChannelBuilder.forTarget(target)
-            .usePlaintext()
             // Utils.configureNetty: builder.flowControlWindow(flowControlWindow), default 1 MiB.
             .flowControlWindow(FLOW_CONTROL_WINDOW)
             // Not in Utils: the large-payload scenario's responses need more than 4 MiB of room.
             .maxInboundMessageSize(Math.max(4 * 1024 * 1024, 2 * payloadBytes));
+    if (tls == null) {
+      builder.usePlaintext();
+    } else {
+      try {
+        builder.sslContext(tls.grpcJavaChannel()).overrideAuthority("localhost");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("Cannot read the run's CA in " + tls.dir(), e);
+      }
+    }
     EventLoopGroup group;
     if (Epoll.isAvailable()) {
       // --transport=netty_epoll: EpollEventLoopGroup(0, tf), EpollSocketChannel.

@@ -1,6 +1,7 @@
 package dev.grpcspring.benchmarks.client;
 
 import com.google.protobuf.ByteString;
+import dev.grpcspring.benchmarks.BenchmarkTls;
 import dev.grpcspring.benchmarks.Scenario;
 import dev.grpcspring.benchmarks.proto.BenchmarkMessages.Payload;
 import dev.grpcspring.benchmarks.proto.BenchmarkMessages.SimpleRequest;
@@ -17,9 +18,16 @@ import java.util.List;
 public final class OursLoadClient implements LoadClient {
   private final String target;
   private final boolean directExecutor;
+  private final BenchmarkTls tls;
   private final List<ClientConn> channels = new ArrayList<>();
 
   public OursLoadClient(String target, boolean directExecutor) {
+    this(target, directExecutor, null);
+  }
+
+  /** Over TLS when {@code tls} is not null, with the authority {@code localhost}. */
+  public OursLoadClient(String target, boolean directExecutor, BenchmarkTls tls) {
+    this.tls = tls;
     this.target = target;
     this.directExecutor = directExecutor;
   }
@@ -32,7 +40,16 @@ public final class OursLoadClient implements LoadClient {
             .setResponseSize(size)
             .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[size])))
             .build();
-    DialOptions.Builder options = DialOptions.newBuilder().insecure();
+    DialOptions.Builder options = DialOptions.newBuilder();
+    if (tls == null) {
+      options.insecure();
+    } else {
+      try {
+        options.transportCredentials(tls.oursChannel()).authority("localhost");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("Cannot read the run's CA in " + tls.dir(), e);
+      }
+    }
     if (directExecutor) {
       options.executor(Runnable::run);
     }

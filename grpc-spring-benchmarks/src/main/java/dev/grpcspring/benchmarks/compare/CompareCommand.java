@@ -1,5 +1,6 @@
 package dev.grpcspring.benchmarks.compare;
 
+import dev.grpcspring.benchmarks.BenchmarkTls;
 import dev.grpcspring.benchmarks.ExecutorMode;
 import dev.grpcspring.benchmarks.Impl;
 import dev.grpcspring.benchmarks.Options;
@@ -75,7 +76,30 @@ public final class CompareCommand {
     boolean clientDirect = options.flag("client-direct");
     String jvm = options.string("jvm-args", DEFAULT_JVM_ARGS).trim();
     String jfr = options.string("jfr", null);
+    boolean tlsOn = options.flag("tls");
+    String tlsProvider = options.string("tls-provider", null);
     options.checkAllUsed();
+    BenchmarkTls tls = null;
+    if (tlsOn) {
+      for (Impl peer : peers) {
+        if (peer != Impl.GRPC_JAVA) {
+          throw new IllegalArgumentException("--tls runs ours against grpc-java only (TLS is set up"
+              + " for those two): use --peers=grpc-java, not " + peer.flag());
+        }
+      }
+      for (Driver driver : drivers) {
+        if (driver != Driver.OURS && driver != Driver.GRPC_JAVA) {
+          throw new IllegalArgumentException("--tls drives with this module's clients only: use"
+              + " --drivers=ours,grpc-java, not " + driver.flag());
+        }
+      }
+      // A CA and server certificate made for this comparison, shared by its child processes.
+      tls = new BenchmarkTls(BenchmarkTls.parseProvider(tlsProvider == null ? "jdk" : tlsProvider),
+          Files.createTempDirectory("benchmark-tls"));
+      tls.ensureCertificates();
+    } else if (tlsProvider != null) {
+      throw new IllegalArgumentException("--tls-provider is for TLS: add --tls");
+    }
     if (rounds < 1) {
       throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
     }
@@ -96,7 +120,7 @@ public final class CompareCommand {
       }
     }
     RunSettings settings =
-        new RunSettings(warmup, duration, jvmArgs, clientDirect, jfrDir, System.err);
+        new RunSettings(warmup, duration, jvmArgs, clientDirect, jfrDir, System.err, tls);
     CompareCommand compare = new CompareCommand(settings, out);
     List<ServerVariant> servers = servers(peers, modes);
     if (servers.size() < 2) {
@@ -222,7 +246,7 @@ public final class CompareCommand {
     String recording = "r" + (run.round + 1) + "-" + run.scenario.id() + "-" + run.driver.flag()
         + "-to-" + run.server.fileName();
     try (ServerProcess server = ServerProcess.start(run.server, run.scenario.payloadBytes(),
-        settings.vmArgs(recording + "-server"), settings.echo())) {
+        settings.vmArgs(recording + "-server"), settings.echo(), settings.tlsFlags())) {
       switch (run.driver) {
         case OURS:
         case GRPC_JAVA:

@@ -25,6 +25,7 @@ final class HarnessClientRun {
     if (settings.clientDirect()) {
       args.add("--direct");
     }
+    args.addAll(settings.tlsFlags());
     ServerProcess.Stats before = null;
     ServerProcess.Stats after = null;
     ClientResult client = null;

@@ -1,5 +1,6 @@
 package dev.grpcspring.benchmarks.compare;
 
+import dev.grpcspring.benchmarks.BenchmarkTls;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.List;
  *     loops ({@code --directexecutor}); the same for every server, so ratios compare servers only
  * @param jfrDir where child JVMs record JFR profiles, or null
  * @param echo where child processes' stderr goes
+ * @param tls TLS for every server and client of the comparison, or null for plaintext
  */
 record RunSettings(
     Duration warmup,
@@ -20,7 +22,19 @@ record RunSettings(
     List<String> jvmArgs,
     boolean clientDirect,
     Path jfrDir,
-    PrintStream echo) {
+    PrintStream echo,
+    BenchmarkTls tls) {
+
+  /** Plaintext settings. */
+  RunSettings(Duration warmup, Duration duration, List<String> jvmArgs, boolean clientDirect,
+      Path jfrDir, PrintStream echo) {
+    this(warmup, duration, jvmArgs, clientDirect, jfrDir, echo, null);
+  }
+
+  /** The flags that give a child server or client the comparison's TLS; none for plaintext. */
+  List<String> tlsFlags() {
+    return tls == null ? List.of() : tls.flags();
+  }
 
   /** The child JVM's flags; {@code recording} names its JFR file when a directory is set. */
   List<String> vmArgs(String recording) {

@@ -31,9 +31,16 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess start(
       ServerVariant variant, int cannedResponseBytes, List<String> vmArgs, PrintStream echo)
       throws Exception {
+    return start(variant, cannedResponseBytes, vmArgs, echo, List.of());
+  }
+
+  /** As above, with more server flags ({@code --tls ...}). */
+  static ServerProcess start(ServerVariant variant, int cannedResponseBytes, List<String> vmArgs,
+      PrintStream echo, List<String> extraFlags) throws Exception {
     List<String> args = new ArrayList<>(List.of("server", "--port=0",
         "--impl=" + variant.impl().flag(), "--executor=" + variant.mode().flag(),
         "--canned-response-bytes=" + cannedResponseBytes));
+    args.addAll(extraFlags);
     ChildProcess process = ChildProcess.start("server " + variant.label(),
         JavaCommand.of(vmArgs, BenchmarkMain.class.getName(), args), echo);
     try {

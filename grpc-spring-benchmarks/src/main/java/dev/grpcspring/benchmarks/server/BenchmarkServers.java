@@ -1,5 +1,6 @@
 package dev.grpcspring.benchmarks.server;
 
+import dev.grpcspring.benchmarks.BenchmarkTls;
 import dev.grpcspring.benchmarks.ExecutorMode;
 import dev.grpcspring.benchmarks.Impl;
 
@@ -20,15 +21,29 @@ public final class BenchmarkServers {
   public static BenchmarkServer start(
       Impl impl, String host, int port, ExecutorMode mode, int cannedResponseBytes)
       throws Exception {
+    return start(impl, host, port, mode, cannedResponseBytes, null);
+  }
+
+  /**
+   * As {@link #start(Impl, String, int, ExecutorMode, int)}, over TLS when {@code tls} is not
+   * null (ours and grpc-java only).
+   */
+  public static BenchmarkServer start(
+      Impl impl, String host, int port, ExecutorMode mode, int cannedResponseBytes,
+      BenchmarkTls tls) throws Exception {
+    if (tls != null && impl != Impl.OURS && impl != Impl.GRPC_JAVA) {
+      throw new IllegalArgumentException("TLS is set up for ours and grpc-java only, not "
+          + impl.flag());
+    }
     if (!impl.modes().contains(mode)) {
       throw new IllegalArgumentException(
           impl.flag() + " runs " + impl.modes() + ", not " + mode.flag());
     }
     switch (impl) {
       case GRPC_JAVA:
-        return GrpcJavaBenchmarkServer.start(host, port, mode);
+        return GrpcJavaBenchmarkServer.start(host, port, mode, tls);
       case OURS:
-        return OursBenchmarkServer.start(host, port, mode == ExecutorMode.DIRECT);
+        return OursBenchmarkServer.start(host, port, mode == ExecutorMode.DIRECT, tls);
       case VERTX:
         return VertxBenchmarkServer.start(host, port);
       case ARMERIA:

@@ -1,5 +1,6 @@
 package dev.grpcspring.benchmarks.server;
 
+import dev.grpcspring.benchmarks.BenchmarkTls;
 import dev.grpcspring.benchmarks.ExecutorMode;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -36,7 +37,8 @@ public final class GrpcJavaBenchmarkServer implements BenchmarkServer {
   private final Server server;
 
   @SuppressWarnings("deprecation") // AsyncServer itself still builds the Netty 4.1-style groups.
-  private GrpcJavaBenchmarkServer(String host, int port, ExecutorMode mode) throws IOException {
+  private GrpcJavaBenchmarkServer(String host, int port, ExecutorMode mode, BenchmarkTls tls)
+      throws IOException {
     if (mode != ExecutorMode.POOLED && mode != ExecutorMode.DIRECT) {
       throw new IllegalArgumentException("grpc-java's server runs pooled or direct, not " + mode);
     }
@@ -79,6 +81,10 @@ public final class GrpcJavaBenchmarkServer implements BenchmarkServer {
     }
     Server started;
     try {
+      if (tls != null) {
+        // Not in AsyncServer's plaintext setup: its --tls takes grpc-java's GrpcSslContexts too.
+        builder.sslContext(tls.grpcJavaServer());
+      }
       started = builder.build().start();
     } catch (IOException | RuntimeException e) {
       shutdownResources();
@@ -110,7 +116,13 @@ public final class GrpcJavaBenchmarkServer implements BenchmarkServer {
   /** Starts serving on {@code host:port} (port 0 picks a free one). */
   public static GrpcJavaBenchmarkServer start(String host, int port, ExecutorMode mode)
       throws IOException {
-    return new GrpcJavaBenchmarkServer(host, port, mode);
+    return new GrpcJavaBenchmarkServer(host, port, mode, null);
+  }
+
+  /** Starts serving on {@code host:port}, over TLS when {@code tls} is not null. */
+  public static GrpcJavaBenchmarkServer start(String host, int port, ExecutorMode mode,
+      BenchmarkTls tls) throws IOException {
+    return new GrpcJavaBenchmarkServer(host, port, mode, tls);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.grpcspring.benchmarks.server;
 
 import com.google.protobuf.ByteString;
 import dev.grpcspring.Status;
+import dev.grpcspring.benchmarks.BenchmarkTls;
 import dev.grpcspring.benchmarks.proto.BenchmarkMessages.Payload;
 import dev.grpcspring.benchmarks.proto.BenchmarkMessages.SimpleRequest;
 import dev.grpcspring.benchmarks.proto.BenchmarkMessages.SimpleResponse;
@@ -25,7 +26,8 @@ public final class OursBenchmarkServer implements BenchmarkServer {
                   .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[size])))
                   .build());
 
-  private OursBenchmarkServer(String host, int port, boolean directExecutor) throws IOException {
+  private OursBenchmarkServer(String host, int port, boolean directExecutor, BenchmarkTls tls)
+      throws IOException {
     ServerBuilder builder =
         Server.builder()
             .address(new InetSocketAddress(host, port))
@@ -34,13 +36,22 @@ public final class OursBenchmarkServer implements BenchmarkServer {
     if (directExecutor) {
       builder.directExecutor();
     }
+    if (tls != null) {
+      builder.credentials(tls.oursServer());
+    }
     this.server = builder.build().start();
   }
 
   /** Starts serving on {@code host:port} (port 0 picks a free one). */
   public static OursBenchmarkServer start(String host, int port, boolean directExecutor)
       throws IOException {
-    return new OursBenchmarkServer(host, port, directExecutor);
+    return new OursBenchmarkServer(host, port, directExecutor, null);
+  }
+
+  /** Starts serving on {@code host:port}, over TLS when {@code tls} is not null. */
+  public static OursBenchmarkServer start(String host, int port, boolean directExecutor,
+      BenchmarkTls tls) throws IOException {
+    return new OursBenchmarkServer(host, port, directExecutor, tls);
   }
 
   @Override

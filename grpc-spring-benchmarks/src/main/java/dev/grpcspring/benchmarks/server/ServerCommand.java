@@ -1,5 +1,6 @@
 package dev.grpcspring.benchmarks.server;
 
+import dev.grpcspring.benchmarks.BenchmarkTls;
 import dev.grpcspring.benchmarks.ExecutorMode;
 import dev.grpcspring.benchmarks.Impl;
 import dev.grpcspring.benchmarks.Options;
@@ -12,7 +13,9 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code server --port=N --impl=ours|grpc-java|vertx|armeria|netty [--host=127.0.0.1]
- * [--executor=pooled|direct|event-loop] [--canned-response-bytes=100]}: serves BenchmarkService
+ * [--executor=pooled|direct|event-loop] [--canned-response-bytes=100] [--tls
+ * --tls-provider=jdk|openssl --tls-dir=DIR]}: serves BenchmarkService (over TLS for ours and
+ * grpc-java, with a certificate made in DIR when there is none)
  * until killed. {@code --direct} is short for {@code --executor=direct}; without either, a server
  * runs in its first mode ({@link Impl#modes()}). {@code --canned-response-bytes} sets the payload
  * of the raw Netty ceiling's one answer.
@@ -41,14 +44,18 @@ public final class ServerCommand {
     String executor = options.string("executor", null);
     int canned =
         options.integer("canned-response-bytes", BenchmarkServers.DEFAULT_CANNED_RESPONSE_BYTES);
+    BenchmarkTls tls = BenchmarkTls.fromOptions(options);
     options.checkAllUsed();
+    if (tls != null) {
+      tls.ensureCertificates();
+    }
     ExecutorMode mode = executor != null ? ExecutorMode.fromFlag(executor) : impl.mode(direct);
     if (!impl.modes().contains(mode)) {
       throw new IllegalArgumentException(impl.flag() + "'s server runs in "
           + impl.modes().stream().map(ExecutorMode::flag).toList() + " mode, not " + mode.flag());
     }
 
-    BenchmarkServer server = BenchmarkServers.start(impl, host, port, mode, canned);
+    BenchmarkServer server = BenchmarkServers.start(impl, host, port, mode, canned, tls);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -58,7 +65,8 @@ public final class ServerCommand {
                   stopped.countDown();
                 },
                 "benchmark-server-shutdown"));
-    out.println("BenchmarkService (" + impl.flag() + ", " + mode.flag() + ") " + LISTENING_PREFIX
+    out.println("BenchmarkService (" + impl.flag() + ", " + mode.flag()
+        + (tls == null ? "" : ", TLS " + tls.provider()) + ") " + LISTENING_PREFIX
         + server.port());
     out.flush();
 

@@ -64,13 +64,16 @@ public class GrpcEndpoint {
       }
       Integer port = null;
       String security = null;
+      List<Map<String, String>> listeners = null;
       if (managed != null && managed.channelz() != null && managed.channelz().id() == s.id()) {
         services = services(managed);
         port = managed.getPort();
-        security = managed.credentials().securityProtocol();
+        security = GrpcServerHealthIndicator.security(managed.getListeners(),
+            managed.credentials());
+        listeners = GrpcServerHealthIndicator.describe(managed.getListeners());
       }
-      servers.add(new ServerDescriptor(s.id(), s.name(), port, security, listen, services,
-          calls(s.calls()), sockets(s.sockets())));
+      servers.add(new ServerDescriptor(s.id(), s.name(), port, security, listen, listeners,
+          services, calls(s.calls()), sockets(s.sockets())));
     }
     Map<Long, String> names = channelNames();
     Map<Long, String> security = channelSecurity();
@@ -178,11 +181,12 @@ public class GrpcEndpoint {
       implements OperationResponseBody {}
 
   /**
-   * A server; {@code port}, {@code security} ({@code tls} or {@code insecure}) and {@code services}
-   * only for the one this application runs.
+   * A server; {@code port}, {@code security} ({@code tls}, {@code insecure}, or {@code mixed} when
+   * its listeners differ), {@code listeners} (each address with its {@code security} and, for TLS,
+   * {@code clientAuth}) and {@code services} only for the one this application runs.
    */
   public record ServerDescriptor(long id, String name, Integer port, String security,
-      List<String> listenAddresses,
+      List<String> listenAddresses, List<Map<String, String>> listeners,
       List<ServiceDescriptor> services, CallsDescriptor calls, List<SocketDescriptor> sockets) {}
 
   /** A service and its methods. */

@@ -9,7 +9,10 @@ import dev.grpcspring.server.Server;
 import dev.grpcspring.server.ServerBuilder;
 import dev.grpcspring.server.ServerServiceDefinition;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.util.unit.DataSize;
@@ -19,6 +22,9 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
 
   /** The {@code grpc.server.port} that turns the network listener off. */
   static final int NO_NETWORK = -1;
+
+  /** How {@code grpc.server.listeners.<name>.address} names a Unix domain socket. */
+  static final String UNIX_PREFIX = "unix:";
 
   private final GrpcServerProperties properties;
   private final GrpcServerExecutorProvider executorProvider;
@@ -50,6 +56,12 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
     GrpcServerProperties p = properties;
     ServerBuilder builder = Server.builder();
     listen(builder, p);
+    builder.credentials(credentials(p.getSsl(), "grpc.server.ssl"));
+    for (Map.Entry<String, GrpcServerListenerProperties> e : p.getListeners().entrySet()) {
+      String prefix = "grpc.server.listeners." + e.getKey();
+      builder.address(listenerAddress(e.getValue(), prefix),
+          credentials(e.getValue().getSsl(), prefix + ".ssl"));
+    }
     for (ServerServiceDefinition service : services) {
       builder.registerService(service);
     }
@@ -81,7 +93,6 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
     if (p.getConnectionSetupTimeout() != null) {
       builder.handshakeTimeout(p.getConnectionSetupTimeout());
     }
-    builder.credentials(credentials(p.getSsl()));
     p.getKeepalive().applyTo(builder);
     for (GrpcServerBuilderCustomizer customizer : customizers) {
       customizer.customize(builder);
@@ -89,24 +100,27 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
     return builder;
   }
 
-  /** TLS from {@code grpc.server.ssl.*}; plaintext unless a bundle is named or TLS enabled. */
-  private ServerCredentials credentials(GrpcServerProperties.Ssl ssl) {
+  /**
+   * TLS from {@code <prefix>.*} ({@code grpc.server.ssl} or a listener's); plaintext unless a
+   * bundle is named or TLS enabled.
+   */
+  private ServerCredentials credentials(GrpcServerProperties.Ssl ssl, String prefix) {
     boolean hasBundle = ssl.getBundle() != null && !ssl.getBundle().isBlank();
     boolean enabled = ssl.getEnabled() != null ? ssl.getEnabled() : hasBundle;
     if (enabled && !hasBundle) {
-      throw new InvalidConfigurationPropertyValueException("grpc.server.ssl.enabled", true,
+      throw new InvalidConfigurationPropertyValueException(prefix + ".enabled", true,
           "TLS needs the server's key and certificate: name an SSL bundle in "
-              + "grpc.server.ssl.bundle.");
+              + prefix + ".bundle.");
     }
     if (!enabled) {
       if (ssl.getClientAuth() != ClientAuth.NONE) {
-        throw new InvalidConfigurationPropertyValueException("grpc.server.ssl.client-auth",
+        throw new InvalidConfigurationPropertyValueException(prefix + ".client-auth",
             ssl.getClientAuth(), "Client certificates need TLS: name an SSL bundle in "
-                + "grpc.server.ssl.bundle.");
+                + prefix + ".bundle.");
       }
       return ServerCredentials.insecure();
     }
-    return sslBundles.serverCredentials(ssl.getBundle(), "grpc.server.ssl.bundle",
+    return sslBundles.serverCredentials(ssl.getBundle(), prefix + ".bundle",
         ssl.getClientAuth(), ssl.getProvider());
   }
 
@@ -118,10 +132,11 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
       throw new InvalidConfigurationPropertyValueException("grpc.server.port", p.getPort(),
           "A port is between 0 and 65535; 0 picks a free one, -1 turns the network listener off.");
     }
-    if (p.getPort() == NO_NETWORK && !inProcess) {
+    if (p.getPort() == NO_NETWORK && !inProcess && p.getListeners().isEmpty()) {
       throw new InvalidConfigurationPropertyValueException("grpc.server.port", p.getPort(),
           "-1 turns the network listener off, which leaves the server unreachable: set"
-              + " grpc.server.in-process.name too, or grpc.server.enabled=false for no server.");
+              + " grpc.server.in-process.name or grpc.server.listeners.* too, or"
+              + " grpc.server.enabled=false for no server.");
     }
     if (p.getPort() == NO_NETWORK && hasAddress) {
       throw new InvalidConfigurationPropertyValueException("grpc.server.address", p.getAddress(),
@@ -136,6 +151,32 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
     if (inProcess) {
       builder.inProcessName(inProcessName);
     }
+  }
+
+  /** A named listener's address: {@code unix:/path}, or a TCP port on a host or every interface. */
+  private static SocketAddress listenerAddress(GrpcServerListenerProperties l, String prefix) {
+    String address = l.getAddress();
+    boolean hasAddress = address != null && !address.isBlank();
+    if (hasAddress && address.startsWith(UNIX_PREFIX)) {
+      String path = address.substring(UNIX_PREFIX.length());
+      if (path.isBlank()) {
+        throw new InvalidConfigurationPropertyValueException(prefix + ".address", address,
+            "Name the socket file after unix:, as in unix:/run/app/grpc.sock.");
+      }
+      if (l.getPort() != null) {
+        throw new InvalidConfigurationPropertyValueException(prefix + ".port", l.getPort(),
+            "A Unix socket listener has no port: remove " + prefix + ".port, or give "
+                + prefix + ".address a host instead of unix:.");
+      }
+      return UnixDomainSocketAddress.of(path);
+    }
+    if (l.getPort() == null || l.getPort() < 0 || l.getPort() > 65535) {
+      throw new InvalidConfigurationPropertyValueException(prefix + ".port", l.getPort(),
+          "A TCP listener needs a port between 0 and 65535 (0 picks a free one); for a Unix "
+              + "socket set " + prefix + ".address=unix:/path/to.sock instead.");
+    }
+    return hasAddress ? new InetSocketAddress(address, l.getPort())
+        : new InetSocketAddress(l.getPort());
   }
 
   private static int bytes(DataSize size, String key) {

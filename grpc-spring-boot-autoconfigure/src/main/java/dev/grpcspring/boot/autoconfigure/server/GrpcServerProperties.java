@@ -4,6 +4,8 @@ import dev.grpcspring.credentials.ClientAuth;
 import dev.grpcspring.credentials.TlsProvider;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.convert.DataSizeUnit;
@@ -27,7 +29,8 @@ public class GrpcServerProperties {
 
   /**
    * Port the server listens on; 0 picks a free port, published as local.grpc.server.port. -1
-   * turns the network listener off, leaving only the in-process one (in-process.name).
+   * turns the main network listener off, leaving the in-process one (in-process.name) and the
+   * named ones (listeners.*).
    */
   private int port = 9090;
 
@@ -67,6 +70,15 @@ public class GrpcServerProperties {
   private final GrpcServerKeepAliveProperties keepalive = new GrpcServerKeepAliveProperties();
 
   private final InProcess inProcess = new InProcess();
+
+  /**
+   * Further addresses to listen on, by name, each with its own port or Unix socket ("address:
+   * unix:/path") and its own TLS ("ssl.bundle", "ssl.client-auth", "ssl.provider"; plaintext
+   * without a bundle, nothing inherited from grpc.server.ssl). They serve the same services as
+   * the main listener; local.grpc.server.port stays the first TCP port.
+   */
+  private final Map<String, GrpcServerListenerProperties> listeners =
+      new LinkedHashMap<>();
 
   public Boolean getEnabled() {
     return enabled;
@@ -138,6 +150,10 @@ public class GrpcServerProperties {
 
   public InProcess getInProcess() {
     return inProcess;
+  }
+
+  public Map<String, GrpcServerListenerProperties> getListeners() {
+    return listeners;
   }
 
   /** The in-process listener, reached without sockets by targets {@code in-process:<name>}. */

@@ -83,7 +83,7 @@ class InProcessServerPropertiesTest {
       assertThat(context).hasFailed();
       assertThat(context.getStartupFailure()).rootCause()
           .hasMessageContaining("grpc.server.port")
-          .hasMessageContaining("set grpc.server.in-process.name too");
+          .hasMessageContaining("set grpc.server.in-process.name or grpc.server.listeners.* too");
     });
   }
 

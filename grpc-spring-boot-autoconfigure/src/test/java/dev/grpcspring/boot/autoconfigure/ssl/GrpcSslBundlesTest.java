@@ -46,6 +46,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -56,6 +57,8 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.pem.PemSslStoreBundle;
 import org.springframework.boot.ssl.pem.PemSslStoreDetails;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -344,6 +347,42 @@ class GrpcSslBundlesTest {
             assertThat(replies.poll(30, TimeUnit.SECONDS)).isEqualTo("re:two");
             stream.onCompleted();
             assertThat(replies.poll(30, TimeUnit.SECONDS)).isEqualTo("completed");
+          }
+        });
+  }
+
+  @Test
+  @ExtendWith(OutputCaptureExtension.class)
+  void aReloadWithUnusableMaterialKeepsTheOldCertificateAndLogsWhy(@TempDir Path dir,
+      CapturedOutput output) throws Exception {
+    Path cert = dir.resolve("server.crt");
+    Path key = dir.resolve("server.key");
+    Files.writeString(cert, SERVER.getCertificatePEM());
+    Files.writeString(key, SERVER.getPrivateKeyPEM());
+    // The key file of a renewed pair lands, but not yet its certificate: a mismatched pair.
+    X509Bundle renewed = serverLeaf().buildIssuedBy(CA);
+    runner.withPropertyValues("grpc.server.ssl.bundle=files",
+        "spring.ssl.bundle.watch.file.quiet-period=300ms",
+        "spring.ssl.bundle.pem.files.reload-on-update=true",
+        "spring.ssl.bundle.pem.files.keystore.certificate=file:" + cert,
+        "spring.ssl.bundle.pem.files.keystore.private-key=file:" + key).run(ctx -> {
+          int port = ctx.getBean(GrpcServerLifecycle.class).getServer().getPort();
+          TlsChannelCredentials creds = TlsChannelCredentials.newBuilder()
+              .trustManager(CA.getCertificate()).build();
+          // Handlers run in the order added: ours, from the server's start, has run when this one
+          // does.
+          CountDownLatch reloaded = new CountDownLatch(1);
+          ctx.getBean(SslBundles.class).addBundleUpdateHandler("files",
+              bundle -> reloaded.countDown());
+          Files.writeString(key, renewed.getPrivateKeyPEM());
+          assertThat(reloaded.await(60, TimeUnit.SECONDS)).as("bundle reloaded").isTrue();
+
+          assertThat(output.getAll()).contains("SSL bundle 'files' was updated, but its material "
+              + "cannot be used for gRPC TLS; connections keep using the previous material")
+              .contains("does not belong to its certificate CN=localhost");
+          try (ClientConn after = ClientConn.dial("127.0.0.1:" + port,
+              DialOptions.newBuilder().transportCredentials(creds).build())) {
+            assertThat(serial(after)).isEqualTo(SERVER.getCertificate().getSerialNumber());
           }
         });
   }
