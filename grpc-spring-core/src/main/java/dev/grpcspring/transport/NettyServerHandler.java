@@ -577,14 +577,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   }
 
   @Override
-  public void onWindowUpdateRead(ChannelHandlerContext ctx, int streamId, int windowSizeIncrement) {
-    // The client is reading what we send: our DATA is counted when it enters the flow controller,
-    // not as frames leave, so a large response goes out over many window updates, and the client's
-    // BDP pings in between answer data we are sending. They must not count as strikes.
-    if (streamId != 0) {
-      enforcer.resetCounters();
-    }
-  }
+  public void onWindowUpdateRead(ChannelHandlerContext ctx, int streamId, int windowSizeIncrement) {}
 
   @Override
   public void onUnknownFrame(ChannelHandlerContext ctx, byte frameType, int streamId,

@@ -52,8 +52,9 @@ final class ServerCodec {
     KeepAliveEnforcer enforcer = new KeepAliveEnforcer(
         policy.permitKeepAliveWithoutCalls(), policy.permitKeepAliveTimeNanos());
     ServerFrameGuard encoder = new ServerFrameGuard(
-        new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter(headersEncoder)),
-        policy, enforcer, System::nanoTime);
+        new DefaultHttp2ConnectionEncoder(connection,
+            new DataWriteMonitor(new DefaultHttp2FrameWriter(headersEncoder), enforcer)),
+        policy, System::nanoTime);
     Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder,
         new DefaultHttp2FrameReader(headersDecoder, policy.maxSmallContinuationFrames())) {
       @Override

@@ -1,6 +1,5 @@
 package dev.grpcspring.transport;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -8,23 +7,19 @@ import io.netty.handler.codec.http2.DecoratingHttp2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
-import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2LifecycleManager;
 import java.util.function.LongSupplier;
 
 /**
- * The server connection's defences against a peer that floods it, and the write-side hook of
- * keepalive enforcement. Wraps the encoder: it counts SETTINGS ACK, PING ACK and RST_STREAM frames
- * that wait unwritten (a peer that sends SETTINGS or PINGs but does not read makes us queue their
- * ACKs without bound) and tells the {@link KeepAliveEnforcer} when HEADERS or DATA go out. Also
- * counts, on the read side, RST_STREAM frames per window (rapid reset) and consecutive empty DATA
+ * The server connection's defences against a peer that floods it. Wraps the encoder: it counts
+ * SETTINGS ACK, PING ACK and RST_STREAM frames that wait unwritten (a peer that sends SETTINGS or
+ * PINGs but does not read makes us queue their ACKs without bound). Also counts, on the read side, RST_STREAM frames per window (rapid reset) and consecutive empty DATA
  * frames. Every limit ends the connection with GOAWAY(ENHANCE_YOUR_CALM). Netty has the same
  * limits in classes its handler builder uses, but they are not public and our handlers assemble
  * their codec themselves. Event loop only.
  */
 final class ServerFrameGuard extends DecoratingHttp2ConnectionEncoder {
   private final ServerConnectionPolicy policy;
-  private final KeepAliveEnforcer enforcer;
   private final LongSupplier nanoTime;
   private Http2LifecycleManager lifecycleManager;
   private int queuedControlFrames;
@@ -34,10 +29,9 @@ final class ServerFrameGuard extends DecoratingHttp2ConnectionEncoder {
   private int emptyDataInARow;
 
   ServerFrameGuard(Http2ConnectionEncoder delegate, ServerConnectionPolicy policy,
-      KeepAliveEnforcer enforcer, LongSupplier nanoTime) {
+      LongSupplier nanoTime) {
     super(delegate);
     this.policy = policy;
-    this.enforcer = enforcer;
     this.nanoTime = nanoTime;
     this.rstWindowStart = nanoTime.getAsLong();
   }
@@ -49,29 +43,6 @@ final class ServerFrameGuard extends DecoratingHttp2ConnectionEncoder {
   }
 
   // ---- write side ----
-
-  @Override
-  public ChannelFuture writeHeaders(ChannelHandlerContext ctx, int streamId, Http2Headers headers,
-      int padding, boolean endStream, ChannelPromise promise) {
-    enforcer.resetCounters();
-    return super.writeHeaders(ctx, streamId, headers, padding, endStream, promise);
-  }
-
-  @Override
-  public ChannelFuture writeHeaders(ChannelHandlerContext ctx, int streamId, Http2Headers headers,
-      int streamDependency, short weight, boolean exclusive, int padding, boolean endStream,
-      ChannelPromise promise) {
-    enforcer.resetCounters();
-    return super.writeHeaders(ctx, streamId, headers, streamDependency, weight, exclusive, padding,
-        endStream, promise);
-  }
-
-  @Override
-  public ChannelFuture writeData(ChannelHandlerContext ctx, int streamId, ByteBuf data,
-      int padding, boolean endStream, ChannelPromise promise) {
-    enforcer.resetCounters();
-    return super.writeData(ctx, streamId, data, padding, endStream, promise);
-  }
 
   @Override
   public ChannelFuture writeSettingsAck(ChannelHandlerContext ctx, ChannelPromise promise) {
