@@ -316,7 +316,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         framed.release();
         return;
       }
-      ClientTransportStream s = attempt.stream;
+      // No attempt yet while per-RPC credentials are still being fetched: the message waits in
+      // the replay buffer, which the first attempt's stream replays when it starts.
+      ClientTransportStream s = attempt == null ? null : attempt.stream;
       if (committed) {
         s.writeMessage(framed, true);
         return;
