@@ -105,6 +105,11 @@ public final class GrpcServerSecurityAutoConfiguration {
             e.getMessage());
       }
     }
+    // Spring Security on the class path changes what callers may do: say so once, at startup.
+    log.info("gRPC server security is on (Spring Security is on the class path): methods without"
+        + " a rule are " + properties.getDefaultAccess().name().toLowerCase(java.util.Locale.ROOT)
+        .replace('_', '-') + "; " + rules.size() + " rule(s), permit-all "
+        + properties.getPermitAll() + ". Set grpc.server.security.* to change this.");
     return builder.defaultAccess(access(properties.getDefaultAccess())).build();
   }
 
