@@ -81,7 +81,7 @@ class CallOptionsTest {
   }
 
   @Test
-  void aRequestSentWhileCredentialsAreStillBeingFetchedWaitsForThem() throws Exception {
+  void credentialsThatCompleteAfterTheRequestWasSentStillCarryIt() throws Exception {
     CompletableFuture<Metadata> later = new CompletableFuture<>();
     PerRpcCredentials slow = new PerRpcCredentials() {
       @Override
@@ -94,14 +94,31 @@ class CallOptionsTest {
         return false;
       }
     };
-    try (ClientConn cc = ClientConn.dial(peer.target(), ClientConnTest.fast().perRpcCredentials(slow).build())) {
-      // The request is framed before the credentials answer: it must wait, not fail or leak.
-      CompletableFuture<com.google.protobuf.StringValue> reply = dev.grpcspring.stub.ClientCalls.futureUnaryCall(
-          cc.newCall(JavaPeer.UNARY, CallOptions.DEFAULT), sv("slow"));
-      Metadata md = new Metadata();
-      md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer late");
-      later.complete(md);
-      assertThat(reply.get(5, TimeUnit.SECONDS).getValue()).isEqualTo("slow");
+    // The token arrives only once the application has sent its request and half-closed.
+    ClientInterceptor releaseAfterSend = new ClientInterceptor() {
+      @Override
+      public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(
+          MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
+        return new dev.grpcspring.interceptor.ForwardingClientCall<>(next.newCall(method, options)) {
+          @Override
+          public void halfClose() {
+            super.halfClose();
+            Metadata md = new Metadata();
+            md.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer late");
+            later.completeAsync(() -> md);
+          }
+        };
+      }
+    };
+    try (ClientConn cc = ClientConn.dial(peer.target(),
+        ClientConnTest.fast().perRpcCredentials(slow).build())) {
+      peer.seenHeaders.clear();
+      Channel channel = dev.grpcspring.interceptor.ClientInterceptors.intercept(cc,
+          List.of(releaseAfterSend));
+      assertThat(dev.grpcspring.stub.ClientCalls.blockingUnaryCall(channel, JavaPeer.UNARY,
+          CallOptions.DEFAULT, sv("x"))).isNotNull();
+      io.grpc.Metadata seen = peer.seenHeaders.poll(5, TimeUnit.SECONDS);
+      assertThat(seen.get(ClientCallTest.key("authorization"))).isEqualTo("Bearer late");
     }
   }
 

@@ -2,6 +2,7 @@ package dev.grpcspring.sample;
 
 import dev.grpcspring.boot.client.ImportGrpcClients;
 import dev.grpcspring.sample.proto.GreeterGrpc;
+import dev.grpcspring.sample.proto.SecureGreeterGrpc;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -14,7 +15,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * fields instead.
  */
 @SpringBootApplication
-@ImportGrpcClients(channel = "greeter", types = GreeterGrpc.GreeterBlockingStub.class)
+@ImportGrpcClients(channel = "greeter", types = {GreeterGrpc.GreeterBlockingStub.class,
+    SecureGreeterGrpc.SecureGreeterBlockingStub.class})
 public class SampleApplication {
   public static void main(String[] args) {
     SpringApplication.run(SampleApplication.class, args);

@@ -7,13 +7,16 @@ import dev.grpcspring.sample.proto.HelloReply;
 import dev.grpcspring.sample.proto.HelloRequest;
 import dev.grpcspring.sample.proto.RepeatedHelloRequest;
 import io.grpc.CallOptions;
+import io.grpc.ClientInterceptors;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,7 +35,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Starts the sample as a user would (free ports) and calls it from grpc-java, a standard gRPC client
- * with no knowledge of our runtime, and over HTTP.
+ * with no knowledge of our runtime, and over HTTP. One class, so that the AOT run, which gives each
+ * test class its own context, starts the sample once.
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -221,6 +225,91 @@ class SampleApplicationTest {
     @Override
     public void onCompleted() {
       done.complete(messages);
+    }
+  }
+
+  // The SecureGreeter service: access rules from application.yml, bearer tokens relayed by REST.
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private HttpResponse<String> get(String path, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(
+        URI.create("http://localhost:" + httpPort + path));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String token(String user, String roles) throws Exception {
+    HttpResponse<String> response = get("/secure/token?user=" + user + "&roles=" + roles, null);
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+
+  @Test
+  void withoutATokenOnlyTheOpenMethodAnswers() throws Exception {
+    HttpResponse<String> open = get("/secure/open?name=Ada", null);
+    assertThat(open.statusCode()).isEqualTo(200);
+    assertThat(open.body()).isEqualTo("Hello, Ada (you are anonymousUser)");
+    for (String level : new String[] {"signed-in", "admin"}) {
+      HttpResponse<String> refused = get("/secure/" + level + "?name=Ada", null);
+      assertThat(refused.statusCode()).as(level).isEqualTo(401);
+      assertThat(refused.body()).contains("UNAUTHENTICATED");
+    }
+  }
+
+  @Test
+  void aUserTokenSignsInButIsNotAdmin() throws Exception {
+    String token = token("ada", "USER");
+    HttpResponse<String> signedIn = get("/secure/signed-in?name=Ada", token);
+    assertThat(signedIn.statusCode()).isEqualTo(200);
+    assertThat(signedIn.body()).isEqualTo("Hello, Ada (you are ada)");
+    HttpResponse<String> admin = get("/secure/admin?name=Ada", token);
+    assertThat(admin.statusCode()).isEqualTo(403);
+    assertThat(admin.body()).contains("PERMISSION_DENIED");
+  }
+
+  @Test
+  void anAdminTokenReachesEveryMethod() throws Exception {
+    String token = token("root", "USER,ADMIN");
+    assertThat(get("/secure/admin?name=Bo", token).body()).isEqualTo("Hello, Bo (you are root)");
+    assertThat(get("/secure/open?name=Bo", token).body()).isEqualTo("Hello, Bo (you are root)");
+  }
+
+  @Test
+  void aForgedTokenIsRefused() throws Exception {
+    String token = token("ada", "ADMIN");
+    String forged = token.substring(0, token.lastIndexOf('.') + 1) + "AAAA";
+    assertThat(get("/secure/open?name=x", forged).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void grpcJavaWithAToken() throws Exception {
+    ManagedChannel tokenChannel = NettyChannelBuilder.forAddress("localhost", grpcPort)
+        .usePlaintext().build();
+    try {
+      MethodDescriptor<HelloRequest, HelloReply> signedIn = MethodDescriptor
+          .<HelloRequest, HelloReply>newBuilder().setType(MethodDescriptor.MethodType.UNARY)
+          .setFullMethodName("grpcspring.sample.SecureGreeter/SignedInHello")
+          .setRequestMarshaller(ProtoUtils.marshaller(HelloRequest.getDefaultInstance()))
+          .setResponseMarshaller(ProtoUtils.marshaller(HelloReply.getDefaultInstance()))
+          .build();
+      HelloRequest request = HelloRequest.newBuilder().setName("Cy").build();
+      CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS);
+      try {
+        ClientCalls.blockingUnaryCall(tokenChannel, signedIn, options, request);
+        throw new AssertionError("a call without a token was let in");
+      } catch (StatusRuntimeException e) {
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
+      }
+      Metadata headers = new Metadata();
+      headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+          "Bearer " + token("cy", "USER"));
+      HelloReply reply = ClientCalls.blockingUnaryCall(ClientInterceptors.intercept(tokenChannel,
+          MetadataUtils.newAttachHeadersInterceptor(headers)), signedIn, options, request);
+      assertThat(reply.getMessage()).isEqualTo("Hello, Cy (you are cy)");
+    } finally {
+      tokenChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
   }
 }

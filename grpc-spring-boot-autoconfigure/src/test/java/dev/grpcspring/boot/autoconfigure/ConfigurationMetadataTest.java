@@ -37,7 +37,9 @@ class ConfigurationMetadataTest {
         "grpc.server.keepalive.time", "grpc.server.keepalive.timeout",
         "grpc.server.keepalive.permit.time", "grpc.server.keepalive.permit.without-calls",
         "grpc.server.keepalive.connection.max-idle-time", "grpc.server.keepalive.connection.max-age",
-        "grpc.server.keepalive.connection.grace-period");
+        "grpc.server.keepalive.connection.grace-period", "grpc.server.security.enabled",
+        "grpc.server.security.default-access", "grpc.server.security.permit-all",
+        "grpc.server.security.rules");
     for (Map<String, Object> p : properties) {
       String description = (String) p.get("description");
       assertThat(description).as("description of %s", p.get("name")).isNotBlank();
@@ -63,5 +65,9 @@ class ConfigurationMetadataTest {
     // A list default, which the annotation processor cannot read from the field initializer.
     assertThat(defaults.get("grpc.server.health.actuator.exclude"))
         .isEqualTo(List.of("grpcChannels"));
+    assertThat(defaults.get("grpc.server.security.permit-all")).isEqualTo(List.of(
+        "grpc.health.v1.Health/*", "grpc.reflection.v1.ServerReflection/*",
+        "grpc.reflection.v1alpha.ServerReflection/*"));
+    assertThat(defaults.get("grpc.server.security.default-access")).isEqualTo("authenticated");
   }
 }

@@ -94,6 +94,9 @@ public class ChannelProperties {
 
   private final Ssl ssl = new Ssl();
 
+  /** Credentials sent on every call of the channel. */
+  private final ChannelAuthProperties auth = new ChannelAuthProperties();
+
   @NestedConfigurationProperty
   private final ChannelKeepAliveProperties keepalive = new ChannelKeepAliveProperties();
 
@@ -230,6 +233,10 @@ public class ChannelProperties {
 
   public Ssl getSsl() {
     return ssl;
+  }
+
+  public ChannelAuthProperties getAuth() {
+    return auth;
   }
 
   public ChannelKeepAliveProperties getKeepalive() {

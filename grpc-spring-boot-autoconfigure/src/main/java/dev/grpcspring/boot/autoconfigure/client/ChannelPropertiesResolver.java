@@ -55,7 +55,13 @@ public final class ChannelPropertiesResolver {
     if (name == null || name.isEmpty()) {
       throw new IllegalArgumentException("A gRPC channel name must not be empty");
     }
-    // The bracket form accepts any map key, the way YAML keys are bound into the channel map.
+    // A name that is a plain element (user-service) takes the dotted form: in brackets its
+    // dashes would count, and grpc.client.channel.user-service.* would not match it. Other names
+    // (with dots or capitals) need the bracket form, which takes any map key.
+    String dotted = CHANNELS + "." + name;
+    if (name.indexOf('.') < 0 && ConfigurationPropertyName.isValid(dotted)) {
+      return ConfigurationPropertyName.of(dotted);
+    }
     return ConfigurationPropertyName.of(CHANNELS + "[" + name + "]");
   }
 }

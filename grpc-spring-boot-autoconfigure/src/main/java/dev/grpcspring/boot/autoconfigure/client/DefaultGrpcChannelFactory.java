@@ -10,6 +10,7 @@ import dev.grpcspring.boot.client.InFlightCalls;
 import dev.grpcspring.client.ClientConn;
 import dev.grpcspring.client.DialOptions;
 import dev.grpcspring.codec.CompressorRegistry;
+import dev.grpcspring.credentials.PerRpcCredentials;
 import dev.grpcspring.credentials.TransportCredentials;
 import dev.grpcspring.interceptor.ClientInterceptor;
 import dev.grpcspring.interceptor.ClientInterceptors;
@@ -42,6 +43,7 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
   private final List<GrpcChannelCustomizer> customizers;
   private final GrpcSslBundles sslBundles;
   private final Map<String, Entry> channels = new ConcurrentHashMap<>();
+  private final ChannelCredentialsFactory credentials;
   private volatile boolean closed;
 
   private record Entry(String name, ClientConn connection, InFlightCalls calls,
@@ -70,6 +72,7 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
     this.globalInterceptors = globalInterceptors;
     this.customizers = List.copyOf(customizers);
     this.sslBundles = sslBundles;
+    this.credentials = new ChannelCredentialsFactory(beanFactory);
   }
 
   @Override
@@ -128,8 +131,13 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
    * @throws IllegalArgumentException if the dial options reject a value
    */
   protected DialOptions.Builder dialOptions(String name, ChannelProperties p) {
-    DialOptions.Builder options = DialOptions.newBuilder()
-        .transportCredentials(transportCredentials(name, p.getSsl()));
+    TransportCredentials transport = transportCredentials(name, p.getSsl());
+    DialOptions.Builder options = DialOptions.newBuilder().transportCredentials(transport);
+    PerRpcCredentials callCredentials = credentials.create(name, p.getAuth(), transport.isSecure());
+    if (callCredentials != null) {
+      // Per-RPC credentials, not an interceptor: the core refuses TLS-only ones on plaintext.
+      options.perRpcCredentials(callCredentials);
+    }
     if (p.getDeadline() != null) {
       options.interceptors(new DefaultDeadlineInterceptor(p.getDeadline()));
     }
@@ -298,5 +306,6 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
       }
     }
     channels.clear();
+    credentials.close();
   }
 }

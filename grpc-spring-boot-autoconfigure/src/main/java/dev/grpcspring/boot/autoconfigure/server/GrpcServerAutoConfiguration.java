@@ -2,6 +2,7 @@ package dev.grpcspring.boot.autoconfigure.server;
 
 import dev.grpcspring.boot.advice.GrpcExceptionInterceptor;
 import dev.grpcspring.boot.autoconfigure.observation.GrpcObservationAutoConfiguration;
+import dev.grpcspring.boot.autoconfigure.security.GrpcServerSecurityAutoConfiguration;
 import dev.grpcspring.boot.autoconfigure.ssl.GrpcSslBundles;
 import dev.grpcspring.boot.server.GrpcServerBuilderCustomizer;
 import dev.grpcspring.boot.server.GrpcServerFactory;
@@ -88,6 +89,12 @@ public final class GrpcServerAutoConfiguration {
             ServerInterceptor.class));
       }
       exceptionInterceptor.ifAvailable(outermost::add);
+      // Security inside the boundary (which turns what it throws into statuses) and ahead of every
+      // other interceptor, so that they and the service run with the caller's context.
+      if (beanFactory.containsBean(GrpcServerSecurityAutoConfiguration.SERVER_INTERCEPTOR_BEAN)) {
+        outermost.add(beanFactory.getBean(
+            GrpcServerSecurityAutoConfiguration.SERVER_INTERCEPTOR_BEAN, ServerInterceptor.class));
+      }
       return new GrpcServiceDiscoverer(beanFactory, outermost);
     }
 

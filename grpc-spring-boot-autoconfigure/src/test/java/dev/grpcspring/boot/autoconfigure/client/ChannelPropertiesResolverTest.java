@@ -46,6 +46,19 @@ class ChannelPropertiesResolverTest {
   }
 
   @Test
+  void namesWithDashesDotsAndCapitalsGetTheirOwnSettings() {
+    ChannelPropertiesResolver resolver = resolver(Map.of(
+        "grpc.client.channel.default.target", "dns:///default:1",
+        "grpc.client.channel.user-service.target", "dns:///users:1",
+        "grpc.client.channel[a.b].target", "dns:///ab:1",
+        "grpc.client.channel[Orders].target", "dns:///orders:1"));
+    assertThat(resolver.resolve("user-service").getTarget()).isEqualTo("dns:///users:1");
+    assertThat(resolver.resolve("a.b").getTarget()).isEqualTo("dns:///ab:1");
+    assertThat(resolver.resolve("Orders").getTarget()).isEqualTo("dns:///orders:1");
+    assertThat(resolver.resolve("other").getTarget()).isEqualTo("dns:///default:1");
+  }
+
+  @Test
   void builtInDefaultsWhenNothingIsSet() {
     ChannelProperties p = resolver(Map.of()).resolve("x");
     assertThat(p.getTarget()).isNull();
