@@ -17,13 +17,13 @@ import dev.grpcspring.boot.test.proto.EchoRequest;
 import dev.grpcspring.boot.test.proto.EchoResponse;
 import dev.grpcspring.boot.test.proto.EchoServiceGrpc;
 import dev.grpcspring.interceptor.ServerInterceptor;
+import dev.grpcspring.internal.ElasticExecutor;
 import dev.grpcspring.server.Server;
 import dev.grpcspring.server.ServerServiceDefinition;
 import dev.grpcspring.stub.StreamObserver;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.Test;
@@ -123,7 +123,7 @@ class GrpcServerAutoConfigurationTest {
           assertThat(p.getInbound().getMetadata().getMaxSize())
               .isEqualTo(DataSize.ofKilobytes(16));
           assertThat(p.getShutdown().getGracePeriod()).isEqualTo(Duration.ofSeconds(2));
-          ThreadPoolExecutor pool = (ThreadPoolExecutor)
+          ElasticExecutor pool = (ElasticExecutor)
               ctx.getBean(GrpcServerExecutorProvider.class).getExecutor();
           assertThat(pool.getMaximumPoolSize()).isEqualTo(3);
           Server server = ctx.getBean(GrpcServerLifecycle.class).getServer();

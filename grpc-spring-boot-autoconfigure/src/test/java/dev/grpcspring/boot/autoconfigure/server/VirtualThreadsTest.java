@@ -2,10 +2,10 @@ package dev.grpcspring.boot.autoconfigure.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.grpcspring.internal.ElasticExecutor;
 import java.lang.reflect.Method;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -40,7 +40,7 @@ class VirtualThreadsTest {
       if (Runtime.version().feature() >= 21) {
         assertThat(runsOnVirtualThread(executor)).isTrue();
       } else {
-        assertThat(executor).isInstanceOf(ThreadPoolExecutor.class);
+        assertThat(executor).isInstanceOf(ElasticExecutor.class);
         assertThat(runsOnVirtualThread(executor)).isFalse();
       }
     });
@@ -50,7 +50,7 @@ class VirtualThreadsTest {
   void platformThreadsWithoutTheProperty() {
     runner.run(ctx -> {
       Executor executor = ctx.getBean(GrpcServerExecutorProvider.class).getExecutor();
-      assertThat(executor).isInstanceOf(ThreadPoolExecutor.class);
+      assertThat(executor).isInstanceOf(ElasticExecutor.class);
       assertThat(runsOnVirtualThread(executor)).isFalse();
     });
   }
