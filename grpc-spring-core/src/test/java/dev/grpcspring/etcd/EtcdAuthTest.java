@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import dev.grpcspring.Code;
 import dev.grpcspring.Status;
 import dev.grpcspring.etcd.v3.PutRequest;
+import dev.grpcspring.resolver.RecordingResolverClientConn;
 import dev.grpcspring.resolver.Resolver;
 import dev.grpcspring.resolver.ResolverBuildOptions;
 import dev.grpcspring.resolver.Target;
@@ -33,13 +34,13 @@ class EtcdAuthTest {
         authed.kvFuture().put(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("svc/a/1"))
             .setValue(ByteString.copyFromUtf8("{\"Addr\":\"10.0.0.1:1\"}")).build()).get(10, TimeUnit.SECONDS);
 
-        RecordingConn ok = new RecordingConn();
+        RecordingResolverClientConn ok = new RecordingResolverClientConn();
         Resolver r1 = new EtcdResolverBuilder(authed).build(Target.parse("etcd:///svc/a"), ok,
             new ResolverBuildOptions(scheduler, 443, false));
-        assertThat(RecordingConn.hostPorts(ok.nextState())).containsExactly("10.0.0.1:1");
+        assertThat(RecordingResolverClientConn.hostPorts(ok.nextState())).containsExactly("10.0.0.1:1");
         r1.close();
 
-        RecordingConn refused = new RecordingConn();
+        RecordingResolverClientConn refused = new RecordingResolverClientConn();
         Resolver r2 = new EtcdResolverBuilder(anonymous, "", Duration.ofSeconds(1))
             .build(Target.parse("etcd:///svc/a"), refused, new ResolverBuildOptions(scheduler, 443, false));
         Status error = refused.nextError();

@@ -16,6 +16,7 @@ import dev.grpcspring.etcd.v3.DeleteRangeRequest;
 import dev.grpcspring.etcd.v3.PutRequest;
 import dev.grpcspring.etcd.v3.PutResponse;
 import dev.grpcspring.etcd.v3.RangeRequest;
+import dev.grpcspring.resolver.RecordingResolverClientConn;
 import dev.grpcspring.resolver.Resolver;
 import dev.grpcspring.resolver.ResolverBuildOptions;
 import dev.grpcspring.resolver.ResolverState;
@@ -104,7 +105,7 @@ class EtcdResolverTest {
         .build()));
   }
 
-  private Resolver resolve(EtcdClient etcdClient, String target, RecordingConn conn) {
+  private Resolver resolve(EtcdClient etcdClient, String target, RecordingResolverClientConn conn) {
     Resolver r = new EtcdResolverBuilder(etcdClient, "", Duration.ofMillis(500))
         .build(Target.parse(target), conn, new ResolverBuildOptions(scheduler, 443, false));
     toClose.add(r::close);
@@ -223,10 +224,10 @@ class EtcdResolverTest {
     put(client, service + "/noaddr", "{\"Metadata\":1}");
     // A sibling service whose name starts with ours is not ours.
     put(client, service + "-2/10.0.0.9:50051", "{\"Addr\":\"10.0.0.9:50051\"}");
-    RecordingConn conn = new RecordingConn();
+    RecordingResolverClientConn conn = new RecordingResolverClientConn();
     resolve(client, "etcd:///" + service, conn);
     ResolverState state = conn.nextState();
-    assertThat(RecordingConn.hostPorts(state)).containsExactly("10.0.0.1:50051", "10.0.0.2:50051");
+    assertThat(RecordingResolverClientConn.hostPorts(state)).containsExactly("10.0.0.1:50051", "10.0.0.2:50051");
     assertThat(state.addresses().get(0).attributes().get(EtcdResolverBuilder.METADATA))
         .isEqualTo(Map.of("zone", "eu-1", "weight", 3L));
     assertThat(state.addresses().get(0).attributes().get(EtcdResolverBuilder.KEY))
@@ -235,14 +236,14 @@ class EtcdResolverTest {
 
     // Watch: a delete removes by key, a put adds; one report per change.
     delete(client, service + "/10.0.0.1:50051");
-    assertThat(RecordingConn.hostPorts(conn.nextState())).containsExactly("10.0.0.2:50051");
+    assertThat(RecordingResolverClientConn.hostPorts(conn.nextState())).containsExactly("10.0.0.2:50051");
     put(client, service + "/x", "{\"Op\":0,\"Addr\":\"10.0.0.3:50051\",\"Metadata\":null}");
-    assertThat(RecordingConn.hostPorts(conn.nextState())).containsExactly("10.0.0.2:50051", "10.0.0.3:50051");
+    assertThat(RecordingResolverClientConn.hostPorts(conn.nextState())).containsExactly("10.0.0.2:50051", "10.0.0.3:50051");
     // Two keys with one address report it once.
     put(client, service + "/y", "{\"Addr\":\"10.0.0.3:50051\"}");
     put(client, service + "-2/10.0.0.8:50051", "{\"Addr\":\"10.0.0.8:50051\"}");
     put(client, service + "/z", "{\"Addr\":\"10.0.0.4:50051\"}");
-    assertThat(RecordingConn.hostPorts(conn.nextState()))
+    assertThat(RecordingResolverClientConn.hostPorts(conn.nextState()))
         .containsExactly("10.0.0.2:50051", "10.0.0.3:50051", "10.0.0.4:50051");
     assertThat(conn.events).isEmpty();
   }
@@ -275,7 +276,7 @@ class EtcdResolverTest {
       closed = s.getLocalPort();
     }
     EtcdClient nowhere = closeLater(EtcdClient.newBuilder().endpoints("127.0.0.1:" + closed).build());
-    RecordingConn conn = new RecordingConn();
+    RecordingResolverClientConn conn = new RecordingResolverClientConn();
     resolve(nowhere, "etcd:///" + service, conn);
     Status error = conn.nextError();
     assertThat(error.getCode()).isEqualTo(Code.UNAVAILABLE);
@@ -296,9 +297,9 @@ class EtcdResolverTest {
     EtcdClient viaProxy = closeLater(EtcdClient.newBuilder().endpoints(proxy.endpoint()).build());
     put(client, service + "/1", "{\"Addr\":\"10.0.1.1:1\"}");
     put(client, service + "/2", "{\"Addr\":\"10.0.1.2:1\"}");
-    RecordingConn conn = new RecordingConn();
+    RecordingResolverClientConn conn = new RecordingResolverClientConn();
     resolve(viaProxy, "etcd:///" + service, conn);
-    assertThat(RecordingConn.hostPorts(conn.nextState())).containsExactly("10.0.1.1:1", "10.0.1.2:1");
+    assertThat(RecordingResolverClientConn.hostPorts(conn.nextState())).containsExactly("10.0.1.1:1", "10.0.1.2:1");
 
     // Cut off, changes made meanwhile arrive as events once the watch resumes.
     proxy.cut();
@@ -306,7 +307,7 @@ class EtcdResolverTest {
     delete(client, service + "/1");
     put(client, service + "/3", "{\"Addr\":\"10.0.1.3:1\"}");
     proxy.restore();
-    assertThat(RecordingConn.hostPorts(conn.nextStateAfterErrors())).containsExactly("10.0.1.2:1", "10.0.1.3:1");
+    assertThat(RecordingResolverClientConn.hostPorts(conn.nextStateAfterErrors())).containsExactly("10.0.1.2:1", "10.0.1.3:1");
 
     // Cut off again; this time the history is compacted, so only a new listing can be right.
     proxy.cut();
@@ -317,10 +318,10 @@ class EtcdResolverTest {
     client.kvFuture().compact(CompactionRequest.newBuilder().setRevision(head).setPhysical(true).build())
         .get(10, TimeUnit.SECONDS);
     proxy.restore();
-    assertThat(RecordingConn.hostPorts(conn.nextStateAfterErrors())).containsExactly("10.0.1.3:1", "10.0.1.4:1");
+    assertThat(RecordingResolverClientConn.hostPorts(conn.nextStateAfterErrors())).containsExactly("10.0.1.3:1", "10.0.1.4:1");
     // And it watches again after the listing.
     put(client, service + "/5", "{\"Addr\":\"10.0.1.5:1\"}");
-    assertThat(RecordingConn.hostPorts(conn.nextState()))
+    assertThat(RecordingResolverClientConn.hostPorts(conn.nextState()))
         .containsExactly("10.0.1.3:1", "10.0.1.4:1", "10.0.1.5:1");
   }
 
