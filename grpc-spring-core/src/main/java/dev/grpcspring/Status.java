@@ -133,6 +133,16 @@ public final class Status {
     return new StatusException(this, trailers);
   }
 
+  /** The exception stubs throw for this status, with no trailers (grpc-java's name). */
+  public StatusRuntimeException asRuntimeException() {
+    return new StatusRuntimeException(this, null);
+  }
+
+  /** The exception stubs throw for this status, with the given trailers (grpc-java's name). */
+  public StatusRuntimeException asRuntimeException(Metadata trailers) {
+    return new StatusRuntimeException(this, trailers);
+  }
+
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("Status{code=").append(code);

@@ -60,6 +60,18 @@ public final class StatusProto {
     return s.asException(md);
   }
 
+  /** {@link #toStatusException(com.google.rpc.Status)} under grpc-java's name for it. */
+  public static StatusRuntimeException toStatusRuntimeException(com.google.rpc.Status status) {
+    return toStatusRuntimeException(status, new Metadata());
+  }
+
+  /** {@link #toStatusException(com.google.rpc.Status, Metadata)} under grpc-java's name for it. */
+  public static StatusRuntimeException toStatusRuntimeException(
+      com.google.rpc.Status status, Metadata trailers) {
+    StatusException e = toStatusException(status, trailers);
+    return e.getStatus().asRuntimeException(e.getTrailers());
+  }
+
   /**
    * The {@code google.rpc.Status} carried by a throwable's {@link StatusException}, or {@code null}
    * when there is none in its chain.

@@ -30,6 +30,14 @@ class StatusProtoTest {
   }
 
   @Test
+  void grpcJavasRuntimeExceptionNameCarriesTheSameStatusAndDetails() {
+    StatusRuntimeException e = StatusProto.toStatusRuntimeException(details);
+    assertThat(e.getStatus().getCode()).isEqualTo(Code.FAILED_PRECONDITION);
+    assertThat(e).hasMessage("FAILED_PRECONDITION: not now");
+    assertThat(StatusProto.fromThrowable(e)).isEqualTo(details);
+  }
+
+  @Test
   void ignoresMismatchedOrDuplicateDetails() {
     Metadata md = new Metadata();
     md.put(StatusProto.STATUS_DETAILS_KEY, details);

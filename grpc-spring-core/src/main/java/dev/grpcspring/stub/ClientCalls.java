@@ -7,6 +7,7 @@ import dev.grpcspring.Metadata;
 import dev.grpcspring.MethodDescriptor;
 import dev.grpcspring.Status;
 import dev.grpcspring.StatusException;
+import dev.grpcspring.StatusRuntimeException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -51,7 +52,7 @@ public final class ClientCalls {
 
   /**
    * Sends one request and returns the response as a future. Cancelling the future cancels the call;
-   * a failed call completes it exceptionally with a {@link StatusException}.
+   * a failed call completes it exceptionally with a {@link StatusRuntimeException}.
    */
   public static <ReqT, RespT> CompletableFuture<RespT> futureUnaryCall(
       ClientCall<ReqT, RespT> call, ReqT request) {
@@ -65,7 +66,7 @@ public final class ClientCalls {
   /**
    * Makes a unary call and waits for its response on this thread.
    *
-   * @throws StatusException when the call fails; CANCELLED if this thread is interrupted
+   * @throws StatusRuntimeException when the call fails; CANCELLED if this thread is interrupted
    */
   public static <ReqT, RespT> RespT blockingUnaryCall(
       Channel channel, MethodDescriptor<ReqT, RespT> method, CallOptions callOptions, ReqT request) {
@@ -114,16 +115,16 @@ public final class ClientCalls {
       return future.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw Status.CANCELLED.withDescription("Interrupted").withCause(e).asException();
+      throw Status.CANCELLED.withDescription("Interrupted").withCause(e).asRuntimeException();
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof StatusException se) {
         // A fresh exception so that the stack trace shows the caller, with the original as cause.
-        StatusException thrown = new StatusException(se.getStatus(), se.getTrailers());
+        StatusRuntimeException thrown = new StatusRuntimeException(se.getStatus(), se.getTrailers());
         thrown.addSuppressed(se);
         throw thrown;
       }
-      throw Status.fromThrowable(cause).asException();
+      throw Status.fromThrowable(cause).asRuntimeException();
     }
   }
 
@@ -271,12 +272,12 @@ public final class ClientCalls {
     @Override
     public void onClose(Status status, Metadata trailers) {
       if (violation != null) {
-        observer.onError(violation.asException(trailers));
+        observer.onError(violation.asRuntimeException(trailers));
       } else if (!status.isOk()) {
-        observer.onError(status.asException(trailers));
+        observer.onError(status.asRuntimeException(trailers));
       } else if (singleResponse && !gotResponse) {
         observer.onError(cardinalityViolation("no response for a single-response method")
-            .asException(trailers));
+            .asRuntimeException(trailers));
       } else {
         observer.onCompleted();
       }
@@ -319,12 +320,12 @@ public final class ClientCalls {
     @Override
     public void onClose(Status status, Metadata trailers) {
       if (violation != null) {
-        future.completeExceptionally(violation.asException(trailers));
+        future.completeExceptionally(violation.asRuntimeException(trailers));
       } else if (!status.isOk()) {
-        future.completeExceptionally(status.asException(trailers));
+        future.completeExceptionally(status.asRuntimeException(trailers));
       } else if (!gotResponse) {
         future.completeExceptionally(
-            cardinalityViolation("no response for a unary call").asException(trailers));
+            cardinalityViolation("no response for a unary call").asRuntimeException(trailers));
       } else {
         future.complete(value);
       }
@@ -412,7 +413,7 @@ public final class ClientCalls {
         finished = true;
         executor.shutdown();
         if (!closeStatus.isOk()) {
-          throw closeStatus.asException(closeTrailers);
+          throw closeStatus.asRuntimeException(closeTrailers);
         }
         return false;
       }

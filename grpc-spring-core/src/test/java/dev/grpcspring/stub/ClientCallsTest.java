@@ -11,13 +11,15 @@ import dev.grpcspring.Metadata;
 import dev.grpcspring.MethodDescriptor;
 import dev.grpcspring.MethodType;
 import dev.grpcspring.Status;
-import dev.grpcspring.StatusException;
+import dev.grpcspring.StatusRuntimeException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -151,7 +153,7 @@ class ClientCallsTest {
     });
 
     assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, UNARY, CallOptions.DEFAULT, "x"))
-        .isInstanceOfSatisfying(StatusException.class, e -> {
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Code.NOT_FOUND);
           assertThat(e.getStatus().getDescription()).isEqualTo("no such thing");
           assertThat(e.getTrailers().get(TRAILER)).isEqualTo("why");
@@ -166,7 +168,7 @@ class ClientCallsTest {
     });
 
     assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, UNARY, CallOptions.DEFAULT, "x"))
-        .isInstanceOfSatisfying(StatusException.class, e ->
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
             assertThat(e.getStatus().getCode()).isEqualTo(Code.UNIMPLEMENTED));
     assertThat(channel.last.events).anySatisfy(ev -> assertThat(ev).startsWith("cancel"));
   }
@@ -176,7 +178,7 @@ class ClientCallsTest {
     ScriptedChannel channel = new ScriptedChannel((reqs, l) -> l.onClose(Status.OK, new Metadata()));
 
     assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, UNARY, CallOptions.DEFAULT, "x"))
-        .isInstanceOfSatisfying(StatusException.class, e -> {
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Code.UNIMPLEMENTED);
           assertThat(e.getStatus().getDescription()).contains("no response");
         });
@@ -196,7 +198,7 @@ class ClientCallsTest {
     });
 
     assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, UNARY, CallOptions.DEFAULT, "x"))
-        .isInstanceOfSatisfying(StatusException.class, e ->
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
             assertThat(e.getStatus().getCode()).isEqualTo(Code.CANCELLED));
     assertThat(Thread.interrupted()).isTrue();
   }
@@ -215,7 +217,7 @@ class ClientCallsTest {
     assertThat(it.next()).isEqualTo("a");
     assertThat(it.next()).isEqualTo("b");
     assertThatThrownBy(it::hasNext)
-        .isInstanceOfSatisfying(StatusException.class, e ->
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
             assertThat(e.getStatus().getCode()).isEqualTo(Code.ABORTED));
     assertThat(it.hasNext()).isFalse();
   }
@@ -272,6 +274,39 @@ class ClientCallsTest {
     assertThat(got).containsExactly("X", "Y", "completed");
     // One initial request, then one per delivered message.
     assertThat(channel.last.events).containsExactly("request 1", "halfClose", "request 1", "request 1");
+  }
+
+  @Test
+  void futureAndObserverFailuresAreStatusRuntimeExceptionsAsInGrpcJava() throws Exception {
+    ScriptedChannel channel = new ScriptedChannel(
+        (reqs, l) -> l.onClose(Status.FAILED_PRECONDITION.withDescription("closed shop"), new Metadata()));
+
+    CompletableFuture<String> future = ClientCalls.futureUnaryCall(
+        channel.newCall(UNARY, CallOptions.DEFAULT.withExecutor(Runnable::run)), "x");
+    assertThat(future).failsWithin(Duration.ofSeconds(5))
+        .withThrowableOfType(ExecutionException.class)
+        .havingCause()
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+            assertThat(e.getStatus().getDescription()).isEqualTo("closed shop"));
+
+    CompletableFuture<Throwable> observed = new CompletableFuture<>();
+    ClientCalls.asyncUnaryCall(channel.newCall(UNARY, CallOptions.DEFAULT.withExecutor(Runnable::run)),
+        "x", new StreamObserver<String>() {
+          @Override
+          public void onNext(String value) {}
+
+          @Override
+          public void onError(Throwable t) {
+            observed.complete(t);
+          }
+
+          @Override
+          public void onCompleted() {
+            observed.complete(null);
+          }
+        });
+    assertThat(observed.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(StatusRuntimeException.class,
+        e -> assertThat(e.getStatus().getCode()).isEqualTo(Code.FAILED_PRECONDITION));
   }
 
   @Test

@@ -31,7 +31,7 @@ public class GreeterService extends GreeterGrpc.GreeterImplBase {
     if (request.getCount() < 0 || request.getCount() > MAX_REPEAT) {
       responseObserver.onError(Status.INVALID_ARGUMENT
           .withDescription("count must be between 0 and " + MAX_REPEAT + ", was " + request.getCount())
-          .asException());
+          .asRuntimeException());
       return;
     }
     for (int i = 1; i <= request.getCount(); i++) {

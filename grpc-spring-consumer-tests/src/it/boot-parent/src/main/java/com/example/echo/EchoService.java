@@ -16,7 +16,7 @@ public class EchoService extends EchoGrpc.EchoImplBase {
   public void say(Shout request, StreamObserver<Reply> responseObserver) {
     if (request.getText().isEmpty()) {
       // google.rpc.Status and BadRequest come from proto-google-common-protos: this loads them.
-      responseObserver.onError(StatusProto.toStatusException(com.google.rpc.Status.newBuilder()
+      responseObserver.onError(StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
           .setCode(Code.INVALID_ARGUMENT.value())
           .setMessage("text is empty")
           .addDetails(Any.pack(BadRequest.newBuilder()

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.rpc.BadRequest;
 import dev.grpcspring.Code;
-import dev.grpcspring.StatusException;
+import dev.grpcspring.StatusRuntimeException;
 import dev.grpcspring.StatusProto;
 import dev.grpcspring.health.v1.HealthCheckRequest;
 import dev.grpcspring.health.v1.HealthCheckResponse.ServingStatus;
@@ -49,7 +49,7 @@ class EchoApplicationTest {
       assertThat(client.chat(List.of("x", "y"))).containsExactly("echo x", "echo y");
 
       // Rich error details (google.rpc.Status, BadRequest) travel both ways.
-      assertThatThrownBy(() -> client.say("")).isInstanceOfSatisfying(StatusException.class, e -> {
+      assertThatThrownBy(() -> client.say("")).isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
         assertThat(e.getStatus().getCode()).isEqualTo(Code.INVALID_ARGUMENT);
         try {
           BadRequest details = StatusProto.fromThrowable(e).getDetails(0).unpack(BadRequest.class);
