@@ -4,6 +4,8 @@ import dev.grpcspring.Metadata;
 import dev.grpcspring.SecurityLevel;
 import dev.grpcspring.Status;
 import dev.grpcspring.credentials.PerRpcCredentials;
+import dev.grpcspring.interceptor.ClientInterceptor;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -66,6 +68,17 @@ public final class BearerTokenCredentials implements PerRpcCredentials {
     Metadata md = new Metadata();
     md.put(AUTHORIZATION, "Bearer " + token);
     return md;
+  }
+
+  /**
+   * An interceptor for the channel these credentials serve that tells their
+   * {@link BearerTokenSupplier} about calls refused with UNAUTHENTICATED (see
+   * {@link BearerTokenSupplier#rejected}), or {@code null} when the tokens come from a plain
+   * {@link Supplier}, which keeps no cache to drop.
+   */
+  public ClientInterceptor rejectedTokenInterceptor() {
+    return tokens instanceof BearerTokenSupplier supplier
+        ? new RejectedTokenInterceptor(supplier, Clock.systemUTC()) : null;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.grpcspring.boot.autoconfigure.client;
 import dev.grpcspring.CallOptions;
 import dev.grpcspring.Channel;
 import dev.grpcspring.boot.autoconfigure.ssl.GrpcSslBundles;
+import dev.grpcspring.boot.client.BearerTokenCredentials;
 import dev.grpcspring.boot.client.DefaultDeadlineInterceptor;
 import dev.grpcspring.boot.client.GrpcChannelCustomizer;
 import dev.grpcspring.boot.client.GrpcChannelFactory;
@@ -137,6 +138,10 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
     if (callCredentials != null) {
       // Per-RPC credentials, not an interceptor: the core refuses TLS-only ones on plaintext.
       options.perRpcCredentials(callCredentials);
+      if (callCredentials instanceof BearerTokenCredentials bearer
+          && bearer.rejectedTokenInterceptor() != null) {
+        options.interceptors(bearer.rejectedTokenInterceptor());
+      }
     }
     if (p.getDeadline() != null) {
       options.interceptors(new DefaultDeadlineInterceptor(p.getDeadline()));

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.grpcspring.Code;
+import dev.grpcspring.StatusRuntimeException;
 import dev.grpcspring.boot.client.BearerTokenSupplier;
 import dev.grpcspring.boot.client.GrpcChannelFactory;
 import dev.grpcspring.boot.test.proto.EchoRequest;
@@ -27,6 +29,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -56,6 +60,8 @@ class ChannelAuthFromYamlTest {
   private static HttpServer tokenEndpoint;
   /** "tls|plain authorization-header" of every call the peers saw. */
   private static final List<String> seen = new CopyOnWriteArrayList<>();
+  /** Tokens the peers refuse with UNAUTHENTICATED. */
+  private static final Set<String> revoked = ConcurrentHashMap.newKeySet();
   /** Token requests by path. */
   private static final List<String> tokenRequests = new CopyOnWriteArrayList<>();
 
@@ -123,7 +129,12 @@ class ChannelAuthFromYamlTest {
       public <ReqT, RespT> io.grpc.ServerCall.Listener<ReqT> interceptCall(
           io.grpc.ServerCall<ReqT, RespT> call, Metadata headers,
           io.grpc.ServerCallHandler<ReqT, RespT> next) {
-        seen.add(transport + " " + headers.get(AUTHORIZATION));
+        String authorization = headers.get(AUTHORIZATION);
+        seen.add(transport + " " + authorization);
+        if (authorization != null && revoked.contains(authorization.substring("Bearer ".length()))) {
+          call.close(io.grpc.Status.UNAUTHENTICATED.withDescription("token revoked"), new Metadata());
+          return new io.grpc.ServerCall.Listener<>() {};
+        }
         return next.startCall(call, headers);
       }
     });
@@ -140,6 +151,7 @@ class ChannelAuthFromYamlTest {
   void clear() {
     seen.clear();
     tokenRequests.clear();
+    revoked.clear();
   }
 
   private ApplicationContextRunner runner() {
@@ -232,6 +244,27 @@ class ChannelAuthFromYamlTest {
       assertThat(seen.get(0)).isEqualTo(seen.get(1)).startsWith("tls Bearer long-");
       assertThat(seen.get(2)).startsWith("tls Bearer short-");
       assertThat(seen.get(3)).startsWith("tls Bearer short-").isNotEqualTo(seen.get(2));
+    });
+  }
+
+  @Test
+  void aTokenTheServerRefusesIsDroppedSoTheNextCallFetchesANewOne() {
+    runner().run(ctx -> {
+      GrpcChannelFactory channels = ctx.getBean(GrpcChannelFactory.class);
+      call(channels, "oauth-long");
+      String first = seen.get(0).substring("tls Bearer ".length());
+      revoked.add(first);
+
+      assertThatThrownBy(() -> call(channels, "oauth-long"))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e ->
+              assertThat(e.getStatus().getCode()).isEqualTo(Code.UNAUTHENTICATED));
+      call(channels, "oauth-long");
+
+      // The refused token went out once more, then a new one was fetched and accepted.
+      assertThat(tokenRequests).containsExactly("long", "long");
+      assertThat(seen).hasSize(3);
+      assertThat(seen.get(1)).isEqualTo(seen.get(0));
+      assertThat(seen.get(2)).startsWith("tls Bearer long-").isNotEqualTo(seen.get(0));
     });
   }
 }
