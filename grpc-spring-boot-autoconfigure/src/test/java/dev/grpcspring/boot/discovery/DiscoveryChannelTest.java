@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A channel to {@code discovery:///orders} follows the registry to real grpc-java servers on
- * loopback: after a refresh (what a heartbeat does), and after a connection failure alone.
+ * loopback: after a refresh (what a heartbeat does), and after a connection failure alone; a
+ * service config in instance metadata applies.
  */
 @Timeout(60)
 class DiscoveryChannelTest {
@@ -79,6 +80,27 @@ class DiscoveryChannelTest {
         assertThat(a.calls.get()).as("calls to the instance that left").isEqualTo(aCalls);
         assertThat(b.calls.get() - bCalls).isEqualTo(10);
         assertThat(c.calls.get() - cCalls).isEqualTo(10);
+      } finally {
+        conn.close();
+      }
+    }
+  }
+
+  @Test
+  void aServiceConfigInInstanceMetadataChoosesThePolicy() throws Exception {
+    try (EchoBackend a = new EchoBackend(); EchoBackend b = new EchoBackend()) {
+      registry.set("orders", instance("a", a.port(), Map.of("gRPC_service_config", ROUND_ROBIN)),
+          instance("b", b.port(), Map.of()));
+      // No default service config: pick_first would send every call to one of them.
+      ClientConn conn = dial(null);
+      try {
+        callUntilUsed(conn, a);
+        callUntilUsed(conn, b);
+        int aCalls = a.calls.get();
+        for (int i = 0; i < 20; i++) {
+          echo(conn);
+        }
+        assertThat(a.calls.get() - aCalls).isEqualTo(10);
       } finally {
         conn.close();
       }
