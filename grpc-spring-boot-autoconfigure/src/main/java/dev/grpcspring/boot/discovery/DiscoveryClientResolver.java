@@ -4,6 +4,7 @@ import dev.grpcspring.Status;
 import dev.grpcspring.resolver.Resolver;
 import dev.grpcspring.resolver.ResolverClientConn;
 import dev.grpcspring.resolver.ResolverState;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
@@ -142,8 +143,9 @@ final class DiscoveryClientResolver implements Resolver {
     } catch (RuntimeException e) {
       error = e;
     }
+    List<String> skipped = new ArrayList<>();
     ResolverState state = error == null
-        ? DiscoveryInstances.toState(serviceId, instances, withServiceConfig) : null;
+        ? DiscoveryInstances.toState(serviceId, instances, withServiceConfig, skipped) : null;
     boolean report;
     long retryNanos = 0;
     int kept = 0;
@@ -170,6 +172,8 @@ final class DiscoveryClientResolver implements Resolver {
           + "': " + error + "; keeping the last " + kept + " address(es), retrying in "
           + TimeUnit.NANOSECONDS.toMillis(retryNanos) + " ms").withCause(error));
     } else if (report) {
+      // With the change only: a misregistered instance would otherwise warn on every refresh.
+      skipped.forEach(log::warn);
       if (state.addresses().isEmpty()) {
         log.debug("DiscoveryClient lists no usable instances of '" + serviceId + "'");
       }

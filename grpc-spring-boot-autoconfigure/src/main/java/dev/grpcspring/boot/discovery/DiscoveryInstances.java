@@ -12,24 +12,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.springframework.cloud.client.ServiceInstance;
 
 /** Turns a service's instances into what a resolver reports (the rules are on the builder). */
 final class DiscoveryInstances {
-  private static final Log log = LogFactory.getLog(DiscoveryInstances.class);
-
   private DiscoveryInstances() {}
 
   /**
    * @param withServiceConfig whether to take a service config from instance metadata
+   * @param skipped receives why each skipped instance was skipped, for the caller to log (once per
+   *     change, not on every query)
    */
-  static ResolverState toState(String serviceId, List<ServiceInstance> instances, boolean withServiceConfig) {
+  static ResolverState toState(String serviceId, List<ServiceInstance> instances,
+      boolean withServiceConfig, List<String> skipped) {
     List<Usable> usable = new ArrayList<>(instances == null ? 0 : instances.size());
     if (instances != null) {
       for (ServiceInstance instance : instances) {
-        Usable u = usable(serviceId, instance);
+        Usable u = usable(serviceId, instance, skipped);
         if (u != null) {
           usable.add(u);
         }
@@ -63,7 +62,7 @@ final class DiscoveryInstances {
 
   private record Usable(String host, int port, String instanceId, Map<String, String> metadata) {}
 
-  private static Usable usable(String serviceId, ServiceInstance instance) {
+  private static Usable usable(String serviceId, ServiceInstance instance, List<String> skipped) {
     if (instance == null) {
       return null;
     }
@@ -77,7 +76,7 @@ final class DiscoveryInstances {
     }
     String host = instance.getHost();
     if (host == null || host.isBlank()) {
-      log.warn("Skipping instance " + instance.getInstanceId() + " of '" + serviceId
+      skipped.add("Skipping instance " + instance.getInstanceId() + " of '" + serviceId
           + "' from the DiscoveryClient: it has no host");
       return null;
     }
@@ -93,7 +92,7 @@ final class DiscoveryInstances {
       port = parsePort(metadata.get(key));
       if (port < 0) {
         // Better no address than the instance's HTTP port, which does not speak gRPC.
-        log.warn("Skipping instance " + instance.getInstanceId() + " of '" + serviceId + "' at "
+        skipped.add("Skipping instance " + instance.getInstanceId() + " of '" + serviceId + "' at "
             + host + ": its metadata " + key + "='" + metadata.get(key)
             + "' is not a port (1-65535); fix the metadata the instance registers");
         return null;
@@ -101,7 +100,7 @@ final class DiscoveryInstances {
     } else {
       port = instance.getPort();
       if (port < 1 || port > 65535) {
-        log.warn("Skipping instance " + instance.getInstanceId() + " of '" + serviceId + "' at "
+        skipped.add("Skipping instance " + instance.getInstanceId() + " of '" + serviceId + "' at "
             + host + ": it has no port (" + port + ") and no " + DiscoveryClientResolverBuilder.GRPC_PORT
             + " metadata; register the gRPC port as metadata " + DiscoveryClientResolverBuilder.GRPC_PORT);
         return null;

@@ -159,6 +159,21 @@ class GrpcDiscoveryAutoConfigurationTest {
   }
 
   @Test
+  void targetsWithoutASchemeStayPassthrough() throws Exception {
+    try (EchoBackend a = new EchoBackend()) {
+      runner.withUserConfiguration(OrdersClient.class)
+          .withPropertyValues("test.orders-a-port=1",
+              "grpc.client.channel.orders.target=127.0.0.1:" + a.port())
+          .run(ctx -> {
+            // Were discovery the default scheme, this would look up a service named 127.0.0.1:port.
+            echo(ctx.getBean("ordersChannel", Channel.class));
+            assertThat(a.calls.get()).isEqualTo(1);
+            assertThat(ctx.getBean(DiscoveryClientResolverBuilder.class).liveResolvers()).isZero();
+          });
+    }
+  }
+
+  @Test
   void aNegativeRefreshIntervalFailsStartup() {
     runner.withPropertyValues("test.orders-a-port=1", "grpc.client.discovery.refresh-interval=-1s")
         .run(ctx -> assertThat(ctx).hasFailed().getFailure().rootCause()
