@@ -53,14 +53,32 @@ public final class Attributes {
     return new Builder(this);
   }
 
+  /**
+   * Equal when both have the same keys with equal values ({@link Object#equals}), as grpc-java's
+   * Attributes are: a resolver that builds its addresses afresh on each update must produce equal
+   * ones for the same data, or balancers would see every address as new and reconnect.
+   */
   @Override
   public boolean equals(Object o) {
-    return o instanceof Attributes a && a.values.equals(values);
+    if (!(o instanceof Attributes a) || a.values.size() != values.size()) {
+      return false;
+    }
+    for (Map.Entry<Key<?>, Object> e : values.entrySet()) {
+      // Keys compare by identity in both maps; values by equals (IdentityHashMap.equals uses ==).
+      if (!a.values.containsKey(e.getKey()) || !Objects.equals(e.getValue(), a.values.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
   public int hashCode() {
-    return values.hashCode();
+    int h = 0;
+    for (Map.Entry<Key<?>, Object> e : values.entrySet()) {
+      h += System.identityHashCode(e.getKey()) ^ Objects.hashCode(e.getValue());
+    }
+    return h;
   }
 
   @Override

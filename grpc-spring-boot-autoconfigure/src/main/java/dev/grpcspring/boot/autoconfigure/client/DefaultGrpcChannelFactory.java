@@ -15,9 +15,12 @@ import dev.grpcspring.credentials.PerRpcCredentials;
 import dev.grpcspring.credentials.TransportCredentials;
 import dev.grpcspring.interceptor.ClientInterceptor;
 import dev.grpcspring.interceptor.ClientInterceptors;
+import dev.grpcspring.resolver.ResolverBuilder;
+import dev.grpcspring.resolver.ResolverRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -37,6 +40,19 @@ import org.springframework.util.unit.DataSize;
 public class DefaultGrpcChannelFactory implements GrpcChannelFactory, DisposableBean {
 
   private static final Log log = LogFactory.getLog(DefaultGrpcChannelFactory.class);
+
+  /**
+   * Schemes that resolve only when something else is set up, and what that is. Without this, the
+   * target would silently become a passthrough one that can never connect.
+   */
+  private static final Map<String, String> OPT_IN_SCHEMES = Map.of(
+      "discovery", "which needs Spring Cloud's DiscoveryClient: add"
+          + " org.springframework.cloud:spring-cloud-commons and a discovery client (such as"
+          + " spring-cloud-starter-netflix-eureka-client, spring-cloud-starter-consul-discovery or"
+          + " spring-cloud-starter-kubernetes-client, or"
+          + " spring.cloud.discovery.client.simple.instances.<serviceId>), so that a DiscoveryClient"
+          + " bean exists (and spring.cloud.discovery.enabled is not false)",
+      "etcd", "which needs an etcd cluster: set grpc.etcd.endpoints");
 
   private final ChannelPropertiesResolver resolver;
   private final BeanFactory beanFactory;
@@ -264,9 +280,11 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
             + bean + "', but there is no ClientInterceptor bean of that name", e);
       }
     }
+    DialOptions built = options.build();
+    requireResolver(name, p.getTarget(), built);
     ClientConn connection;
     try {
-      connection = ClientConn.dial(p.getTarget(), options.build());
+      connection = ClientConn.dial(p.getTarget(), built);
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException("Cannot dial gRPC channel '" + name + "' to '"
           + p.getTarget() + "': " + e.getMessage() + ". Check grpc.client.channel." + name
@@ -275,6 +293,25 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
     log.debug("Dialled gRPC channel '" + name + "' to " + p.getTarget());
     return new Entry(name, connection, calls, List.copyOf(interceptors),
         p.getShutdown().getGracePeriod());
+  }
+
+  private static void requireResolver(String name, String target, DialOptions options) {
+    int colon = target.indexOf(':');
+    if (colon <= 0) {
+      return;
+    }
+    String scheme = target.substring(0, colon).toLowerCase(Locale.ROOT);
+    String needs = OPT_IN_SCHEMES.get(scheme);
+    if (needs == null || ResolverRegistry.getDefaultRegistry().get(scheme) != null) {
+      return;
+    }
+    for (ResolverBuilder resolver : options.resolvers()) {
+      if (scheme.equalsIgnoreCase(resolver.scheme())) {
+        return;
+      }
+    }
+    throw new IllegalStateException("gRPC channel '" + name + "' targets '" + target + "' ("
+        + "grpc.client.channel." + name + ".target), " + needs);
   }
 
   /** The names of the channels dialled so far. */

@@ -1,0 +1,5 @@
+/**
+ * {@code discovery:///<serviceId>} channel targets resolved through Spring Cloud's {@code
+ * DiscoveryClient}: {@link dev.grpcspring.boot.discovery.DiscoveryClientResolverBuilder}.
+ */
+package dev.grpcspring.boot.discovery;
