@@ -14,6 +14,7 @@ import dev.grpcspring.credentials.PerRpcCredentials;
 import dev.grpcspring.credentials.TransportCredentials;
 import dev.grpcspring.interceptor.ClientInterceptor;
 import dev.grpcspring.interceptor.ClientInterceptors;
+import dev.grpcspring.serviceconfig.ServiceConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,7 +128,8 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
   /**
    * The dial options for channel {@code name} from its properties (before the customizers run).
    *
-   * @throws InvalidConfigurationPropertyValueException if a size property is out of range
+   * @throws InvalidConfigurationPropertyValueException if a size property is out of range, or a
+   *     service-config property breaks a service-config rule
    * @throws IllegalArgumentException if the dial options reject a value
    */
   protected DialOptions.Builder dialOptions(String name, ChannelProperties p) {
@@ -164,7 +166,8 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
               + (p.getLoadBalancingPolicy() == null ? "unset, so pick_first" : p.getLoadBalancingPolicy())
               + "), or remove the health-check.");
     }
-    String serviceConfig = p.getServiceConfig().toJson(p.getLoadBalancingPolicy());
+    ServiceConfig serviceConfig =
+        p.getServiceConfig().toServiceConfig("grpc.client.channel." + name, p.getLoadBalancingPolicy());
     if (serviceConfig != null) {
       options.defaultServiceConfig(serviceConfig);
     }
