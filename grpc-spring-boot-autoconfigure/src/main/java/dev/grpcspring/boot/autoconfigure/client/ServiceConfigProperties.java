@@ -73,8 +73,10 @@ public class ServiceConfigProperties {
    * @param channelPrefix the channel's property prefix ({@code grpc.client.channel.<name>}), for
    *     naming the property at fault in errors
    * @param loadBalancingPolicy the channel's policy name, or {@code null}
-   * @throws InvalidConfigurationPropertyValueException naming the property at fault, when a value
-   *     breaks a service-config rule
+   * @throws InvalidConfigurationPropertyValueException naming the property and its value, when a
+   *     value breaks a service-config rule
+   * @throws IllegalArgumentException naming the {@code method[i]} entry, when entries conflict
+   *     (retry and hedging on one method, a name used twice)
    */
   public ServiceConfig toServiceConfig(String channelPrefix, String loadBalancingPolicy) {
     if (isEmpty() && loadBalancingPolicy == null) {
