@@ -14,7 +14,6 @@ import dev.grpcspring.credentials.PerRpcCredentials;
 import dev.grpcspring.credentials.TransportCredentials;
 import dev.grpcspring.interceptor.ClientInterceptor;
 import dev.grpcspring.interceptor.ClientInterceptors;
-import dev.grpcspring.serviceconfig.ServiceConfig;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,7 +165,7 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
               + (p.getLoadBalancingPolicy() == null ? "unset, so pick_first" : p.getLoadBalancingPolicy())
               + "), or remove the health-check.");
     }
-    ServiceConfig serviceConfig =
+    var serviceConfig =
         p.getServiceConfig().toServiceConfig("grpc.client.channel." + name, p.getLoadBalancingPolicy());
     if (serviceConfig != null) {
       options.defaultServiceConfig(serviceConfig);
