@@ -296,9 +296,9 @@ public final class ClientConn implements Channel, AutoCloseable {
   }
 
   /**
-   * The method config in use for {@code fullMethodName} ({@code package.Service/Method}): from the
-   * config naming that method, else its service, else the default entry; {@link
-   * MethodConfig#EMPTY} when none applies (grpc-go's {@code GetMethodConfig}).
+   * The method config in use for {@code fullMethodName} ({@code package.Service/Method}), chosen
+   * as {@link dev.grpcspring.serviceconfig.ServiceConfig#methodConfig} does (grpc-go's {@code
+   * GetMethodConfig}).
    */
   public MethodConfig methodConfig(String fullMethodName) {
     return serviceConfigs.methodConfig(fullMethodName);
@@ -515,8 +515,7 @@ public final class ClientConn implements Channel, AutoCloseable {
     ServiceConfigs.Selected selected = serviceConfigs.select(state.serviceConfigJson());
     if (selected == null) {
       // Invalid config and nothing to fall back to: the channel cannot work (A21).
-      Status err = Status.UNAVAILABLE.withDescription(
-          "The resolver's service config for " + target + " is invalid: " + serviceConfigs.lastError());
+      Status err = serviceConfigs.unusable(target);
       pickerWrapper.updatePicker(info -> dev.grpcspring.balancer.PickResult.withError(err));
       csMgr.update(ConnectivityState.TRANSIENT_FAILURE);
       return;

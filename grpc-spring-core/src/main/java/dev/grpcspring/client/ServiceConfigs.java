@@ -1,5 +1,6 @@
 package dev.grpcspring.client;
 
+import dev.grpcspring.Status;
 import dev.grpcspring.balancer.BalancerBuilder;
 import dev.grpcspring.balancer.BalancerRegistry;
 import dev.grpcspring.serviceconfig.LoadBalancingConfig;
@@ -126,8 +127,10 @@ final class ServiceConfigs {
     return BalancerRegistry.getDefaultRegistry().get("pick_first");
   }
 
-  String lastError() {
-    return lastError;
+  /** Why {@link #select} found no usable config: the resolver's config was invalid. */
+  Status unusable(String target) {
+    return Status.UNAVAILABLE.withDescription(
+        "The resolver's service config for " + target + " is invalid: " + lastError);
   }
 
   /** The method config in use for {@code fullMethodName}; {@link MethodConfig#EMPTY} if none. */

@@ -8,6 +8,7 @@ import dev.grpcspring.CallOptions;
 import dev.grpcspring.Code;
 import dev.grpcspring.StatusException;
 import dev.grpcspring.client.RetryService.Attempt;
+import dev.grpcspring.resolver.ResolverState;
 import dev.grpcspring.serviceconfig.MethodConfig;
 import dev.grpcspring.serviceconfig.RetryPolicy;
 import dev.grpcspring.serviceconfig.ServiceConfig;
@@ -36,9 +37,10 @@ class TypedServiceConfigTest {
     peer.close();
   }
 
+  /** A channel that is already READY (a blocking dial). */
   private static ClientConn dial(ServiceConfig config) {
     return ClientConn.dial(peer.target(),
-        DialOptions.newBuilder().insecure().defaultServiceConfig(config).build());
+        DialOptions.newBuilder().insecure().block().defaultServiceConfig(config).build());
   }
 
   private static Code fails(ClientConn cc, String spec) {
@@ -48,6 +50,16 @@ class TypedServiceConfigTest {
       return e.getStatus().getCode();
     }
     throw new AssertionError("the call succeeded: " + spec);
+  }
+
+  /**
+   * Makes a call the server never answers on a connected channel (so that connecting does not eat
+   * the timeout); returns how long it took to end with DEADLINE_EXCEEDED.
+   */
+  private static long stalledCallTakesMillis(ClientConn cc, String key) {
+    long start = System.nanoTime();
+    assertThat(fails(cc, "key=" + key + ";stall=1")).isEqualTo(Code.DEADLINE_EXCEEDED);
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
   }
 
   @Test
@@ -83,12 +95,9 @@ class TypedServiceConfigTest {
             .timeout(Duration.ofMillis(300)))
         .build();
     try (ClientConn cc = dial(config)) {
-      long start = System.nanoTime();
-      // stall=1: the server never answers the first attempt; only the method timeout ends it.
-      assertThat(fails(cc, "key=typed-timeout;stall=1")).isEqualTo(Code.DEADLINE_EXCEEDED);
-      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      assertThat(tookMs).isBetween(250L, 10_000L);
-      assertThat(service.attempts("typed-timeout")).hasSize(1);
+      // stall=1: the server never answers the first attempt; only the method timeout ends it,
+      // long before the call's own 20 s deadline.
+      assertThat(stalledCallTakesMillis(cc, "typed-timeout")).isBetween(250L, 10_000L);
     }
   }
 
@@ -103,6 +112,34 @@ class TypedServiceConfigTest {
       // A small one still goes through.
       assertThat(cc.invoke(RetryService.UNARY, sv("key=typed-small"),
           CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS)).getValue()).isEqualTo("key=typed-small");
+    }
+  }
+
+  @Test
+  void theTypedDefaultStandsInForAnInvalidConfigFromTheResolver() {
+    String broken = "{\"methodConfig\": [{\"name\": [{}], \"timeout\": \"-1s\"}]}";
+    ManualResolver r = new ManualResolver();
+    r.update(new ResolverState(ManualResolver.addresses(peer.port()), broken, null));
+    ServiceConfig config = ServiceConfig.newBuilder()
+        .methodConfig(MethodConfig.newBuilder().name(RetryService.SERVICE).timeout(Duration.ofMillis(300)))
+        .build();
+    try (ClientConn cc = ClientConn.dial(r.target(),
+        DialOptions.newBuilder().insecure().block().resolver(r).defaultServiceConfig(config).build())) {
+      // gRFC A21: the invalid config is rejected and the default one applies: its timeout acts.
+      assertThat(stalledCallTakesMillis(cc, "typed-fallback")).isBetween(250L, 10_000L);
+    }
+    // Without a default there is nothing to fall back to: calls fail, saying why.
+    ManualResolver bare = new ManualResolver();
+    bare.update(new ResolverState(ManualResolver.addresses(peer.port()), broken, null));
+    try (ClientConn cc = ClientConn.dial(bare.target(),
+        DialOptions.newBuilder().insecure().resolver(bare).build())) {
+      assertThatThrownBy(() -> cc.invoke(RetryService.UNARY, sv("key=typed-bare"),
+              CallOptions.DEFAULT.withDeadlineAfter(5, TimeUnit.SECONDS)))
+          .isInstanceOfSatisfying(StatusException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Code.UNAVAILABLE);
+            assertThat(e.getStatus().getDescription()).contains(
+                "service config for " + bare.target() + " is invalid: methodConfig[0].timeout must not be negative");
+          });
     }
   }
 
