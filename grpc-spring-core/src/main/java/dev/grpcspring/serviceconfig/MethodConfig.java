@@ -139,8 +139,7 @@ public record MethodConfig(
         built.add(new Name(service, method));
       }
       if (timeout != null && timeout.isNegative()) {
-        throw InvalidServiceConfigException.at(ServiceConfig.Builder.path(path, "timeout"),
-            "must not be negative, got " + timeout);
+        throw InvalidServiceConfigException.at(path + ".timeout", "must not be negative, got " + timeout);
       }
       if (retryPolicy != null && hedgingPolicy != null) {
         throw InvalidServiceConfigException.at(path, "has both retryPolicy and hedgingPolicy; a method"
@@ -152,8 +151,8 @@ public record MethodConfig(
           timeout,
           messageSize(path, "maxRequestMessageBytes", maxRequestMessageBytes),
           messageSize(path, "maxResponseMessageBytes", maxResponseMessageBytes),
-          retryPolicy == null ? null : retryPolicy.build(ServiceConfig.Builder.path(path, "retryPolicy")),
-          hedgingPolicy == null ? null : hedgingPolicy.build(ServiceConfig.Builder.path(path, "hedgingPolicy")));
+          retryPolicy == null ? null : retryPolicy.build(path + ".retryPolicy"),
+          hedgingPolicy == null ? null : hedgingPolicy.build(path + ".hedgingPolicy"));
     }
 
     private static Integer messageSize(String path, String key, Long n) {
@@ -161,7 +160,7 @@ public record MethodConfig(
         return null;
       }
       if (n < 0) {
-        throw InvalidServiceConfigException.at(ServiceConfig.Builder.path(path, key), "must not be negative, got " + n);
+        throw InvalidServiceConfigException.at(path + "." + key, "must not be negative, got " + n);
       }
       return (int) Math.min(n, Integer.MAX_VALUE);
     }

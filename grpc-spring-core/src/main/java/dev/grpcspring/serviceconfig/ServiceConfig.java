@@ -296,7 +296,8 @@ public final class ServiceConfig {
           try {
             return new LoadBalancingConfig(name, builder.parseConfig(config));
           } catch (IllegalArgumentException e) {
-            throw new InvalidServiceConfigException(path + "." + name, path + "." + name + ": " + e.getMessage(), e);
+            String field = path + "." + name;
+            throw new InvalidServiceConfigException(field, field + ": " + e.getMessage(), e);
           }
         }
         throw InvalidServiceConfigException.at("loadBalancingConfig",
@@ -317,7 +318,8 @@ public final class ServiceConfig {
     /** {@code maxAttempts} of a retry or hedging policy at {@code path}: > 1, capped at 5. */
     static int maxAttempts(String path, Long n) {
       if (n == null || n <= 1) {
-        throw InvalidServiceConfigException.at(path(path, "maxAttempts"), "is required and must be > 1, got " + n);
+        throw InvalidServiceConfigException.at(path(path, "maxAttempts"),
+            "is required and must be > 1, got " + n);
       }
       return (int) Math.min(n, RetryPolicy.MAX_ATTEMPTS_LIMIT);
     }
