@@ -217,7 +217,7 @@ final class AddrConn implements SubConn, HealthWatch.Listener {
       if (state != ConnectivityState.READY) {
         return;
       }
-      String name = healthCheckEnabled ? cc.healthCheckServiceName() : null;
+      String name = healthCheckEnabled ? cc.serviceConfigs().healthCheckServiceName() : null;
       if (Objects.equals(name, healthServiceName)) {
         return;
       }
@@ -419,7 +419,8 @@ final class AddrConn implements SubConn, HealthWatch.Listener {
           lastError = Status.OK;
           connectedAddress = address;
           ready = t;
-          watch = startHealthWatch(t, healthCheckEnabled ? cc.healthCheckServiceName() : null);
+          watch = startHealthWatch(t,
+              healthCheckEnabled ? cc.serviceConfigs().healthCheckServiceName() : null);
           healthState = watch == null ? null : ConnectivityState.CONNECTING;
           setState(ConnectivityState.READY, Status.OK);
         } else {

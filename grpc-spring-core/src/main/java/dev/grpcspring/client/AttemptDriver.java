@@ -115,9 +115,9 @@ final class AttemptDriver {
     MethodConfig mc = cc.methodConfig(fullMethod);
     int cap = cc.options().maxCallAttempts();
     if (mc.hedgingPolicy() != null && !cc.options().disableRetry()) {
-      hedging = new HedgingState(mc.hedgingPolicy(), cap, cc.retryThrottler());
+      hedging = new HedgingState(mc.hedgingPolicy(), cap, cc.serviceConfigs().throttler());
     } else {
-      retryState = new RetryState(mc.retryPolicy(), cap, cc.retryThrottler(),
+      retryState = new RetryState(mc.retryPolicy(), cap, cc.serviceConfigs().throttler(),
           ThreadLocalRandom.current()::nextDouble);
     }
   }

@@ -499,7 +499,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     if (exit) {
       cc.exitCall(finalStatus.isOk());
     }
-    RetryThrottler throttler = cc.retryThrottler();
+    RetryThrottler throttler = cc.serviceConfigs().throttler();
     if (throttler != null && finalStatus.isOk()) {
       throttler.onSuccess();
     }

@@ -8,8 +8,6 @@ import dev.grpcspring.MethodDescriptor;
 import dev.grpcspring.MethodType;
 import dev.grpcspring.Status;
 import dev.grpcspring.StatusException;
-import dev.grpcspring.balancer.BalancerBuilder;
-import dev.grpcspring.balancer.BalancerRegistry;
 import dev.grpcspring.balancer.BalancerState;
 import dev.grpcspring.balancer.ClientConnState;
 import dev.grpcspring.balancer.SubConnStateListener;
@@ -176,9 +174,6 @@ public final class ClientConn implements Channel, AutoCloseable {
    */
   public static ClientConn dial(String target, DialOptions options) {
     ClientConn cc = new ClientConn(target, options);
-    if (options.defaultServiceConfigJson() != null) {
-      cc.serviceConfigs.parseDefault(options.defaultServiceConfigJson());
-    }
     cc.scheduleIdleCheck();
     if (options.block()) {
       try {
@@ -301,9 +296,9 @@ public final class ClientConn implements Channel, AutoCloseable {
   }
 
   /**
-   * The method config in use for {@code fullMethodName} ({@code package.Service/Method}): from the
-   * config naming that method, else its service, else the default entry; {@link
-   * MethodConfig#EMPTY} when none applies (grpc-go's {@code GetMethodConfig}).
+   * The method config in use for {@code fullMethodName} ({@code package.Service/Method}), chosen
+   * as {@link dev.grpcspring.serviceconfig.ServiceConfig#methodConfig} does (grpc-go's {@code
+   * GetMethodConfig}).
    */
   public MethodConfig methodConfig(String fullMethodName) {
     return serviceConfigs.methodConfig(fullMethodName);
@@ -401,14 +396,9 @@ public final class ClientConn implements Channel, AutoCloseable {
     return retryBuffer;
   }
 
-  /** The service to health-check subchannels for (A17), or null for none. */
-  String healthCheckServiceName() {
-    return serviceConfigs.healthCheckServiceName();
-  }
-
-  /** The retry token bucket of the service config in use, or null. */
-  RetryThrottler retryThrottler() {
-    return serviceConfigs.throttler();
+  /** The service config in use: health-check service (A17) and retry token bucket. */
+  ServiceConfigs serviceConfigs() {
+    return serviceConfigs;
   }
 
   CallbackSerializer serializer() {
@@ -525,23 +515,17 @@ public final class ClientConn implements Channel, AutoCloseable {
     ServiceConfigs.Selected selected = serviceConfigs.select(state.serviceConfigJson());
     if (selected == null) {
       // Invalid config and nothing to fall back to: the channel cannot work (A21).
-      Status err = Status.UNAVAILABLE.withDescription(
-          "The resolver's service config for " + target + " is invalid: " + serviceConfigs.lastError());
+      Status err = serviceConfigs.unusable(target);
       pickerWrapper.updatePicker(info -> dev.grpcspring.balancer.PickResult.withError(err));
       csMgr.update(ConnectivityState.TRANSIENT_FAILURE);
       return;
     }
     channelzEntity.trace().add("Resolved " + state.addresses().size() + " address(es); load "
         + "balancing policy " + selected.policy(), ChannelTrace.Severity.INFO);
-    BalancerBuilder builder = BalancerRegistry.getDefaultRegistry().get(selected.policy());
-    if (builder == null) {
-      log.warning("Load balancing policy '" + selected.policy() + "' is not registered; using pick_first");
-      builder = BalancerRegistry.getDefaultRegistry().get("pick_first");
-    }
     if (serviceConfigs.healthCheckChanged()) {
       conns.forEach(AddrConn::healthConfigChanged);
     }
-    balancerWrapper.switchTo(builder);
+    balancerWrapper.switchTo(selected.builder());
     Status s = balancerWrapper.updateClientConnState(
         new ClientConnState(state, selected.balancerConfig()));
     if (!s.isOk()) {
@@ -558,8 +542,7 @@ public final class ClientConn implements Channel, AutoCloseable {
         ChannelTrace.Severity.WARNING);
     if (balancerWrapper.policy() == null) {
       // No balancer yet: report the failure ourselves.
-      BalancerBuilder pf = BalancerRegistry.getDefaultRegistry().get("pick_first");
-      balancerWrapper.switchTo(pf);
+      balancerWrapper.switchTo(ServiceConfigs.pickFirst());
     }
     balancerWrapper.resolverError(error);
   }

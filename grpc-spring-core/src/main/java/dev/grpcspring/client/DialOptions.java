@@ -9,6 +9,7 @@ import dev.grpcspring.proxy.NoProxyList;
 import dev.grpcspring.proxy.ProxyDetector;
 import dev.grpcspring.interceptor.ClientInterceptor;
 import dev.grpcspring.resolver.ResolverBuilder;
+import dev.grpcspring.serviceconfig.ServiceConfig;
 import dev.grpcspring.transport.ClientKeepAlive;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
@@ -52,6 +53,7 @@ public final class DialOptions {
   final List<ClientInterceptor> unaryInterceptors;
   final List<ClientInterceptor> streamInterceptors;
   final String defaultServiceConfigJson;
+  final ServiceConfig defaultServiceConfig;
   final Duration initialBackoff;
   final double backoffMultiplier;
   final double backoffJitter;
@@ -91,6 +93,7 @@ public final class DialOptions {
     this.unaryInterceptors = List.copyOf(b.unaryInterceptors);
     this.streamInterceptors = List.copyOf(b.streamInterceptors);
     this.defaultServiceConfigJson = b.defaultServiceConfigJson;
+    this.defaultServiceConfig = b.defaultServiceConfig;
     this.initialBackoff = b.initialBackoff;
     this.backoffMultiplier = b.backoffMultiplier;
     this.backoffJitter = b.backoffJitter;
@@ -198,9 +201,14 @@ public final class DialOptions {
     return streamInterceptors;
   }
 
-  /** The default service config JSON, or null. */
+  /** The default service config as JSON, or null when none was given as JSON. */
   public String defaultServiceConfigJson() {
     return defaultServiceConfigJson;
+  }
+
+  /** The default service config as built, or null when none was given typed. */
+  public ServiceConfig defaultServiceConfig() {
+    return defaultServiceConfig;
   }
 
   public Duration initialBackoff() {
@@ -315,6 +323,7 @@ public final class DialOptions {
     private final List<ClientInterceptor> unaryInterceptors = new ArrayList<>();
     private final List<ClientInterceptor> streamInterceptors = new ArrayList<>();
     private String defaultServiceConfigJson;
+    private ServiceConfig defaultServiceConfig;
     // connection-backoff.md defaults
     private Duration initialBackoff = Duration.ofSeconds(1);
     private double backoffMultiplier = 1.6;
@@ -358,6 +367,7 @@ public final class DialOptions {
       unaryInterceptors.addAll(o.unaryInterceptors);
       streamInterceptors.addAll(o.streamInterceptors);
       defaultServiceConfigJson = o.defaultServiceConfigJson;
+      defaultServiceConfig = o.defaultServiceConfig;
       initialBackoff = o.initialBackoff;
       backoffMultiplier = o.backoffMultiplier;
       backoffJitter = o.backoffJitter;
@@ -462,10 +472,22 @@ public final class DialOptions {
 
     /**
      * The service config used until (or unless) the resolver provides one, as JSON. It is parsed
-     * when the channel is dialed; an invalid one fails the dial.
+     * when the channel is dialed; an invalid one fails the dial. Replaces a typed default.
      */
     public Builder defaultServiceConfig(String json) {
       this.defaultServiceConfigJson = Objects.requireNonNull(json, "json");
+      this.defaultServiceConfig = null;
+      return this;
+    }
+
+    /**
+     * The service config used until (or unless) the resolver provides one, made with {@link
+     * ServiceConfig#newBuilder()} (already checked, so it cannot fail the dial). Replaces a JSON
+     * default.
+     */
+    public Builder defaultServiceConfig(ServiceConfig config) {
+      this.defaultServiceConfig = Objects.requireNonNull(config, "config");
+      this.defaultServiceConfigJson = null;
       return this;
     }
 

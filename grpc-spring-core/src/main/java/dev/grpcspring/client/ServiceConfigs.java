@@ -1,10 +1,14 @@
 package dev.grpcspring.client;
 
+import dev.grpcspring.Status;
+import dev.grpcspring.balancer.BalancerBuilder;
+import dev.grpcspring.balancer.BalancerRegistry;
 import dev.grpcspring.serviceconfig.LoadBalancingConfig;
 import dev.grpcspring.serviceconfig.MethodConfig;
 import dev.grpcspring.serviceconfig.RetryThrottlingPolicy;
 import dev.grpcspring.serviceconfig.ServiceConfig;
 import java.util.Objects;
+import java.util.logging.Logger;
 
 /**
  * Which service config a channel uses (service_config.md and gRFC A21): the resolver's, unless
@@ -15,8 +19,10 @@ import java.util.Objects;
  * thread.
  */
 final class ServiceConfigs {
-  /** The policy and its parsed config for the balancer. */
-  record Selected(String policy, Object balancerConfig) {}
+  private static final Logger log = Logger.getLogger(ServiceConfigs.class.getName());
+
+  /** The policy, its builder and its parsed config for the balancer. */
+  record Selected(String policy, BalancerBuilder builder, Object balancerConfig) {}
 
   private final boolean ignoreResolver;
   private final boolean disableHealthCheck;
@@ -27,23 +33,27 @@ final class ServiceConfigs {
   private volatile RetryThrottler throttler;
   private String lastError;
 
+  /**
+   * Takes the default config from the dial options, typed or as JSON to parse.
+   *
+   * @throws IllegalArgumentException naming what is wrong in the default config, which fails the
+   *     dial
+   */
   ServiceConfigs(DialOptions options) {
     this.ignoreResolver = options.disableServiceConfig();
     this.disableHealthCheck = options.disableHealthCheck();
-  }
-
-  /**
-   * Parses the default config from the dial options.
-   *
-   * @throws IllegalArgumentException naming what is wrong, which fails the dial
-   */
-  void parseDefault(String json) {
-    try {
-      defaultConfig = ServiceConfig.parse(json);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("Invalid default service config: " + e.getMessage(), e);
+    if (options.defaultServiceConfig() != null) {
+      defaultConfig = options.defaultServiceConfig();
+    } else if (options.defaultServiceConfigJson() != null) {
+      try {
+        defaultConfig = ServiceConfig.parse(options.defaultServiceConfigJson());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("Invalid default service config: " + e.getMessage(), e);
+      }
     }
-    setCurrent(defaultConfig);
+    if (defaultConfig != null) {
+      setCurrent(defaultConfig);
+    }
   }
 
   private void setCurrent(ServiceConfig c) {
@@ -102,11 +112,25 @@ final class ServiceConfigs {
     }
     setCurrent(chosen);
     LoadBalancingConfig lb = chosen.loadBalancingConfig();
-    return lb == null ? new Selected("pick_first", null) : new Selected(lb.policyName(), lb.config());
+    String policy = lb == null ? "pick_first" : lb.policyName();
+    BalancerBuilder builder = BalancerRegistry.getDefaultRegistry().get(policy);
+    if (builder == null) {
+      // Parsing checked the registry; a policy unregistered since then falls back.
+      log.warning("Load balancing policy '" + policy + "' is not registered; using pick_first");
+      return new Selected("pick_first", pickFirst(), null);
+    }
+    return new Selected(policy, builder, lb == null ? null : lb.config());
   }
 
-  String lastError() {
-    return lastError;
+  /** The pick_first builder, the policy when none is chosen. */
+  static BalancerBuilder pickFirst() {
+    return BalancerRegistry.getDefaultRegistry().get("pick_first");
+  }
+
+  /** Why {@link #select} found no usable config: the resolver's config was invalid. */
+  Status unusable(String target) {
+    return Status.UNAVAILABLE.withDescription(
+        "The resolver's service config for " + target + " is invalid: " + lastError);
   }
 
   /** The method config in use for {@code fullMethodName}; {@link MethodConfig#EMPTY} if none. */

@@ -2,6 +2,8 @@ package dev.grpcspring.serviceconfig;
 
 import dev.grpcspring.Code;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Objects;
 import java.util.Set;
 
@@ -18,15 +20,62 @@ public record HedgingPolicy(int maxAttempts, Duration hedgingDelay, Set<Code> no
     nonFatalStatusCodes = Set.copyOf(nonFatalStatusCodes);
   }
 
-  static HedgingPolicy parse(JsonObject o) {
-    int maxAttempts = ServiceConfigParser.maxAttempts(o);
-    Duration delay = o.duration("hedgingDelay");
-    if (delay == null) {
-      delay = Duration.ZERO;
-    } else if (delay.isNegative()) {
-      throw new IllegalArgumentException(o.path("hedgingDelay") + " must not be negative, got " + delay);
+  /** A builder for a hedging policy; only {@code maxAttempts} is required, as in the JSON form. */
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /**
+   * The fields of a {@code hedgingPolicy}, checked when the {@link ServiceConfig} that holds them
+   * is built, by the same rules and with the same messages as {@link ServiceConfig#parse}.
+   */
+  public static final class Builder {
+    Long maxAttempts;
+    Duration hedgingDelay;
+    Set<Code> nonFatalStatusCodes;
+
+    Builder() {}
+
+    /** Attempts including the first: more than 1; values above 5 are lowered to 5. */
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = (long) maxAttempts;
+      return this;
     }
-    Set<Code> codes = o.codes("nonFatalStatusCodes");
-    return new HedgingPolicy(maxAttempts, delay, codes == null ? Set.of() : codes);
+
+    /** The wait before each further attempt, not negative; zero (the default) sends all at once. */
+    public Builder hedgingDelay(Duration hedgingDelay) {
+      this.hedgingDelay = Objects.requireNonNull(hedgingDelay, "hedgingDelay");
+      return this;
+    }
+
+    /** Codes that send the next attempt at once; any other code ends the call (none by default). */
+    public Builder nonFatalStatusCodes(Code... codes) {
+      return nonFatalStatusCodes(Arrays.asList(codes));
+    }
+
+    /** Codes that send the next attempt at once; any other code ends the call (none by default). */
+    public Builder nonFatalStatusCodes(Collection<Code> codes) {
+      this.nonFatalStatusCodes = Set.copyOf(codes);
+      return this;
+    }
+
+    Builder copy() {
+      Builder b = new Builder();
+      b.maxAttempts = maxAttempts;
+      b.hedgingDelay = hedgingDelay;
+      b.nonFatalStatusCodes = nonFatalStatusCodes;
+      return b;
+    }
+
+    /** The policy, or an error naming the field under {@code path}. */
+    HedgingPolicy build(String path) {
+      int attempts = ServiceConfig.Builder.maxAttempts(path, maxAttempts);
+      Duration delay = hedgingDelay == null ? Duration.ZERO : hedgingDelay;
+      if (delay.isNegative()) {
+        throw InvalidServiceConfigException.at(ServiceConfig.Builder.path(path, "hedgingDelay"),
+            "must not be negative, got " + delay);
+      }
+      return new HedgingPolicy(attempts, delay, nonFatalStatusCodes == null ? Set.of() : nonFatalStatusCodes);
+    }
   }
 }

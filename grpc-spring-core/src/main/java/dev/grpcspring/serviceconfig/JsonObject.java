@@ -29,7 +29,7 @@ final class JsonObject {
   @SuppressWarnings("unchecked")
   static JsonObject of(Object value, String path) {
     if (!(value instanceof Map)) {
-      throw new IllegalArgumentException(
+      throw new InvalidServiceConfigException(path,
           (path.isEmpty() ? "The service config" : path) + " must be a JSON object, got " + describe(value));
     }
     return new JsonObject((Map<String, ?>) value, path);
@@ -57,7 +57,7 @@ final class JsonObject {
       return null;
     }
     if (!(v instanceof String s)) {
-      throw new IllegalArgumentException(path(key) + " must be a string, got " + describe(v));
+      throw InvalidServiceConfigException.at(path(key), "must be a string, got " + describe(v));
     }
     return s;
   }
@@ -68,7 +68,7 @@ final class JsonObject {
       return null;
     }
     if (!(v instanceof Boolean b)) {
-      throw new IllegalArgumentException(path(key) + " must be true or false, got " + describe(v));
+      throw InvalidServiceConfigException.at(path(key), "must be true or false, got " + describe(v));
     }
     return b;
   }
@@ -92,7 +92,7 @@ final class JsonObject {
         // fall through to the error below
       }
     }
-    throw new IllegalArgumentException(path(key) + " must be an integer, got " + describe(v));
+    throw InvalidServiceConfigException.at(path(key), "must be an integer, got " + describe(v));
   }
 
   /** A number (or a string holding one); null when absent. */
@@ -114,7 +114,7 @@ final class JsonObject {
         // fall through to the error below
       }
     }
-    throw new IllegalArgumentException(path(key) + " must be a number, got " + describe(v));
+    throw InvalidServiceConfigException.at(path(key), "must be a number, got " + describe(v));
   }
 
   /** A proto JSON Duration ({@code "1.5s"}, up to nanoseconds); null when absent. */
@@ -125,8 +125,8 @@ final class JsonObject {
     }
     Matcher m = DURATION.matcher(s);
     if (!m.matches()) {
-      throw new IllegalArgumentException(
-          path(key) + " must be a duration like \"1.5s\" (seconds, up to 9 decimals), got \"" + s + "\"");
+      throw InvalidServiceConfigException.at(path(key),
+          "must be a duration like \"1.5s\" (seconds, up to 9 decimals), got \"" + s + "\"");
     }
     try {
       long seconds = Long.parseLong(m.group(2));
@@ -135,7 +135,7 @@ final class JsonObject {
       Duration d = Duration.ofSeconds(seconds, nanos);
       return m.group(1) != null ? d.negated() : d;
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException(path(key) + " is out of range: \"" + s + "\"", e);
+      throw new InvalidServiceConfigException(path(key), path(key) + " is out of range: \"" + s + "\"", e);
     }
   }
 
@@ -146,7 +146,7 @@ final class JsonObject {
       return null;
     }
     if (!(v instanceof List<?> l)) {
-      throw new IllegalArgumentException(path(key) + " must be a JSON array, got " + describe(v));
+      throw InvalidServiceConfigException.at(path(key), "must be a JSON array, got " + describe(v));
     }
     return l;
   }
@@ -175,7 +175,7 @@ final class JsonObject {
       try {
         return Code.valueOf(s.strip().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(path + " is not a status code name: \"" + s + "\"", e);
+        throw new InvalidServiceConfigException(path, path + " is not a status code name: \"" + s + "\"", e);
       }
     }
     if (v instanceof Long l && l >= 0 && l <= Integer.MAX_VALUE && Code.forValue(l.intValue()) != null) {
@@ -184,7 +184,7 @@ final class JsonObject {
     if (v instanceof Double d && d == Math.rint(d) && d >= 0 && d < 100 && Code.forValue(d.intValue()) != null) {
       return Code.forValue(d.intValue());
     }
-    throw new IllegalArgumentException(path + " is not a status code: " + describe(v));
+    throw InvalidServiceConfigException.at(path, "is not a status code: " + describe(v));
   }
 
   static String describe(Object v) {

@@ -2,6 +2,8 @@ package dev.grpcspring.serviceconfig;
 
 import dev.grpcspring.Code;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Objects;
 import java.util.Set;
 
@@ -29,27 +31,90 @@ public record RetryPolicy(
     retryableStatusCodes = Set.copyOf(retryableStatusCodes);
   }
 
-  static RetryPolicy parse(JsonObject o) {
-    int maxAttempts = ServiceConfigParser.maxAttempts(o);
-    Duration initial = positiveDuration(o, "initialBackoff");
-    Duration max = positiveDuration(o, "maxBackoff");
-    Double multiplier = o.number("backoffMultiplier");
-    if (multiplier == null || !(multiplier > 0)) {
-      throw new IllegalArgumentException(
-          o.path("backoffMultiplier") + " is required and must be > 0, got " + multiplier);
-    }
-    Set<Code> codes = o.codes("retryableStatusCodes");
-    if (codes == null || codes.isEmpty()) {
-      throw new IllegalArgumentException(o.path("retryableStatusCodes") + " is required and must not be empty");
-    }
-    return new RetryPolicy(maxAttempts, initial, max, multiplier, codes);
+  /** A builder for a retry policy; every field is required, as in the JSON form. */
+  public static Builder newBuilder() {
+    return new Builder();
   }
 
-  private static Duration positiveDuration(JsonObject o, String key) {
-    Duration d = o.duration(key);
-    if (d == null || d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(o.path(key) + " is required and must be > 0, got " + d);
+  /**
+   * The fields of a {@code retryPolicy}, checked when the {@link ServiceConfig} that holds them is
+   * built, by the same rules and with the same messages as {@link ServiceConfig#parse}.
+   */
+  public static final class Builder {
+    Long maxAttempts;
+    Duration initialBackoff;
+    Duration maxBackoff;
+    Double backoffMultiplier;
+    Set<Code> retryableStatusCodes;
+
+    Builder() {}
+
+    /** Attempts including the first: more than 1; values above 5 are lowered to 5. */
+    public Builder maxAttempts(int maxAttempts) {
+      this.maxAttempts = (long) maxAttempts;
+      return this;
     }
-    return d;
+
+    /** The base wait before the first retry (each wait is random up to the current base): > 0. */
+    public Builder initialBackoff(Duration initialBackoff) {
+      this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
+      return this;
+    }
+
+    /** The cap on the base wait: > 0. */
+    public Builder maxBackoff(Duration maxBackoff) {
+      this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
+      return this;
+    }
+
+    /** How much the base wait grows after each retry: > 0. */
+    public Builder backoffMultiplier(double backoffMultiplier) {
+      this.backoffMultiplier = backoffMultiplier;
+      return this;
+    }
+
+    /** The codes that make a failed attempt eligible for a retry: at least one. */
+    public Builder retryableStatusCodes(Code... codes) {
+      return retryableStatusCodes(Arrays.asList(codes));
+    }
+
+    /** The codes that make a failed attempt eligible for a retry: at least one. */
+    public Builder retryableStatusCodes(Collection<Code> codes) {
+      this.retryableStatusCodes = Set.copyOf(codes);
+      return this;
+    }
+
+    Builder copy() {
+      Builder b = new Builder();
+      b.maxAttempts = maxAttempts;
+      b.initialBackoff = initialBackoff;
+      b.maxBackoff = maxBackoff;
+      b.backoffMultiplier = backoffMultiplier;
+      b.retryableStatusCodes = retryableStatusCodes;
+      return b;
+    }
+
+    /** The policy, or an error naming the field under {@code path}. */
+    RetryPolicy build(String path) {
+      int attempts = ServiceConfig.Builder.maxAttempts(path, maxAttempts);
+      positive(path, "initialBackoff", initialBackoff);
+      positive(path, "maxBackoff", maxBackoff);
+      if (backoffMultiplier == null || !(backoffMultiplier > 0)) {
+        throw InvalidServiceConfigException.at(ServiceConfig.Builder.path(path, "backoffMultiplier"),
+            "is required and must be > 0, got " + backoffMultiplier);
+      }
+      if (retryableStatusCodes == null || retryableStatusCodes.isEmpty()) {
+        throw InvalidServiceConfigException.at(
+            ServiceConfig.Builder.path(path, "retryableStatusCodes"), "is required and must not be empty");
+      }
+      return new RetryPolicy(attempts, initialBackoff, maxBackoff, backoffMultiplier, retryableStatusCodes);
+    }
+
+    private static void positive(String path, String key, Duration d) {
+      if (d == null || d.isNegative() || d.isZero()) {
+        throw InvalidServiceConfigException.at(ServiceConfig.Builder.path(path, key),
+            "is required and must be > 0, got " + d);
+      }
+    }
   }
 }

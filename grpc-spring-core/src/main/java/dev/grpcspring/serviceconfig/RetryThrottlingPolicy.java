@@ -8,20 +8,23 @@ package dev.grpcspring.serviceconfig;
  * @param tokenRatio tokens a success adds back, positive, with at most 3 decimals kept
  */
 public record RetryThrottlingPolicy(int maxTokens, double tokenRatio) {
-  static RetryThrottlingPolicy parse(JsonObject o) {
-    Long maxTokens = o.integer("maxTokens");
+  /**
+   * The policy from the configured values (null when absent), or an error naming the field under
+   * {@code path}; the JSON parser and {@link ServiceConfig.Builder} both come here.
+   */
+  static RetryThrottlingPolicy of(String path, Long maxTokens, Double ratio) {
     if (maxTokens == null || maxTokens <= 0 || maxTokens > 1000) {
-      throw new IllegalArgumentException(
-          o.path("maxTokens") + " is required and must be in (0, 1000], got " + maxTokens);
+      throw InvalidServiceConfigException.at(ServiceConfig.Builder.path(path, "maxTokens"),
+          "is required and must be in (0, 1000], got " + maxTokens);
     }
-    Double ratio = o.number("tokenRatio");
+    String ratioPath = ServiceConfig.Builder.path(path, "tokenRatio");
     if (ratio == null || !(ratio > 0)) {
-      throw new IllegalArgumentException(o.path("tokenRatio") + " is required and must be > 0, got " + ratio);
+      throw InvalidServiceConfigException.at(ratioPath, "is required and must be > 0, got " + ratio);
     }
     // The spec keeps three decimals (grpc-java truncates the same way).
     double kept = Math.floor(ratio * 1000) / 1000;
     if (!(kept > 0)) {
-      throw new IllegalArgumentException(o.path("tokenRatio") + " rounds to 0 at three decimals: " + ratio);
+      throw InvalidServiceConfigException.at(ratioPath, "rounds to 0 at three decimals: " + ratio);
     }
     return new RetryThrottlingPolicy(maxTokens.intValue(), kept);
   }

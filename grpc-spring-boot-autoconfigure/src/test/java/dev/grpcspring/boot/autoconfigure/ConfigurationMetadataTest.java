@@ -59,6 +59,8 @@ class ConfigurationMetadataTest {
     }
     assertThat(((Number) defaults.get("grpc.server.port")).intValue()).isEqualTo(9090);
     assertThat(defaults.get("grpc.server.inbound.message.max-size")).isEqualTo("4MB");
+    // Declared once in the common package for server and channels, still documented here.
+    assertThat(defaults.get("grpc.server.inbound.metadata.max-size")).isEqualTo("8KB");
     assertThat(defaults.get("grpc.server.shutdown.grace-period")).isEqualTo("30s");
     assertThat(defaults.get("grpc.server.keepalive.time")).isEqualTo("2h");
     assertThat(defaults.get("grpc.server.keepalive.permit.time")).isEqualTo("5m");

@@ -199,8 +199,8 @@ class HedgingFromYamlTest {
           GrpcChannelFactory channels = ctx.getBean(GrpcChannelFactory.class);
           assertThatThrownBy(() -> channels.getChannel("both", List.of()))
               .isInstanceOf(IllegalStateException.class)
-              .hasStackTraceContaining("Cannot dial gRPC channel 'both'")
-              .hasStackTraceContaining("has both retryPolicy and hedgingPolicy");
+              .hasStackTraceContaining("grpc.client.channel.both.service-config.method[0] has both"
+                  + " retryPolicy and hedgingPolicy");
         });
   }
 }

@@ -1,5 +1,7 @@
 package dev.grpcspring.boot.autoconfigure.client;
 
+import dev.grpcspring.boot.autoconfigure.common.InboundProperties;
+import dev.grpcspring.boot.autoconfigure.common.ShutdownProperties;
 import dev.grpcspring.credentials.TlsProvider;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -82,13 +84,15 @@ public class ChannelProperties {
    */
   private boolean resolverServiceConfigEnabled = true;
 
-  private final Inbound inbound = new Inbound();
+  @NestedConfigurationProperty
+  private final InboundProperties inbound = new InboundProperties();
 
   private final Outbound outbound = new Outbound();
 
   private final Backoff backoff = new Backoff();
 
-  private final Shutdown shutdown = new Shutdown();
+  @NestedConfigurationProperty
+  private final ShutdownProperties shutdown = new ShutdownProperties();
 
   private final ServiceConfigProperties serviceConfig = new ServiceConfigProperties();
 
@@ -215,7 +219,7 @@ public class ChannelProperties {
     this.resolverServiceConfigEnabled = resolverServiceConfigEnabled;
   }
 
-  public Inbound getInbound() {
+  public InboundProperties getInbound() {
     return inbound;
   }
 
@@ -227,7 +231,7 @@ public class ChannelProperties {
     return backoff;
   }
 
-  public Shutdown getShutdown() {
+  public ShutdownProperties getShutdown() {
     return shutdown;
   }
 
@@ -249,57 +253,6 @@ public class ChannelProperties {
 
   public ServiceConfigProperties getServiceConfig() {
     return serviceConfig;
-  }
-
-  /** Limits on what servers send back. */
-  public static class Inbound {
-
-    private final Message message = new Message();
-
-    private final Metadata metadata = new Metadata();
-
-    public Message getMessage() {
-      return message;
-    }
-
-    public Metadata getMetadata() {
-      return metadata;
-    }
-
-    /** Limits on response messages. */
-    public static class Message {
-
-      /**
-       * Maximum size of one response message, after decompression. Larger messages fail the call
-       * with RESOURCE_EXHAUSTED.
-       */
-      @DataSizeUnit(DataUnit.BYTES)
-      private DataSize maxSize = DataSize.ofMegabytes(4);
-
-      public DataSize getMaxSize() {
-        return maxSize;
-      }
-
-      public void setMaxSize(DataSize maxSize) {
-        this.maxSize = maxSize;
-      }
-    }
-
-    /** Limits on response metadata. */
-    public static class Metadata {
-
-      /** Maximum size of the response headers or trailers of one call (HTTP/2 max header list size). */
-      @DataSizeUnit(DataUnit.BYTES)
-      private DataSize maxSize = DataSize.ofKilobytes(8);
-
-      public DataSize getMaxSize() {
-        return maxSize;
-      }
-
-      public void setMaxSize(DataSize maxSize) {
-        this.maxSize = maxSize;
-      }
-    }
   }
 
   /** Limits on what calls send. */
@@ -390,22 +343,6 @@ public class ChannelProperties {
 
     public void setMinConnectTimeout(Duration minConnectTimeout) {
       this.minConnectTimeout = minConnectTimeout;
-    }
-  }
-
-  /** How the channel closes when the application context closes. */
-  public static class Shutdown {
-
-    /** Time calls still running on the channel get to finish before they are cancelled. */
-    @DurationUnit(ChronoUnit.SECONDS)
-    private Duration gracePeriod = Duration.ofSeconds(30);
-
-    public Duration getGracePeriod() {
-      return gracePeriod;
-    }
-
-    public void setGracePeriod(Duration gracePeriod) {
-      this.gracePeriod = gracePeriod;
     }
   }
 

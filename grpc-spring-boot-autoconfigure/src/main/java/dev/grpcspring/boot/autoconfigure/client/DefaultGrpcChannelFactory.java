@@ -144,7 +144,8 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
   /**
    * The dial options for channel {@code name} from its properties (before the customizers run).
    *
-   * @throws InvalidConfigurationPropertyValueException if a size property is out of range
+   * @throws InvalidConfigurationPropertyValueException if a size property is out of range, or a
+   *     service-config property breaks a service-config rule
    * @throws IllegalArgumentException if the dial options reject a value
    */
   protected DialOptions.Builder dialOptions(String name, ChannelProperties p) {
@@ -185,7 +186,8 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
               + (p.getLoadBalancingPolicy() == null ? "unset, so pick_first" : p.getLoadBalancingPolicy())
               + "), or remove the health-check.");
     }
-    String serviceConfig = p.getServiceConfig().toJson(p.getLoadBalancingPolicy());
+    var serviceConfig =
+        p.getServiceConfig().toServiceConfig("grpc.client.channel." + name, p.getLoadBalancingPolicy());
     if (serviceConfig != null) {
       options.defaultServiceConfig(serviceConfig);
     }

@@ -1,11 +1,16 @@
 package dev.grpcspring.boot.autoconfigure.client;
 
-import java.math.BigDecimal;
+import dev.grpcspring.Code;
+import dev.grpcspring.serviceconfig.InvalidServiceConfigException;
+import dev.grpcspring.serviceconfig.ServiceConfig;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
@@ -13,7 +18,8 @@ import org.springframework.util.unit.DataUnit;
 
 /**
  * The channel's default service config (gRFC A2), written in YAML instead of JSON. It applies when
- * the resolver supplies none. {@link #toJson(String)} renders the JSON form the channel parses.
+ * the resolver supplies none. {@link #toServiceConfig} builds the core's typed {@link
+ * ServiceConfig} from it directly.
  */
 public class ServiceConfigProperties {
 
@@ -60,70 +66,59 @@ public class ServiceConfigProperties {
   }
 
   /**
-   * The service config as JSON, or {@code null} when neither this nor {@code loadBalancingPolicy}
-   * sets anything.
+   * The service config these properties describe, built with the core's typed builder (so it is
+   * checked by the same rules as a JSON service config), or {@code null} when neither this nor
+   * {@code loadBalancingPolicy} sets anything.
    *
-   * @param loadBalancingPolicy the channel's policy name, written as {@code loadBalancingConfig},
-   *     or {@code null}
+   * @param channelPrefix the channel's property prefix ({@code grpc.client.channel.<name>}), for
+   *     naming the property at fault in errors
+   * @param loadBalancingPolicy the channel's policy name, or {@code null}
+   * @throws InvalidConfigurationPropertyValueException naming the property and its value, when a
+   *     value breaks a service-config rule
+   * @throws IllegalArgumentException naming the {@code method[i]} entry, when entries conflict
+   *     (retry and hedging on one method, a name used twice)
    */
-  public String toJson(String loadBalancingPolicy) {
+  public ServiceConfig toServiceConfig(String channelPrefix, String loadBalancingPolicy) {
     if (isEmpty() && loadBalancingPolicy == null) {
       return null;
     }
-    StringBuilder json = new StringBuilder("{");
-    String sep = "";
+    String prefix = channelPrefix + ".service-config";
+    ServiceConfig.Builder config = ServiceConfig.newBuilder();
     if (loadBalancingPolicy != null) {
-      json.append("\"loadBalancingConfig\":[{").append(quote(loadBalancingPolicy)).append(":{}}]");
-      sep = ",";
+      config.loadBalancingConfig(loadBalancingPolicy);
     }
-    if (!method.isEmpty()) {
-      json.append(sep).append("\"methodConfig\":[");
-      for (int i = 0; i < method.size(); i++) {
-        json.append(i == 0 ? "" : ",");
-        method.get(i).appendJson(json);
-      }
-      json.append(']');
-      sep = ",";
+    for (int i = 0; i < method.size(); i++) {
+      config.methodConfig(method.get(i).toBuilder(prefix + ".method[" + i + "]"));
     }
     if (retryThrottling != null) {
-      json.append(sep).append("\"retryThrottling\":{\"maxTokens\":")
-          .append(retryThrottling.maxTokens)
-          .append(",\"tokenRatio\":")
-          .append(BigDecimal.valueOf(retryThrottling.tokenRatio).toPlainString())
-          .append('}');
-      sep = ",";
+      config.retryThrottling(retryThrottling.maxTokens, retryThrottling.tokenRatio);
     }
     if (healthCheck != null) {
-      String service = healthCheck.serviceName == null ? "" : healthCheck.serviceName;
-      json.append(sep).append("\"healthCheckConfig\":{\"serviceName\":").append(quote(service))
-          .append('}');
+      config.healthCheckServiceName(healthCheck.serviceName == null ? "" : healthCheck.serviceName);
     }
-    return json.append('}').toString();
+    try {
+      return config.build();
+    } catch (InvalidServiceConfigException e) {
+      throw ServiceConfigPropertyErrors.translate(e, this, channelPrefix, loadBalancingPolicy);
+    }
   }
 
-  static String quote(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
-        }
+  /** Status codes by name, any case; an unknown name is an error naming its property. */
+  static Set<Code> codes(List<String> names, String property) {
+    Set<Code> codes = new LinkedHashSet<>();
+    if (names == null) {
+      return codes;
+    }
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      try {
+        codes.add(Code.valueOf(name.strip().toUpperCase(Locale.ROOT)));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidConfigurationPropertyValueException(property + "[" + i + "]", name,
+            "Use a gRPC status code name, such as UNAVAILABLE or RESOURCE_EXHAUSTED.");
       }
     }
-    return b.append('"').toString();
-  }
-
-  /** A protobuf-JSON duration: seconds with up to nine fraction digits and an "s". */
-  static String duration(Duration d) {
-    BigDecimal seconds = BigDecimal.valueOf(d.getSeconds()).add(BigDecimal.valueOf(d.getNano(), 9));
-    return quote(seconds.stripTrailingZeros().toPlainString() + "s");
+    return codes;
   }
 
   /** Settings for the calls of some services or methods. */
@@ -212,34 +207,31 @@ public class ServiceConfigProperties {
       this.hedging = hedging;
     }
 
-    void appendJson(StringBuilder json) {
-      json.append("{\"name\":[");
-      for (int i = 0; i < name.size(); i++) {
-        json.append(i == 0 ? "" : ",");
-        name.get(i).appendJson(json);
+    /** The core's builder for this entry; {@code property} is its key, for naming errors. */
+    dev.grpcspring.serviceconfig.MethodConfig.Builder toBuilder(String property) {
+      var b = dev.grpcspring.serviceconfig.MethodConfig.newBuilder();
+      for (Name n : name) {
+        b.name(n.service, n.method);
       }
-      json.append(']');
       if (timeout != null) {
-        json.append(",\"timeout\":").append(duration(timeout));
+        b.timeout(timeout);
       }
       if (waitForReady != null) {
-        json.append(",\"waitForReady\":").append(waitForReady);
+        b.waitForReady(waitForReady);
       }
       if (maxRequestMessageSize != null) {
-        json.append(",\"maxRequestMessageBytes\":").append(maxRequestMessageSize.toBytes());
+        b.maxRequestMessageBytes(maxRequestMessageSize.toBytes());
       }
       if (maxResponseMessageSize != null) {
-        json.append(",\"maxResponseMessageBytes\":").append(maxResponseMessageSize.toBytes());
+        b.maxResponseMessageBytes(maxResponseMessageSize.toBytes());
       }
       if (retry != null) {
-        json.append(",\"retryPolicy\":");
-        retry.appendJson(json);
+        b.retryPolicy(retry.toBuilder(property + ".retry"));
       }
       if (hedging != null) {
-        json.append(",\"hedgingPolicy\":");
-        hedging.appendJson(json);
+        b.hedgingPolicy(hedging.toBuilder(property + ".hedging"));
       }
-      json.append('}');
+      return b;
     }
   }
 
@@ -268,16 +260,6 @@ public class ServiceConfigProperties {
       this.method = method;
     }
 
-    void appendJson(StringBuilder json) {
-      json.append('{');
-      if (service != null) {
-        json.append("\"service\":").append(quote(service));
-      }
-      if (method != null) {
-        json.append(service != null ? "," : "").append("\"method\":").append(quote(method));
-      }
-      json.append('}');
-    }
   }
 
   /** How failed calls are retried (gRFC A6). */
@@ -340,18 +322,19 @@ public class ServiceConfigProperties {
       this.retryableStatusCodes = retryableStatusCodes;
     }
 
-    void appendJson(StringBuilder json) {
-      json.append("{\"maxAttempts\":").append(maxAttempts)
-          .append(",\"initialBackoff\":").append(duration(initialBackoff))
-          .append(",\"maxBackoff\":").append(duration(maxBackoff))
-          .append(",\"backoffMultiplier\":")
-          .append(BigDecimal.valueOf(backoffMultiplier).stripTrailingZeros().toPlainString())
-          .append(",\"retryableStatusCodes\":[");
-      for (int i = 0; i < retryableStatusCodes.size(); i++) {
-        json.append(i == 0 ? "" : ",")
-            .append(quote(retryableStatusCodes.get(i).trim().toUpperCase(Locale.ROOT)));
+    dev.grpcspring.serviceconfig.RetryPolicy.Builder toBuilder(String property) {
+      var b = dev.grpcspring.serviceconfig.RetryPolicy.newBuilder()
+          .maxAttempts(maxAttempts)
+          .backoffMultiplier(backoffMultiplier)
+          .retryableStatusCodes(codes(retryableStatusCodes, property + ".retryable-status-codes"));
+      // Left unset when blank, so that the core reports them as required.
+      if (initialBackoff != null) {
+        b.initialBackoff(initialBackoff);
       }
-      json.append("]}");
+      if (maxBackoff != null) {
+        b.maxBackoff(maxBackoff);
+      }
+      return b;
     }
   }
 
@@ -398,15 +381,14 @@ public class ServiceConfigProperties {
       this.nonFatalStatusCodes = nonFatalStatusCodes;
     }
 
-    void appendJson(StringBuilder json) {
-      json.append("{\"maxAttempts\":").append(maxAttempts)
-          .append(",\"hedgingDelay\":").append(duration(hedgingDelay))
-          .append(",\"nonFatalStatusCodes\":[");
-      for (int i = 0; i < nonFatalStatusCodes.size(); i++) {
-        json.append(i == 0 ? "" : ",")
-            .append(quote(nonFatalStatusCodes.get(i).trim().toUpperCase(Locale.ROOT)));
+    dev.grpcspring.serviceconfig.HedgingPolicy.Builder toBuilder(String property) {
+      var b = dev.grpcspring.serviceconfig.HedgingPolicy.newBuilder()
+          .maxAttempts(maxAttempts)
+          .nonFatalStatusCodes(codes(nonFatalStatusCodes, property + ".non-fatal-status-codes"));
+      if (hedgingDelay != null) {
+        b.hedgingDelay(hedgingDelay);
       }
-      json.append("]}");
+      return b;
     }
   }
 

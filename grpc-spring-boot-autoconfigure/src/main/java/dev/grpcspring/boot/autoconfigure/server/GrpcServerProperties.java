@@ -1,5 +1,7 @@
 package dev.grpcspring.boot.autoconfigure.server;
 
+import dev.grpcspring.boot.autoconfigure.common.InboundProperties;
+import dev.grpcspring.boot.autoconfigure.common.ShutdownProperties;
 import dev.grpcspring.credentials.ClientAuth;
 import dev.grpcspring.credentials.TlsProvider;
 import java.time.Duration;
@@ -58,9 +60,11 @@ public class GrpcServerProperties {
   @DataSizeUnit(DataUnit.BYTES)
   private DataSize flowControlWindow;
 
-  private final Inbound inbound = new Inbound();
+  @NestedConfigurationProperty
+  private final InboundProperties inbound = new InboundProperties();
 
-  private final Shutdown shutdown = new Shutdown();
+  @NestedConfigurationProperty
+  private final ShutdownProperties shutdown = new ShutdownProperties();
 
   private final Executor executor = new Executor();
 
@@ -128,11 +132,11 @@ public class GrpcServerProperties {
     this.flowControlWindow = flowControlWindow;
   }
 
-  public Inbound getInbound() {
+  public InboundProperties getInbound() {
     return inbound;
   }
 
-  public Shutdown getShutdown() {
+  public ShutdownProperties getShutdown() {
     return shutdown;
   }
 
@@ -171,79 +175,6 @@ public class GrpcServerProperties {
 
     public void setName(String name) {
       this.name = name;
-    }
-  }
-
-  /** Limits on what clients send. */
-  public static class Inbound {
-
-    private final Message message = new Message();
-
-    private final Metadata metadata = new Metadata();
-
-    public Message getMessage() {
-      return message;
-    }
-
-    public Metadata getMetadata() {
-      return metadata;
-    }
-
-    /** Limits on request messages. */
-    public static class Message {
-
-      /**
-       * Maximum size of one request message, after decompression. Larger messages fail the call
-       * with RESOURCE_EXHAUSTED.
-       */
-      @DataSizeUnit(DataUnit.BYTES)
-      private DataSize maxSize = DataSize.ofMegabytes(4);
-
-      public DataSize getMaxSize() {
-        return maxSize;
-      }
-
-      public void setMaxSize(DataSize maxSize) {
-        this.maxSize = maxSize;
-      }
-    }
-
-    /** Limits on request metadata. */
-    public static class Metadata {
-
-      /**
-       * Maximum size of the request headers of one call (HTTP/2 max header list size). Larger
-       * headers fail the call with RESOURCE_EXHAUSTED.
-       */
-      @DataSizeUnit(DataUnit.BYTES)
-      private DataSize maxSize = DataSize.ofKilobytes(8);
-
-      public DataSize getMaxSize() {
-        return maxSize;
-      }
-
-      public void setMaxSize(DataSize maxSize) {
-        this.maxSize = maxSize;
-      }
-    }
-  }
-
-  /** How the server stops when the application context closes. */
-  public static class Shutdown {
-
-    /**
-     * Time in-flight calls get to finish after the server stops accepting new ones; calls still
-     * running then are cancelled. Bounded by spring.lifecycle.timeout-per-shutdown-phase.
-     */
-    @DurationUnit(ChronoUnit.SECONDS)
-    private Duration gracePeriod = Duration.ofSeconds(30);
-
-    public Duration getGracePeriod() {
-      return gracePeriod;
-    }
-
-    public void setGracePeriod(Duration gracePeriod) {
-      this.gracePeriod = gracePeriod;
     }
   }
 

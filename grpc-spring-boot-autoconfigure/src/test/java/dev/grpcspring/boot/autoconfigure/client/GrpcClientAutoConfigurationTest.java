@@ -12,6 +12,7 @@ import dev.grpcspring.boot.client.GrpcGlobalClientInterceptor;
 import dev.grpcspring.boot.test.proto.EchoServiceGrpc;
 import dev.grpcspring.client.ClientConn;
 import dev.grpcspring.client.DialOptions;
+import dev.grpcspring.serviceconfig.ServiceConfig;
 import dev.grpcspring.interceptor.ClientInterceptor;
 import java.time.Duration;
 import java.util.List;
@@ -144,8 +145,8 @@ class GrpcClientAutoConfigurationTest {
           assertThat(o.userAgent()).isEqualTo("agent/1");
           assertThat(o.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
           assertThat(o.defaultScheme()).isEqualTo("dns");
-          assertThat(o.defaultServiceConfigJson())
-              .isEqualTo("{\"loadBalancingConfig\":[{\"round_robin\":{}}]}");
+          assertThat(o.defaultServiceConfig())
+              .isEqualTo(ServiceConfig.parse("{\"loadBalancingConfig\":[{\"round_robin\":{}}]}"));
           CallOptions call = o.defaultCallOptions();
           assertThat(call.isWaitForReady()).isTrue();
           assertThat(call.getCompressor()).isEqualTo("gzip");
@@ -276,5 +277,17 @@ class GrpcClientAutoConfigurationTest {
         .run(ctx -> assertThat(ctx).hasFailed().getFailure()
             .hasStackTraceContaining("grpc.client.channel.echo.service-config.health-check.service-name")
             .hasStackTraceContaining("load-balancing-policy=round_robin"));
+    // A service-config rule broken in YAML names the YAML key, not the JSON field.
+    runner.withUserConfiguration(ClientsConfig.class)
+        .withPropertyValues(
+            "grpc.client.channel.echo.service-config.method[0].name[0].service=pkg.Svc",
+            "grpc.client.channel.echo.service-config.method[0].retry.max-attempts=1")
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("Property grpc.client.channel.echo.service-config.method[0]"
+                + ".retry.max-attempts with value '1' is invalid: it is required and must be > 1"));
+    runner.withUserConfiguration(ClientsConfig.class)
+        .withPropertyValues("grpc.client.channel.echo.service-config.retry-throttling.token-ratio=0")
+        .run(ctx -> assertThat(ctx).hasFailed().getFailure()
+            .hasStackTraceContaining("grpc.client.channel.echo.service-config.retry-throttling.token-ratio"));
   }
 }
