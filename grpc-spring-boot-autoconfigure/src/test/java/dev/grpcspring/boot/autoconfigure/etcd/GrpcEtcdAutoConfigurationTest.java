@@ -34,8 +34,16 @@ class GrpcEtcdAutoConfigurationTest {
 
   @Test
   void badSettingsFailTheStartSayingWhy() {
-    runner.withPropertyValues("grpc.etcd.endpoints=https://127.0.0.1:2379")
-        .run(ctx -> assertThat(ctx.getStartupFailure()).rootCause().hasMessageContaining("uses https"));
+    runner.withPropertyValues("grpc.etcd.endpoints=http://127.0.0.1:2379", "grpc.etcd.ssl.enabled=true")
+        .run(ctx -> assertThat(ctx.getStartupFailure()).rootCause()
+            .hasMessageContaining("say http, but TLS credentials are set"));
+    runner.withPropertyValues("grpc.etcd.endpoints=127.0.0.1:2379", "grpc.etcd.ssl.bundle=missing")
+        .run(ctx -> assertThat(ctx.getStartupFailure()).rootCause()
+            .hasMessageContaining("grpc.etcd.ssl.bundle names SSL bundle 'missing'"));
+    runner.withPropertyValues("grpc.etcd.endpoints=127.0.0.1:2379", "grpc.etcd.ssl.bundle=b",
+            "grpc.etcd.ssl.enabled=false")
+        .run(ctx -> assertThat(ctx.getStartupFailure()).rootCause()
+            .hasMessageContaining("grpc.etcd.ssl.enabled is false"));
     runner.withPropertyValues("grpc.etcd.endpoints=127.0.0.1:2379", "grpc.etcd.username=root")
         .run(ctx -> assertThat(ctx.getStartupFailure()).rootCause()
             .hasMessageContaining("grpc.etcd.username and grpc.etcd.password"));
@@ -49,6 +57,16 @@ class GrpcEtcdAutoConfigurationTest {
             "grpc.server.registration.service=s", "grpc.server.registration.ttl=500ms")
         .run(ctx -> assertThat(ctx.getStartupFailure()).rootCause()
             .hasMessageContaining("at least 1s"));
+  }
+
+  @Test
+  void httpsEndpointsOrSslEnabledMeanTls() {
+    runner.withPropertyValues("grpc.etcd.endpoints=https://127.0.0.1:2379")
+        .run(ctx -> assertThat(ctx.getBean(EtcdClient.class).isSecure()).isTrue());
+    runner.withPropertyValues("grpc.etcd.endpoints=127.0.0.1:2379", "grpc.etcd.ssl.enabled=true")
+        .run(ctx -> assertThat(ctx.getBean(EtcdClient.class).isSecure()).isTrue());
+    runner.withPropertyValues("grpc.etcd.endpoints=127.0.0.1:2379")
+        .run(ctx -> assertThat(ctx.getBean(EtcdClient.class).isSecure()).isFalse());
   }
 
   @Test
