@@ -100,10 +100,29 @@ public final class EtcdProcess implements AutoCloseable {
   }
 
   /** Kills etcd at once (SIGKILL), as a crash would. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     if (!process.waitFor(10, TimeUnit.SECONDS)) {
       throw new AssertionError("etcd did not die within 10 s");
+    }
+  }
+
+  /** Freezes etcd (SIGSTOP): connections stay open and nothing answers, as with a hung member. */
+  public void pause() throws Exception {
+    signal("STOP");
+  }
+
+  /** Lets a {@link #pause paused} etcd run again (SIGCONT). */
+  public void resume() throws Exception {
+    signal("CONT");
+  }
+
+  private void signal(String signal) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+        .redirectErrorStream(true).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new AssertionError("kill -" + signal + " " + process.pid() + " failed: "
+          + new String(kill.getInputStream().readAllBytes()));
     }
   }
 

@@ -97,6 +97,10 @@ public final class GrpcEtcdAutoConfiguration {
       throw new IllegalStateException("grpc.server.registration.enabled is true but neither "
           + "grpc.server.registration.service nor spring.application.name names the service");
     }
+    if (properties.getDeregisterTimeout().isNegative() || properties.getDeregisterTimeout().isZero()) {
+      throw new IllegalStateException("grpc.server.registration.deregister-timeout must be positive, got "
+          + properties.getDeregisterTimeout());
+    }
     if (properties.getTtl().compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalStateException(
           "grpc.server.registration.ttl must be at least 1s, got " + properties.getTtl());
@@ -105,8 +109,9 @@ public final class GrpcEtcdAutoConfiguration {
         .keyPrefix(etcdProperties.getKeyPrefix())
         .ttl(properties.getTtl())
         .advertiseHost(properties.getAdvertiseHost())
+        .deregisterTimeout(properties.getDeregisterTimeout())
         .metadata(properties.getMetadata().isEmpty() ? null : new LinkedHashMap<>(properties.getMetadata()));
-    return new EtcdServerRegistrar(registrations);
+    return new EtcdServerRegistrar(registrations, service);
   }
 
   /** Matches when {@code grpc.etcd.endpoints} binds to a non-empty list. */

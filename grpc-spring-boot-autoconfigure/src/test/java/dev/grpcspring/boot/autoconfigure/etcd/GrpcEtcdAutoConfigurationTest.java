@@ -57,6 +57,10 @@ class GrpcEtcdAutoConfigurationTest {
             "grpc.server.registration.service=s", "grpc.server.registration.ttl=500ms")
         .run(ctx -> assertThat(ctx.getStartupFailure()).rootCause()
             .hasMessageContaining("at least 1s"));
+    runner.withPropertyValues("grpc.etcd.endpoints=127.0.0.1:2379", "grpc.server.registration.enabled=true",
+            "grpc.server.registration.service=s", "grpc.server.registration.deregister-timeout=0s")
+        .run(ctx -> assertThat(ctx.getStartupFailure()).rootCause()
+            .hasMessageContaining("deregister-timeout must be positive"));
   }
 
   @Test
