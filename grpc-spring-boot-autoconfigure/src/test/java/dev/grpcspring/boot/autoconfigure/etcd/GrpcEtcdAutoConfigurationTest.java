@@ -3,6 +3,8 @@ package dev.grpcspring.boot.autoconfigure.etcd;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grpcspring.boot.autoconfigure.client.GrpcClientAutoConfiguration;
+import dev.grpcspring.credentials.TlsChannelCredentials;
+import dev.grpcspring.credentials.TlsProvider;
 import dev.grpcspring.etcd.EtcdClient;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -71,6 +73,19 @@ class GrpcEtcdAutoConfigurationTest {
         .run(ctx -> assertThat(ctx.getBean(EtcdClient.class).isSecure()).isTrue());
     runner.withPropertyValues("grpc.etcd.endpoints=127.0.0.1:2379")
         .run(ctx -> assertThat(ctx.getBean(EtcdClient.class).isSecure()).isFalse());
+  }
+
+  @Test
+  void sslProviderChoosesTheTlsImplementation() {
+    runner.withPropertyValues("grpc.etcd.endpoints=127.0.0.1:2379", "grpc.etcd.ssl.enabled=true",
+            "grpc.etcd.ssl.provider=jdk")
+        .run(ctx -> assertThat(((TlsChannelCredentials) ctx.getBean(EtcdClient.class).channel()
+            .transportCredentials()).provider()).isEqualTo(TlsProvider.JDK));
+    // This module's tests have no netty-tcnative: asking for OpenSSL fails the start, saying so.
+    runner.withPropertyValues("grpc.etcd.endpoints=127.0.0.1:2379", "grpc.etcd.ssl.enabled=true",
+            "grpc.etcd.ssl.provider=openssl")
+        .run(ctx -> assertThat(ctx.getStartupFailure()).rootCause()
+            .hasMessageContaining("TLS provider OPENSSL was asked for"));
   }
 
   @Test
