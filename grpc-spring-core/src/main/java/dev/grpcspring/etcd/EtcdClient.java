@@ -5,6 +5,8 @@ import dev.grpcspring.Code;
 import dev.grpcspring.Status;
 import dev.grpcspring.client.ClientConn;
 import dev.grpcspring.client.DialOptions;
+import dev.grpcspring.credentials.TlsChannelCredentials;
+import dev.grpcspring.credentials.TransportCredentials;
 import dev.grpcspring.etcd.v3.KVGrpc;
 import dev.grpcspring.etcd.v3.LeaseGrpc;
 import dev.grpcspring.etcd.v3.WatchGrpc;
@@ -18,12 +20,14 @@ import java.util.function.Consumer;
 
 /**
  * A connection to an etcd cluster's v3 API, made with this library's own channel (no etcd client
- * library): a {@code static://} channel over the configured endpoints (pick_first, so it fails
+ * library): a channel over the configured endpoints (pick_first, so it fails
  * over to the next member when one goes away), HTTP/2 keepalive every 10 s while a call is open
  * (etcd's default {@code --grpc-keepalive-min-time} is 5 s, so this earns no GOAWAY and detects a
- * hung member under an idle watch), and optional user/password authentication. Shared by any
- * number of {@link EtcdResolverBuilder etcd resolvers} and {@link EtcdRegistration registrations};
- * thread-safe.
+ * hung member under an idle watch), optional user/password authentication, and plaintext or TLS
+ * ({@link Builder#transportCredentials}: trust roots, and a client certificate for etcd's {@code
+ * --client-cert-auth}). Over TLS each member's certificate is checked against that member's own
+ * host name as written in the endpoints. Shared by any number of {@link EtcdResolverBuilder etcd
+ * resolvers} and {@link EtcdRegistration registrations}; thread-safe.
  */
 public final class EtcdClient implements AutoCloseable {
   /** The HTTP/2 keepalive interval: twice etcd's default minimum, our channel's own minimum. */
@@ -34,14 +38,19 @@ public final class EtcdClient implements AutoCloseable {
   private final ClientConn conn;
   private final List<String> endpoints;
   private final EtcdAuthCredentials auth;
+  private final TransportCredentials transport;
 
-  private EtcdClient(Builder b) {
+  private EtcdClient(Builder b, TransportCredentials transport) {
     this.endpoints = List.copyOf(b.endpoints);
+    this.transport = transport;
     this.auth = b.username == null ? null : new EtcdAuthCredentials(b.username, b.password);
-    DialOptions.Builder dial = DialOptions.newBuilder().insecure();
+    EtcdMembersResolverBuilder members = new EtcdMembersResolverBuilder(endpoints);
+    DialOptions.Builder dial = DialOptions.newBuilder();
     if (b.dialOptions != null) {
       b.dialOptions.accept(dial);
     }
+    // Set after the customizer: the endpoints' scheme and the builder's credentials decide this.
+    dial.transportCredentials(transport).resolver(members);
     dial.keepAliveTime(KEEPALIVE_TIME)
         .keepAliveTimeout(Duration.ofSeconds(5))
         .keepAliveWithoutCalls(false)
@@ -51,7 +60,7 @@ public final class EtcdClient implements AutoCloseable {
     if (auth != null) {
       dial.perRpcCredentials(auth);
     }
-    this.conn = ClientConn.dial("static://" + String.join(",", endpoints), dial.build());
+    this.conn = ClientConn.dial(members.target(), dial.build());
     if (auth != null) {
       auth.attach(conn);
     }
@@ -65,6 +74,11 @@ public final class EtcdClient implements AutoCloseable {
   /** The endpoints, {@code host:port} each. */
   public List<String> endpoints() {
     return endpoints;
+  }
+
+  /** Whether the connections to etcd use TLS. */
+  public boolean isSecure() {
+    return transport.isSecure();
   }
 
   /** The channel to etcd, for calls of your own. */
@@ -131,7 +145,7 @@ public final class EtcdClient implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "EtcdClient" + endpoints;
+    return "EtcdClient" + endpoints + (transport.isSecure() ? " over TLS" : "");
   }
 
   /** Builds an {@link EtcdClient}. */
@@ -140,17 +154,32 @@ public final class EtcdClient implements AutoCloseable {
     private String username;
     private String password;
     private Consumer<DialOptions.Builder> dialOptions;
+    private TransportCredentials transport;
+    private final List<String> httpEndpoints = new ArrayList<>();
+    private final List<String> httpsEndpoints = new ArrayList<>();
 
     private Builder() {}
 
     /**
-     * Adds etcd endpoints as {@code host:port} ({@code http://} is accepted and dropped, as in
-     * etcd's {@code --endpoints}; {@code https://} is refused until TLS to etcd is supported).
+     * Adds etcd endpoints as {@code host:port}, {@code http://host:port} or {@code
+     * https://host:port}, as in etcd's {@code --endpoints}. The scheme must agree with the
+     * {@link #transportCredentials transport credentials}: {@code https://} endpoints without
+     * credentials use TLS with the JDK's trust roots.
      */
     public Builder endpoints(List<String> endpoints) {
       for (String e : endpoints) {
         this.endpoints.add(normalize(e));
       }
+      return this;
+    }
+
+    /**
+     * How connections to etcd are secured: {@link TlsChannelCredentials} with the CA that signed
+     * the members' certificates, and a client certificate when etcd runs with {@code
+     * --client-cert-auth}. Plaintext unless set (or unless the endpoints say {@code https://}).
+     */
+    public Builder transportCredentials(TransportCredentials credentials) {
+      this.transport = Objects.requireNonNull(credentials, "credentials");
       return this;
     }
 
@@ -171,29 +200,49 @@ public final class EtcdClient implements AutoCloseable {
 
     /**
      * Adjusts the options of the channel to etcd (an executor, an event loop group, connect
-     * backoff); keepalive and retry are always set as described on {@link EtcdClient}.
+     * backoff); keepalive, retry, the target and transport credentials are always set as
+     * described on {@link EtcdClient}.
      */
     public Builder dialOptions(Consumer<DialOptions.Builder> customizer) {
       this.dialOptions = customizer;
       return this;
     }
 
-    /** Dials etcd (lazily: the first call connects). */
+    /**
+     * Dials etcd (lazily: the first call connects).
+     *
+     * @throws IllegalArgumentException when there is no endpoint, or the endpoints' schemes
+     *     disagree with each other or with the transport credentials
+     */
     public EtcdClient build() {
       if (endpoints.isEmpty()) {
         throw new IllegalArgumentException("etcd needs at least one endpoint (host:port)");
       }
-      return new EtcdClient(this);
+      if (!httpEndpoints.isEmpty() && !httpsEndpoints.isEmpty()) {
+        throw new IllegalArgumentException("etcd endpoints " + httpEndpoints + " use http and "
+            + httpsEndpoints + " https: one client talks to all members the same way");
+      }
+      TransportCredentials t = transport;
+      if (t == null) {
+        t = httpsEndpoints.isEmpty() ? TransportCredentials.insecure() : TlsChannelCredentials.create();
+      } else if (t.isSecure() && !httpEndpoints.isEmpty()) {
+        throw new IllegalArgumentException("etcd endpoints " + httpEndpoints + " say http, but "
+            + "TLS credentials are set: write https:// or host:port");
+      } else if (!t.isSecure() && !httpsEndpoints.isEmpty()) {
+        throw new IllegalArgumentException("etcd endpoints " + httpsEndpoints + " say https, but "
+            + "the transport credentials are plaintext: set TLS credentials or write http://");
+      }
+      return new EtcdClient(this, t);
     }
 
-    private static String normalize(String endpoint) {
+    private String normalize(String endpoint) {
       Objects.requireNonNull(endpoint, "endpoint");
       String e = endpoint.strip();
       if (e.regionMatches(true, 0, "https://", 0, 8)) {
-        throw new IllegalArgumentException("etcd endpoint '" + endpoint
-            + "' uses https, which is not supported yet; use an http:// endpoint or host:port");
-      }
-      if (e.regionMatches(true, 0, "http://", 0, 7)) {
+        httpsEndpoints.add(endpoint);
+        e = e.substring(8);
+      } else if (e.regionMatches(true, 0, "http://", 0, 7)) {
+        httpEndpoints.add(endpoint);
         e = e.substring(7);
       }
       if (e.endsWith("/")) {

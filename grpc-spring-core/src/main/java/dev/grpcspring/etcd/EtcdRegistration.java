@@ -1,12 +1,15 @@
 package dev.grpcspring.etcd;
 
 import com.google.protobuf.ByteString;
+import dev.grpcspring.Code;
 import dev.grpcspring.Status;
 import dev.grpcspring.StatusException;
 import dev.grpcspring.etcd.v3.DeleteRangeRequest;
+import dev.grpcspring.etcd.v3.KVGrpc;
 import dev.grpcspring.etcd.v3.LeaseGrantRequest;
 import dev.grpcspring.etcd.v3.LeaseGrantResponse;
 import dev.grpcspring.etcd.v3.LeaseKeepAliveRequest;
+import dev.grpcspring.etcd.v3.LeaseGrpc;
 import dev.grpcspring.etcd.v3.LeaseKeepAliveResponse;
 import dev.grpcspring.etcd.v3.LeaseRevokeRequest;
 import dev.grpcspring.etcd.v3.PutRequest;
@@ -46,8 +49,10 @@ import java.util.logging.Logger;
  *       (at most {@code ttl} later; etcd raises TTLs below its minimum, about 2 s).
  *   <li>If etcd says the lease is gone, or the stream or a call fails, it grants a new lease and
  *       writes the keys again, after a backoff (1 s growing to 30 s).
- *   <li>{@link #deregister()} deletes the keys and revokes the lease, waiting up to 5 s. Run it
- *       before the server sends GOAWAY, as a {@link dev.grpcspring.server.ServerBuilder#addShutdownHook
+ *   <li>{@link #deregister()} deletes the keys and revokes the lease, waiting at most the
+ *       deregister timeout (1 s by default) for etcd: an etcd that is down or hung holds up no
+ *       server shutdown for longer, and the keys then go when the lease expires. Run it before
+ *       the server sends GOAWAY, as a {@link dev.grpcspring.server.ServerBuilder#addShutdownHook
  *       shutdown hook}, so clients stop picking it before it stops taking calls.
  * </ul>
  *
@@ -55,8 +60,11 @@ import java.util.logging.Logger;
  */
 public final class EtcdRegistration implements AutoCloseable {
   private static final Logger log = Logger.getLogger(EtcdRegistration.class.getName());
-  /** How long {@link #deregister()} waits for etcd. */
-  public static final Duration DEREGISTER_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * How long {@link #deregister()} waits for etcd unless told otherwise: ample for a delete and a
+   * revoke on a live cluster, short enough not to stall a shutdown when etcd is gone.
+   */
+  public static final Duration DEFAULT_DEREGISTER_TIMEOUT = Duration.ofSeconds(1);
   private static final ExponentialBackoff BACKOFF =
       ExponentialBackoff.newBuilder().maxBackoff(Duration.ofSeconds(30)).build();
 
@@ -66,6 +74,7 @@ public final class EtcdRegistration implements AutoCloseable {
   private final Duration ttl;
   private final Object metadata;
   private final String advertiseHost;
+  private final Duration deregisterTimeout;
   private final ScheduledExecutorService timers;
 
   private final Object lock = new Object();
@@ -86,6 +95,7 @@ public final class EtcdRegistration implements AutoCloseable {
     this.ttl = b.ttl;
     this.metadata = b.metadata;
     this.advertiseHost = b.advertiseHost;
+    this.deregisterTimeout = b.deregisterTimeout;
     ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1,
         new DefaultThreadFactory("grpc-etcd-registration", true));
     t.setRemoveOnCancelPolicy(true);
@@ -158,9 +168,9 @@ public final class EtcdRegistration implements AutoCloseable {
   }
 
   /**
-   * Stops the keepalives, deletes the keys and revokes the lease, waiting up to {@link
-   * #DEREGISTER_TIMEOUT}. If etcd cannot be reached, the lease expires on its own within the TTL.
-   * Idempotent.
+   * Stops the keepalives, deletes the keys and revokes the lease, waiting at most the deregister
+   * timeout for etcd. If etcd does not confirm in time (down, hung, unreachable), this says so in
+   * a warning and returns: the lease expires on its own within the TTL. Idempotent.
    */
   public void deregister() {
     long lease;
@@ -180,21 +190,43 @@ public final class EtcdRegistration implements AutoCloseable {
     if (lease == 0) {
       return;
     }
+    // Deletes and revoke at once (the revoke alone would delete the keys; the deletes make them go
+    // even if the lease is somehow not ours any more), each bounded by the timeout, so that the
+    // wait below is the only wait.
+    long timeoutMillis = deregisterTimeout.toMillis();
     List<CompletableFuture<?>> calls = new ArrayList<>();
     for (Entry e : keys) {
-      calls.add(client.kvFuture().deleteRange(DeleteRangeRequest.newBuilder().setKey(e.key()).build()));
+      calls.add(KVGrpc.newFutureStub(client.channel())
+          .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
+          .deleteRange(DeleteRangeRequest.newBuilder().setKey(e.key()).build()));
     }
-    CompletableFuture<?> all = CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
-        .thenCompose(v -> client.leaseFuture().leaseRevoke(LeaseRevokeRequest.newBuilder().setID(lease).build()));
+    calls.add(LeaseGrpc.newFutureStub(client.channel())
+        .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
+        .leaseRevoke(LeaseRevokeRequest.newBuilder().setID(lease).build()));
+    String names = keys.stream().map(e -> e.key().toStringUtf8()).toList().toString();
+    String fallback = "; clients drop this server when its lease expires, within " + ttl.toSeconds() + " s";
     try {
-      all.get(DEREGISTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      CompletableFuture.allOf(calls.toArray(new CompletableFuture<?>[0]))
+          .get(timeoutMillis, TimeUnit.MILLISECONDS);
+      log.log(Level.FINE, "Deregistered {0} from etcd", names);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      log.warning("Interrupted while deregistering " + keys() + " from etcd; the lease expires within " + ttl);
-    } catch (ExecutionException | TimeoutException e) {
-      log.log(Level.WARNING, "Could not deregister " + keys() + " from etcd " + client.endpoints()
-          + "; the keys go when the lease expires, within " + ttl, e);
+      log.warning("Interrupted while deregistering " + names + " from etcd" + fallback);
+    } catch (TimeoutException e) {
+      log.warning(notConfirmed(names, timeoutMillis) + fallback);
+    } catch (ExecutionException e) {
+      Status status = e.getCause() instanceof StatusException se ? se.getStatus() : null;
+      log.warning((status != null && status.getCode() == Code.DEADLINE_EXCEEDED
+          ? notConfirmed(names, timeoutMillis)
+          : "Could not deregister " + names + " from etcd at " + client.endpoints() + ": "
+              + (status != null ? status.getCode() + " " + status.getDescription() : e.getCause()))
+          + fallback);
     }
+  }
+
+  private String notConfirmed(String names, long timeoutMillis) {
+    return "etcd at " + client.endpoints() + " did not confirm the deregistration of " + names
+        + " within " + timeoutMillis + " ms (down, hung or unreachable)";
   }
 
   /**
@@ -368,6 +400,7 @@ public final class EtcdRegistration implements AutoCloseable {
     private Duration ttl = Duration.ofSeconds(10);
     private Object metadata;
     private String advertiseHost;
+    private Duration deregisterTimeout = DEFAULT_DEREGISTER_TIMEOUT;
 
     private Builder(EtcdClient client, String service) {
       this.client = Objects.requireNonNull(client, "client");
@@ -400,6 +433,18 @@ public final class EtcdRegistration implements AutoCloseable {
     /** The endpoints' {@code Metadata}: JSON-like values (maps, lists, strings, numbers, booleans). */
     public Builder metadata(Object metadata) {
       this.metadata = metadata;
+      return this;
+    }
+
+    /**
+     * How long {@link EtcdRegistration#deregister()} waits for etcd to confirm ({@link
+     * #DEFAULT_DEREGISTER_TIMEOUT} by default); a shutdown is held up no longer than this.
+     */
+    public Builder deregisterTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("The deregister timeout must be positive, got " + timeout);
+      }
+      this.deregisterTimeout = timeout;
       return this;
     }
 

@@ -45,8 +45,8 @@ class EtcdEndpointTest {
   @Test
   void clientRejectsBadEndpoints() {
     assertThatThrownBy(() -> EtcdClient.newBuilder().build()).hasMessageContaining("at least one endpoint");
-    assertThatThrownBy(() -> EtcdClient.newBuilder().endpoints("https://h:2379"))
-        .hasMessageContaining("https");
+    assertThatThrownBy(() -> EtcdClient.newBuilder().endpoints("https://h").build())
+        .hasMessageContaining("host:port");
     assertThatThrownBy(() -> EtcdClient.newBuilder().endpoints("h")).hasMessageContaining("host:port");
     assertThatThrownBy(() -> EtcdClient.newBuilder().credentials("u", null)).hasMessageContaining("both");
   }

@@ -9,20 +9,39 @@ import dev.grpcspring.sample.proto.RepeatedHelloRequest;
 import dev.grpcspring.stub.StreamObserver;
 import java.util.ArrayList;
 import java.util.List;
+import org.springframework.core.env.Environment;
 
 /**
  * The sample's service: one method of each gRPC shape. {@code @GrpcService} is all it takes for the
- * starter to serve it.
+ * starter to serve it. {@code SayHello} also says which instance answered ({@code
+ * sample.instance-name}, by default the application's name and its gRPC port), which shows where a
+ * load-balanced channel sent the call.
  */
 @GrpcService
 public class GreeterService extends GreeterGrpc.GreeterImplBase {
   /** The most greetings one {@code SayHelloRepeatedly} call may ask for. */
   static final int MAX_REPEAT = 1000;
 
+  private final Environment environment;
+
+  public GreeterService(Environment environment) {
+    this.environment = environment;
+  }
+
   @Override
   public void sayHello(HelloRequest request, StreamObserver<HelloReply> responseObserver) {
-    responseObserver.onNext(greet(request.getName()));
+    responseObserver.onNext(greet(request.getName()).toBuilder().setServedBy(instanceName()).build());
     responseObserver.onCompleted();
+  }
+
+  /** Read per call: the gRPC port is known only once the server has bound it. */
+  private String instanceName() {
+    String name = environment.getProperty("sample.instance-name");
+    if (name != null) {
+      return name;
+    }
+    return environment.getProperty("spring.application.name", "sample") + "@"
+        + environment.getProperty("local.grpc.server.port", "in-process");
   }
 
   @Override

@@ -8,6 +8,7 @@ import dev.grpcspring.sample.proto.RepeatedHelloRequest;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -24,16 +25,24 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 public class GreetingController {
   private final GreeterGrpc.GreeterBlockingStub greeter;
+  private final boolean showInstance;
 
-  public GreetingController(GreeterGrpc.GreeterBlockingStub greeter) {
+  public GreetingController(GreeterGrpc.GreeterBlockingStub greeter,
+      @Value("${sample.show-instance:false}") boolean showInstance) {
     this.greeter = greeter;
+    this.showInstance = showInstance;
   }
 
-  /** One unary call. */
+  /**
+   * One unary call; with {@code sample.show-instance} (the etcd profile) the answer names the
+   * instance that served it.
+   */
   @GetMapping("/hello")
   public String hello(@RequestParam(defaultValue = "") String name) {
     HelloReply reply = greeter.sayHello(HelloRequest.newBuilder().setName(name).build());
-    return reply.getMessage();
+    return showInstance && !reply.getServedBy().isEmpty()
+        ? reply.getMessage() + " (served by " + reply.getServedBy() + ")"
+        : reply.getMessage();
   }
 
   /** One server-streaming call, collected. */

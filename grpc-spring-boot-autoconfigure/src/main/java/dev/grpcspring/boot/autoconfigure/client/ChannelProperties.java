@@ -107,6 +107,9 @@ public class ChannelProperties {
   @NestedConfigurationProperty
   private final ChannelProxyProperties proxy = new ChannelProxyProperties();
 
+  @NestedConfigurationProperty
+  private final ChannelDnsProperties dns = new ChannelDnsProperties();
+
   public String getTarget() {
     return target;
   }
@@ -249,6 +252,10 @@ public class ChannelProperties {
 
   public ChannelProxyProperties getProxy() {
     return proxy;
+  }
+
+  public ChannelDnsProperties getDns() {
+    return dns;
   }
 
   public ServiceConfigProperties getServiceConfig() {

@@ -15,6 +15,7 @@ import dev.grpcspring.credentials.PerRpcCredentials;
 import dev.grpcspring.credentials.TransportCredentials;
 import dev.grpcspring.interceptor.ClientInterceptor;
 import dev.grpcspring.interceptor.ClientInterceptors;
+import dev.grpcspring.resolver.DnsResolverBuilder;
 import dev.grpcspring.resolver.ResolverBuilder;
 import dev.grpcspring.resolver.ResolverRegistry;
 import java.time.Duration;
@@ -61,6 +62,8 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
   private final GrpcSslBundles sslBundles;
   private final Map<String, Entry> channels = new ConcurrentHashMap<>();
   private final ChannelCredentialsFactory credentials;
+  /** The dns resolver with TXT service config, made once, for channels that ask for it. */
+  private volatile DnsResolverBuilder txtDns;
   private volatile boolean closed;
 
   private record Entry(String name, ClientConn connection, InFlightCalls calls,
@@ -211,7 +214,27 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
     if (!p.isResolverServiceConfigEnabled()) {
       options.disableServiceConfig();
     }
+    if (p.getDns().isServiceConfigLookup()) {
+      if (!p.isResolverServiceConfigEnabled()) {
+        // The resolver would look the config up and the channel would drop it.
+        throw new InvalidConfigurationPropertyValueException(
+            "grpc.client.channel." + name + ".dns.service-config-lookup", true,
+            "Channel '" + name + "' ignores service configs from its resolver"
+                + " (resolver-service-config-enabled=false), so TXT records would never apply;"
+                + " turn one of the two off (a channel inherits both from the default channel).");
+      }
+      options.resolver(txtDns());
+    }
     return options;
+  }
+
+  private DnsResolverBuilder txtDns() {
+    DnsResolverBuilder dns = txtDns;
+    if (dns == null) {
+      // Reads this host's name once (for clientHostname choices); lookups share the default loop.
+      txtDns = dns = new DnsResolverBuilder().withTxtServiceConfig();
+    }
+    return dns;
   }
 
   private static CallOptions callOptions(String name, ChannelProperties p) {

@@ -1,5 +1,6 @@
 package dev.grpcspring.boot.autoconfigure.etcd;
 
+import dev.grpcspring.credentials.TlsProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +15,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class GrpcEtcdProperties {
 
   /**
-   * etcd client endpoints, host:port or http://host:port (https is not supported yet); the
-   * channel to etcd fails over between them.
+   * etcd client endpoints, host:port, http://host:port or https://host:port (https needs
+   * grpc.etcd.ssl, or uses the JDK's trust roots without it); the channel to etcd fails over
+   * between them.
    */
   private List<String> endpoints = new ArrayList<>();
 
@@ -33,6 +35,9 @@ public class GrpcEtcdProperties {
 
   /** Longest wait between attempts of a resolver to reach etcd again. */
   private Duration maxBackoff = Duration.ofSeconds(30);
+
+  /** TLS to etcd. */
+  private final Ssl ssl = new Ssl();
 
   public List<String> getEndpoints() {
     return endpoints;
@@ -72,5 +77,56 @@ public class GrpcEtcdProperties {
 
   public void setMaxBackoff(Duration maxBackoff) {
     this.maxBackoff = maxBackoff;
+  }
+
+  public Ssl getSsl() {
+    return ssl;
+  }
+
+  /** TLS to etcd; key material only from SSL bundles. */
+  public static class Ssl {
+
+    /**
+     * Whether connections to etcd use TLS. When unset, TLS is on exactly when a bundle is named
+     * (or the endpoints say https); true without a bundle means the JDK's default trust store.
+     */
+    private Boolean enabled;
+
+    /**
+     * Name of the SSL bundle (spring.ssl.bundle.pem|jks.<name>) whose trust store checks the etcd
+     * members' certificates and whose key store, if any, is the client certificate etcd's
+     * --client-cert-auth asks for. Reloads of the bundle reach new connections.
+     */
+    private String bundle;
+
+    /**
+     * TLS implementation: auto (OpenSSL when netty-tcnative-boringssl-static is on the class
+     * path, else the JDK's), jdk or openssl.
+     */
+    private TlsProvider provider = TlsProvider.AUTO;
+
+    public Boolean getEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(Boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getBundle() {
+      return bundle;
+    }
+
+    public void setBundle(String bundle) {
+      this.bundle = bundle;
+    }
+
+    public TlsProvider getProvider() {
+      return provider;
+    }
+
+    public void setProvider(TlsProvider provider) {
+      this.provider = provider;
+    }
   }
 }

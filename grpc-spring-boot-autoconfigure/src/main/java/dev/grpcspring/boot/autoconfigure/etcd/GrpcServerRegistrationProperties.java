@@ -27,6 +27,12 @@ public class GrpcServerRegistrationProperties {
   private Duration ttl = Duration.ofSeconds(10);
 
   /**
+   * Longest time the server's shutdown waits for etcd to confirm the deregistration; when etcd is
+   * down or hung, the addresses go when the lease expires instead.
+   */
+  private Duration deregisterTimeout = Duration.ofSeconds(1);
+
+  /**
    * Host to advertise when the server listens on a wildcard address; this host's address by
    * default.
    */
@@ -57,6 +63,14 @@ public class GrpcServerRegistrationProperties {
 
   public void setTtl(Duration ttl) {
     this.ttl = ttl;
+  }
+
+  public Duration getDeregisterTimeout() {
+    return deregisterTimeout;
+  }
+
+  public void setDeregisterTimeout(Duration deregisterTimeout) {
+    this.deregisterTimeout = deregisterTimeout;
   }
 
   public String getAdvertiseHost() {
