@@ -34,6 +34,7 @@ class NettyServerHandlerFlushTest {
   private static final int STREAMS = 10;
 
   private final FlushCounter flushes = new FlushCounter();
+  private final InlineEcho echo = new InlineEcho();
   private final List<ByteBuf> toRelease = new ArrayList<>();
   private EmbeddedChannel server;
   private EmbeddedChannel client; // only a context for the frame writer and reader
@@ -52,7 +53,7 @@ class NettyServerHandlerFlushTest {
   @Test
   void responsesWrittenDuringAReadLeaveWithThatReadsFlush() throws Exception {
     server = new EmbeddedChannel();
-    NettyServerHandler handler = NettyServerHandler.create(new InlineEcho(),
+    NettyServerHandler handler = NettyServerHandler.create(echo,
         new NettyServerHandler.Config(1024 * 1024, 8192, 100, 1024 * 1024, false,
             TimeUnit.SECONDS.toNanos(10), CompressorRegistry.getDefaultInstance(),
             ServerConnectionPolicy.DEFAULT));
@@ -64,7 +65,7 @@ class NettyServerHandlerFlushTest {
     // One read carrying the preface, SETTINGS, and a request on each of ten streams.
     ByteBuf in = Unpooled.buffer();
     in.writeBytes(Http2CodecUtil.connectionPrefaceBuf());
-    in.writeBytes(clientFrames());
+    in.writeBytes(clientFrames(1));
     flushes.count = 0;
     server.writeOneInbound(in);
 
@@ -78,7 +79,30 @@ class NettyServerHandlerFlushTest {
     assertThat(streamsWithData(drainOutbound())).isEmpty();
   }
 
-  private ByteBuf clientFrames() {
+  @Test
+  void aRequestFromInsideOnMessageTakesTheNextMessageInTheSameRead() throws Exception {
+    server = new EmbeddedChannel();
+    NettyServerHandler handler = NettyServerHandler.create(echo,
+        new NettyServerHandler.Config(1024 * 1024, 8192, 100, 1024 * 1024, false,
+            TimeUnit.SECONDS.toNanos(10), CompressorRegistry.getDefaultInstance(),
+            ServerConnectionPolicy.DEFAULT));
+    OneRead oneRead = new OneRead();
+    server.pipeline().addLast(flushes, oneRead, handler);
+    client = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+    drainOutbound();
+
+    // Three messages per stream in one read; the handler asks for the next one in onMessage.
+    ByteBuf in = Unpooled.buffer();
+    in.writeBytes(Http2CodecUtil.connectionPrefaceBuf());
+    in.writeBytes(clientFrames(3));
+    server.writeOneInbound(in);
+
+    // All of them reached the handler while the read was processed, none waited for a task.
+    assertThat(oneRead.messagesBeforeReadComplete).isEqualTo(3 * STREAMS);
+    assertThat(streamsWithData(oneRead.outAfterRead)).hasSize(STREAMS);
+  }
+
+  private ByteBuf clientFrames(int messagesPerStream) {
     DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
     ChannelHandlerContext ctx = client.pipeline().firstContext();
     writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise());
@@ -89,8 +113,10 @@ class NettyServerHandlerFlushTest {
           .add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC)
           .add(GrpcHeaders.TE, GrpcHeaders.TE_TRAILERS);
       writer.writeHeaders(ctx, id, headers, 0, false, ctx.newPromise());
-      ByteBuf message = Unpooled.buffer().writeByte(0).writeInt(3).writeBytes(new byte[] {1, 2, 3});
-      writer.writeData(ctx, id, message, 0, false, ctx.newPromise());
+      for (int m = 0; m < messagesPerStream; m++) {
+        ByteBuf message = Unpooled.buffer().writeByte(0).writeInt(3).writeBytes(new byte[] {1, 2, 3});
+        writer.writeData(ctx, id, message, 0, false, ctx.newPromise());
+      }
     }
     client.flush();
     ByteBuf all = Unpooled.buffer();
@@ -134,12 +160,15 @@ class NettyServerHandlerFlushTest {
 
   /** Answers every request message at once, on the event loop, as a direct-executor handler. */
   private static final class InlineEcho implements ServerTransportListener {
+    int messages;
+
     @Override
     public void streamCreated(ServerTransportStream stream, String fullMethodName,
         Metadata headers) {
       stream.setListener(new ServerStreamListener() {
         @Override
         public void messageRead(ByteBuf message) {
+          messages++;
           ByteBuf frame = stream.alloc().buffer();
           frame.writeByte(0).writeInt(message.readableBytes()).writeBytes(message);
           message.release();
@@ -171,11 +200,13 @@ class NettyServerHandlerFlushTest {
    */
   private final class OneRead extends ChannelInboundHandlerAdapter {
     int flushesAfterRead = -1;
+    int messagesBeforeReadComplete = -1;
     ByteBuf outAfterRead;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ctx.fireChannelRead(msg);
+      messagesBeforeReadComplete = echo.messages;
       ctx.fireChannelReadComplete();
       flushesAfterRead = flushes.count;
       outAfterRead = drainOutbound();
