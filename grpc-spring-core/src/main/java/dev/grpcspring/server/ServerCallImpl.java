@@ -84,6 +84,9 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
     if (numMessages <= 0) {
       throw new IllegalArgumentException("request(" + numMessages + "): must be positive");
     }
+    if (closeCalled) {
+      return; // the call is over: no message may reach the handler after its close
+    }
     stream.request(numMessages);
   }
 

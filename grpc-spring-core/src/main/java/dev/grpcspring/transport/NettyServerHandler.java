@@ -333,6 +333,15 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   }
 
   @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+    // Handlers on the event loop (a direct executor) answered while this read was processed: their
+    // responses go out with the read's own flush, in one write, before the loop reads its next
+    // connection (not in a drain task that waits for every other connection's read).
+    writeQueue.drainBeforeFlush();
+    super.channelReadComplete(ctx);
+  }
+
+  @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     try {
       super.channelInactive(ctx);

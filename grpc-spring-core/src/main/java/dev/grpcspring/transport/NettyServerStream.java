@@ -113,6 +113,15 @@ public final class NettyServerStream implements ServerTransportStream {
 
   /** Asks for {@code n} more request messages. */
   public void request(int n) {
+    if (handler.eventLoop().inEventLoop()) {
+      // A handler on the event loop (direct executor), usually from inside onMessage: the deframer
+      // takes the demand now (it defers delivery while it is delivering), instead of a queued
+      // command per message that waits for the next drain.
+      if (!closed) {
+        guarded(() -> deframer.request(n));
+      }
+      return;
+    }
     handler.writeQueue().enqueue(() -> {
       if (!closed) {
         guarded(() -> deframer.request(n));

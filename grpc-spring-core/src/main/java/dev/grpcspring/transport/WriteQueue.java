@@ -33,7 +33,7 @@ public final class WriteQueue {
   private final Channel channel;
   private final Queue<Command> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
-  private final Runnable drainTask = this::drain;
+  private final Runnable drainTask = () -> drain(true);
 
   public WriteQueue(Channel channel) {
     this.channel = channel;
@@ -64,7 +64,7 @@ public final class WriteQueue {
         // The event loop is gone (the server or channel shut down). Run the commands here: they
         // see a closed channel and release what they hold instead of leaking it.
         log.log(Level.FINE, "Event loop rejected the write queue drain; draining inline", e);
-        drain();
+        drain(true);
       }
     }
   }
@@ -83,10 +83,22 @@ public final class WriteQueue {
   /** Runs queued commands now; must be called on the event loop. */
   public void drainNow() {
     assert channel.eventLoop().inEventLoop();
-    drain();
+    drain(true);
   }
 
-  private void drain() {
+  /**
+   * Runs queued commands now and leaves the last of their writes for the caller's flush (every
+   * {@value #CHUNK} commands still flush); must be called on the event loop. For the end of a read,
+   * whose flush follows: what handlers on the event loop answered during the read then leaves in
+   * that same write, instead of in a drain task that runs after the loop has read its other
+   * connections.
+   */
+  public void drainBeforeFlush() {
+    assert channel.eventLoop().inEventLoop();
+    drain(false);
+  }
+
+  private void drain(boolean flushAtEnd) {
     try {
       int n = 0;
       boolean wrote = false;
@@ -100,7 +112,7 @@ public final class WriteQueue {
           wrote = false;
         }
       }
-      if (wrote) {
+      if (wrote && flushAtEnd) {
         channel.flush();
       }
     } finally {
