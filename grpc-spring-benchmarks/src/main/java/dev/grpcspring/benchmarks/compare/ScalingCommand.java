@@ -23,8 +23,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code scaling}: how each server's cost grows. For every selected server (ours and each peer),
- * a fresh server JVM per point and this module's client in its own JVM:
+ * {@code scaling}: how each server's cost grows. For every selected server (ours and each peer,
+ * each in its default executor mode unless {@code --mode} says otherwise), a fresh server JVM per
+ * point and this module's client in its own JVM:
  *
  * <ul>
  *   <li><b>concurrency</b>: QPS and p50/p99 as the calls in flight grow ({@code --concurrency},
@@ -47,19 +48,23 @@ public final class ScalingCommand {
   static final String ALL_SWEEPS = "concurrency,size,memory";
   /** The largest message the benchmark servers answer (they accept requests of twice it). */
   static final int MAX_PAYLOAD = 4 * 1024 * 1024;
-  /** Heap samples are taken this long after connections or streams open, so the server settles. */
-  private static final long SETTLE_MILLIS = 1_000;
+  /** At most this many heap samples per step. */
+  private static final int SETTLE_SAMPLES = 15;
 
   private final RunSettings settings;
   private final String client;
   private final PrintStream out;
   private final ScalingResults results = new ScalingResults();
   private final Path outDir;
+  /** Heap samples are taken this far apart until they agree (the server has settled). */
+  private final long settleMillis;
 
-  private ScalingCommand(RunSettings settings, String client, Path outDir, PrintStream out) {
+  private ScalingCommand(RunSettings settings, String client, Path outDir, long settleMillis,
+      PrintStream out) {
     this.settings = settings;
     this.client = client;
     this.outDir = outDir;
+    this.settleMillis = settleMillis;
     this.out = out;
   }
 
@@ -71,7 +76,8 @@ public final class ScalingCommand {
    */
   public static int run(Options options, PrintStream out, String commandLine) throws Exception {
     List<Impl> peers = CompareCommand.parsePeers(options.string("peers", "all"));
-    ExecutorMode mode = ExecutorMode.fromFlag(options.string("mode", "pooled"));
+    String modeFlag = options.string("mode", "default");
+    ExecutorMode mode = modeFlag.equals("default") ? null : ExecutorMode.fromFlag(modeFlag);
     String client = options.string("client", "grpc-java");
     List<String> sweeps = Arrays.asList(options.string("sweeps", ALL_SWEEPS).split(","));
     List<Integer> concurrency = counts("concurrency", options.string("concurrency",
@@ -84,6 +90,7 @@ public final class ScalingCommand {
     int streams = options.integer("streams", 10_000);
     Duration warmup = options.duration("warmup", Duration.ofSeconds(5));
     Duration duration = options.duration("duration", Duration.ofSeconds(5));
+    Duration settle = options.duration("settle", Duration.ofSeconds(1));
     String jvm = options.string("jvm-args", CompareCommand.DEFAULT_JVM_ARGS).trim();
     Path outDir = Path.of(options.string("out", "scaling-results")).toAbsolutePath();
     options.checkAllUsed();
@@ -93,8 +100,8 @@ public final class ScalingCommand {
           + " clients, which report percentiles), got '" + client + "'");
     }
     if (mode == ExecutorMode.EVENT_LOOP) {
-      throw new IllegalArgumentException("--mode takes pooled or direct; vertx and netty run on"
-          + " their event loops either way");
+      throw new IllegalArgumentException("--mode takes default, pooled or direct; vertx and netty"
+          + " run on their event loops either way");
     }
     for (String sweep : sweeps) {
       if (!List.of(ALL_SWEEPS.split(",")).contains(sweep)) {
@@ -112,7 +119,8 @@ public final class ScalingCommand {
     List<String> jvmArgs = jvm.isEmpty() ? List.of() : Arrays.asList(jvm.split("\\s+"));
     RunSettings settings =
         new RunSettings(warmup, duration, jvmArgs, false, null, System.err);
-    ScalingCommand command = new ScalingCommand(settings, client, outDir, out);
+    ScalingCommand command =
+        new ScalingCommand(settings, client, outDir, Math.max(1, settle.toMillis()), out);
     List<ServerVariant> servers = new ArrayList<>();
     servers.add(variant(Impl.OURS, mode));
     for (Impl peer : peers) {
@@ -128,7 +136,7 @@ public final class ScalingCommand {
         Options.format(warmup), Options.format(duration), client, call,
         sweeps.contains("memory") ? "; memory with " + connections + " idle connections and "
             + streams + " idle streams" : "",
-        (servers.size() * (points * perPoint + (sweeps.contains("memory") ? 20 : 0)) + 59) / 60,
+        (servers.size() * (points * perPoint + (sweeps.contains("memory") ? 40 : 0)) + 59) / 60,
         outDir);
     out.flush();
     boolean ok = true;
@@ -183,7 +191,16 @@ public final class ScalingCommand {
         + " concurrency sweep with 100-byte messages");
   }
 
-  private static ServerVariant variant(Impl impl, ExecutorMode mode) {
+  /**
+   * The server in {@code mode} when it has that mode, else in the one it has; a null mode is each
+   * server as its users get it by default: ours and grpc-java's {@code AsyncServer} pooled,
+   * Armeria's gRPC service on the event loop (its default for non-blocking stubs).
+   */
+  static ServerVariant variant(Impl impl, ExecutorMode mode) {
+    if (mode == null) {
+      return new ServerVariant(impl,
+          impl == Impl.ARMERIA ? ExecutorMode.DIRECT : impl.modes().get(0));
+    }
     return new ServerVariant(impl, impl.modes().contains(mode) ? mode : impl.modes().get(0));
   }
 
@@ -256,17 +273,15 @@ public final class ScalingCommand {
       try (IdleHttp2Connections warm = new IdleHttp2Connections("127.0.0.1", process.port())) {
         warm.open(20);
         warm.openStreams(20, 1);
-        Thread.sleep(SETTLE_MILLIS);
+        Thread.sleep(settleMillis);
       }
-      Thread.sleep(SETTLE_MILLIS);
-      long baseline = heap(process);
+      long start = process.liveHeapBytes();
+      long baseline = settledHeap(process, start);
       try (IdleHttp2Connections idle = new IdleHttp2Connections("127.0.0.1", process.port())) {
         int opened = idle.open(connections);
-        Thread.sleep(SETTLE_MILLIS);
-        long withConnections = heap(process);
+        long withConnections = settledHeap(process, baseline);
         int streamsOpened = idle.openStreams(streams, perConnection);
-        Thread.sleep(SETTLE_MILLIS);
-        long withStreams = heap(process);
+        long withStreams = settledHeap(process, withConnections);
         IdleHttp2Connections.Health health = idle.check();
         results.put(ScalingResults.MEMORY, label, x, ScalingResults.CONNECTIONS_OPENED, opened);
         results.put(ScalingResults.MEMORY, label, x, ScalingResults.STREAMS_OPENED,
@@ -291,14 +306,16 @@ public final class ScalingCommand {
         }
         out.printf(Locale.ROOT, "%s baseline %.1f MiB; %d idle connections +%.0f B each;"
                 + " %d idle streams +%.0f B each%s; afterwards %d open, %d closed by the server,"
-                + " %d streams reset, %d GOAWAY%n", head, baseline / 1048576.0, opened,
-            (double) (withConnections - baseline) / opened, streamsOpened,
+                + " %d streams reset, %d answered, %d GOAWAY%n", head, baseline / 1048576.0,
+            opened, (double) (withConnections - baseline) / opened, streamsOpened,
             streamsOpened > 0 ? (double) (withStreams - withConnections) / streamsOpened : 0.0,
-            shortfall, health.open(), health.closed(), health.resetStreams(), health.goaways());
-        if (health.closed() > 0 || health.resetStreams() > 0 || health.goaways() > 0) {
-          results.error(ScalingResults.MEMORY, label, x, "the server closed " + health.closed()
-              + " connections, reset " + health.resetStreams() + " streams and sent "
-              + health.goaways() + " GOAWAY while they were idle: the figures undercount");
+            shortfall, health.open(), health.closed(), health.resetStreams(),
+            health.endedStreams(), health.goaways());
+        if (!health.allOpen()) {
+          results.error(ScalingResults.MEMORY, label, x, "while they were idle the server closed "
+              + health.closed() + " connections, reset " + health.resetStreams() + " streams,"
+              + " answered " + health.endedStreams() + " and sent " + health.goaways()
+              + " GOAWAY: the figures undercount what it holds for open ones");
           return false;
         }
       }
@@ -315,10 +332,25 @@ public final class ScalingCommand {
     }
   }
 
-  /** The smaller of two samples after a full GC, so a stray allocation between them counts less. */
-  private static long heap(ServerProcess process) throws Exception {
-    long first = process.liveHeapBytes();
-    return Math.min(first, process.liveHeapBytes());
+  /**
+   * The server's heap after a full GC once it has taken in what was just opened: a server may
+   * still be reading thousands of HEADERS frames a second after they were sent (on a busy machine,
+   * longer), so samples are taken {@code --settle} apart until two in a row agree within 1% of the
+   * growth since {@code before} (or 16 KiB), at most {@link #SETTLE_SAMPLES} of them.
+   */
+  private long settledHeap(ServerProcess process, long before) throws Exception {
+    Thread.sleep(settleMillis);
+    long last = process.liveHeapBytes();
+    for (int i = 1; i < SETTLE_SAMPLES; i++) {
+      Thread.sleep(settleMillis);
+      long next = process.liveHeapBytes();
+      long tolerance = Math.max(16 * 1024, Math.abs(next - before) / 100);
+      if (Math.abs(next - last) <= tolerance) {
+        return Math.min(last, next);
+      }
+      last = next;
+    }
+    return last;
   }
 
   private List<Path> save() throws IOException {

@@ -25,18 +25,29 @@ public final class IdleHttp2Connections implements AutoCloseable {
   static final String STREAMING_PATH = "/grpc.testing.BenchmarkService/StreamingCall";
   private static final byte[] PREFACE =
       "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final int TYPE_DATA = 0x0;
   private static final int TYPE_HEADERS = 0x1;
   private static final int TYPE_RST_STREAM = 0x3;
   private static final int TYPE_SETTINGS = 0x4;
   private static final int TYPE_PING = 0x6;
   private static final int TYPE_GOAWAY = 0x7;
   private static final int FLAG_ACK = 0x1;
+  private static final int FLAG_END_STREAM = 0x1;
   private static final int FLAG_END_HEADERS = 0x4;
   private static final int SETTINGS_MAX_CONCURRENT_STREAMS = 0x3;
   private static final int HANDSHAKE_TIMEOUT_MILLIS = 10_000;
 
-  /** What {@link #check()} found on the connections after they sat idle. */
-  public record Health(int open, int closed, int resetStreams, int goaways) {}
+  /**
+   * What {@link #check()} found on the connections after they sat idle: connections the server
+   * closed, streams it reset or ended (HEADERS or DATA with END_STREAM: it answered the call
+   * instead of waiting for its message), and GOAWAY frames.
+   */
+  public record Health(int open, int closed, int resetStreams, int endedStreams, int goaways) {
+    /** Whether every connection and stream is still open and idle. */
+    public boolean allOpen() {
+      return closed == 0 && resetStreams == 0 && endedStreams == 0 && goaways == 0;
+    }
+  }
 
   private final String host;
   private final int port;
@@ -175,12 +186,13 @@ public final class IdleHttp2Connections implements AutoCloseable {
 
   /**
    * Reads what the server sent while the connections sat idle: counts connections it closed,
-   * streams it reset and GOAWAYs, and answers its PINGs. Takes about a millisecond per connection
+   * streams it reset or ended and GOAWAYs, and answers its PINGs. Takes about a millisecond per connection
    * with nothing to read.
    */
   public Health check() throws IOException {
     int closed = 0;
     int resets = 0;
+    int ended = 0;
     int goaways = 0;
     byte[] buffer = new byte[16 * 1024];
     for (Connection c : connections) {
@@ -211,11 +223,14 @@ public final class IdleHttp2Connections implements AutoCloseable {
           break;
         }
         int type = bytes[at + 3] & 0xff;
-        if (type == TYPE_RST_STREAM) {
+        int flags = bytes[at + 4] & 0xff;
+        if ((type == TYPE_HEADERS || type == TYPE_DATA) && (flags & FLAG_END_STREAM) != 0) {
+          ended++;
+        } else if (type == TYPE_RST_STREAM) {
           resets++;
         } else if (type == TYPE_GOAWAY) {
           goaways++;
-        } else if (type == TYPE_PING && (bytes[at + 4] & FLAG_ACK) == 0 && !eof) {
+        } else if (type == TYPE_PING && (flags & FLAG_ACK) == 0 && !eof) {
           ByteArrayOutputStream pong = new ByteArrayOutputStream();
           frameHeader(pong, 8, TYPE_PING, FLAG_ACK, 0);
           pong.write(bytes, at + 9, 8);
@@ -230,7 +245,7 @@ public final class IdleHttp2Connections implements AutoCloseable {
         closed++;
       }
     }
-    return new Health(connections.size() - closed, closed, resets, goaways);
+    return new Health(connections.size() - closed, closed, resets, ended, goaways);
   }
 
   /** The request headers of a StreamingCall, HPACK literals without indexing or Huffman. */

@@ -3,6 +3,8 @@ package dev.grpcspring.benchmarks.compare;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.grpcspring.benchmarks.ExecutorMode;
+import dev.grpcspring.benchmarks.Impl;
 import dev.grpcspring.benchmarks.Options;
 import dev.grpcspring.benchmarks.scaling.ChartCommand;
 import dev.grpcspring.benchmarks.scaling.ScalingResults;
@@ -36,7 +38,7 @@ class ScalingCommandTest {
 
     int exit = ScalingCommand.run(Options.parse(new String[] {
         "--peers=grpc-java", "--concurrency=1,10", "--sizes=10,1k", "--warmup=2s",
-        "--duration=1s", "--connections=50", "--streams=50", "--jvm-args=-Xmx256m",
+        "--duration=1s", "--connections=50", "--streams=50", "--settle=300ms", "--jvm-args=-Xmx256m",
         "--out=" + results}, 0), out, "scaling (test)");
 
     String text = bytes.toString(StandardCharsets.UTF_8);
@@ -100,9 +102,21 @@ class ScalingCommandTest {
     assertThatThrownBy(() -> run(out, "--client=vertx")).hasMessageContaining("ours or grpc-java");
     assertThatThrownBy(() -> run(out, "--sweeps=latency")).hasMessageContaining(
         "concurrency,size,memory");
-    assertThatThrownBy(() -> run(out, "--mode=event-loop")).hasMessageContaining("pooled or");
+    assertThatThrownBy(() -> run(out, "--mode=event-loop")).hasMessageContaining("default, pooled or");
     assertThatThrownBy(() -> run(out, "--call=bidi")).hasMessageContaining("unary or streaming");
     assertThatThrownBy(() -> run(out, "--peers=ours")).hasMessageContaining("ours always runs");
+  }
+
+  @Test
+  void eachServerRunsInItsDefaultModeUnlessAsked() {
+    assertThat(ScalingCommand.variant(Impl.ARMERIA, null).mode()).isEqualTo(ExecutorMode.DIRECT);
+    assertThat(ScalingCommand.variant(Impl.OURS, null).mode()).isEqualTo(ExecutorMode.POOLED);
+    assertThat(ScalingCommand.variant(Impl.GRPC_JAVA, null).mode())
+        .isEqualTo(ExecutorMode.POOLED);
+    assertThat(ScalingCommand.variant(Impl.ARMERIA, ExecutorMode.POOLED).mode())
+        .isEqualTo(ExecutorMode.POOLED);
+    assertThat(ScalingCommand.variant(Impl.VERTX, ExecutorMode.DIRECT).mode())
+        .isEqualTo(ExecutorMode.EVENT_LOOP);
   }
 
   @Test
