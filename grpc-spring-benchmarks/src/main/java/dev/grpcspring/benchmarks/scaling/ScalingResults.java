@@ -99,15 +99,23 @@ public final class ScalingResults {
     return null;
   }
 
-  /** The servers of a sweep, in the order they were first recorded. */
+  /**
+   * The servers of a sweep, in the order any sweep first recorded them (a sweep rotates which
+   * server runs first at each point; the charts keep one order, so each server keeps its colour).
+   */
   public synchronized List<String> servers(String sweep) {
-    Set<String> servers = new LinkedHashSet<>();
+    Set<String> inSweep = new LinkedHashSet<>();
+    Set<String> all = new LinkedHashSet<>();
     for (Row r : rows) {
-      if (r.sweep.equals(sweep)) {
-        servers.add(r.server);
+      if (!r.sweep.equals(META)) {
+        all.add(r.server);
+        if (r.sweep.equals(sweep)) {
+          inSweep.add(r.server);
+        }
       }
     }
-    return new ArrayList<>(servers);
+    all.retainAll(inSweep);
+    return new ArrayList<>(all);
   }
 
   /** The points (x values) of a sweep, ascending. */

@@ -36,6 +36,19 @@ class ScalingResultsTest {
   }
 
   @Test
+  void serversKeepTheOrderOfTheirFirstRowWhicheverSweepRanThemFirst() {
+    ScalingResults results = new ScalingResults();
+    results.put(ScalingResults.CONCURRENCY, "ours", 1, ScalingResults.QPS, 1);
+    results.put(ScalingResults.CONCURRENCY, "grpc-java", 1, ScalingResults.QPS, 1);
+    results.put(ScalingResults.SIZE, "grpc-java", 10, ScalingResults.QPS, 1);
+    results.put(ScalingResults.SIZE, "ours", 10, ScalingResults.QPS, 1);
+    results.put(ScalingResults.MEMORY, "grpc-java", 50, ScalingResults.HEAP_PER_STREAM, 1);
+
+    assertThat(results.servers(ScalingResults.SIZE)).containsExactly("ours", "grpc-java");
+    assertThat(results.servers(ScalingResults.MEMORY)).containsExactly("grpc-java");
+  }
+
+  @Test
   void aFileOfSomethingElseIsRefused(@TempDir Path dir) throws Exception {
     Path other = Files.writeString(dir.resolve("other.csv"), "a,b\n1,2\n");
     assertThatThrownBy(() -> ScalingResults.readCsv(other))
