@@ -99,16 +99,14 @@ public final class ClientCommand {
       throw new IllegalArgumentException("Give --scenario=NAME, or all of --channels, --outstanding"
           + " and --payload (and --call=unary|streaming)");
     }
-    LoadShape shape =
-        new LoadShape("", channels, outstanding, payload, call.equals("streaming"));
-    String name = base != null && sameLoad(base, shape) ? base.name()
+    boolean streaming = call.equals("streaming");
+    // A scenario's load keeps the scenario's name; any other is named after what it is.
+    boolean asScenario = base != null && base.channels() == channels
+        && base.outstandingPerChannel() == outstanding && base.payloadBytes() == payload
+        && base.streaming() == streaming;
+    String name = asScenario ? base.name()
         : String.format(Locale.ROOT, "%s-%dx%d-%dB", call, channels, outstanding, payload);
-    return new LoadShape(name, channels, outstanding, payload, shape.streaming());
-  }
-
-  private static boolean sameLoad(LoadShape a, LoadShape b) {
-    return a.channels() == b.channels() && a.outstandingPerChannel() == b.outstandingPerChannel()
-        && a.payloadBytes() == b.payloadBytes() && a.streaming() == b.streaming();
+    return new LoadShape(name, channels, outstanding, payload, streaming);
   }
 
   private static void awaitStdinLine() {

@@ -44,8 +44,7 @@ public final class LoadRun {
       Duration duration,
       PhaseListener listener)
       throws Exception {
-    LoadMetrics metrics =
-        new LoadMetrics(load.concurrency());
+    LoadMetrics metrics = new LoadMetrics(load.concurrency());
     long notStopped;
     Histogram window;
     long calls;
