@@ -3,17 +3,19 @@ package dev.grpcspring.benchmarks;
 import dev.grpcspring.benchmarks.client.ClientCommand;
 import dev.grpcspring.benchmarks.compare.CompareCommand;
 import dev.grpcspring.benchmarks.compare.QpsCheckCommand;
+import dev.grpcspring.benchmarks.compare.ScalingCommand;
 import dev.grpcspring.benchmarks.resilience.ChaosCommand;
 import dev.grpcspring.benchmarks.resilience.SoakCommand;
 import dev.grpcspring.benchmarks.hedging.HedgingBenchmark;
+import dev.grpcspring.benchmarks.scaling.ChartCommand;
 import dev.grpcspring.benchmarks.server.ServerCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
  * Entry point of {@code grpc-spring-benchmarks.jar}: {@code server}, {@code client}, {@code
- * compare}, {@code qps-check}, {@code soak}, {@code chaos} and {@code jmh} subcommands (run
- * without arguments for usage).
+ * compare}, {@code qps-check}, {@code scaling}, {@code chart}, {@code soak}, {@code chaos},
+ * {@code hedging} and {@code jmh} subcommands (run without arguments for usage).
  */
 public final class BenchmarkMain {
   private static final String USAGE =
@@ -37,6 +39,16 @@ public final class BenchmarkMain {
           "  qps-check [compare's options]",
           "          compare --drivers=async-client --peers=grpc-java: grpc-java's own qps",
           "          AsyncClient against our server and grpc-java's",
+          "  scaling [--peers=all|LIST] [--mode=default|pooled|direct] [--client=grpc-java|ours]",
+          "          [--sweeps=concurrency,size,memory] [--concurrency=1,10,100,1000,10000]",
+          "          [--streams-per-connection=100] [--sizes=10,100,1k,16k,256k,1m,4m]",
+          "          [--size-concurrency=10] [--call=unary|streaming] [--connections=10000]",
+          "          [--streams=10000] [--settle=1s] [--warmup=5s] [--duration=5s] [--jvm-args=...]",
+          "          [--out=scaling-results]",
+          "          QPS and p50/p99 of each server as calls in flight and messages grow, heap",
+          "          per idle connection and per idle stream; writes CSV, SVG charts, results.md",
+          "  chart   --in=DIR|results.csv [--out=DIR]",
+          "          draws a scaling run's charts and results.md again from its CSV",
           "  soak    [--streams=1000] [--messages-per-stream=100] [--calls=16] [--payload=100]",
           "          [--duration=10m] [--sample=30s]",
           "          our client and server in one JVM under steady load; prints heap after GC,",
@@ -80,6 +92,11 @@ public final class BenchmarkMain {
           return CompareCommand.run(Options.parse(args, 1), out);
         case "qps-check":
           return QpsCheckCommand.run(Options.parse(args, 1), out);
+        case "scaling":
+          return ScalingCommand.run(Options.parse(args, 1), out,
+              "java -jar grpc-spring-benchmarks.jar " + String.join(" ", args));
+        case "chart":
+          return ChartCommand.run(Options.parse(args, 1), out);
         case "soak":
           return SoakCommand.run(Options.parse(args, 1), out);
         case "chaos":

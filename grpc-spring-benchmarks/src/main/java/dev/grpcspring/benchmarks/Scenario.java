@@ -52,6 +52,11 @@ public enum Scenario {
     return streaming;
   }
 
+  /** The load this scenario puts on a server. */
+  public LoadShape shape() {
+    return new LoadShape(id, channels, outstandingPerChannel, payloadBytes, streaming);
+  }
+
   /** Reads a scenario name as PERFORMANCE.md writes it. */
   public static Scenario fromId(String id) {
     for (Scenario s : values()) {

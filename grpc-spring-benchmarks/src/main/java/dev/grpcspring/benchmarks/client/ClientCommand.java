@@ -2,6 +2,7 @@ package dev.grpcspring.benchmarks.client;
 
 import dev.grpcspring.benchmarks.BenchmarkTls;
 import dev.grpcspring.benchmarks.Impl;
+import dev.grpcspring.benchmarks.LoadShape;
 import dev.grpcspring.benchmarks.Options;
 import dev.grpcspring.benchmarks.Scenario;
 import java.io.BufferedReader;
@@ -17,7 +18,9 @@ import java.util.Locale;
  * {@code client --target=H:P --impl=ours|grpc-java --scenario=NAME [--warmup=15s]
  * [--duration=20s] [--direct] [--tls --tls-provider=jdk|openssl --tls-dir=DIR]}: drives any
  * BenchmarkService server (over TLS trusting DIR/ca.pem, as {@code localhost}) and prints QPS
- * and latency.
+ * and latency. {@code --channels}, {@code --outstanding}, {@code --payload} and {@code
+ * --call=unary|streaming} change the scenario's load, or make one without {@code --scenario}
+ * (the {@code scaling} sweep's points).
  *
  * <p>Besides the human-readable report it prints {@link #PHASE_START} and {@link #PHASE_END} around
  * the measured window and one {@link ClientResult#RESULT_PREFIX} line, which the compare harness
@@ -35,7 +38,7 @@ public final class ClientCommand {
   public static int run(Options options, PrintStream out) throws Exception {
     String target = options.required("target");
     Impl impl = Impl.fromFlag(options.required("impl"));
-    Scenario scenario = Scenario.fromId(options.required("scenario"));
+    LoadShape scenario = loadShape(options);
     Duration warmup = options.duration("warmup", Duration.ofSeconds(15));
     Duration duration = options.duration("duration", Duration.ofSeconds(20));
     boolean direct = options.flag("direct");
@@ -47,7 +50,7 @@ public final class ClientCommand {
         Locale.ROOT,
         "%s client -> %s, scenario %s (%d channels x %d outstanding, %d-byte payloads%s),"
             + " warm-up %s, measured %s%n",
-        impl.flag(), target, scenario.id(), scenario.channels(),
+        impl.flag(), target, scenario.name(), scenario.channels(),
         scenario.outstandingPerChannel(), scenario.payloadBytes(),
         scenario.streaming() ? ", streaming ping-pong" : "", Options.format(warmup),
         Options.format(duration));
@@ -80,6 +83,32 @@ public final class ClientCommand {
     return result.failures == 0 ? 0 : 1;
   }
 
+  /** The {@code --scenario}'s load with any of the load options applied over it. */
+  static LoadShape loadShape(Options options) {
+    String id = options.string("scenario", null);
+    LoadShape base = id == null ? null : Scenario.fromId(id).shape();
+    int channels = options.integer("channels", base == null ? -1 : base.channels());
+    int outstanding =
+        options.integer("outstanding", base == null ? -1 : base.outstandingPerChannel());
+    int payload = options.integer("payload", base == null ? -1 : base.payloadBytes());
+    String call = options.string("call", base == null || !base.streaming() ? "unary" : "streaming");
+    if (!call.equals("unary") && !call.equals("streaming")) {
+      throw new IllegalArgumentException("--call must be unary or streaming, got '" + call + "'");
+    }
+    if (channels < 0 || outstanding < 0 || payload < 0) {
+      throw new IllegalArgumentException("Give --scenario=NAME, or all of --channels, --outstanding"
+          + " and --payload (and --call=unary|streaming)");
+    }
+    boolean streaming = call.equals("streaming");
+    // A scenario's load keeps the scenario's name; any other is named after what it is.
+    boolean asScenario = base != null && base.channels() == channels
+        && base.outstandingPerChannel() == outstanding && base.payloadBytes() == payload
+        && base.streaming() == streaming;
+    String name = asScenario ? base.name()
+        : String.format(Locale.ROOT, "%s-%dx%d-%dB", call, channels, outstanding, payload);
+    return new LoadShape(name, channels, outstanding, payload, streaming);
+  }
+
   private static void awaitStdinLine() {
     try {
       new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
@@ -88,11 +117,11 @@ public final class ClientCommand {
     }
   }
 
-  static void printReport(Scenario scenario, ClientResult r, PrintStream out) {
+  static void printReport(LoadShape scenario, ClientResult r, PrintStream out) {
     out.printf(
         Locale.ROOT,
         "%s: %.1f %s/s over %.1f s (%d ok, %d failed)%n",
-        scenario.id(), r.qps(), scenario.streaming() ? "messages" : "calls", r.seconds, r.calls,
+        scenario.name(), r.qps(), scenario.streaming() ? "messages" : "calls", r.seconds, r.calls,
         r.failures);
     if (scenario.payloadBytes() >= 1024 * 1024) {
       out.printf(

@@ -2,7 +2,7 @@ package dev.grpcspring.benchmarks.client;
 
 import com.google.protobuf.ByteString;
 import dev.grpcspring.benchmarks.BenchmarkTls;
-import dev.grpcspring.benchmarks.Scenario;
+import dev.grpcspring.benchmarks.LoadShape;
 import io.grpc.ManagedChannel;
 import io.grpc.benchmarks.proto.BenchmarkServiceGrpc;
 import io.grpc.benchmarks.proto.BenchmarkServiceGrpc.BenchmarkServiceStub;
@@ -55,8 +55,8 @@ public final class GrpcJavaLoadClient implements LoadClient {
   }
 
   @Override
-  public void start(Scenario scenario, LoadMetrics metrics) {
-    int size = scenario.payloadBytes();
+  public void start(LoadShape load, LoadMetrics metrics) {
+    int size = load.payloadBytes();
     SimpleRequest request =
         SimpleRequest.newBuilder()
             .setResponseSize(size)
@@ -65,12 +65,12 @@ public final class GrpcJavaLoadClient implements LoadClient {
     if (!directExecutor) {
       executor = newAsyncForkJoinPool();
     }
-    for (int c = 0; c < scenario.channels(); c++) {
+    for (int c = 0; c < load.channels(); c++) {
       ManagedChannel channel = newChannel(size);
       channels.add(channel);
       BenchmarkServiceStub stub = BenchmarkServiceGrpc.newStub(channel);
-      for (int w = 0; w < scenario.outstandingPerChannel(); w++) {
-        if (scenario.streaming()) {
+      for (int w = 0; w < load.outstandingPerChannel(); w++) {
+        if (load.streaming()) {
           new PingPong(stub, request, size, metrics).start();
         } else {
           new Unary(stub, request, size, metrics).next();

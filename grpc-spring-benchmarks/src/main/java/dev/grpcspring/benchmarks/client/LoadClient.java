@@ -1,6 +1,6 @@
 package dev.grpcspring.benchmarks.client;
 
-import dev.grpcspring.benchmarks.Scenario;
+import dev.grpcspring.benchmarks.LoadShape;
 
 /**
  * Drives a BenchmarkService server in a closed loop with one runtime's client: {@code channels x
@@ -8,8 +8,8 @@ import dev.grpcspring.benchmarks.Scenario;
  * LoadMetrics#running()} turns false.
  */
 public interface LoadClient extends AutoCloseable {
-  /** Opens the scenario's channels and starts every worker; each reports to {@code metrics}. */
-  void start(Scenario scenario, LoadMetrics metrics) throws Exception;
+  /** Opens the load's channels and starts every worker; each reports to {@code metrics}. */
+  void start(LoadShape load, LoadMetrics metrics) throws Exception;
 
   /**
    * Closes the channels (workers have stopped or been given up on by then). An interrupted caller

@@ -1,17 +1,21 @@
 package dev.grpcspring.benchmarks.client;
 
+import dev.grpcspring.benchmarks.LoadShape;
 import dev.grpcspring.benchmarks.ProcessStats;
 import dev.grpcspring.benchmarks.Scenario;
 import java.time.Duration;
 import org.HdrHistogram.Histogram;
 
 /**
- * One client run: start the workers, warm up, measure one window, stop. Latencies and allocation
- * count only inside the window; failures count over the whole run.
+ * One client run: start the workers, warm up (at least until a first call has completed), measure
+ * one window, stop. Latencies and allocation count only inside the window; failures count over the
+ * whole run.
  */
 public final class LoadRun {
   /** How long workers get to finish their last call after the window. */
   private static final long STOP_GRACE_MILLIS = 10_000;
+  /** How long past the warm-up to wait for the first completed call before measuring anyway. */
+  private static final long FIRST_CALL_GRACE_NANOS = 60_000_000_000L;
 
   /** Told when the measured window opens and closes (the harness samples the server then). */
   public interface PhaseListener {
@@ -29,16 +33,33 @@ public final class LoadRun {
       Duration duration,
       PhaseListener listener)
       throws Exception {
-    LoadMetrics metrics =
-        new LoadMetrics(scenario.channels() * scenario.outstandingPerChannel());
+    return run(client, scenario.shape(), warmup, duration, listener);
+  }
+
+  /** Runs any load shape (a scenario's, or a sweep point's). */
+  public static ClientResult run(
+      LoadClient client,
+      LoadShape load,
+      Duration warmup,
+      Duration duration,
+      PhaseListener listener)
+      throws Exception {
+    LoadMetrics metrics = new LoadMetrics(load.concurrency());
     long notStopped;
     Histogram window;
     long calls;
     long allocated;
     long windowNanos;
     try {
-      client.start(scenario, metrics);
+      client.start(load, metrics);
       Thread.sleep(warmup.toMillis());
+      // A window that opens before the first call has completed measures this JVM starting (on
+      // a busy machine that can outlast the warm-up), not the server: wait for one, bounded.
+      long waitUntil = System.nanoTime() + FIRST_CALL_GRACE_NANOS;
+      while (metrics.completedInWindow() == 0 && metrics.failedTotal() == 0
+          && System.nanoTime() < waitUntil) {
+        Thread.sleep(20);
+      }
 
       metrics.resetWindow();
       listener.measureStarted();

@@ -2,7 +2,7 @@ package dev.grpcspring.benchmarks.client;
 
 import com.google.protobuf.ByteString;
 import dev.grpcspring.benchmarks.BenchmarkTls;
-import dev.grpcspring.benchmarks.Scenario;
+import dev.grpcspring.benchmarks.LoadShape;
 import dev.grpcspring.benchmarks.proto.BenchmarkMessages.Payload;
 import dev.grpcspring.benchmarks.proto.BenchmarkMessages.SimpleRequest;
 import dev.grpcspring.benchmarks.proto.BenchmarkMessages.SimpleResponse;
@@ -33,8 +33,8 @@ public final class OursLoadClient implements LoadClient {
   }
 
   @Override
-  public void start(Scenario scenario, LoadMetrics metrics) {
-    int size = scenario.payloadBytes();
+  public void start(LoadShape load, LoadMetrics metrics) {
+    int size = load.payloadBytes();
     SimpleRequest request =
         SimpleRequest.newBuilder()
             .setResponseSize(size)
@@ -54,14 +54,14 @@ public final class OursLoadClient implements LoadClient {
       options.executor(Runnable::run);
     }
     DialOptions dialOptions = options.build();
-    for (int c = 0; c < scenario.channels(); c++) {
+    for (int c = 0; c < load.channels(); c++) {
       ClientConn channel = ClientConn.dial(target, dialOptions);
       channels.add(channel);
       BenchmarkServiceStub stub =
           BenchmarkServiceGrpc.newStub(channel)
               .withMaxInboundMessageSize(Math.max(4 * 1024 * 1024, 2 * size));
-      for (int w = 0; w < scenario.outstandingPerChannel(); w++) {
-        if (scenario.streaming()) {
+      for (int w = 0; w < load.outstandingPerChannel(); w++) {
+        if (load.streaming()) {
           new PingPong(stub, request, size, metrics).start();
         } else {
           new Unary(stub, request, size, metrics).next();

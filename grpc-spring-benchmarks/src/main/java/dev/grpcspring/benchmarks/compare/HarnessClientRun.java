@@ -13,14 +13,42 @@ import java.util.concurrent.TimeUnit;
  * JVM: the server is sampled exactly at the window's start and end, which the client announces.
  */
 final class HarnessClientRun {
+  /**
+   * What one client run measured, with the server's counters at the window's edges and its live
+   * heap right after the window (client connections still open).
+   */
+  record Measured(ClientResult client, ServerProcess.Stats before, ServerProcess.Stats after,
+      double serverLiveHeapMiB) {}
+
   private HarnessClientRun() {}
 
   static void run(RunSettings settings, ServerProcess server, RunResult result, String recording)
       throws Exception {
     String impl = result.driver == Driver.OURS ? "ours" : "grpc-java";
+    Measured measured = measure(settings, server, impl,
+        List.of("--scenario=" + result.scenario.id()), recording);
+    ClientResult client = measured.client();
+    result.serverLiveHeapMiB = measured.serverLiveHeapMiB();
+    result.qps = client.qps();
+    result.p50Micros = client.p50Micros;
+    result.p99Micros = client.p99Micros;
+    result.p999Micros = client.p999Micros;
+    result.clientAllocBytesPerCall = client.clientAllocBytesPerCall;
+    result.failures = client.failures;
+    result.firstFailure = client.firstFailure;
+    result.serverCounters(measured.before(), measured.after());
+  }
+
+  /**
+   * Runs the {@code client} command of {@code impl} ("ours" or "grpc-java") against the server
+   * with the given load flags ({@code --scenario=...}, or {@code --channels=...} and the rest).
+   */
+  static Measured measure(RunSettings settings, ServerProcess server, String impl,
+      List<String> loadFlags, String recording) throws Exception {
     List<String> args = new ArrayList<>(List.of("client", "--target=127.0.0.1:" + server.port(),
-        "--impl=" + impl, "--scenario=" + result.scenario.id(),
-        "--warmup=" + Options.format(settings.warmup()),
+        "--impl=" + impl));
+    args.addAll(loadFlags);
+    args.addAll(List.of("--warmup=" + Options.format(settings.warmup()),
         "--duration=" + Options.format(settings.duration()), "--hold-after-measure"));
     if (settings.clientDirect()) {
       args.add("--direct");
@@ -28,6 +56,7 @@ final class HarnessClientRun {
     args.addAll(settings.tlsFlags());
     ServerProcess.Stats before = null;
     ServerProcess.Stats after = null;
+    double heapMiB = Double.NaN;
     ClientResult client = null;
     try (ChildProcess process = ChildProcess.start("client " + impl,
         JavaCommand.of(settings.vmArgs(recording), BenchmarkMain.class.getName(), args),
@@ -38,7 +67,7 @@ final class HarnessClientRun {
           before = server.stats();
         } else if (line.equals(ClientCommand.PHASE_END)) {
           after = server.stats();
-          result.serverLiveHeapMiB = server.liveHeapMiB();
+          heapMiB = server.liveHeapMiB();
           process.send("go");
         } else if (line.startsWith(ClientResult.RESULT_PREFIX)) {
           client = ClientResult.parse(line);
@@ -50,13 +79,6 @@ final class HarnessClientRun {
             + " without a complete result: " + process.lastErrors());
       }
     }
-    result.qps = client.qps();
-    result.p50Micros = client.p50Micros;
-    result.p99Micros = client.p99Micros;
-    result.p999Micros = client.p999Micros;
-    result.clientAllocBytesPerCall = client.clientAllocBytesPerCall;
-    result.failures = client.failures;
-    result.firstFailure = client.firstFailure;
-    result.serverCounters(before, after);
+    return new Measured(client, before, after, heapMiB);
   }
 }

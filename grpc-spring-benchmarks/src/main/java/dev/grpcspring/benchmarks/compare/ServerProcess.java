@@ -75,13 +75,18 @@ final class ServerProcess implements AutoCloseable {
 
   /** Collects garbage in the server (between measurements) and returns its live heap in MiB. */
   double liveHeapMiB() throws Exception {
+    return liveHeapBytes() / (1024.0 * 1024.0);
+  }
+
+  /** Collects garbage in the server (between measurements) and returns its live heap in bytes. */
+  long liveHeapBytes() throws Exception {
     process.send("heap");
     String line =
         process.awaitLine(
             l -> l.startsWith(ServerCommand.HEAP_PREFIX), "its heap", 30, TimeUnit.SECONDS);
     return Long.parseLong(
         ClientResult.keyValues(line.substring(ServerCommand.HEAP_PREFIX.length()))
-            .get("liveHeapBytes")) / (1024.0 * 1024.0);
+            .get("liveHeapBytes"));
   }
 
   /** Stops it cleanly, so the next run starts on an idle machine. */

@@ -10,8 +10,11 @@ import java.util.function.IntFunction;
  * @param <T> the runtime's SimpleResponse class
  */
 final class ResponseSizes<T> {
-  /** Largest response payload a client may ask for: twice the large-payload scenario's. */
-  static final int MAX_RESPONSE_BYTES = 2 * 1024 * 1024;
+  /**
+   * Largest response payload a client may ask for: the scaling sweep's largest message, 4 MiB.
+   * Servers accept requests of twice this (the payload plus its protobuf framing must fit).
+   */
+  static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
   private final ConcurrentHashMap<Integer, T> bySize = new ConcurrentHashMap<>();
   private final IntFunction<T> factory;
