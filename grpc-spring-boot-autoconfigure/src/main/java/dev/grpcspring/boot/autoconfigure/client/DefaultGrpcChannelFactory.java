@@ -158,9 +158,10 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
     if (callCredentials != null) {
       // Per-RPC credentials, not an interceptor: the core refuses TLS-only ones on plaintext.
       options.perRpcCredentials(callCredentials);
-      if (callCredentials instanceof BearerTokenCredentials bearer
-          && bearer.rejectedTokenInterceptor() != null) {
-        options.interceptors(bearer.rejectedTokenInterceptor());
+      ClientInterceptor rejected = callCredentials instanceof BearerTokenCredentials bearer
+          ? bearer.rejectedTokenInterceptor() : null;
+      if (rejected != null) {
+        options.interceptors(rejected);
       }
     }
     if (p.getDeadline() != null) {
