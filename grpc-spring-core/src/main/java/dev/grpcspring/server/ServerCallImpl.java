@@ -11,7 +11,7 @@ import dev.grpcspring.StatusException;
 import dev.grpcspring.channelz.CallCounters;
 import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.codec.CompressorRegistry;
-import dev.grpcspring.transport.MessageFramer;
+import dev.grpcspring.protocol.MessageFramer;
 import dev.grpcspring.transport.ServerStreamListener;
 import dev.grpcspring.transport.ServerTransportStream;
 import io.netty.buffer.ByteBuf;
@@ -207,12 +207,12 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   // ---- ServerStreamListener (event loop) ----
 
   @Override
-  public void messageRead(ByteBuf message) {
-    messageRead(message, false);
+  public void onMessage(ByteBuf message) {
+    onMessage(message, false);
   }
 
   @Override
-  public void messageRead(ByteBuf message, boolean compressed) {
+  public void onMessage(ByteBuf message, boolean compressed) {
     callExecutor.execute(() -> {
       ReqT request;
       try {
@@ -246,7 +246,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   }
 
   @Override
-  public void halfClosed() {
+  public void onHalfClose() {
     callExecutor.execute(() -> {
       if (listener != null && !cancelled) {
         runInContext(listener::onHalfClose);
@@ -264,7 +264,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   }
 
   @Override
-  public void closed(Status status) {
+  public void onClose(Status status) {
     Status app = closeStatus;
     calls.callEnded(status.isOk() && (app == null || app.isOk()));
     if (status.isOk()) {

@@ -38,7 +38,7 @@ final class StreamDispatcher implements ServerTransportListener {
   }
 
   @Override
-  public void streamCreated(ServerTransportStream stream, String fullMethodName, Metadata headers) {
+  public void handleStream(ServerTransportStream stream, String fullMethodName, Metadata headers) {
     calls.callStarted();
     ServerMethodDefinition<?, ?> method = server.lookupMethod(fullMethodName);
     if (method == null) {

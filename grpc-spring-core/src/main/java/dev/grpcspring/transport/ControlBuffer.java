@@ -18,8 +18,8 @@ import java.util.logging.Logger;
  * enqueued command must run: one enqueued without scheduling waits for a later drain, and a stream
  * that ends before that drain was asked for must call {@link #scheduleFlushIfPending()}.
  */
-public final class WriteQueue {
-  private static final Logger log = Logger.getLogger(WriteQueue.class.getName());
+public final class ControlBuffer {
+  private static final Logger log = Logger.getLogger(ControlBuffer.class.getName());
 
   /** Commands run between flushes, at most. */
   static final int CHUNK = 128;
@@ -35,7 +35,7 @@ public final class WriteQueue {
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable drainTask = () -> drain(true);
 
-  public WriteQueue(Channel channel) {
+  public ControlBuffer(Channel channel) {
     this.channel = channel;
   }
 
