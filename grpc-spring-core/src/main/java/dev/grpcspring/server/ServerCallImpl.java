@@ -20,7 +20,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One call on the server: the {@link ServerCall} the handler uses, and the stream listener that
+ * One call on the server (grpc-java's {@code ServerCallImpl}; in grpc-go, the stream handed to
+ * {@code processUnaryRPC}/{@code processStreamingRPC}): the {@link ServerCall} the handler uses, and the stream listener that
  * carries the client's side to the handler's {@link ServerCall.Listener}. Listener callbacks run one
  * at a time on the call's serializing executor, inside the call's {@link Context}.
  */

@@ -9,7 +9,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Batches writes from application threads onto a channel's event loop: commands are enqueued
+ * grpc-go's {@code controlBuffer} and the {@code loopyWriter} that drains it, on Netty's event loop
+ * instead of a goroutine (grpc-java's {@code WriteQueue}). Batches writes from application threads
+ * onto a channel's event loop: commands are enqueued
  * without locks, one drain task per event-loop turn runs them all, and the channel is flushed once
  * at the end (or every {@value #CHUNK} commands, so buffers go out under sustained load). One per
  * connection.

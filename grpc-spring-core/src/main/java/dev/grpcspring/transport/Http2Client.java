@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSession;
 
 /**
- * A client HTTP/2 connection to one address (grpc-go's {@code http2Client}), pinned to one event
+ * A client HTTP/2 connection to one address (grpc-go's {@code http2Client}; grpc-java's
+ * {@code NettyClientTransport}), pinned to one event
  * loop. {@link #start()} connects; the {@link ClientTransportListener} hears when it is ready (the
  * server's SETTINGS arrived), when it stops taking streams, and when it is gone. Streams are opened
  * with {@link #newStream}; all writes go through one {@link ControlBuffer}, flushed once per drain.

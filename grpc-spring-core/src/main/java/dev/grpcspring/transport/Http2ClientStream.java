@@ -18,7 +18,8 @@ import io.netty.handler.codec.http2.Http2Headers;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One gRPC call on a client transport: an HTTP/2 stream. Methods meant for the application
+ * One gRPC call on a client transport: an HTTP/2 stream (the client half of grpc-go's
+ * {@code transport.Stream}; grpc-java's {@code NettyClientStream}). Methods meant for the application
  * ({@link #writeMessage}, {@link #halfClose}, {@link #cancel}, {@link #request}) may be called from
  * any thread (one at a time, except cancel) and only enqueue work for the event loop; everything
  * else runs on the event loop. The listener hears exactly one {@code onClose}.

@@ -41,7 +41,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The server side of one HTTP/2 connection: validates requests, turns streams into
+ * The server side of one HTTP/2 connection (grpc-go's {@code http2Server}; grpc-java's
+ * {@code NettyServerHandler}): validates requests, turns streams into
  * {@link Http2ServerStream}s for the server, moves DATA into their deframers, and runs the graceful
  * GOAWAY dance. Built on {@link Http2ConnectionHandler} directly (not the child-channel API) to keep
  * per-stream cost low. Everything here runs on the connection's event loop.

@@ -26,7 +26,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One call's HTTP/2 stream on the server. The methods meant for the application's side (request,
+ * One call's HTTP/2 stream on the server (the server half of grpc-go's {@code transport.Stream};
+ * grpc-java's {@code NettyServerStream}). The methods meant for the application's side (request,
  * write, close, cancel) may be called from any thread, one at a time: they queue commands on the
  * connection's {@link ControlBuffer}, so the stream's HTTP/2 state is only ever touched on the event
  * loop.
