@@ -60,6 +60,8 @@ public final class BenchmarkMain {
           "  hedging [--calls=3000] [--warmup-calls=500] [--slow-delay=50ms] [--hedging-delay=10ms]",
           "          three in-process backends, one slow, round_robin; unary p50/p99 without and",
           "          with a hedgingPolicy (2 attempts)",
+          "  call-path [--classpath=CP] [--verbose]  the packages one blocking unary call passes",
+          "          through on the calling thread, traced with JDI (CP: another build first)",
           "  jmh     [JMH options]   microbenchmarks of the hot paths (org.openjdk.jmh.Main)",
           "",
           "scenarios: " + Scenario.ids(),
@@ -103,6 +105,8 @@ public final class BenchmarkMain {
           return ChaosCommand.run(Options.parse(args, 1), out);
         case "hedging":
           return HedgingBenchmark.run(Options.parse(args, 1), out);
+        case "call-path":
+          return dev.grpcspring.benchmarks.callpath.CallPathCommand.run(Options.parse(args, 1), out);
         case "jmh":
           org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
           return 0;

@@ -112,7 +112,7 @@ final class AttemptDriver {
       return;
     }
     policyRead = true;
-    MethodConfig mc = cc.methodConfig(fullMethod);
+    MethodConfig mc = call.methodConfigLocked();
     int cap = cc.options().maxCallAttempts();
     if (mc.hedgingPolicy() != null && !cc.options().disableRetry()) {
       hedging = new HedgingState(mc.hedgingPolicy(), cap, cc.serviceConfigs().throttler());

@@ -48,6 +48,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private final CallbackSerializer callbacks;
   /** The method config seen when the call was made; re-read once the channel has resolved. */
   private final MethodConfig initialConfig;
+  // The method config read when the first attempt got a transport (the channel had resolved by
+  // then); the retry or hedging policy comes from the same one. Guarded by lock.
+  private MethodConfig resolvedConfig;
   private final int maxSend;
   private final long startNanos = System.nanoTime();
   private final Context.CancellationListener contextListener = this::contextCancelled;
@@ -233,8 +236,14 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
    * and a config from the resolver is known): a shorter timeout moves the deadline, measured from
    * the call's start. Returns the receive limit.
    */
+  /** The method config this call follows: the resolved one once known, else the channel's now. */
+  MethodConfig methodConfigLocked() {
+    return resolvedConfig != null ? resolvedConfig : cc.methodConfig(method.getFullMethodName());
+  }
+
   int applyResolvedConfigLocked() {
     MethodConfig mc = cc.methodConfig(method.getFullMethodName());
+    resolvedConfig = mc;
     if (mc.timeout() != null && mc != initialConfig) {
       long left = mc.timeout().toNanos() - (System.nanoTime() - startNanos);
       Deadline d = Deadline.after(left, TimeUnit.NANOSECONDS);

@@ -2,7 +2,9 @@ package dev.grpcspring.protocol;
 
 import dev.grpcspring.Deadline;
 import dev.grpcspring.Metadata;
+import io.netty.util.AsciiString;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What a client stream's request headers are made of (grpc-go's {@code transport.CallHdr}).
@@ -26,9 +28,47 @@ public record CallHeader(
     String acceptEncoding,
     String userAgent,
     Metadata metadata) {
+  private static final AsciiString PSEUDO_METHOD = AsciiString.cached(":method");
+  private static final AsciiString PSEUDO_SCHEME = AsciiString.cached(":scheme");
+  private static final AsciiString PSEUDO_PATH = AsciiString.cached(":path");
+  private static final AsciiString PSEUDO_AUTHORITY = AsciiString.cached(":authority");
+
   public CallHeader {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(authority, "authority");
     Objects.requireNonNull(metadata, "metadata");
+  }
+
+  /**
+   * Writes the Request-Headers in the spec's order: {@code :method POST}, {@code :scheme}, {@code
+   * :path}, {@code :authority}, {@code te}, {@code grpc-timeout} (the deadline's remaining time, at
+   * least 1 ns), {@code content-type}, {@code grpc-encoding}, {@code grpc-accept-encoding}, {@code
+   * user-agent}, then the custom metadata.
+   *
+   * @param secure whether the connection is TLS ({@code :scheme https})
+   */
+  public void writeTo(HeaderSink headers, boolean secure) {
+    headers.add(PSEUDO_METHOD, GrpcHeaders.METHOD_POST);
+    headers.add(PSEUDO_SCHEME, secure ? GrpcHeaders.SCHEME_HTTPS : GrpcHeaders.SCHEME_HTTP);
+    headers.add(PSEUDO_PATH, path instanceof AsciiString ? path : new AsciiString(path));
+    headers.add(PSEUDO_AUTHORITY, new AsciiString(authority));
+    headers.add(GrpcHeaders.TE, GrpcHeaders.TE_TRAILERS);
+    if (deadline != null) {
+      long nanos = Math.max(1, deadline.timeRemaining(TimeUnit.NANOSECONDS));
+      headers.add(GrpcHeaders.GRPC_TIMEOUT, AsciiString.of(GrpcTimeout.encode(nanos)));
+    }
+    headers.add(GrpcHeaders.CONTENT_TYPE, contentSubtype == null || contentSubtype.isEmpty()
+        ? GrpcHeaders.CONTENT_TYPE_GRPC
+        : new AsciiString(GrpcHeaders.CONTENT_TYPE_GRPC + "+" + contentSubtype));
+    if (sendCompress != null && !sendCompress.equals("identity")) {
+      headers.add(GrpcHeaders.GRPC_ENCODING, new AsciiString(sendCompress));
+    }
+    if (acceptEncoding != null && !acceptEncoding.isEmpty()) {
+      headers.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, new AsciiString(acceptEncoding));
+    }
+    if (userAgent != null) {
+      headers.add(GrpcHeaders.USER_AGENT, new AsciiString(userAgent));
+    }
+    MetadataCodec.addTo(metadata, headers);
   }
 }

@@ -1,18 +1,14 @@
 package dev.grpcspring.transport;
 
-import dev.grpcspring.protocol.MetadataCodec;
 import dev.grpcspring.protocol.CallHeader;
-import dev.grpcspring.protocol.GrpcHeaders;
 
 import dev.grpcspring.Attributes;
-import dev.grpcspring.Deadline;
 import dev.grpcspring.Status;
 import dev.grpcspring.channelz.FlowControlWindows;
 import dev.grpcspring.channelz.SocketSecurity;
 import dev.grpcspring.channelz.SocketStats;
 import dev.grpcspring.channelz.SocketView;
 import dev.grpcspring.credentials.TlsChannelCredentials;
-import dev.grpcspring.protocol.GrpcTimeout;
 import dev.grpcspring.proxy.HttpConnectProxy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -22,7 +18,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
-import io.netty.util.AsciiString;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,7 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSession;
 
@@ -47,6 +41,8 @@ public final class Http2Client implements ClientTransport {
   private final SocketAddress address;
   private final String authority;
   private final ClientTransportOptions options;
+  // Read once: every stream's :scheme depends on it.
+  private final boolean secure;
   private final ClientTransportListener listener;
   private final Http2ClientHandler handler;
   private volatile Channel channel;
@@ -67,6 +63,7 @@ public final class Http2Client implements ClientTransport {
     this.address = Objects.requireNonNull(address, "address");
     this.authority = Objects.requireNonNull(authority, "authority");
     this.options = Objects.requireNonNull(options, "options");
+    this.secure = options.secure();
     this.listener = Objects.requireNonNull(listener, "listener");
     this.handler = Http2ClientHandler.create(this, options);
   }
@@ -322,38 +319,12 @@ public final class Http2Client implements ClientTransport {
   }
 
   private Http2Headers requestHeaders(CallHeader h) {
-    // PROTOCOL.md 1.2 order; Netty keeps pseudo-headers first and the rest in insertion order.
-    DefaultHttp2Headers headers = new DefaultHttp2Headers(false, 10 + h.metadata().size());
-    headers.method(GrpcHeaders.METHOD_POST);
-    headers.scheme(options.secure() ? GrpcHeaders.SCHEME_HTTPS : GrpcHeaders.SCHEME_HTTP);
-    headers.path(pathOf(h.path()));
-    headers.authority(new AsciiString(h.authority()));
-    headers.add(GrpcHeaders.TE, GrpcHeaders.TE_TRAILERS);
-    Deadline deadline = h.deadline();
-    if (deadline != null) {
-      long nanos = Math.max(1, deadline.timeRemaining(TimeUnit.NANOSECONDS));
-      headers.add(GrpcHeaders.GRPC_TIMEOUT, new AsciiString(GrpcTimeout.encode(nanos)));
-    }
-    String subtype = h.contentSubtype();
-    headers.add(GrpcHeaders.CONTENT_TYPE, subtype == null || subtype.isEmpty()
-        ? GrpcHeaders.CONTENT_TYPE_GRPC
-        : new AsciiString(GrpcHeaders.CONTENT_TYPE_GRPC + "+" + subtype));
-    if (h.sendCompress() != null && !h.sendCompress().equals("identity")) {
-      headers.add(GrpcHeaders.GRPC_ENCODING, new AsciiString(h.sendCompress()));
-    }
-    if (h.acceptEncoding() != null && !h.acceptEncoding().isEmpty()) {
-      headers.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, new AsciiString(h.acceptEncoding()));
-    }
-    if (h.userAgent() != null) {
-      headers.add(GrpcHeaders.USER_AGENT, new AsciiString(h.userAgent()));
-    }
-    MetadataCodec.addTo(h.metadata(), headers::add);
+    // The header block's hash table size, not a limit: most calls carry a few custom entries.
+    DefaultHttp2Headers headers = new DefaultHttp2Headers(false, 16);
+    h.writeTo(headers::add, secure);
     return headers;
   }
 
-  private static AsciiString pathOf(CharSequence path) {
-    return path instanceof AsciiString a ? a : new AsciiString(path);
-  }
 
   SocketStats stats() {
     return stats;
