@@ -70,7 +70,7 @@ public class GrpcExceptionTranslator {
       if (e.getCause() instanceof StatusException se) {
         return se;
       }
-      // Method.invoke always wraps the handler's throwable; the exception itself only in theory.
+      // Method.invoke sets the handler's throwable as the cause; keep the wrapper if it ever did not.
       Throwable failure = e.getCause() != null ? e.getCause() : e;
       failure.addSuppressed(exception);
       log.error("@GrpcExceptionHandler " + m + " failed while handling an exception of "
