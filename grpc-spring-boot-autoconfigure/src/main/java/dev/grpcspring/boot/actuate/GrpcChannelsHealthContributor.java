@@ -5,6 +5,7 @@ import dev.grpcspring.boot.autoconfigure.client.DefaultGrpcChannelFactory;
 import dev.grpcspring.channelz.CallCounters;
 import dev.grpcspring.client.ClientConn;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
@@ -34,7 +35,7 @@ public class GrpcChannelsHealthContributor implements CompositeHealthContributor
   }
 
   @Override
-  public HealthContributor getContributor(String name) {
+  public @Nullable HealthContributor getContributor(String name) {
     ClientConn cc = factory.getConnections().get(name);
     return cc == null ? null : indicator(cc);
   }

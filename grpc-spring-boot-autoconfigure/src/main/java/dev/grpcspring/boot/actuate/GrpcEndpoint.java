@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -57,14 +58,14 @@ public class GrpcEndpoint {
     Server managed = managedServer();
     List<ServerDescriptor> servers = new ArrayList<>();
     for (ServerEntity s : channelz.servers(0, Integer.MAX_VALUE).items()) {
-      List<ServiceDescriptor> services = null;
+      @Nullable List<ServiceDescriptor> services = null;
       List<String> listen = new ArrayList<>();
       for (SocketEntity l : s.listenSockets()) {
         listen.add(String.valueOf(l.localAddress()));
       }
-      Integer port = null;
-      String security = null;
-      List<Map<String, String>> listeners = null;
+      @Nullable Integer port = null;
+      @Nullable String security = null;
+      @Nullable List<Map<String, String>> listeners = null;
       if (managed != null && managed.channelz() != null && managed.channelz().id() == s.id()) {
         services = services(managed);
         port = managed.getPort();
@@ -91,7 +92,7 @@ public class GrpcEndpoint {
     return new GrpcDescriptor(servers, channels);
   }
 
-  private Server managedServer() {
+  private @Nullable Server managedServer() {
     GrpcServerLifecycle l = serverLifecycle.get();
     return l == null ? null : l.getServer();
   }
@@ -145,7 +146,7 @@ public class GrpcEndpoint {
     return out;
   }
 
-  private static TlsDescriptor tls(SocketSecurity sec) {
+  private static @Nullable TlsDescriptor tls(@Nullable SocketSecurity sec) {
     return sec == null ? null
         : new TlsDescriptor(sec.protocol(), sec.cipherSuite(), sec.provider());
   }
@@ -164,15 +165,15 @@ public class GrpcEndpoint {
         instant(c.lastCallStartedMillis()));
   }
 
-  private static String state(ConnectivityState s) {
+  private static @Nullable String state(@Nullable ConnectivityState s) {
     return s == null ? null : s.name();
   }
 
-  private static String address(SocketAddress a) {
+  private static @Nullable String address(@Nullable SocketAddress a) {
     return a == null ? null : a.toString();
   }
 
-  private static Instant instant(long millis) {
+  private static @Nullable Instant instant(long millis) {
     return millis == 0 ? null : Instant.ofEpochMilli(millis);
   }
 
@@ -185,9 +186,9 @@ public class GrpcEndpoint {
    * its listeners differ), {@code listeners} (each address with its {@code security} and, for TLS,
    * {@code clientAuth}) and {@code services} only for the one this application runs.
    */
-  public record ServerDescriptor(long id, String name, Integer port, String security,
-      List<String> listenAddresses, List<Map<String, String>> listeners,
-      List<ServiceDescriptor> services, CallsDescriptor calls, List<SocketDescriptor> sockets) {}
+  public record ServerDescriptor(long id, String name, @Nullable Integer port,
+      @Nullable String security, List<String> listenAddresses,
+      @Nullable List<Map<String, String>> listeners, @Nullable List<ServiceDescriptor> services, CallsDescriptor calls, List<SocketDescriptor> sockets) {}
 
   /** A service and its methods. */
   public record ServiceDescriptor(String name, List<MethodDescriptorView> methods) {}
@@ -199,22 +200,22 @@ public class GrpcEndpoint {
    * A channel; {@code name} is its {@code grpc.client.channel.<name>} and {@code security}
    * ({@code tls} or {@code insecure}) how it connects, if Spring made it.
    */
-  public record ChannelDescriptor(long id, String name, String target, String security,
-      String state,
+  public record ChannelDescriptor(long id, @Nullable String name, String target,
+      @Nullable String security, @Nullable String state,
       CallsDescriptor calls, List<TraceEventDescriptor> trace,
       List<SubchannelDescriptor> subchannels) {}
 
   /** A subchannel. */
-  public record SubchannelDescriptor(long id, String addresses, String state,
+  public record SubchannelDescriptor(long id, String addresses, @Nullable String state,
       CallsDescriptor calls, List<TraceEventDescriptor> trace, List<SocketDescriptor> sockets) {}
 
   /** A recent event of a channel or subchannel; {@code childId} names the subchannel it concerns. */
-  public record TraceEventDescriptor(Instant time, String severity, String description,
-      Long childId) {}
+  public record TraceEventDescriptor(@Nullable Instant time, String severity,
+      String description, @Nullable Long childId) {}
 
   /** Call counters. */
   public record CallsDescriptor(long started, long succeeded, long failed,
-      Instant lastCallStarted) {}
+      @Nullable Instant lastCallStarted) {}
 
   /** A connection's TLS: version, cipher suite and the TLS implementation (JDK or OPENSSL). */
   public record TlsDescriptor(String protocol, String cipherSuite, String provider) {}
@@ -223,9 +224,10 @@ public class GrpcEndpoint {
    * A connection: addresses, counters, connection-level flow-control windows, and its TLS (null
    * for plaintext).
    */
-  public record SocketDescriptor(long id, String local, String remote, long streamsStarted,
-      long streamsSucceeded, long streamsFailed, long messagesSent, long messagesReceived,
-      long keepAlivesSent, Instant lastLocalStreamCreated, Instant lastRemoteStreamCreated,
-      Instant lastMessageSent, Instant lastMessageReceived, Long localFlowControlWindow,
-      Long remoteFlowControlWindow, TlsDescriptor tls) {}
+  public record SocketDescriptor(long id, @Nullable String local, @Nullable String remote,
+      long streamsStarted, long streamsSucceeded, long streamsFailed, long messagesSent,
+      long messagesReceived, long keepAlivesSent, @Nullable Instant lastLocalStreamCreated,
+      @Nullable Instant lastRemoteStreamCreated, @Nullable Instant lastMessageSent,
+      @Nullable Instant lastMessageReceived, @Nullable Long localFlowControlWindow,
+      @Nullable Long remoteFlowControlWindow, @Nullable TlsDescriptor tls) {}
 }

@@ -6,7 +6,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.ExceptionDepthComparator;
 import org.springframework.core.MethodIntrospector;
@@ -25,8 +27,8 @@ public final class GrpcExceptionHandlerMethodResolver {
   public record HandlerMethod(Object bean, Method method) {}
 
   private final Map<Class<? extends Throwable>, HandlerMethod> handlers = new LinkedHashMap<>();
-  private final Map<Class<?>, HandlerMethod> cache = new ConcurrentHashMap<>();
-  private static final HandlerMethod NONE = new HandlerMethod(null, null);
+  /** Per exception type, its handler or empty when none: ConcurrentHashMap holds no null. */
+  private final Map<Class<?>, Optional<HandlerMethod>> cache = new ConcurrentHashMap<>();
 
   /**
    * @param adviceBeans the {@link GrpcAdvice} beans
@@ -64,18 +66,18 @@ public final class GrpcExceptionHandlerMethodResolver {
    * The handler for {@code exception}'s type; when none, the handler for its causes, innermost
    * last; {@code null} when nothing handles it.
    */
-  public HandlerMethod resolve(Throwable exception) {
+  public @Nullable HandlerMethod resolve(Throwable exception) {
     for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      HandlerMethod h = cache.computeIfAbsent(t.getClass(), this::lookup);
-      if (h != NONE) {
-        return h;
+      Optional<HandlerMethod> h = cache.computeIfAbsent(t.getClass(), this::lookup);
+      if (h.isPresent()) {
+        return h.get();
       }
     }
     return null;
   }
 
   @SuppressWarnings("unchecked")
-  private HandlerMethod lookup(Class<?> exceptionType) {
+  private Optional<HandlerMethod> lookup(Class<?> exceptionType) {
     List<Class<? extends Throwable>> matches = new ArrayList<>();
     for (Class<? extends Throwable> handled : handlers.keySet()) {
       if (handled.isAssignableFrom(exceptionType)) {
@@ -83,10 +85,10 @@ public final class GrpcExceptionHandlerMethodResolver {
       }
     }
     if (matches.isEmpty()) {
-      return NONE;
+      return Optional.empty();
     }
     matches.sort(new ExceptionDepthComparator((Class<? extends Throwable>) exceptionType));
-    return handlers.get(matches.get(0));
+    return Optional.ofNullable(handlers.get(matches.get(0)));
   }
 
   @SuppressWarnings("unchecked")

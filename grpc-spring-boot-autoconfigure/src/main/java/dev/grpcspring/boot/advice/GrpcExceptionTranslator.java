@@ -9,6 +9,7 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns an exception thrown while serving a call into the status and trailers sent to the client,
@@ -69,7 +70,8 @@ public class GrpcExceptionTranslator {
       if (e.getCause() instanceof StatusException se) {
         return se;
       }
-      Throwable failure = e.getCause();
+      // Method.invoke sets the handler's throwable as the cause; keep the wrapper if it ever did not.
+      Throwable failure = e.getCause() != null ? e.getCause() : e;
       failure.addSuppressed(exception);
       log.error("@GrpcExceptionHandler " + m + " failed while handling an exception of "
           + method.getFullMethodName() + " (suppressed below); the client gets UNKNOWN", failure);
@@ -81,7 +83,7 @@ public class GrpcExceptionTranslator {
     return toStatusException(result, exception, m);
   }
 
-  private static Object argument(
+  private static @Nullable Object argument(
       Class<?> type, Throwable exception, MethodDescriptor<?, ?> method, Metadata headers,
       Method m) {
     if (type.isInstance(exception)) {

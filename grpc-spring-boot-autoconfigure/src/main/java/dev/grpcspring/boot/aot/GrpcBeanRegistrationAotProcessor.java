@@ -13,6 +13,7 @@ import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.springframework.aot.hint.ExecutableMode;
 import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
@@ -51,7 +52,7 @@ class GrpcBeanRegistrationAotProcessor implements BeanRegistrationAotProcessor {
   }
 
   @Override
-  public BeanRegistrationAotContribution processAheadOfTime(RegisteredBean registeredBean) {
+  public @Nullable BeanRegistrationAotContribution processAheadOfTime(RegisteredBean registeredBean) {
     if (!RUNTIME_PRESENT) {
       return null;
     }
@@ -102,7 +103,7 @@ class GrpcBeanRegistrationAotProcessor implements BeanRegistrationAotProcessor {
     return contribution(found);
   }
 
-  private static BeanRegistrationAotContribution contribution(
+  private static @Nullable BeanRegistrationAotContribution contribution(
       List<Consumer<RuntimeHints>> found) {
     if (found.isEmpty()) {
       return null;

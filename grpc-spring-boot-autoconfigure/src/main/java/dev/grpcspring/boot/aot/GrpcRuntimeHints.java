@@ -1,6 +1,7 @@
 package dev.grpcspring.boot.aot;
 
 import dev.grpcspring.boot.autoconfigure.client.ChannelProperties;
+import org.jspecify.annotations.Nullable;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.boot.context.properties.bind.BindableRuntimeHintsRegistrar;
@@ -16,7 +17,7 @@ import org.springframework.util.ClassUtils;
 class GrpcRuntimeHints implements RuntimeHintsRegistrar {
 
   @Override
-  public void registerHints(RuntimeHints hints, ClassLoader classLoader) {
+  public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
     if (ClassUtils.isPresent("dev.grpcspring.client.ClientConn", classLoader)) {
       BindableRuntimeHintsRegistrar.forTypes(ChannelProperties.class)
           .registerHints(hints, classLoader);

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends {@code authorization: Bearer <token>} on every call, with the token from a supplier. Like
@@ -23,7 +24,7 @@ public final class BearerTokenCredentials implements PerRpcCredentials {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final Supplier<String> tokens;
-  private final Executor executor;
+  private final @Nullable Executor executor;
   private final boolean requireTls;
   private final String description;
 
@@ -34,7 +35,8 @@ public final class BearerTokenCredentials implements PerRpcCredentials {
    * @param requireTls whether the token may only go over TLS
    * @param description what the token is, for messages (never the token itself)
    */
-  public BearerTokenCredentials(Supplier<String> tokens, Executor executor, boolean requireTls,
+  public BearerTokenCredentials(Supplier<String> tokens, @Nullable Executor executor,
+      boolean requireTls,
       String description) {
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.executor = executor;
@@ -76,7 +78,7 @@ public final class BearerTokenCredentials implements PerRpcCredentials {
    * {@link BearerTokenSupplier#rejected}), or {@code null} when the tokens come from a plain
    * {@link Supplier}, which keeps no cache to drop.
    */
-  public ClientInterceptor rejectedTokenInterceptor() {
+  public @Nullable ClientInterceptor rejectedTokenInterceptor() {
     return tokens instanceof BearerTokenSupplier supplier
         ? new RejectedTokenInterceptor(supplier, Clock.systemUTC()) : null;
   }

@@ -2,6 +2,7 @@ package dev.grpcspring.boot.client;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.config.DependencyDescriptor;
 import org.springframework.beans.factory.support.AutowireCandidateResolver;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
@@ -46,7 +47,7 @@ public class GrpcClientAutowireCandidateResolver extends ContextAnnotationAutowi
   }
 
   @Override
-  public Object getSuggestedValue(DependencyDescriptor descriptor) {
+  public @Nullable Object getSuggestedValue(DependencyDescriptor descriptor) {
     GrpcClient annotation = annotation(descriptor);
     if (annotation != null) {
       String member = descriptor.getMethodParameter() != null
@@ -57,7 +58,7 @@ public class GrpcClientAutowireCandidateResolver extends ContextAnnotationAutowi
     return super.getSuggestedValue(descriptor);
   }
 
-  private static GrpcClient annotation(DependencyDescriptor descriptor) {
+  private static @Nullable GrpcClient annotation(DependencyDescriptor descriptor) {
     MethodParameter parameter = descriptor.getMethodParameter();
     if (parameter != null) {
       GrpcClient a = parameter.getParameterAnnotation(GrpcClient.class);

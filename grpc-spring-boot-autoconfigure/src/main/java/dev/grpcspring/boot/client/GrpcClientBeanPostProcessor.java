@@ -7,7 +7,9 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.BeansException;
 import org.springframework.beans.PropertyValues;
 import org.springframework.beans.factory.BeanCreationException;
@@ -26,7 +28,7 @@ import org.springframework.util.ReflectionUtils;
 public class GrpcClientBeanPostProcessor implements InstantiationAwareBeanPostProcessor,
     BeanFactoryAware {
 
-  private GrpcClientInjector injector;
+  private @Nullable GrpcClientInjector injector;
 
   /** The annotated members of each class seen, so a class is scanned once. */
   private final Map<Class<?>, List<Member>> members = new ConcurrentHashMap<>();
@@ -34,6 +36,11 @@ public class GrpcClientBeanPostProcessor implements InstantiationAwareBeanPostPr
   @Override
   public void setBeanFactory(BeanFactory beanFactory) {
     this.injector = new GrpcClientInjector(beanFactory);
+  }
+
+  private GrpcClientInjector injector() {
+    // BeanFactoryAware: Spring sets the bean factory before any post-processing callback.
+    return Objects.requireNonNull(injector, "setBeanFactory has not been called");
   }
 
   @Override
@@ -65,8 +72,10 @@ public class GrpcClientBeanPostProcessor implements InstantiationAwareBeanPostPr
     if (Modifier.isStatic(field.getModifiers())) {
       throw new IllegalStateException("@GrpcClient is not supported on static field " + field);
     }
-    GrpcClient annotation = AnnotatedElementUtils.findMergedAnnotation(field, GrpcClient.class);
-    Object value = injector.resolve(annotation, field.getType(), field.toString());
+    // Present: only members annotated with @GrpcClient get here.
+    GrpcClient annotation = Objects.requireNonNull(
+        AnnotatedElementUtils.findMergedAnnotation(field, GrpcClient.class), "@GrpcClient");
+    Object value = injector().resolve(annotation, field.getType(), field.toString());
     ReflectionUtils.makeAccessible(field);
     ReflectionUtils.setField(field, bean, value);
   }
@@ -76,8 +85,10 @@ public class GrpcClientBeanPostProcessor implements InstantiationAwareBeanPostPr
       throw new IllegalStateException("@GrpcClient goes on instance setter methods with one"
           + " parameter; " + method + " is not one");
     }
-    GrpcClient annotation = AnnotatedElementUtils.findMergedAnnotation(method, GrpcClient.class);
-    Object value = injector.resolve(annotation, method.getParameterTypes()[0], method.toString());
+    // Present: only members annotated with @GrpcClient get here.
+    GrpcClient annotation = Objects.requireNonNull(
+        AnnotatedElementUtils.findMergedAnnotation(method, GrpcClient.class), "@GrpcClient");
+    Object value = injector().resolve(annotation, method.getParameterTypes()[0], method.toString());
     ReflectionUtils.makeAccessible(method);
     ReflectionUtils.invokeMethod(method, bean, value);
   }

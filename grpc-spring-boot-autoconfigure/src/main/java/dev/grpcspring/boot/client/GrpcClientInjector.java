@@ -4,6 +4,7 @@ import dev.grpcspring.Channel;
 import dev.grpcspring.interceptor.ClientInterceptor;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
@@ -13,7 +14,7 @@ import org.springframework.beans.factory.NoUniqueBeanDefinitionException;
 public final class GrpcClientInjector {
 
   private final BeanFactory beanFactory;
-  private volatile GrpcChannelFactory channelFactory;
+  private volatile @Nullable GrpcChannelFactory channelFactory;
 
   public GrpcClientInjector(BeanFactory beanFactory) {
     this.beanFactory = beanFactory;

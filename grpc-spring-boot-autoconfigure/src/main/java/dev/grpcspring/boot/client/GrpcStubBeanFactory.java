@@ -1,6 +1,8 @@
 package dev.grpcspring.boot.client;
 
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 
@@ -11,7 +13,7 @@ import org.springframework.beans.factory.BeanFactoryAware;
  */
 public class GrpcStubBeanFactory implements BeanFactoryAware {
 
-  private BeanFactory beanFactory;
+  private @Nullable BeanFactory beanFactory;
 
   @Override
   public void setBeanFactory(BeanFactory beanFactory) {
@@ -25,8 +27,10 @@ public class GrpcStubBeanFactory implements BeanFactoryAware {
    * @throws IllegalStateException if there is no channel factory or the channel has no target
    */
   public <T> T createStub(String channel, Class<T> type) {
+    // BeanFactoryAware: Spring sets the bean factory before the bean can be used.
+    BeanFactory beans = Objects.requireNonNull(beanFactory, "setBeanFactory has not been called");
     GrpcChannelFactory channels =
-        beanFactory.getBeanProvider(GrpcChannelFactory.class).getIfAvailable();
+        beans.getBeanProvider(GrpcChannelFactory.class).getIfAvailable();
     if (channels == null) {
       throw new IllegalStateException("Stub " + type.getName() + " on channel '" + channel
           + "' needs a GrpcChannelFactory bean, and there is none: the gRPC client"

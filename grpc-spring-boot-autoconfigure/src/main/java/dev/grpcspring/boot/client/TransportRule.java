@@ -5,6 +5,7 @@ import dev.grpcspring.SecurityLevel;
 import dev.grpcspring.Status;
 import dev.grpcspring.credentials.PerRpcCredentials;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rule the core applies at dial time, checked again per call: credentials that require
@@ -15,7 +16,7 @@ final class TransportRule {
   private TransportRule() {}
 
   /** A failed stage when {@code credentials} may not go over the call's connection, else null. */
-  static CompletableFuture<Metadata> check(PerRpcCredentials credentials,
+  static @Nullable CompletableFuture<Metadata> check(PerRpcCredentials credentials,
       PerRpcCredentials.RequestInfo info) {
     if (!credentials.requireTransportSecurity()
         || info.securityLevel().isAtLeast(SecurityLevel.PRIVACY_AND_INTEGRITY)) {

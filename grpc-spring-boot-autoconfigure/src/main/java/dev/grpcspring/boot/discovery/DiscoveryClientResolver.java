@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 
@@ -43,14 +44,14 @@ final class DiscoveryClientResolver implements Resolver {
   private boolean closed; // guarded by lock
   private boolean inFlight; // guarded by lock
   private boolean rerun; // guarded by lock: asked again while a query was in flight
-  private Future<?> timer; // guarded by lock
+  private @Nullable Future<?> timer; // guarded by lock
   private long timerDueNanos; // guarded by lock
   /** Tells a timer that fired from one cancelled while it waited for the lock. */
   private int timerGeneration; // guarded by lock
   private long lastStartNanos; // guarded by lock
   private int failures; // guarded by lock
   /** The last state reported; null before the first and after an error, so that one follows. */
-  private ResolverState reported; // guarded by lock
+  private @Nullable ResolverState reported; // guarded by lock
 
   DiscoveryClientResolver(String serviceId, DiscoveryClient discoveryClient,
       ResolverClientConn clientConn, Executor executor, ScheduledExecutorService scheduler,
@@ -144,8 +145,11 @@ final class DiscoveryClientResolver implements Resolver {
       error = e;
     }
     List<String> skipped = new ArrayList<>();
-    ResolverState state = error == null
-        ? DiscoveryInstances.toState(serviceId, instances, withServiceConfig, skipped) : null;
+    ResolverState state = instances == null ? null
+        : DiscoveryInstances.toState(serviceId, instances, withServiceConfig, skipped);
+    if (state == null && error == null) {
+      error = new IllegalStateException("getInstances returned null instead of a list");
+    }
     boolean report;
     long retryNanos = 0;
     int kept = 0;
@@ -154,7 +158,7 @@ final class DiscoveryClientResolver implements Resolver {
         inFlight = false;
         return;
       }
-      if (error != null) {
+      if (state == null) {
         retryNanos = Math.min(MAX_RETRY_NANOS, INITIAL_RETRY_NANOS << Math.min(failures, 5));
         kept = reported == null ? 0 : reported.addresses().size();
         reported = null;
@@ -165,7 +169,7 @@ final class DiscoveryClientResolver implements Resolver {
       }
     }
     // Outside the lock: the channel may ask us to resolve again from inside these.
-    if (error != null) {
+    if (state == null) {
       log.debug("DiscoveryClient failed to list instances of '" + serviceId + "'", error);
       clientConn.reportError(Status.UNAVAILABLE.withDescription("DiscoveryClient ("
           + discoveryClient.description() + ") failed to list the instances of '" + serviceId

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.springframework.cloud.client.ServiceInstance;
 
 /** Turns a service's instances into what a resolver reports (the rules are on the builder). */
@@ -60,9 +61,10 @@ final class DiscoveryInstances {
     return new ResolverState(addresses, serviceConfig, null);
   }
 
-  private record Usable(String host, int port, String instanceId, Map<String, String> metadata) {}
+  private record Usable(String host, int port, @Nullable String instanceId,
+      Map<String, String> metadata) {}
 
-  private static Usable usable(String serviceId, ServiceInstance instance, List<String> skipped) {
+  private static @Nullable Usable usable(String serviceId, ServiceInstance instance, List<String> skipped) {
     if (instance == null) {
       return null;
     }
@@ -109,7 +111,11 @@ final class DiscoveryInstances {
     return new Usable(host, port, instance.getInstanceId(), Collections.unmodifiableMap(metadata));
   }
 
-  private static int parsePort(String value) {
+  /** The port in {@code value}, or -1; a key registered with no value is not a port either. */
+  private static int parsePort(@Nullable String value) {
+    if (value == null) {
+      return -1;
+    }
     try {
       int port = Integer.parseInt(value.trim());
       return port >= 1 && port <= 65535 ? port : -1;

@@ -6,6 +6,7 @@ import dev.grpcspring.MethodDescriptor;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.RequestReplySenderContext;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@code grpc.client} observation knows about its call. Tracing writes propagation headers
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class GrpcClientObservationContext extends RequestReplySenderContext<Metadata, Object> {
   private final MethodDescriptor<?, ?> method;
   private final String authority;
-  private volatile Code statusCode;
+  private volatile @Nullable Code statusCode;
   private final AtomicInteger attempts = new AtomicInteger();
 
   public GrpcClientObservationContext(Metadata headers, MethodDescriptor<?, ?> method,
@@ -50,7 +51,7 @@ public class GrpcClientObservationContext extends RequestReplySenderContext<Meta
   }
 
   /** The status the call ended with; null while it runs. */
-  public Code getStatusCode() {
+  public @Nullable Code getStatusCode() {
     return statusCode;
   }
 

@@ -5,6 +5,7 @@ import dev.grpcspring.Metadata;
 import dev.grpcspring.MethodDescriptor;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.RequestReplyReceiverContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a {@code grpc.server} observation knows about its call. Tracing reads propagation headers
@@ -13,7 +14,7 @@ import io.micrometer.observation.transport.RequestReplyReceiverContext;
 public class GrpcServerObservationContext extends RequestReplyReceiverContext<Metadata, Object> {
   private final MethodDescriptor<?, ?> method;
   private final String authority;
-  private volatile Code statusCode;
+  private volatile @Nullable Code statusCode;
 
   public GrpcServerObservationContext(Metadata headers, MethodDescriptor<?, ?> method,
       String authority) {
@@ -23,7 +24,7 @@ public class GrpcServerObservationContext extends RequestReplyReceiverContext<Me
     this.authority = authority;
   }
 
-  private static String header(Metadata carrier, String key) {
+  private static @Nullable String header(Metadata carrier, String key) {
     try {
       return carrier.get(Metadata.Key.of(key, Metadata.ASCII_STRING_MARSHALLER));
     } catch (IllegalArgumentException e) {
@@ -42,7 +43,7 @@ public class GrpcServerObservationContext extends RequestReplyReceiverContext<Me
   }
 
   /** The status the call ended with; null while it runs. */
-  public Code getStatusCode() {
+  public @Nullable Code getStatusCode() {
     return statusCode;
   }
 

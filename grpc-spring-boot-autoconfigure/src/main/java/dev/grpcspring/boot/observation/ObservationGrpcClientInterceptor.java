@@ -14,6 +14,7 @@ import dev.grpcspring.interceptor.ForwardingClientCallListener;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Observes every call a channel makes as {@code grpc.client}: from {@code start} until the call
@@ -28,13 +29,13 @@ import java.util.Objects;
  */
 public final class ObservationGrpcClientInterceptor implements ClientInterceptor {
   private final ObservationRegistry registry;
-  private final GrpcClientObservationConvention customConvention;
+  private final @Nullable GrpcClientObservationConvention customConvention;
 
   /**
    * @param customConvention replaces {@link DefaultGrpcClientObservationConvention}; may be null
    */
   public ObservationGrpcClientInterceptor(ObservationRegistry registry,
-      GrpcClientObservationConvention customConvention) {
+      @Nullable GrpcClientObservationConvention customConvention) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.customConvention = customConvention;
   }
@@ -99,25 +100,28 @@ public final class ObservationGrpcClientInterceptor implements ClientInterceptor
 
   /** Turns the call's attempts into events on its observation, then tells the listener it replaced. */
   private static final class AttemptEvents implements CallAttemptListener {
-    private final CallAttemptListener delegate;
-    private volatile Observation observation;
-    private volatile GrpcClientObservationContext context;
+    /** The listener the call's options already had, if any. */
+    private final @Nullable CallAttemptListener delegate;
+    private volatile @Nullable Observation observation;
+    private volatile @Nullable GrpcClientObservationContext context;
 
-    AttemptEvents(CallAttemptListener delegate) {
+    AttemptEvents(@Nullable CallAttemptListener delegate) {
       this.delegate = delegate;
     }
 
     void observe(Observation observation, GrpcClientObservationContext context) {
-      this.context = context;
       this.observation = observation;
+      this.context = context;
     }
 
     @Override
     public void attemptStarted(int number, Kind kind, int previousAttempts) {
+      // Both, read once: an attempt may start on another thread while observe() runs.
       GrpcClientObservationContext c = context;
-      if (c != null) {
+      Observation o = observation;
+      if (c != null && o != null) {
         c.attemptMade();
-        observation.event(Observation.Event.of("grpc.client.attempt", "attempt " + number + ": "
+        o.event(Observation.Event.of("grpc.client.attempt", "attempt " + number + ": "
             + kind + (previousAttempts > 0 ? ", grpc-previous-rpc-attempts=" + previousAttempts : "")));
       }
       if (delegate != null) {

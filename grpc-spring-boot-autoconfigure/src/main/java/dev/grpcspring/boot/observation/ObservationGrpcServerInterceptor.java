@@ -12,6 +12,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Observes every call a server takes as {@code grpc.server}: from the start of the call until it
@@ -20,13 +21,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ObservationGrpcServerInterceptor implements ServerInterceptor {
   private final ObservationRegistry registry;
-  private final GrpcServerObservationConvention customConvention;
+  private final @Nullable GrpcServerObservationConvention customConvention;
 
   /**
    * @param customConvention replaces {@link DefaultGrpcServerObservationConvention}; may be null
    */
   public ObservationGrpcServerInterceptor(ObservationRegistry registry,
-      GrpcServerObservationConvention customConvention) {
+      @Nullable GrpcServerObservationConvention customConvention) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.customConvention = customConvention;
   }

@@ -1,6 +1,7 @@
 package dev.grpcspring.boot.security;
 
 import dev.grpcspring.Metadata;
+import org.jspecify.annotations.Nullable;
 
 /** The {@code authorization} request header, split into its scheme and the rest. */
 final class AuthorizationHeader {
@@ -13,7 +14,7 @@ final class AuthorizationHeader {
    * What follows {@code scheme} and a space in the header, or {@code null} when the header is
    * absent or uses another scheme. Schemes compare without case, as RFC 9110 §11.1 says.
    */
-  static String value(Metadata headers, String scheme) {
+  static @Nullable String value(Metadata headers, String scheme) {
     String header = headers.get(KEY);
     if (header == null || header.length() <= scheme.length()
         || !header.regionMatches(true, 0, scheme, 0, scheme.length())

@@ -4,6 +4,7 @@ import dev.grpcspring.Metadata;
 import dev.grpcspring.ServerCall;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.Authentication;
@@ -16,7 +17,7 @@ import org.springframework.security.core.Authentication;
 public class BasicGrpcAuthenticationReader implements GrpcAuthenticationReader {
 
   @Override
-  public Authentication readAuthentication(ServerCall<?, ?> call, Metadata headers) {
+  public @Nullable Authentication readAuthentication(ServerCall<?, ?> call, Metadata headers) {
     String encoded = AuthorizationHeader.value(headers, "Basic");
     if (encoded == null) {
       return null;

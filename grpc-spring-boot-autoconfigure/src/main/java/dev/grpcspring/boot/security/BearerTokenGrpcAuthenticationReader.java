@@ -2,6 +2,7 @@ package dev.grpcspring.boot.security;
 
 import dev.grpcspring.Metadata;
 import dev.grpcspring.ServerCall;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.server.resource.authentication.BearerTokenAuthenticationToken;
@@ -15,7 +16,7 @@ import org.springframework.security.oauth2.server.resource.authentication.Bearer
 public class BearerTokenGrpcAuthenticationReader implements GrpcAuthenticationReader {
 
   @Override
-  public Authentication readAuthentication(ServerCall<?, ?> call, Metadata headers) {
+  public @Nullable Authentication readAuthentication(ServerCall<?, ?> call, Metadata headers) {
     String token = AuthorizationHeader.value(headers, "Bearer");
     if (token == null) {
       return null;

@@ -2,6 +2,7 @@ package dev.grpcspring.boot.security;
 
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.GrantedAuthority;
@@ -78,7 +79,7 @@ public final class GrpcAccess {
   }
 
   /** Whether the caller showed credentials that were checked (not anonymous). */
-  static boolean isAuthenticated(Authentication authentication) {
+  static boolean isAuthenticated(@Nullable Authentication authentication) {
     return authentication != null && authentication.isAuthenticated()
         && !(authentication instanceof AnonymousAuthenticationToken);
   }

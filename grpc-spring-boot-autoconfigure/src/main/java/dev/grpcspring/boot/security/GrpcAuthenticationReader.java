@@ -2,6 +2,7 @@ package dev.grpcspring.boot.security;
 
 import dev.grpcspring.Metadata;
 import dev.grpcspring.ServerCall;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 
@@ -20,5 +21,5 @@ public interface GrpcAuthenticationReader {
    * @throws AuthenticationException when the call carries credentials of this kind that cannot be
    *     read (the call ends with UNAUTHENTICATED)
    */
-  Authentication readAuthentication(ServerCall<?, ?> call, Metadata headers);
+  @Nullable Authentication readAuthentication(ServerCall<?, ?> call, Metadata headers);
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authentication.AuthenticationManager;
@@ -87,7 +88,7 @@ public class GrpcSecurityInterceptor implements ServerInterceptor {
     context.setAuthentication(caller);
     SecuredCall<ReqT, RespT> secured = new SecuredCall<>(call, caller);
     ServerCall.Listener<ReqT> listener;
-    SecurityContext previous = enter(holder, context);
+    @Nullable SecurityContext previous = enter(holder, context);
     try {
       listener = next.startCall(secured, headers);
     } catch (AuthenticationException | AccessDeniedException e) {
@@ -122,7 +123,7 @@ public class GrpcSecurityInterceptor implements ServerInterceptor {
   }
 
   private static <ReqT> ServerCall.Listener<ReqT> reject(ServerCall<ReqT, ?> call,
-      RuntimeException reason, Authentication caller) {
+      RuntimeException reason, @Nullable Authentication caller) {
     Status status = GrpcSecurityStatuses.statusFor(reason, caller);
     logDenied(call, status, reason);
     call.close(status, new Metadata());
@@ -140,7 +141,7 @@ public class GrpcSecurityInterceptor implements ServerInterceptor {
   }
 
   /** Sets {@code context}; returns what was there, or null when the thread had none. */
-  private static SecurityContext enter(SecurityContextHolderStrategy holder,
+  private static @Nullable SecurityContext enter(SecurityContextHolderStrategy holder,
       SecurityContext context) {
     SecurityContext previous = holder.getContext();
     holder.setContext(context);
@@ -148,7 +149,8 @@ public class GrpcSecurityInterceptor implements ServerInterceptor {
     return previous.getAuthentication() == null ? null : previous;
   }
 
-  private static void exit(SecurityContextHolderStrategy holder, SecurityContext previous) {
+  private static void exit(SecurityContextHolderStrategy holder,
+      @Nullable SecurityContext previous) {
     if (previous == null) {
       holder.clearContext();
     } else {
@@ -247,7 +249,7 @@ public class GrpcSecurityInterceptor implements ServerInterceptor {
     }
 
     private void run(Runnable callback) {
-      SecurityContext previous = enter(holder, context);
+      @Nullable SecurityContext previous = enter(holder, context);
       try {
         callback.run();
       } catch (AuthenticationException | AccessDeniedException e) {

@@ -1,6 +1,7 @@
 package dev.grpcspring.boot.security;
 
 import dev.grpcspring.Status;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.core.Authentication;
@@ -26,7 +27,8 @@ public final class GrpcSecurityStatuses {
    * {@link AccessDeniedException}) of a call made by {@code caller} (null or anonymous for a call
    * without credentials).
    */
-  public static Status statusFor(RuntimeException failure, Authentication caller) {
+  public static Status statusFor(RuntimeException failure,
+      @Nullable Authentication caller) {
     if (failure instanceof AuthenticationServiceException) {
       // The token could not be checked at all (an introspection endpoint or key set is down):
       // the caller's credentials may be fine, so asking for new ones would not help.

@@ -1,6 +1,7 @@
 package dev.grpcspring.boot.security;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.Authentication;
@@ -16,10 +17,10 @@ import org.springframework.security.core.userdetails.UsernameNotFoundException;
  */
 public class X509CertificateAuthenticationProvider implements AuthenticationProvider {
 
-  private final UserDetailsService users;
+  private final @Nullable UserDetailsService users;
 
   /** @param users where authorities come from, or {@code null} for none */
-  public X509CertificateAuthenticationProvider(UserDetailsService users) {
+  public X509CertificateAuthenticationProvider(@Nullable UserDetailsService users) {
     this.users = users;
   }
 

@@ -7,6 +7,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.Authentication;
 
 /**
@@ -17,7 +18,7 @@ import org.springframework.security.core.Authentication;
 public class X509GrpcAuthenticationReader implements GrpcAuthenticationReader {
 
   @Override
-  public Authentication readAuthentication(ServerCall<?, ?> call, Metadata headers) {
+  public @Nullable Authentication readAuthentication(ServerCall<?, ?> call, Metadata headers) {
     SSLSession session = call.getAttributes().get(Attributes.SSL_SESSION);
     if (session == null) {
       return null;

@@ -4,4 +4,7 @@
  * that authenticates and authorizes every call and holds the caller's {@code SecurityContext} around
  * each of its callbacks, and the per-RPC credentials channels send.
  */
+@NullMarked
 package dev.grpcspring.boot.security;
+
+import org.jspecify.annotations.NullMarked;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.SmartLifecycle;
@@ -41,8 +42,8 @@ public class GrpcServerLifecycle implements SmartLifecycle, ApplicationContextAw
   private final int configuredPort;
   private final Duration terminationTimeout;
   private final boolean forcedByProperty;
-  private ApplicationContext context;
-  private volatile Server server;
+  private @Nullable ApplicationContext context;
+  private volatile @Nullable Server server;
 
   /**
    * @param configuredPort the port asked for, to name in errors
@@ -105,7 +106,7 @@ public class GrpcServerLifecycle implements SmartLifecycle, ApplicationContextAw
     log.info("grpc-spring server (dev.grpcspring) started on " + s.getListenAddresses()
         + " serving " + s.getServices().stream().map(d -> d.getServiceDescriptor().getName())
         .toList() + "; started because " + why);
-    context.publishEvent(new GrpcServerStartedEvent(s, port));
+    publish(new GrpcServerStartedEvent(s, port));
   }
 
   @Override
@@ -125,7 +126,18 @@ public class GrpcServerLifecycle implements SmartLifecycle, ApplicationContextAw
     if (!terminated) {
       log.warn("The gRPC server's connections did not close within " + terminationTimeout);
     }
-    context.publishEvent(new GrpcServerStoppedEvent(s, terminated));
+    publish(new GrpcServerStoppedEvent(s, terminated));
+  }
+
+  /**
+   * Outside an application context (a lifecycle made by hand) there is no one to tell; failing
+   * there would leave a started server running, or a stopped one unreported.
+   */
+  private void publish(Object event) {
+    ApplicationContext c = context;
+    if (c != null) {
+      c.publishEvent(event);
+    }
   }
 
   @Override
@@ -139,7 +151,7 @@ public class GrpcServerLifecycle implements SmartLifecycle, ApplicationContextAw
   }
 
   /** The running server, or {@code null} before start and after stop. */
-  public Server getServer() {
+  public @Nullable Server getServer() {
     return server;
   }
 

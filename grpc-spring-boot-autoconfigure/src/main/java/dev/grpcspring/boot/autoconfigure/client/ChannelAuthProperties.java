@@ -1,5 +1,7 @@
 package dev.grpcspring.boot.autoconfigure.client;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Credentials a channel sends on every call. At most one kind may be set; a channel inherits the
  * default channel's key by key, so a channel that uses another kind clears the inherited one with
@@ -8,13 +10,13 @@ package dev.grpcspring.boot.autoconfigure.client;
 public class ChannelAuthProperties {
 
   /** Static bearer token sent as "authorization: Bearer <token>". */
-  private String bearerToken;
+  private @Nullable String bearerToken;
 
   /**
    * Name of a BearerTokenSupplier bean that supplies the bearer token of each call (asked off the
    * I/O threads, so it may block).
    */
-  private String tokenSupplier;
+  private @Nullable String tokenSupplier;
 
   /** HTTP Basic credentials. */
   private final Basic basic = new Basic();
@@ -28,19 +30,19 @@ public class ChannelAuthProperties {
    */
   private boolean allowPlaintext;
 
-  public String getBearerToken() {
+  public @Nullable String getBearerToken() {
     return bearerToken;
   }
 
-  public void setBearerToken(String bearerToken) {
+  public void setBearerToken(@Nullable String bearerToken) {
     this.bearerToken = bearerToken;
   }
 
-  public String getTokenSupplier() {
+  public @Nullable String getTokenSupplier() {
     return tokenSupplier;
   }
 
-  public void setTokenSupplier(String tokenSupplier) {
+  public void setTokenSupplier(@Nullable String tokenSupplier) {
     this.tokenSupplier = tokenSupplier;
   }
 
@@ -64,24 +66,24 @@ public class ChannelAuthProperties {
   public static class Basic {
 
     /** User name. */
-    private String username;
+    private @Nullable String username;
 
     /** Password. */
-    private String password;
+    private @Nullable String password;
 
-    public String getUsername() {
+    public @Nullable String getUsername() {
       return username;
     }
 
-    public void setUsername(String username) {
+    public void setUsername(@Nullable String username) {
       this.username = username;
     }
 
-    public String getPassword() {
+    public @Nullable String getPassword() {
       return password;
     }
 
-    public void setPassword(String password) {
+    public void setPassword(@Nullable String password) {
       this.password = password;
     }
   }
@@ -93,13 +95,13 @@ public class ChannelAuthProperties {
      * Registration id of the ClientRegistration whose client-credentials grant supplies the
      * bearer tokens; tokens are cached and renewed shortly before they expire.
      */
-    private String clientRegistrationId;
+    private @Nullable String clientRegistrationId;
 
-    public String getClientRegistrationId() {
+    public @Nullable String getClientRegistrationId() {
       return clientRegistrationId;
     }
 
-    public void setClientRegistrationId(String clientRegistrationId) {
+    public void setClientRegistrationId(@Nullable String clientRegistrationId) {
       this.clientRegistrationId = clientRegistrationId;
     }
   }

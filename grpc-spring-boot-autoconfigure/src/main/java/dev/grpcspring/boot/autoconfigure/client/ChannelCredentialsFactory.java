@@ -6,6 +6,7 @@ import dev.grpcspring.boot.client.BearerTokenSupplier;
 import dev.grpcspring.credentials.PerRpcCredentials;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -33,7 +35,7 @@ final class ChannelCredentialsFactory implements AutoCloseable {
       ChannelCredentialsFactory.class.getClassLoader());
 
   private final BeanFactory beanFactory;
-  private volatile ExecutorService tokenThreads;
+  private volatile @Nullable ExecutorService tokenThreads;
 
   ChannelCredentialsFactory(BeanFactory beanFactory) {
     this.beanFactory = beanFactory;
@@ -44,7 +46,7 @@ final class ChannelCredentialsFactory implements AutoCloseable {
    *
    * @param tls whether the channel uses TLS (for the warning about plaintext)
    */
-  PerRpcCredentials create(String name, ChannelAuthProperties auth, boolean tls) {
+  @Nullable PerRpcCredentials create(String name, ChannelAuthProperties auth, boolean tls) {
     String prefix = "grpc.client.channel." + name + ".auth";
     List<String> kinds = new ArrayList<>();
     if (hasText(auth.getBearerToken())) {
@@ -79,13 +81,18 @@ final class ChannelCredentialsFactory implements AutoCloseable {
           + " plaintext (" + prefix + ".allow-plaintext=true): anyone on the path can read them."
           + " Use TLS unless the peer is on loopback or a trusted sidecar.");
     }
+    // Each kind was chosen above because its property has text, so the one read here is set.
     return switch (kinds.get(0)) {
-      case "bearer-token" -> BearerTokenCredentials.of(auth.getBearerToken(), requireTls);
-      case "token-supplier" -> new BearerTokenCredentials(
-          supplier(prefix, auth.getTokenSupplier()), tokenThreads(), requireTls,
-          "token-supplier bean '" + auth.getTokenSupplier() + "'");
+      case "bearer-token" -> BearerTokenCredentials.of(
+          Objects.requireNonNull(auth.getBearerToken(), "bearer-token"), requireTls);
+      case "token-supplier" -> {
+        String bean = Objects.requireNonNull(auth.getTokenSupplier(), "token-supplier");
+        yield new BearerTokenCredentials(supplier(prefix, bean), tokenThreads(), requireTls,
+            "token-supplier bean '" + bean + "'");
+      }
       case "basic" -> basic(prefix, auth.getBasic(), requireTls);
-      default -> oauth2(prefix, auth.getOauth2().getClientRegistrationId(), requireTls);
+      default -> oauth2(prefix, Objects.requireNonNull(
+          auth.getOauth2().getClientRegistrationId(), "client-registration-id"), requireTls);
     };
   }
 
@@ -100,15 +107,17 @@ final class ChannelCredentialsFactory implements AutoCloseable {
 
   private static PerRpcCredentials basic(String prefix, ChannelAuthProperties.Basic basic,
       boolean requireTls) {
-    if (!hasText(basic.getUsername()) || basic.getPassword() == null) {
+    String username = basic.getUsername();
+    String password = basic.getPassword();
+    if (username == null || !hasText(username) || password == null) {
       throw new InvalidConfigurationPropertyValueException(prefix + ".basic", "",
           "Basic credentials need both basic.username and basic.password.");
     }
     try {
-      return new BasicAuthCredentials(basic.getUsername(), basic.getPassword(), requireTls);
+      return new BasicAuthCredentials(username, password, requireTls);
     } catch (IllegalArgumentException e) {
       throw new InvalidConfigurationPropertyValueException(prefix + ".basic.username",
-          basic.getUsername(), e.getMessage());
+          username, e.getMessage());
     }
   }
 
@@ -146,7 +155,7 @@ final class ChannelCredentialsFactory implements AutoCloseable {
     return threads;
   }
 
-  private static boolean hasText(String s) {
+  private static boolean hasText(@Nullable String s) {
     return s != null && !s.isBlank();
   }
 

@@ -3,6 +3,7 @@ package dev.grpcspring.boot.autoconfigure.client;
 import dev.grpcspring.client.DialOptions;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.convert.DurationUnit;
 
@@ -15,39 +16,39 @@ public class ChannelKeepAliveProperties {
    * grpc-java and grpc-go), and a channel told "too_many_pings" doubles its time.
    */
   @DurationUnit(ChronoUnit.SECONDS)
-  private Duration time;
+  private @Nullable Duration time;
 
   /**
    * Time a keepalive PING may go unanswered before the connection is closed and its calls fail
    * with UNAVAILABLE. 20s when unset.
    */
   @DurationUnit(ChronoUnit.SECONDS)
-  private Duration timeout;
+  private @Nullable Duration timeout;
 
   /** Whether keepalive PINGs are sent while no call is open. False when unset. */
-  private Boolean withoutCalls;
+  private @Nullable Boolean withoutCalls;
 
-  public Duration getTime() {
+  public @Nullable Duration getTime() {
     return time;
   }
 
-  public void setTime(Duration time) {
+  public void setTime(@Nullable Duration time) {
     this.time = time;
   }
 
-  public Duration getTimeout() {
+  public @Nullable Duration getTimeout() {
     return timeout;
   }
 
-  public void setTimeout(Duration timeout) {
+  public void setTimeout(@Nullable Duration timeout) {
     this.timeout = timeout;
   }
 
-  public Boolean getWithoutCalls() {
+  public @Nullable Boolean getWithoutCalls() {
     return withoutCalls;
   }
 
-  public void setWithoutCalls(Boolean withoutCalls) {
+  public void setWithoutCalls(@Nullable Boolean withoutCalls) {
     this.withoutCalls = withoutCalls;
   }
 

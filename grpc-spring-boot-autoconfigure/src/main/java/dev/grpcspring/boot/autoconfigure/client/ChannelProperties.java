@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.boot.convert.DurationUnit;
@@ -23,22 +24,22 @@ public class ChannelProperties {
    * Target to dial, as a gRPC target URI: "dns:///host:port", "static://host1:port,host2:port",
    * "unix:/path", or a plain "host:port".
    */
-  private String target;
+  private @Nullable String target;
 
   /** Authority (":authority" header and TLS server name) calls send. The target's when unset. */
-  private String authority;
+  private @Nullable String authority;
 
   /** Prefix of the "user-agent" header, before the library's own product token. */
-  private String userAgent;
+  private @Nullable String userAgent;
 
   /** Scheme used for targets without one. The channel's default (passthrough) when unset. */
-  private String defaultScheme;
+  private @Nullable String defaultScheme;
 
   /**
    * Load-balancing policy, such as "pick_first" or "round_robin", when the resolver gives no
    * service config that names one.
    */
-  private String loadBalancingPolicy;
+  private @Nullable String loadBalancingPolicy;
 
   /** Bean names of client interceptors for this channel, the first one sees each call first. */
   private List<String> interceptors = new ArrayList<>();
@@ -52,20 +53,20 @@ public class ChannelProperties {
 
   /** Time without calls after which the channel closes its connections, reopening on demand. */
   @DurationUnit(ChronoUnit.SECONDS)
-  private Duration idleTimeout;
+  private @Nullable Duration idleTimeout;
 
   /** Deadline of every call that sets none, counted from when the call starts. */
   @DurationUnit(ChronoUnit.MILLIS)
-  private Duration deadline;
+  private @Nullable Duration deadline;
 
   /**
    * Whether calls wait for a ready connection instead of failing fast with UNAVAILABLE when the
    * channel is not connected.
    */
-  private Boolean waitForReady;
+  private @Nullable Boolean waitForReady;
 
   /** Compressor for request messages, "gzip" or "deflate". Uncompressed when unset. */
-  private String compression;
+  private @Nullable String compression;
 
   /**
    * HTTP/2 flow-control window per stream and per connection. When unset, the transport starts at
@@ -73,7 +74,7 @@ public class ChannelProperties {
    * setting it fixes the window.
    */
   @DataSizeUnit(DataUnit.BYTES)
-  private DataSize flowControlWindow;
+  private @Nullable DataSize flowControlWindow;
 
   /** Whether failed calls may be retried, transparently or by a service config's retry policy. */
   private boolean retryEnabled = true;
@@ -110,35 +111,35 @@ public class ChannelProperties {
   @NestedConfigurationProperty
   private final ChannelDnsProperties dns = new ChannelDnsProperties();
 
-  public String getTarget() {
+  public @Nullable String getTarget() {
     return target;
   }
 
-  public void setTarget(String target) {
+  public void setTarget(@Nullable String target) {
     this.target = target;
   }
 
-  public String getAuthority() {
+  public @Nullable String getAuthority() {
     return authority;
   }
 
-  public void setAuthority(String authority) {
+  public void setAuthority(@Nullable String authority) {
     this.authority = authority;
   }
 
-  public String getUserAgent() {
+  public @Nullable String getUserAgent() {
     return userAgent;
   }
 
-  public void setUserAgent(String userAgent) {
+  public void setUserAgent(@Nullable String userAgent) {
     this.userAgent = userAgent;
   }
 
-  public String getDefaultScheme() {
+  public @Nullable String getDefaultScheme() {
     return defaultScheme;
   }
 
-  public void setDefaultScheme(String defaultScheme) {
+  public void setDefaultScheme(@Nullable String defaultScheme) {
     this.defaultScheme = defaultScheme;
   }
 
@@ -150,11 +151,11 @@ public class ChannelProperties {
     this.stubs = stubs;
   }
 
-  public String getLoadBalancingPolicy() {
+  public @Nullable String getLoadBalancingPolicy() {
     return loadBalancingPolicy;
   }
 
-  public void setLoadBalancingPolicy(String loadBalancingPolicy) {
+  public void setLoadBalancingPolicy(@Nullable String loadBalancingPolicy) {
     this.loadBalancingPolicy = loadBalancingPolicy;
   }
 
@@ -166,43 +167,43 @@ public class ChannelProperties {
     this.interceptors = interceptors;
   }
 
-  public Duration getIdleTimeout() {
+  public @Nullable Duration getIdleTimeout() {
     return idleTimeout;
   }
 
-  public void setIdleTimeout(Duration idleTimeout) {
+  public void setIdleTimeout(@Nullable Duration idleTimeout) {
     this.idleTimeout = idleTimeout;
   }
 
-  public Duration getDeadline() {
+  public @Nullable Duration getDeadline() {
     return deadline;
   }
 
-  public void setDeadline(Duration deadline) {
+  public void setDeadline(@Nullable Duration deadline) {
     this.deadline = deadline;
   }
 
-  public Boolean getWaitForReady() {
+  public @Nullable Boolean getWaitForReady() {
     return waitForReady;
   }
 
-  public void setWaitForReady(Boolean waitForReady) {
+  public void setWaitForReady(@Nullable Boolean waitForReady) {
     this.waitForReady = waitForReady;
   }
 
-  public String getCompression() {
+  public @Nullable String getCompression() {
     return compression;
   }
 
-  public void setCompression(String compression) {
+  public void setCompression(@Nullable String compression) {
     this.compression = compression;
   }
 
-  public DataSize getFlowControlWindow() {
+  public @Nullable DataSize getFlowControlWindow() {
     return flowControlWindow;
   }
 
-  public void setFlowControlWindow(DataSize flowControlWindow) {
+  public void setFlowControlWindow(@Nullable DataSize flowControlWindow) {
     this.flowControlWindow = flowControlWindow;
   }
 
@@ -279,13 +280,13 @@ public class ChannelProperties {
        * before it is sent. Unlimited when unset.
        */
       @DataSizeUnit(DataUnit.BYTES)
-      private DataSize maxSize;
+      private @Nullable DataSize maxSize;
 
-      public DataSize getMaxSize() {
+      public @Nullable DataSize getMaxSize() {
         return maxSize;
       }
 
-      public void setMaxSize(DataSize maxSize) {
+      public void setMaxSize(@Nullable DataSize maxSize) {
         this.maxSize = maxSize;
       }
     }
@@ -360,14 +361,14 @@ public class ChannelProperties {
      * Whether the channel uses TLS. When unset, TLS is on exactly when a bundle is named; true
      * without a bundle means TLS with the JDK's default trust store.
      */
-    private Boolean enabled;
+    private @Nullable Boolean enabled;
 
     /**
      * Name of the SSL bundle (spring.ssl.bundle.pem|jks.<name>) whose trust store checks the
      * server and whose key store, if any, is the client certificate (mutual TLS). Reloads of the
      * bundle reach new connections without a restart.
      */
-    private String bundle;
+    private @Nullable String bundle;
 
     /**
      * TLS implementation: auto (OpenSSL when netty-tcnative-boringssl-static is on the class
@@ -375,19 +376,19 @@ public class ChannelProperties {
      */
     private TlsProvider provider = TlsProvider.AUTO;
 
-    public Boolean getEnabled() {
+    public @Nullable Boolean getEnabled() {
       return enabled;
     }
 
-    public void setEnabled(Boolean enabled) {
+    public void setEnabled(@Nullable Boolean enabled) {
       this.enabled = enabled;
     }
 
-    public String getBundle() {
+    public @Nullable String getBundle() {
       return bundle;
     }
 
-    public void setBundle(String bundle) {
+    public void setBundle(@Nullable String bundle) {
       this.bundle = bundle;
     }
 

@@ -4,6 +4,7 @@ import dev.grpcspring.client.DialOptions;
 import dev.grpcspring.proxy.HttpConnectProxy;
 import dev.grpcspring.proxy.NoProxyList;
 import dev.grpcspring.proxy.ProxyDetector;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
 /**
@@ -17,64 +18,64 @@ public class ChannelProxyProperties {
    * Whether the channel may use a proxy at all. False connects directly whatever the environment
    * and {@code address} (perhaps inherited from the default channel) say. True when unset.
    */
-  private Boolean enabled;
+  private @Nullable Boolean enabled;
 
   /**
    * The proxy every connection goes through, instead of the environment's: {@code host:port} or
    * {@code http://[user:password@]host:port}. Only HTTP CONNECT proxies are supported.
    */
-  private String address;
+  private @Nullable String address;
 
   /**
    * Hosts that bypass {@code address}, written as {@code no_proxy}: comma-separated names (a name
    * covers its subdomains), {@code .domain} for subdomains only, IP addresses, CIDR blocks, an
    * optional {@code :port}, or {@code *}. Needs {@code address}.
    */
-  private String noProxy;
+  private @Nullable String noProxy;
 
   /** User for the proxy's Basic authentication; overrides a user in {@code address}. */
-  private String username;
+  private @Nullable String username;
 
   /** Password for the proxy's Basic authentication; goes with {@code username}. */
-  private String password;
+  private @Nullable String password;
 
-  public Boolean getEnabled() {
+  public @Nullable Boolean getEnabled() {
     return enabled;
   }
 
-  public void setEnabled(Boolean enabled) {
+  public void setEnabled(@Nullable Boolean enabled) {
     this.enabled = enabled;
   }
 
-  public String getAddress() {
+  public @Nullable String getAddress() {
     return address;
   }
 
-  public void setAddress(String address) {
+  public void setAddress(@Nullable String address) {
     this.address = address;
   }
 
-  public String getNoProxy() {
+  public @Nullable String getNoProxy() {
     return noProxy;
   }
 
-  public void setNoProxy(String noProxy) {
+  public void setNoProxy(@Nullable String noProxy) {
     this.noProxy = noProxy;
   }
 
-  public String getUsername() {
+  public @Nullable String getUsername() {
     return username;
   }
 
-  public void setUsername(String username) {
+  public void setUsername(@Nullable String username) {
     this.username = username;
   }
 
-  public String getPassword() {
+  public @Nullable String getPassword() {
     return password;
   }
 
-  public void setPassword(String password) {
+  public void setPassword(@Nullable String password) {
     this.password = password;
   }
 
@@ -103,7 +104,7 @@ public class ChannelProxyProperties {
     try {
       proxy = HttpConnectProxy.parse(address);
     } catch (IllegalArgumentException e) {
-      throw new InvalidConfigurationPropertyValueException(prefix + "address", proxyForMessage(),
+      throw new InvalidConfigurationPropertyValueException(prefix + "address", proxyForMessage(address),
           e.getMessage());
     }
     if (username != null) {
@@ -123,7 +124,7 @@ public class ChannelProxyProperties {
   }
 
   /** The address as a message may show it: without user and password. */
-  private String proxyForMessage() {
+  private String proxyForMessage(String address) {
     int at = address.lastIndexOf('@');
     int scheme = address.indexOf("://");
     return at < 0 ? address

@@ -23,10 +23,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
@@ -63,7 +65,7 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
   private final Map<String, Entry> channels = new ConcurrentHashMap<>();
   private final ChannelCredentialsFactory credentials;
   /** The dns resolver with TXT service config, made once, for channels that ask for it. */
-  private volatile DnsResolverBuilder txtDns;
+  private volatile @Nullable DnsResolverBuilder txtDns;
   private volatile boolean closed;
 
   private record Entry(String name, ClientConn connection, InFlightCalls calls,
@@ -119,7 +121,8 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
       chain.addAll(extraCopy);
       return ClientInterceptors.intercept(entry.connection(), chain);
     };
-    return p.getTarget().contains("${") ? new LazyChannel(channel) : channel.get();
+    String target = p.getTarget();
+    return target != null && target.contains("${") ? new LazyChannel(channel) : channel.get();
   }
 
   /**
@@ -127,12 +130,14 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
    * with the JDK's trust when only {@code enabled} is true; plaintext otherwise.
    */
   private TransportCredentials transportCredentials(String name, ChannelProperties.Ssl ssl) {
-    boolean hasBundle = ssl.getBundle() != null && !ssl.getBundle().isBlank();
-    boolean enabled = ssl.getEnabled() != null ? ssl.getEnabled() : hasBundle;
+    String bundle = ssl.getBundle();
+    boolean hasBundle = bundle != null && !bundle.isBlank();
+    Boolean enabledProperty = ssl.getEnabled();
+    boolean enabled = enabledProperty != null ? enabledProperty : hasBundle;
     if (!enabled) {
       return TransportCredentials.insecure();
     }
-    return sslBundles.channelCredentials(hasBundle ? ssl.getBundle() : null,
+    return sslBundles.channelCredentials(hasBundle ? bundle : null,
         "grpc.client.channel." + name + ".ssl.bundle", ssl.getProvider());
   }
 
@@ -307,7 +312,8 @@ public class DefaultGrpcChannelFactory implements GrpcChannelFactory, Disposable
       }
     }
     DialOptions built = options.build();
-    requireResolver(name, p.getTarget(), built);
+    // requireTarget above has checked it.
+    requireResolver(name, Objects.requireNonNull(p.getTarget(), "target"), built);
     ClientConn connection;
     try {
       connection = ClientConn.dial(p.getTarget(), built);

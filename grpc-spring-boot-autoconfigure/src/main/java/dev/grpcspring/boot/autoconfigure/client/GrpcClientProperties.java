@@ -2,6 +2,7 @@ package dev.grpcspring.boot.autoconfigure.client;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -56,13 +57,13 @@ public class GrpcClientProperties {
      * When set, every channel dials the in-process server of this name instead of its target
      * (what @AutoConfigureInProcessTransport sets in tests).
      */
-    private String name;
+    private @Nullable String name;
 
-    public String getName() {
+    public @Nullable String getName() {
       return name;
     }
 
-    public void setName(String name) {
+    public void setName(@Nullable String name) {
       this.name = name;
     }
   }

@@ -4,6 +4,8 @@ import dev.grpcspring.boot.client.GrpcStubBeans;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.springframework.aot.generate.GenerationContext;
 import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.aot.BeanFactoryInitializationAotContribution;
@@ -31,8 +33,8 @@ import org.springframework.util.ClassUtils;
 public class GrpcStubBeansRegistrar implements BeanDefinitionRegistryPostProcessor,
     EnvironmentAware, BeanClassLoaderAware, BeanFactoryInitializationAotProcessor {
 
-  private Environment environment;
-  private ClassLoader classLoader;
+  private @Nullable Environment environment;
+  private @Nullable ClassLoader classLoader;
 
   /** The one key read per channel entry; binding the whole entry would convert every value. */
   public static class StubsEntry {
@@ -59,7 +61,9 @@ public class GrpcStubBeansRegistrar implements BeanDefinitionRegistryPostProcess
 
   @Override
   public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) {
-    Map<String, StubsEntry> channels = Binder.get(environment)
+    // EnvironmentAware: Spring sets the environment before calling any post-processing method.
+    Map<String, StubsEntry> channels = Binder.get(
+        Objects.requireNonNull(environment, "setEnvironment has not been called"))
         .bind("grpc.client.channel", Bindable.mapOf(String.class, StubsEntry.class))
         .orElse(Map.of());
     channels.forEach((channel, entry) -> {
@@ -83,7 +87,7 @@ public class GrpcStubBeansRegistrar implements BeanDefinitionRegistryPostProcess
     });
   }
 
-  private Class<?> nestedClass(String name) {
+  private @Nullable Class<?> nestedClass(String name) {
     int dot = name.lastIndexOf('.');
     if (dot < 0) {
       return null;
@@ -98,7 +102,7 @@ public class GrpcStubBeansRegistrar implements BeanDefinitionRegistryPostProcess
   }
 
   @Override
-  public BeanFactoryInitializationAotContribution processAheadOfTime(
+  public @Nullable BeanFactoryInitializationAotContribution processAheadOfTime(
       ConfigurableListableBeanFactory beanFactory) {
     // Nothing to contribute: the stub beans it registered carry their own hints.
     return null;

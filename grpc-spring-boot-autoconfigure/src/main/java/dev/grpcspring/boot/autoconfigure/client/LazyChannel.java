@@ -5,12 +5,13 @@ import dev.grpcspring.Channel;
 import dev.grpcspring.ClientCall;
 import dev.grpcspring.MethodDescriptor;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** A channel made by its supplier on first use, then reused. */
 final class LazyChannel implements Channel {
 
   private final Supplier<Channel> supplier;
-  private volatile Channel channel;
+  private volatile @Nullable Channel channel;
 
   LazyChannel(Supplier<Channel> supplier) {
     this.supplier = supplier;

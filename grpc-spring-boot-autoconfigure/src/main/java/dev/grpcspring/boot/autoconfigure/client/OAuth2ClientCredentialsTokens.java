@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.security.oauth2.client.AuthorizedClientServiceOAuth2AuthorizedClientManager;
@@ -68,13 +69,13 @@ final class OAuth2ClientCredentialsTokens {
   /** The tokens of one registration; the grant has no user, so the registration is the principal. */
   private static final class Tokens implements BearerTokenSupplier {
     private final OAuth2AuthorizedClientManager manager;
-    private final OAuth2AuthorizedClientService clients;
+    private final @Nullable OAuth2AuthorizedClientService clients;
     private final String registrationId;
     private final String principal;
     private final OAuth2AuthorizeRequest request;
     private final AtomicLong lastDrop = new AtomicLong(System.nanoTime() - DROP_INTERVAL_NANOS);
 
-    Tokens(OAuth2AuthorizedClientManager manager, OAuth2AuthorizedClientService clients,
+    Tokens(OAuth2AuthorizedClientManager manager, @Nullable OAuth2AuthorizedClientService clients,
         String registrationId) {
       this.manager = manager;
       this.clients = clients;

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.boot.convert.DurationUnit;
@@ -27,14 +28,14 @@ public class ServiceConfigProperties {
   private List<MethodConfig> method = new ArrayList<>();
 
   /** Throttling of retries across all calls of the channel, when set. */
-  private RetryThrottling retryThrottling;
+  private @Nullable RetryThrottling retryThrottling;
 
   /**
    * Client-side health checking (gRFC A17), when set: each connected backend is asked for its
    * health over grpc.health.v1.Health/Watch and gets calls only while SERVING. Works with the
    * round_robin load-balancing policy only.
    */
-  private HealthCheck healthCheck;
+  private @Nullable HealthCheck healthCheck;
 
   public List<MethodConfig> getMethod() {
     return method;
@@ -44,19 +45,19 @@ public class ServiceConfigProperties {
     this.method = method;
   }
 
-  public RetryThrottling getRetryThrottling() {
+  public @Nullable RetryThrottling getRetryThrottling() {
     return retryThrottling;
   }
 
-  public void setRetryThrottling(RetryThrottling retryThrottling) {
+  public void setRetryThrottling(@Nullable RetryThrottling retryThrottling) {
     this.retryThrottling = retryThrottling;
   }
 
-  public HealthCheck getHealthCheck() {
+  public @Nullable HealthCheck getHealthCheck() {
     return healthCheck;
   }
 
-  public void setHealthCheck(HealthCheck healthCheck) {
+  public void setHealthCheck(@Nullable HealthCheck healthCheck) {
     this.healthCheck = healthCheck;
   }
 
@@ -78,7 +79,8 @@ public class ServiceConfigProperties {
    * @throws IllegalArgumentException naming the {@code method[i]} entry, when entries conflict
    *     (retry and hedging on one method, a name used twice)
    */
-  public ServiceConfig toServiceConfig(String channelPrefix, String loadBalancingPolicy) {
+  public @Nullable ServiceConfig toServiceConfig(String channelPrefix,
+      @Nullable String loadBalancingPolicy) {
     if (isEmpty() && loadBalancingPolicy == null) {
       return null;
     }
@@ -132,24 +134,24 @@ public class ServiceConfigProperties {
 
     /** Deadline of matching calls, unless the call sets an earlier one. */
     @DurationUnit(ChronoUnit.MILLIS)
-    private Duration timeout;
+    private @Nullable Duration timeout;
 
     /** Whether matching calls wait for a ready connection instead of failing fast. */
-    private Boolean waitForReady;
+    private @Nullable Boolean waitForReady;
 
     /** Maximum size of one request message of matching calls. */
     @DataSizeUnit(DataUnit.BYTES)
-    private DataSize maxRequestMessageSize;
+    private @Nullable DataSize maxRequestMessageSize;
 
     /** Maximum size of one response message of matching calls. */
     @DataSizeUnit(DataUnit.BYTES)
-    private DataSize maxResponseMessageSize;
+    private @Nullable DataSize maxResponseMessageSize;
 
     /** Retry policy of matching calls, when set. Not together with {@code hedging}. */
-    private RetryPolicy retry;
+    private @Nullable RetryPolicy retry;
 
     /** Hedging policy of matching calls, when set. Not together with {@code retry}. */
-    private HedgingPolicy hedging;
+    private @Nullable HedgingPolicy hedging;
 
     public List<Name> getName() {
       return name;
@@ -159,51 +161,51 @@ public class ServiceConfigProperties {
       this.name = name;
     }
 
-    public Duration getTimeout() {
+    public @Nullable Duration getTimeout() {
       return timeout;
     }
 
-    public void setTimeout(Duration timeout) {
+    public void setTimeout(@Nullable Duration timeout) {
       this.timeout = timeout;
     }
 
-    public Boolean getWaitForReady() {
+    public @Nullable Boolean getWaitForReady() {
       return waitForReady;
     }
 
-    public void setWaitForReady(Boolean waitForReady) {
+    public void setWaitForReady(@Nullable Boolean waitForReady) {
       this.waitForReady = waitForReady;
     }
 
-    public DataSize getMaxRequestMessageSize() {
+    public @Nullable DataSize getMaxRequestMessageSize() {
       return maxRequestMessageSize;
     }
 
-    public void setMaxRequestMessageSize(DataSize maxRequestMessageSize) {
+    public void setMaxRequestMessageSize(@Nullable DataSize maxRequestMessageSize) {
       this.maxRequestMessageSize = maxRequestMessageSize;
     }
 
-    public DataSize getMaxResponseMessageSize() {
+    public @Nullable DataSize getMaxResponseMessageSize() {
       return maxResponseMessageSize;
     }
 
-    public void setMaxResponseMessageSize(DataSize maxResponseMessageSize) {
+    public void setMaxResponseMessageSize(@Nullable DataSize maxResponseMessageSize) {
       this.maxResponseMessageSize = maxResponseMessageSize;
     }
 
-    public RetryPolicy getRetry() {
+    public @Nullable RetryPolicy getRetry() {
       return retry;
     }
 
-    public void setRetry(RetryPolicy retry) {
+    public void setRetry(@Nullable RetryPolicy retry) {
       this.retry = retry;
     }
 
-    public HedgingPolicy getHedging() {
+    public @Nullable HedgingPolicy getHedging() {
       return hedging;
     }
 
-    public void setHedging(HedgingPolicy hedging) {
+    public void setHedging(@Nullable HedgingPolicy hedging) {
       this.hedging = hedging;
     }
 
@@ -239,24 +241,24 @@ public class ServiceConfigProperties {
   public static class Name {
 
     /** Fully qualified service name, such as "helloworld.Greeter". Every service when unset. */
-    private String service;
+    private @Nullable String service;
 
     /** Method name within the service. Every method of the service when unset. */
-    private String method;
+    private @Nullable String method;
 
-    public String getService() {
+    public @Nullable String getService() {
       return service;
     }
 
-    public void setService(String service) {
+    public void setService(@Nullable String service) {
       this.service = service;
     }
 
-    public String getMethod() {
+    public @Nullable String getMethod() {
       return method;
     }
 
-    public void setMethod(String method) {
+    public void setMethod(@Nullable String method) {
       this.method = method;
     }
 

@@ -2,6 +2,7 @@ package dev.grpcspring.boot.autoconfigure.client;
 
 import dev.grpcspring.serviceconfig.InvalidServiceConfigException;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.BeanWrapperImpl;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 
@@ -32,7 +33,7 @@ final class ServiceConfigPropertyErrors {
    * @param loadBalancingPolicy the channel's {@code load-balancing-policy}, or null
    */
   static RuntimeException translate(InvalidServiceConfigException e, ServiceConfigProperties properties,
-      String channelPrefix, String loadBalancingPolicy) {
+      String channelPrefix, @Nullable String loadBalancingPolicy) {
     String field = e.field();
     if (field.startsWith("loadBalancing")) {
       // The starter writes only the channel's load-balancing-policy there.

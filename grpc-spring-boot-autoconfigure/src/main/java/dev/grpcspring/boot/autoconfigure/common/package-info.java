@@ -3,4 +3,7 @@
  * grpc.client.channel.<name>.*}) configure alike, so that both sides keep one shape, one default
  * and one description for the same key.
  */
+@NullMarked
 package dev.grpcspring.boot.autoconfigure.common;
+
+import org.jspecify.annotations.NullMarked;

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationListener;
 
@@ -56,7 +57,7 @@ final class EtcdServerRegistrar
   }
 
   /** The live registration, or null before the server started and after it stopped. */
-  EtcdRegistration registration() {
+  @Nullable EtcdRegistration registration() {
     return current.get();
   }
 

@@ -56,14 +56,15 @@ public final class GrpcEtcdAutoConfiguration {
     EtcdClient.Builder builder = EtcdClient.newBuilder()
         .credentials(properties.getUsername(), properties.getPassword());
     GrpcEtcdProperties.Ssl ssl = properties.getSsl();
-    boolean hasBundle = ssl.getBundle() != null && !ssl.getBundle().isBlank();
+    String bundle = ssl.getBundle();
+    boolean hasBundle = bundle != null && !bundle.isBlank();
     if (Boolean.FALSE.equals(ssl.getEnabled()) && hasBundle) {
       throw new IllegalStateException("grpc.etcd.ssl.bundle is set but grpc.etcd.ssl.enabled is "
           + "false: remove the bundle for plaintext, or the enabled=false for TLS");
     }
     if (hasBundle || Boolean.TRUE.equals(ssl.getEnabled())) {
       builder.transportCredentials(new GrpcSslBundles(sslBundles.getIfAvailable())
-          .channelCredentials(hasBundle ? ssl.getBundle() : null, "grpc.etcd.ssl.bundle",
+          .channelCredentials(hasBundle ? bundle : null, "grpc.etcd.ssl.bundle",
               ssl.getProvider()));
     }
     try {

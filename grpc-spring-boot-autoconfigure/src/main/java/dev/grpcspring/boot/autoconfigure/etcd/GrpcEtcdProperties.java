@@ -4,6 +4,7 @@ import dev.grpcspring.credentials.TlsProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -22,10 +23,10 @@ public class GrpcEtcdProperties {
   private List<String> endpoints = new ArrayList<>();
 
   /** etcd user name, for clusters with authentication enabled; set together with the password. */
-  private String username;
+  private @Nullable String username;
 
   /** etcd password of the user. */
-  private String password;
+  private @Nullable String password;
 
   /**
    * Key prefix put before the service name: with "/services/", etcd:///orders watches the keys
@@ -47,19 +48,19 @@ public class GrpcEtcdProperties {
     this.endpoints = endpoints;
   }
 
-  public String getUsername() {
+  public @Nullable String getUsername() {
     return username;
   }
 
-  public void setUsername(String username) {
+  public void setUsername(@Nullable String username) {
     this.username = username;
   }
 
-  public String getPassword() {
+  public @Nullable String getPassword() {
     return password;
   }
 
-  public void setPassword(String password) {
+  public void setPassword(@Nullable String password) {
     this.password = password;
   }
 
@@ -90,14 +91,14 @@ public class GrpcEtcdProperties {
      * Whether connections to etcd use TLS. When unset, TLS is on exactly when a bundle is named
      * (or the endpoints say https); true without a bundle means the JDK's default trust store.
      */
-    private Boolean enabled;
+    private @Nullable Boolean enabled;
 
     /**
      * Name of the SSL bundle (spring.ssl.bundle.pem|jks.<name>) whose trust store checks the etcd
      * members' certificates and whose key store, if any, is the client certificate etcd's
      * --client-cert-auth asks for. Reloads of the bundle reach new connections.
      */
-    private String bundle;
+    private @Nullable String bundle;
 
     /**
      * TLS implementation: auto (OpenSSL when netty-tcnative-boringssl-static is on the class
@@ -105,19 +106,19 @@ public class GrpcEtcdProperties {
      */
     private TlsProvider provider = TlsProvider.AUTO;
 
-    public Boolean getEnabled() {
+    public @Nullable Boolean getEnabled() {
       return enabled;
     }
 
-    public void setEnabled(Boolean enabled) {
+    public void setEnabled(@Nullable Boolean enabled) {
       this.enabled = enabled;
     }
 
-    public String getBundle() {
+    public @Nullable String getBundle() {
       return bundle;
     }
 
-    public void setBundle(String bundle) {
+    public void setBundle(@Nullable String bundle) {
       this.bundle = bundle;
     }
 

@@ -3,6 +3,7 @@ package dev.grpcspring.boot.autoconfigure.etcd;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -21,7 +22,7 @@ public class GrpcServerRegistrationProperties {
   /**
    * Service name clients use in etcd:///service; defaults to spring.application.name.
    */
-  private String service;
+  private @Nullable String service;
 
   /** Time to live of the lease; the addresses disappear this long after the process dies. */
   private Duration ttl = Duration.ofSeconds(10);
@@ -36,7 +37,7 @@ public class GrpcServerRegistrationProperties {
    * Host to advertise when the server listens on a wildcard address; this host's address by
    * default.
    */
-  private String advertiseHost;
+  private @Nullable String advertiseHost;
 
   /** Metadata stored with each address (grpc-go's endpoint Metadata), as a JSON object of strings. */
   private Map<String, String> metadata = new LinkedHashMap<>();
@@ -49,11 +50,11 @@ public class GrpcServerRegistrationProperties {
     this.enabled = enabled;
   }
 
-  public String getService() {
+  public @Nullable String getService() {
     return service;
   }
 
-  public void setService(String service) {
+  public void setService(@Nullable String service) {
     this.service = service;
   }
 
@@ -73,11 +74,11 @@ public class GrpcServerRegistrationProperties {
     this.deregisterTimeout = deregisterTimeout;
   }
 
-  public String getAdvertiseHost() {
+  public @Nullable String getAdvertiseHost() {
     return advertiseHost;
   }
 
-  public void setAdvertiseHost(String advertiseHost) {
+  public void setAdvertiseHost(@Nullable String advertiseHost) {
     this.advertiseHost = advertiseHost;
   }
 

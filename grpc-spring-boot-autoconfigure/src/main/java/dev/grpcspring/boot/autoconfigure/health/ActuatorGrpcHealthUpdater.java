@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.actuate.endpoint.CompositeHealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthDescriptor;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
@@ -47,10 +48,10 @@ public class ActuatorGrpcHealthUpdater
   private final HealthStatusManager manager;
   private final HealthEndpoint endpoint;
   private final HealthEndpointGroups groups;
-  private final String group;
+  private final @Nullable String group;
   private final Set<String> exclude;
   private final Duration interval;
-  private ScheduledExecutorService scheduler;
+  private @Nullable ScheduledExecutorService scheduler;
 
   /**
    * @param group the health group to follow, or null for Actuator's overall health
@@ -59,7 +60,8 @@ public class ActuatorGrpcHealthUpdater
    * @param interval time between two reads of the health
    */
   public ActuatorGrpcHealthUpdater(HealthStatusManager manager, HealthEndpoint endpoint,
-      HealthEndpointGroups groups, String group, Collection<String> exclude, Duration interval) {
+      HealthEndpointGroups groups, @Nullable String group,
+      Collection<String> exclude, Duration interval) {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("grpc.server.health.actuator.update-interval must be"
           + " positive, not " + interval);

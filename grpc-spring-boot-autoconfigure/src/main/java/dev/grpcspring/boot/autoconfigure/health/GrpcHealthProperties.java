@@ -3,6 +3,7 @@ package dev.grpcspring.boot.autoconfigure.health;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -47,7 +48,7 @@ public class GrpcHealthProperties {
      * "readiness". Actuator's overall health when unset. When set, the group alone decides which
      * contributors count, and "exclude" is not applied.
      */
-    private String group;
+    private @Nullable String group;
 
     /**
      * Names of top-level Actuator health contributors left out of the overall gRPC health when it
@@ -72,11 +73,11 @@ public class GrpcHealthProperties {
       this.enabled = enabled;
     }
 
-    public String getGroup() {
+    public @Nullable String getGroup() {
       return group;
     }
 
-    public void setGroup(String group) {
+    public void setGroup(@Nullable String group) {
       this.group = group;
     }
 

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
 
@@ -22,8 +23,8 @@ public class DefaultGrpcServerExecutorProvider implements GrpcServerExecutorProv
   /** As Tomcat's default worker maximum; threads start on demand, so idle servers hold few. */
   static final int DEFAULT_MAX_THREADS = 200;
 
-  private final Executor executor;
-  private final ExecutorService owned;
+  private final @Nullable Executor executor;
+  private final @Nullable ExecutorService owned;
 
   /**
    * @param direct whether handlers run on the I/O threads
@@ -33,7 +34,7 @@ public class DefaultGrpcServerExecutorProvider implements GrpcServerExecutorProv
    * @param threads maximum size of the platform pool, or {@code null} for the default (200)
    */
   public DefaultGrpcServerExecutorProvider(boolean direct, boolean virtualThreads,
-      boolean virtualThreadsRequested, Integer threads) {
+      boolean virtualThreadsRequested, @Nullable Integer threads) {
     if (direct) {
       executor = null;
       owned = null;
@@ -57,7 +58,7 @@ public class DefaultGrpcServerExecutorProvider implements GrpcServerExecutorProv
   }
 
   @Override
-  public Executor getExecutor() {
+  public @Nullable Executor getExecutor() {
     return executor;
   }
 

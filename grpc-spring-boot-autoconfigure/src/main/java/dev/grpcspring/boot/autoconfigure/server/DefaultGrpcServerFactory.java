@@ -105,13 +105,10 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
    * bundle is named or TLS enabled.
    */
   private ServerCredentials credentials(GrpcServerProperties.Ssl ssl, String prefix) {
-    boolean hasBundle = ssl.getBundle() != null && !ssl.getBundle().isBlank();
-    boolean enabled = ssl.getEnabled() != null ? ssl.getEnabled() : hasBundle;
-    if (enabled && !hasBundle) {
-      throw new InvalidConfigurationPropertyValueException(prefix + ".enabled", true,
-          "TLS needs the server's key and certificate: name an SSL bundle in "
-              + prefix + ".bundle.");
-    }
+    String bundle = ssl.getBundle();
+    boolean hasBundle = bundle != null && !bundle.isBlank();
+    Boolean enabledProperty = ssl.getEnabled();
+    boolean enabled = enabledProperty != null ? enabledProperty : hasBundle;
     if (!enabled) {
       if (ssl.getClientAuth() != ClientAuth.NONE) {
         throw new InvalidConfigurationPropertyValueException(prefix + ".client-auth",
@@ -120,7 +117,12 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
       }
       return ServerCredentials.insecure();
     }
-    return sslBundles.serverCredentials(ssl.getBundle(), prefix + ".bundle",
+    if (bundle == null || bundle.isBlank()) {
+      throw new InvalidConfigurationPropertyValueException(prefix + ".enabled", true,
+          "TLS needs the server's key and certificate: name an SSL bundle in "
+              + prefix + ".bundle.");
+    }
+    return sslBundles.serverCredentials(bundle, prefix + ".bundle",
         ssl.getClientAuth(), ssl.getProvider());
   }
 
@@ -157,7 +159,7 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
   private static SocketAddress listenerAddress(GrpcServerListenerProperties l, String prefix) {
     String address = l.getAddress();
     boolean hasAddress = address != null && !address.isBlank();
-    if (hasAddress && address.startsWith(UNIX_PREFIX)) {
+    if (address != null && hasAddress && address.startsWith(UNIX_PREFIX)) {
       String path = address.substring(UNIX_PREFIX.length());
       if (path.isBlank()) {
         throw new InvalidConfigurationPropertyValueException(prefix + ".address", address,

@@ -1,6 +1,7 @@
 package dev.grpcspring.boot.autoconfigure.server;
 
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the gRPC server runs service handlers. Its own type, not an {@link Executor} bean, so that
@@ -11,5 +12,5 @@ import java.util.concurrent.Executor;
 public interface GrpcServerExecutorProvider {
 
   /** The executor for handlers, or {@code null} to run them on the I/O threads. */
-  Executor getExecutor();
+  @Nullable Executor getExecutor();
 }

@@ -2,6 +2,7 @@ package dev.grpcspring.boot.autoconfigure.server;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.convert.DurationUnit;
 
 /**
@@ -87,7 +88,7 @@ public class GrpcServerKeepAliveProperties {
      * "max_idle"). Unlimited when unset.
      */
     @DurationUnit(ChronoUnit.SECONDS)
-    private Duration maxIdleTime;
+    private @Nullable Duration maxIdleTime;
 
     /**
      * Age at which the server closes a connection gracefully (GOAWAY "max_age"), with 10% random
@@ -95,36 +96,36 @@ public class GrpcServerKeepAliveProperties {
      * unset.
      */
     @DurationUnit(ChronoUnit.SECONDS)
-    private Duration maxAge;
+    private @Nullable Duration maxAge;
 
     /**
      * Time the calls of a connection past its maximum age may still run before the server closes
      * it. Unlimited when unset.
      */
     @DurationUnit(ChronoUnit.SECONDS)
-    private Duration gracePeriod;
+    private @Nullable Duration gracePeriod;
 
-    public Duration getMaxIdleTime() {
+    public @Nullable Duration getMaxIdleTime() {
       return maxIdleTime;
     }
 
-    public void setMaxIdleTime(Duration maxIdleTime) {
+    public void setMaxIdleTime(@Nullable Duration maxIdleTime) {
       this.maxIdleTime = maxIdleTime;
     }
 
-    public Duration getMaxAge() {
+    public @Nullable Duration getMaxAge() {
       return maxAge;
     }
 
-    public void setMaxAge(Duration maxAge) {
+    public void setMaxAge(@Nullable Duration maxAge) {
       this.maxAge = maxAge;
     }
 
-    public Duration getGracePeriod() {
+    public @Nullable Duration getGracePeriod() {
       return gracePeriod;
     }
 
-    public void setGracePeriod(Duration gracePeriod) {
+    public void setGracePeriod(@Nullable Duration gracePeriod) {
       this.gracePeriod = gracePeriod;
     }
   }

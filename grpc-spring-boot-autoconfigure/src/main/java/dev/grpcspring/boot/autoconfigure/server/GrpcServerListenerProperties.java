@@ -1,5 +1,7 @@
 package dev.grpcspring.boot.autoconfigure.server;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An extra address the gRPC server listens on, under {@code grpc.server.listeners.<name>}, with its
  * own security. Every listener serves the same services as the main one ({@code grpc.server.port}
@@ -21,29 +23,29 @@ public class GrpcServerListenerProperties {
    * TCP port to listen on; 0 picks a free one. Required for a TCP listener, not allowed for a
    * Unix socket.
    */
-  private Integer port;
+  private @Nullable Integer port;
 
   /**
    * Address to bind to: a host name or IP literal for TCP (all interfaces when unset), or
    * "unix:/path/to.sock" for a Unix domain socket.
    */
-  private String address;
+  private @Nullable String address;
 
   private final GrpcServerProperties.Ssl ssl = new GrpcServerProperties.Ssl();
 
-  public Integer getPort() {
+  public @Nullable Integer getPort() {
     return port;
   }
 
-  public void setPort(Integer port) {
+  public void setPort(@Nullable Integer port) {
     this.port = port;
   }
 
-  public String getAddress() {
+  public @Nullable String getAddress() {
     return address;
   }
 
-  public void setAddress(String address) {
+  public void setAddress(@Nullable String address) {
     this.address = address;
   }
 

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.convert.DataSizeUnit;
@@ -27,7 +28,7 @@ public class GrpcServerProperties {
    * least one @GrpcService bean; true starts it even without any (health, reflection and channelz
    * alone), false never starts it.
    */
-  private Boolean enabled;
+  private @Nullable Boolean enabled;
 
   /**
    * Port the server listens on; 0 picks a free port, published as local.grpc.server.port. -1
@@ -37,20 +38,20 @@ public class GrpcServerProperties {
   private int port = 9090;
 
   /** Network address to bind to, as a host name or IP literal. All interfaces when unset. */
-  private String address;
+  private @Nullable String address;
 
   /**
    * Maximum number of concurrent calls (HTTP/2 streams) a client may open on one connection.
    * Unlimited when unset.
    */
-  private Integer maxConcurrentStreams;
+  private @Nullable Integer maxConcurrentStreams;
 
   /**
    * Time a new connection has to finish the HTTP/2 handshake (preface and settings) before it is
    * closed. The transport's default when unset.
    */
   @DurationUnit(ChronoUnit.SECONDS)
-  private Duration connectionSetupTimeout;
+  private @Nullable Duration connectionSetupTimeout;
 
   /**
    * HTTP/2 flow-control window per stream and per connection. When unset, the transport starts at
@@ -58,7 +59,7 @@ public class GrpcServerProperties {
    * setting it fixes the window.
    */
   @DataSizeUnit(DataUnit.BYTES)
-  private DataSize flowControlWindow;
+  private @Nullable DataSize flowControlWindow;
 
   @NestedConfigurationProperty
   private final InboundProperties inbound = new InboundProperties();
@@ -84,11 +85,11 @@ public class GrpcServerProperties {
   private final Map<String, GrpcServerListenerProperties> listeners =
       new LinkedHashMap<>();
 
-  public Boolean getEnabled() {
+  public @Nullable Boolean getEnabled() {
     return enabled;
   }
 
-  public void setEnabled(Boolean enabled) {
+  public void setEnabled(@Nullable Boolean enabled) {
     this.enabled = enabled;
   }
 
@@ -100,35 +101,35 @@ public class GrpcServerProperties {
     this.port = port;
   }
 
-  public String getAddress() {
+  public @Nullable String getAddress() {
     return address;
   }
 
-  public void setAddress(String address) {
+  public void setAddress(@Nullable String address) {
     this.address = address;
   }
 
-  public Integer getMaxConcurrentStreams() {
+  public @Nullable Integer getMaxConcurrentStreams() {
     return maxConcurrentStreams;
   }
 
-  public void setMaxConcurrentStreams(Integer maxConcurrentStreams) {
+  public void setMaxConcurrentStreams(@Nullable Integer maxConcurrentStreams) {
     this.maxConcurrentStreams = maxConcurrentStreams;
   }
 
-  public Duration getConnectionSetupTimeout() {
+  public @Nullable Duration getConnectionSetupTimeout() {
     return connectionSetupTimeout;
   }
 
-  public void setConnectionSetupTimeout(Duration connectionSetupTimeout) {
+  public void setConnectionSetupTimeout(@Nullable Duration connectionSetupTimeout) {
     this.connectionSetupTimeout = connectionSetupTimeout;
   }
 
-  public DataSize getFlowControlWindow() {
+  public @Nullable DataSize getFlowControlWindow() {
     return flowControlWindow;
   }
 
-  public void setFlowControlWindow(DataSize flowControlWindow) {
+  public void setFlowControlWindow(@Nullable DataSize flowControlWindow) {
     this.flowControlWindow = flowControlWindow;
   }
 
@@ -167,13 +168,13 @@ public class GrpcServerProperties {
      * Name to serve in-process under, besides the network port; no in-process listener when
      * unset. Two servers in one JVM cannot share a name.
      */
-    private String name;
+    private @Nullable String name;
 
-    public String getName() {
+    public @Nullable String getName() {
       return name;
     }
 
-    public void setName(String name) {
+    public void setName(@Nullable String name) {
       this.name = name;
     }
   }
@@ -192,7 +193,7 @@ public class GrpcServerProperties {
      * Threads start only when no idle one can take a call and end after a minute idle; calls
      * queue once all are busy. Ignored when virtual threads are enabled.
      */
-    private Integer threads;
+    private @Nullable Integer threads;
 
     public boolean isDirect() {
       return direct;
@@ -202,11 +203,11 @@ public class GrpcServerProperties {
       this.direct = direct;
     }
 
-    public Integer getThreads() {
+    public @Nullable Integer getThreads() {
       return threads;
     }
 
-    public void setThreads(Integer threads) {
+    public void setThreads(@Nullable Integer threads) {
       this.threads = threads;
     }
   }
@@ -218,14 +219,14 @@ public class GrpcServerProperties {
      * Whether the server uses TLS. When unset, TLS is on exactly when a bundle is named; true
      * without a bundle fails at startup.
      */
-    private Boolean enabled;
+    private @Nullable Boolean enabled;
 
     /**
      * Name of the SSL bundle (spring.ssl.bundle.pem|jks.<name>) with the server's key and
      * certificate chain, and with the trust store for client certificates. Setting it turns TLS
      * on. Reloads of the bundle reach new connections without a restart.
      */
-    private String bundle;
+    private @Nullable String bundle;
 
     /** Whether clients must present a certificate: none, optional or require. */
     private ClientAuth clientAuth = ClientAuth.NONE;
@@ -236,19 +237,19 @@ public class GrpcServerProperties {
      */
     private TlsProvider provider = TlsProvider.AUTO;
 
-    public Boolean getEnabled() {
+    public @Nullable Boolean getEnabled() {
       return enabled;
     }
 
-    public void setEnabled(Boolean enabled) {
+    public void setEnabled(@Nullable Boolean enabled) {
       this.enabled = enabled;
     }
 
-    public String getBundle() {
+    public @Nullable String getBundle() {
       return bundle;
     }
 
-    public void setBundle(String bundle) {
+    public void setBundle(@Nullable String bundle) {
       this.bundle = bundle;
     }
 

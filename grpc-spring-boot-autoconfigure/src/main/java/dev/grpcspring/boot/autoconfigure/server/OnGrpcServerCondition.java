@@ -1,5 +1,6 @@
 package dev.grpcspring.boot.autoconfigure.server;
 
+import java.util.Objects;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
@@ -33,7 +34,11 @@ class OnGrpcServerCondition extends SpringBootCondition implements Configuration
   public ConditionOutcome getMatchOutcome(ConditionContext context,
       AnnotatedTypeMetadata metadata) {
     GrpcServerStartRule rule =
-        GrpcServerStartRule.evaluate(context.getBeanFactory(), context.getEnvironment());
+        GrpcServerStartRule.evaluate(
+            // Conditions on auto-configuration classes are evaluated against an application
+            // context's bean factory; only a bare registry without one would leave it null.
+            Objects.requireNonNull(context.getBeanFactory(), "condition needs a bean factory"),
+            context.getEnvironment());
     ConditionMessage message =
         ConditionMessage.forCondition("gRPC server").because(rule.describe());
     return rule.start() == expectStart ? ConditionOutcome.match(message)

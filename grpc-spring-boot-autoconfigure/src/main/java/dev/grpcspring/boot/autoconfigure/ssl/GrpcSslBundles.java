@@ -10,6 +10,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
@@ -25,10 +26,10 @@ import org.springframework.boot.ssl.SslOptions;
 public final class GrpcSslBundles {
   private static final Log log = LogFactory.getLog(GrpcSslBundles.class);
 
-  private final SslBundles bundles;
+  private final @Nullable SslBundles bundles;
 
   /** @param bundles Boot's bundles, or null when the application has no SSL support */
-  public GrpcSslBundles(SslBundles bundles) {
+  public GrpcSslBundles(@Nullable SslBundles bundles) {
     this.bundles = bundles;
   }
 
@@ -47,7 +48,7 @@ public final class GrpcSslBundles {
         .trustManager(bundle.getManagers().getTrustManagerFactory());
     applyOptions(bundle.getOptions(), name, b::protocols, b::ciphers);
     TlsServerCredentials creds = build(b::build, name, property);
-    bundles.addBundleUpdateHandler(name, updated -> update(name, updated,
+    bundles(name, property).addBundleUpdateHandler(name, updated -> update(name, updated,
         creds::updateKeyMaterial));
     return creds;
   }
@@ -56,7 +57,7 @@ public final class GrpcSslBundles {
    * Channel credentials from bundle {@code name} (its trust store checks the server, its key store,
    * if any, is the client certificate), or with the JDK's trust when {@code name} is null.
    */
-  public TlsChannelCredentials channelCredentials(String name, String property,
+  public TlsChannelCredentials channelCredentials(@Nullable String name, String property,
       TlsProvider provider) {
     TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder().provider(provider);
     if (name == null) {
@@ -69,18 +70,24 @@ public final class GrpcSslBundles {
     }
     applyOptions(bundle.getOptions(), name, b::protocols, b::ciphers);
     TlsChannelCredentials creds = build(b::build, name, property);
-    bundles.addBundleUpdateHandler(name, updated -> update(name, updated,
+    bundles(name, property).addBundleUpdateHandler(name, updated -> update(name, updated,
         (keys, trust) -> creds.updateKeyMaterial(
             updated.getStores().getKeyStore() != null ? keys : null, trust)));
     return creds;
   }
 
-  private SslBundle bundle(String name, String property) {
+  private SslBundles bundles(String name, String property) {
+    SslBundles bundles = this.bundles;
     if (bundles == null) {
       throw new IllegalStateException(property + " names SSL bundle '" + name + "', but there are "
           + "no SSL bundles: configure it under spring.ssl.bundle.pem." + name + " or "
           + "spring.ssl.bundle.jks." + name);
     }
+    return bundles;
+  }
+
+  private SslBundle bundle(String name, String property) {
+    SslBundles bundles = bundles(name, property);
     try {
       return bundles.getBundle(name);
     } catch (NoSuchSslBundleException e) {

@@ -1,5 +1,6 @@
 package dev.grpcspring.boot.test.autoconfigure;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.test.context.SpringBootTestContextBootstrapper;
 import org.springframework.test.context.TestContextAnnotationUtils;
 import org.springframework.test.context.TestContextBootstrapper;
@@ -8,7 +9,7 @@ import org.springframework.test.context.TestContextBootstrapper;
 class GrpcTestContextBootstrapper extends SpringBootTestContextBootstrapper {
 
   @Override
-  protected String[] getProperties(Class<?> testClass) {
+  protected String @Nullable [] getProperties(Class<?> testClass) {
     GrpcTest annotation = TestContextAnnotationUtils.findMergedAnnotation(testClass, GrpcTest.class);
     return annotation != null ? annotation.properties() : null;
   }

@@ -1,6 +1,7 @@
 package dev.grpcspring.boot.test.autoconfigure;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
@@ -13,7 +14,7 @@ import org.springframework.test.context.TestContextAnnotationUtils;
 final class InProcessTransportContextCustomizerFactory implements ContextCustomizerFactory {
 
   @Override
-  public ContextCustomizer createContextCustomizer(Class<?> testClass,
+  public @Nullable ContextCustomizer createContextCustomizer(Class<?> testClass,
       List<ContextConfigurationAttributes> configAttributes) {
     AutoConfigureInProcessTransport annotation = TestContextAnnotationUtils.findMergedAnnotation(
         testClass, AutoConfigureInProcessTransport.class);

@@ -5,4 +5,7 @@
  * dev.grpcspring.boot.test.autoconfigure.GrpcTest} is a test slice that loads only the gRPC
  * auto-configuration and the services under test.
  */
+@NullMarked
 package dev.grpcspring.boot.test.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;
