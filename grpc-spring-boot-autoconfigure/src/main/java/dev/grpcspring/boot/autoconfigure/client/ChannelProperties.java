@@ -1,8 +1,8 @@
 package dev.grpcspring.boot.autoconfigure.client;
 
+import dev.grpcspring.boot.autoconfigure.common.ClientSslProperties;
 import dev.grpcspring.boot.autoconfigure.common.InboundProperties;
 import dev.grpcspring.boot.autoconfigure.common.ShutdownProperties;
-import dev.grpcspring.credentials.TlsProvider;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -354,50 +354,6 @@ public class ChannelProperties {
     }
   }
 
-  /** TLS for the channel. */
-  public static class Ssl {
-
-    /**
-     * Whether the channel uses TLS. When unset, TLS is on exactly when a bundle is named; true
-     * without a bundle means TLS with the JDK's default trust store.
-     */
-    private @Nullable Boolean enabled;
-
-    /**
-     * Name of the SSL bundle (spring.ssl.bundle.pem|jks.<name>) whose trust store checks the
-     * server and whose key store, if any, is the client certificate (mutual TLS). Reloads of the
-     * bundle reach new connections without a restart.
-     */
-    private @Nullable String bundle;
-
-    /**
-     * TLS implementation: auto (OpenSSL when netty-tcnative-boringssl-static is on the class
-     * path, else the JDK's), jdk or openssl.
-     */
-    private TlsProvider provider = TlsProvider.AUTO;
-
-    public @Nullable Boolean getEnabled() {
-      return enabled;
-    }
-
-    public void setEnabled(@Nullable Boolean enabled) {
-      this.enabled = enabled;
-    }
-
-    public @Nullable String getBundle() {
-      return bundle;
-    }
-
-    public void setBundle(@Nullable String bundle) {
-      this.bundle = bundle;
-    }
-
-    public TlsProvider getProvider() {
-      return provider;
-    }
-
-    public void setProvider(TlsProvider provider) {
-      this.provider = provider;
-    }
-  }
+  /** TLS to the channel's servers; the settings are those every client connection shares. */
+  public static class Ssl extends ClientSslProperties {}
 }

@@ -1,6 +1,6 @@
 package dev.grpcspring.boot.autoconfigure.etcd;
 
-import dev.grpcspring.credentials.TlsProvider;
+import dev.grpcspring.boot.autoconfigure.common.ClientSslProperties;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,50 +84,6 @@ public class GrpcEtcdProperties {
     return ssl;
   }
 
-  /** TLS to etcd; key material only from SSL bundles. */
-  public static class Ssl {
-
-    /**
-     * Whether connections to etcd use TLS. When unset, TLS is on exactly when a bundle is named
-     * (or the endpoints say https); true without a bundle means the JDK's default trust store.
-     */
-    private @Nullable Boolean enabled;
-
-    /**
-     * Name of the SSL bundle (spring.ssl.bundle.pem|jks.<name>) whose trust store checks the etcd
-     * members' certificates and whose key store, if any, is the client certificate etcd's
-     * --client-cert-auth asks for. Reloads of the bundle reach new connections.
-     */
-    private @Nullable String bundle;
-
-    /**
-     * TLS implementation: auto (OpenSSL when netty-tcnative-boringssl-static is on the class
-     * path, else the JDK's), jdk or openssl.
-     */
-    private TlsProvider provider = TlsProvider.AUTO;
-
-    public @Nullable Boolean getEnabled() {
-      return enabled;
-    }
-
-    public void setEnabled(@Nullable Boolean enabled) {
-      this.enabled = enabled;
-    }
-
-    public @Nullable String getBundle() {
-      return bundle;
-    }
-
-    public void setBundle(@Nullable String bundle) {
-      this.bundle = bundle;
-    }
-
-    public TlsProvider getProvider() {
-      return provider;
-    }
-
-    public void setProvider(TlsProvider provider) {
-      this.provider = provider;
-    }
-  }
+  /** TLS to the etcd members; the settings are those every client connection shares. */
+  public static class Ssl extends ClientSslProperties {}
 }
