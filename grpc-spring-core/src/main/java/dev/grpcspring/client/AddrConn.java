@@ -12,7 +12,7 @@ import dev.grpcspring.internal.ExponentialBackoff;
 import dev.grpcspring.resolver.Address;
 import dev.grpcspring.transport.ClientTransportListener;
 import dev.grpcspring.transport.ClientTransportOptions;
-import dev.grpcspring.transport.Http2ClientTransport;
+import dev.grpcspring.transport.Http2Client;
 import dev.grpcspring.transport.inprocess.InProcessClientTransport;
 import dev.grpcspring.transport.inprocess.InProcessSocketAddress;
 import dev.grpcspring.transport.ClientTransport;
@@ -316,7 +316,7 @@ final class AddrConn implements SubConn, HealthWatch.Listener {
         (int) Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(remaining) + 1));
     ClientTransport t = addr.socketAddress() instanceof InProcessSocketAddress inProcess
         ? new InProcessClientTransport(inProcess, authority, options, l)
-        : new Http2ClientTransport(addr.socketAddress(), authority, options, l);
+        : new Http2Client(addr.socketAddress(), authority, options, l);
     l.transport = t;
     l.socket = cc.options().channelz().addClientSocket(channelzEntity,
         String.valueOf(addr.socketAddress()), t.channelzView());

@@ -27,7 +27,6 @@ import dev.grpcspring.resolver.ResolverBuilder;
 import dev.grpcspring.resolver.ResolverRegistry;
 import dev.grpcspring.resolver.ResolverState;
 import dev.grpcspring.serviceconfig.MethodConfig;
-import dev.grpcspring.stub.ClientCalls;
 import dev.grpcspring.proxy.ProxyDetector;
 import dev.grpcspring.transport.ClientTransportOptions;
 import io.netty.channel.EventLoopGroup;
@@ -318,11 +317,11 @@ public final class ClientConn implements Channel, AutoCloseable {
   /**
    * A unary call that blocks for its response (grpc-go's {@code Invoke}).
    *
-   * @throws StatusException when the call fails
+   * @throws dev.grpcspring.StatusRuntimeException when the call fails
    */
   public <ReqT, RespT> RespT invoke(
       MethodDescriptor<ReqT, RespT> method, ReqT request, CallOptions callOptions) {
-    return ClientCalls.blockingUnaryCall(this, method, callOptions, request);
+    return UnaryInvoker.invoke(this, method, callOptions, request);
   }
 
   /** Starts a streaming call with blocking send and receive (grpc-go's {@code NewStream}). */

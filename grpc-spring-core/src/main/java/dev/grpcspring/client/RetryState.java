@@ -3,8 +3,8 @@ package dev.grpcspring.client;
 import dev.grpcspring.Metadata;
 import dev.grpcspring.Status;
 import dev.grpcspring.serviceconfig.RetryPolicy;
-import dev.grpcspring.transport.CallHeader;
-import dev.grpcspring.transport.GrpcHeaders;
+import dev.grpcspring.protocol.CallHeader;
+import dev.grpcspring.protocol.GrpcHeaders;
 import java.util.List;
 import java.util.function.DoubleSupplier;
 

@@ -9,7 +9,7 @@ import dev.grpcspring.credentials.ServerCredentials;
 import dev.grpcspring.credentials.TlsServerCredentials;
 import dev.grpcspring.internal.ElasticExecutor;
 import dev.grpcspring.transport.NativeTransport;
-import dev.grpcspring.transport.NettyServerHandler;
+import dev.grpcspring.transport.Http2Server;
 import dev.grpcspring.transport.TlsPipeline;
 import dev.grpcspring.transport.ServerTransport;
 import dev.grpcspring.transport.ServerTransportListener;
@@ -70,7 +70,7 @@ public final class Server implements AutoCloseable {
   private final EventLoopGroup workerGroup;
   private final boolean ownsGroups;
   private final Class<? extends io.netty.channel.ServerChannel> channelType;
-  private final NettyServerHandler.Config transportConfig;
+  private final Http2Server.Config transportConfig;
   private final InProcessBinding.Options inProcessOptions;
   private final CompressorRegistry compressors;
   private final Channelz channelz;
@@ -144,7 +144,7 @@ public final class Server implements AutoCloseable {
     this.channelType = b.channelType;
     this.channelz = b.channelz;
     this.credentials = b.credentials;
-    this.transportConfig = new NettyServerHandler.Config(b.maxInboundMessageSize,
+    this.transportConfig = new Http2Server.Config(b.maxInboundMessageSize,
         b.maxInboundMetadataSize, b.maxConcurrentStreams, b.initialFlowControlWindow, b.bdpPing,
         b.handshakeTimeout.toNanos(), b.compressors, b.connectionPolicy());
     this.inProcessOptions = new InProcessBinding.Options(b.maxInboundMessageSize,
@@ -219,7 +219,7 @@ public final class Server implements AutoCloseable {
           return;
         }
         StreamDispatcher dispatcher = new StreamDispatcher(Server.this, entity.calls());
-        NettyServerHandler handler = NettyServerHandler.create(dispatcher, transportConfig);
+        Http2Server handler = Http2Server.create(dispatcher, transportConfig);
         dispatcher.setTransport(handler);
         if (credentials instanceof TlsServerCredentials tls) {
           TlsPipeline.addServerHandlers(ch, tls, handler);

@@ -11,7 +11,7 @@ import dev.grpcspring.StatusException;
 import dev.grpcspring.channelz.CallCounters;
 import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.codec.CompressorRegistry;
-import dev.grpcspring.transport.MessageFramer;
+import dev.grpcspring.protocol.MessageFramer;
 import dev.grpcspring.transport.ServerStreamListener;
 import dev.grpcspring.transport.ServerTransportStream;
 import io.netty.buffer.ByteBuf;
@@ -20,7 +20,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One call on the server: the {@link ServerCall} the handler uses, and the stream listener that
+ * One call on the server (grpc-java's {@code ServerCallImpl}; in grpc-go, the stream handed to
+ * {@code processUnaryRPC}/{@code processStreamingRPC}): the {@link ServerCall} the handler uses, and the stream listener that
  * carries the client's side to the handler's {@link ServerCall.Listener}. Listener callbacks run one
  * at a time on the call's serializing executor, inside the call's {@link Context}.
  */
@@ -207,12 +208,12 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   // ---- ServerStreamListener (event loop) ----
 
   @Override
-  public void messageRead(ByteBuf message) {
-    messageRead(message, false);
+  public void onMessage(ByteBuf message) {
+    onMessage(message, false);
   }
 
   @Override
-  public void messageRead(ByteBuf message, boolean compressed) {
+  public void onMessage(ByteBuf message, boolean compressed) {
     callExecutor.execute(() -> {
       ReqT request;
       try {
@@ -246,7 +247,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   }
 
   @Override
-  public void halfClosed() {
+  public void onHalfClose() {
     callExecutor.execute(() -> {
       if (listener != null && !cancelled) {
         runInContext(listener::onHalfClose);
@@ -264,7 +265,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   }
 
   @Override
-  public void closed(Status status) {
+  public void onClose(Status status) {
     Status app = closeStatus;
     calls.callEnded(status.isOk() && (app == null || app.isOk()));
     if (status.isOk()) {

@@ -14,9 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Serves the streams of one connection: finds each stream's method by {@code :path}, gives it a
- * {@link Context} with the client's deadline, and starts the (intercepted) handler on the server's
- * executor.
+ * Serves the streams of one connection (grpc-go's {@code Server.handleStream}): finds each
+ * stream's method by {@code :path}, gives it a {@link Context} with the client's deadline, and starts
+ * the (intercepted) handler on the server's executor. What grpc-go's {@code processUnaryRPC} and
+ * {@code processStreamingRPC} do is split, as in grpc-java, between {@link ServerCallImpl} (the
+ * call) and the stub layer's {@code ServerCalls} handlers (one request or a stream of them).
  */
 final class StreamDispatcher implements ServerTransportListener {
   private final Server server;
@@ -38,7 +40,7 @@ final class StreamDispatcher implements ServerTransportListener {
   }
 
   @Override
-  public void streamCreated(ServerTransportStream stream, String fullMethodName, Metadata headers) {
+  public void handleStream(ServerTransportStream stream, String fullMethodName, Metadata headers) {
     calls.callStarted();
     ServerMethodDefinition<?, ?> method = server.lookupMethod(fullMethodName);
     if (method == null) {

@@ -1,5 +1,7 @@
 package dev.grpcspring.transport;
 
+import dev.grpcspring.protocol.CallHeader;
+
 import dev.grpcspring.Attributes;
 import dev.grpcspring.Status;
 import dev.grpcspring.channelz.SocketView;
@@ -7,7 +9,7 @@ import java.net.SocketAddress;
 
 /**
  * A client's connection to one server address (grpc-go's {@code ClientTransport}): HTTP/2 over a
- * socket ({@link Http2ClientTransport}) or a direct hand-over in this process (the {@code
+ * socket ({@link Http2Client}) or a direct hand-over in this process (the {@code
  * transport.inprocess} package). Its {@link ClientTransportListener} hears when it is ready, when it
  * stops taking streams and when it is gone; calls open streams on it with {@link #newStream}.
  */

@@ -11,7 +11,7 @@ import io.netty.buffer.ByteBuf;
  */
 public interface ClientTransportStream {
   /**
-   * Sends one framed message (from {@link MessageFramer}); takes ownership of {@code framed}.
+   * Sends one framed message (from {@link dev.grpcspring.protocol.MessageFramer}); takes ownership of {@code framed}.
    *
    * @param flush whether to send now; false lets a caller batch a following one
    */

@@ -1,8 +1,10 @@
 package dev.grpcspring.transport;
 
+import dev.grpcspring.protocol.GrpcHeaders;
+
 import dev.grpcspring.Code;
 import dev.grpcspring.Status;
-import dev.grpcspring.internal.PercentEncoding;
+import dev.grpcspring.protocol.PercentEncoding;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -26,9 +28,9 @@ final class EarlyResponses {
   static final AsciiString STATUS_415 = AsciiString.cached("415");
   static final AsciiString STATUS_431 = AsciiString.cached("431");
 
-  private final NettyServerHandler handler;
+  private final Http2Server handler;
 
-  EarlyResponses(NettyServerHandler handler) {
+  EarlyResponses(Http2Server handler) {
     this.handler = handler;
   }
 
@@ -70,7 +72,7 @@ final class EarlyResponses {
   }
 
   private static Http2Headers httpErrorHeaders(AsciiString httpStatus, Code code, String message,
-      AsciiString contentType) {
+      CharSequence contentType) {
     Http2Headers headers = new DefaultHttp2Headers(false);
     headers.status(httpStatus);
     headers.add(GrpcHeaders.CONTENT_TYPE, contentType);

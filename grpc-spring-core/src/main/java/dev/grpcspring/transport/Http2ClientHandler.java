@@ -45,7 +45,7 @@ import java.util.logging.Logger;
  * the remote flow controller, returns receive-window credit only for bytes the application
  * consumed (window update ratio 0.5), and maps GOAWAY, RST_STREAM and connection failures to call
  * statuses. Runs only on its channel's event loop; application threads reach it through the
- * {@link WriteQueue}.
+ * {@link ControlBuffer}.
  */
 final class Http2ClientHandler extends Http2ConnectionHandler {
   private static final Logger log = Logger.getLogger(Http2ClientHandler.class.getName());
@@ -54,7 +54,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
   /** PING payload of a keepalive ("keepaliv" in ASCII, to tell it apart in traces). */
   static final long KEEPALIVE_PING = 0x6b656570616c6976L;
 
-  private final Http2ClientTransport transport;
+  private final Http2Client transport;
   private final IntObjectMap<Http2ClientStream> streams = new IntObjectHashMap<>();
   private ChannelHandlerContext ctx;
   private boolean settingsReceived;
@@ -67,12 +67,12 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
 
   private Http2ClientHandler(
       Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
-      Http2ClientTransport transport) {
+      Http2Client transport) {
     super(decoder, encoder, settings);
     this.transport = transport;
   }
 
-  static Http2ClientHandler create(Http2ClientTransport transport, ClientTransportOptions options) {
+  static Http2ClientHandler create(Http2Client transport, ClientTransportOptions options) {
     Http2Connection connection = new DefaultHttp2Connection(false);
     connection.local().flowController(
         new DefaultHttp2LocalFlowController(connection, WINDOW_UPDATE_RATIO, true));
@@ -216,7 +216,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
         connection().local().flowController().windowSize(conn));
   }
 
-  // ---- commands (event loop, from the WriteQueue) ----
+  // ---- commands (event loop, from the ControlBuffer) ----
 
   void createStream(Http2ClientStream stream) {
     if (shutdownStatus != null || !ctx.channel().isActive()) {

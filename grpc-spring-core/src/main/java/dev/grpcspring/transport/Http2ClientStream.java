@@ -1,11 +1,16 @@
 package dev.grpcspring.transport;
 
+import dev.grpcspring.protocol.MessageDeframer;
+import dev.grpcspring.protocol.MetadataCodec;
+import dev.grpcspring.protocol.GrpcHeaders;
+
 import dev.grpcspring.Code;
 import dev.grpcspring.Metadata;
 import dev.grpcspring.Status;
 import dev.grpcspring.codec.Compressor;
-import dev.grpcspring.internal.PercentEncoding;
+import dev.grpcspring.protocol.PercentEncoding;
 import dev.grpcspring.transport.ClientStreamListener.RpcProgress;
+import io.netty.util.AsciiString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.Http2Error;
@@ -13,7 +18,8 @@ import io.netty.handler.codec.http2.Http2Headers;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One gRPC call on a client transport: an HTTP/2 stream. Methods meant for the application
+ * One gRPC call on a client transport: an HTTP/2 stream (the client half of grpc-go's
+ * {@code transport.Stream}; grpc-java's {@code NettyClientStream}). Methods meant for the application
  * ({@link #writeMessage}, {@link #halfClose}, {@link #cancel}, {@link #request}) may be called from
  * any thread (one at a time, except cancel) and only enqueue work for the event loop; everything
  * else runs on the event loop. The listener hears exactly one {@code onClose}.
@@ -22,7 +28,7 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
   /** Bytes queued for sending above which {@link #isReady()} turns false (grpc-java's 32 KiB). */
   static final int ON_READY_THRESHOLD = 32 * 1024;
 
-  private final Http2ClientTransport transport;
+  private final Http2Client transport;
   private final ClientStreamListener listener;
   final Http2Headers requestHeaders;
   private final MessageDeframer deframer;
@@ -45,7 +51,7 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
   private Metadata deferredTrailers;
 
   Http2ClientStream(
-      Http2ClientTransport transport, ClientStreamListener listener, Http2Headers requestHeaders,
+      Http2Client transport, ClientStreamListener listener, Http2Headers requestHeaders,
       int maxReceiveMessageSize, boolean deferFlush) {
     this.deferFlush = deferFlush;
     this.transport = transport;
@@ -55,26 +61,26 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
   }
 
   /**
-   * Sends one framed message (from {@link MessageFramer}); takes ownership of {@code framed}.
+   * Sends one framed message (from {@link dev.grpcspring.protocol.MessageFramer}); takes ownership of {@code framed}.
    *
    * @param flush whether to schedule the write now; false lets a caller batch a following one
    */
   public void writeMessage(ByteBuf framed, boolean flush) {
     queuedBytes.addAndGet(framed.readableBytes());
     boolean schedule = flush && !deferFlush;
-    transport.writeQueue().enqueue(() -> transport.handler().writeData(this, framed, false),
+    transport.controlBuf().enqueue(() -> transport.handler().writeData(this, framed, false),
         schedule);
     if (!schedule && closed) {
       // The call ended meanwhile, so the half-close that would flush this never comes: run the
       // command now and let it release the message.
-      transport.writeQueue().scheduleFlush();
+      transport.controlBuf().scheduleFlush();
     }
   }
 
   /** Ends the request: an empty DATA frame with END_STREAM. */
   public void halfClose() {
     deferFlush = false;
-    transport.writeQueue().enqueue(
+    transport.controlBuf().enqueue(
         () -> transport.handler().writeData(this, Unpooled.EMPTY_BUFFER, true), true);
   }
 
@@ -83,12 +89,12 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
    * status} (CANCELLED, DEADLINE_EXCEEDED, ...). Does nothing once the stream has closed.
    */
   public void cancel(Status status) {
-    transport.writeQueue().enqueue(() -> transport.handler().cancelStream(this, status), true);
+    transport.controlBuf().enqueue(() -> transport.handler().cancelStream(this, status), true);
   }
 
   /** Asks for {@code n} more response messages. */
   public void request(int n) {
-    transport.writeQueue().enqueue(() -> {
+    transport.controlBuf().enqueue(() -> {
       if (!deframer.isClosed()) {
         deframer.request(n);
       }
@@ -139,7 +145,7 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
         return;
       }
       CharSequence encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
-      if (encoding != null && !GrpcHeaders.IDENTITY.contentEqualsIgnoreCase(encoding)) {
+      if (encoding != null && !AsciiString.contentEqualsIgnoreCase(GrpcHeaders.IDENTITY, encoding)) {
         Compressor c = transport.options().compressors().lookup(encoding.toString());
         if (c == null) {
           transportReportStatus(Status.INTERNAL.withDescription(
@@ -233,7 +239,7 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
     closed = true;
     // A message queued unflushed (waiting for the half-close, which a closed call never sends)
     // runs now and releases its buffer instead of waiting for a drain that may never come.
-    transport.writeQueue().scheduleFlushIfPending();
+    transport.controlBuf().scheduleFlushIfPending();
     deframer.close();
     transport.handler().streamClosed(this);
     listener.onClose(status, trailers, progress);
@@ -292,7 +298,7 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
     if (httpStatus == null) {
       return Status.INTERNAL.withDescription("Response headers have no :status");
     }
-    if (!GrpcHeaders.STATUS_OK.contentEquals(httpStatus)) {
+    if (!AsciiString.contentEquals(GrpcHeaders.STATUS_OK, httpStatus)) {
       return statusForHttp(httpStatus).augmentDescription("invalid content-type: " + contentType);
     }
     if (!GrpcHeaders.isGrpcContentType(contentType)) {

@@ -26,8 +26,8 @@ final class ServerCodec {
 
   private ServerCodec() {}
 
-  static NettyServerHandler newHandler(ServerTransportListener listener,
-      NettyServerHandler.Config config) {
+  static Http2Server newHandler(ServerTransportListener listener,
+      Http2Server.Config config) {
     Http2Connection connection = new DefaultHttp2Connection(true);
     // Window updates only once half the window is consumed, and only for consumed bytes.
     connection.local().flowController(
@@ -66,7 +66,7 @@ final class ServerCodec {
         .initialWindowSize(config.initialWindowSize())
         .maxConcurrentStreams(config.maxConcurrentStreams())
         .maxHeaderListSize(config.maxHeaderListSize());
-    return new NettyServerHandler(decoder, encoder, settings, listener, config, enforcer);
+    return new Http2Server(decoder, encoder, settings, listener, config, enforcer);
   }
 
   /**

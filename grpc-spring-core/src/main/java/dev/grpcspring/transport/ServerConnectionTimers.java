@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * Event loop only.
  */
 final class ServerConnectionTimers {
-  private final NettyServerHandler handler;
+  private final Http2Server handler;
   private final ServerConnectionPolicy policy;
   private ChannelHandlerContext ctx;
   private KeepAliveManager keepAlive;
@@ -24,7 +24,7 @@ final class ServerConnectionTimers {
   private ScheduledFuture<?> graceTimer;
   private boolean stopped;
 
-  ServerConnectionTimers(NettyServerHandler handler, ServerConnectionPolicy policy) {
+  ServerConnectionTimers(Http2Server handler, ServerConnectionPolicy policy) {
     this.handler = handler;
     this.policy = policy;
   }
@@ -37,7 +37,7 @@ final class ServerConnectionTimers {
         @Override
         public void ping() {
           handler.stats().keepAliveSent();
-          handler.encoder().writePing(ctx, false, NettyServerHandler.KEEPALIVE_PING,
+          handler.encoder().writePing(ctx, false, Http2Server.KEEPALIVE_PING,
               ctx.newPromise());
           ctx.flush();
         }

@@ -14,9 +14,9 @@ import java.util.concurrent.RejectedExecutionException;
 
 /** A server connection as channelz sees it; the windows are read on the connection's event loop. */
 final class ServerSocketView implements SocketView {
-  private final NettyServerHandler handler;
+  private final Http2Server handler;
 
-  ServerSocketView(NettyServerHandler handler) {
+  ServerSocketView(Http2Server handler) {
     this.handler = handler;
   }
 

@@ -10,25 +10,25 @@ import io.netty.buffer.ByteBuf;
  */
 public interface ServerStreamListener {
   /** A complete request message (decompressed, still serialized); the listener must release it. */
-  void messageRead(ByteBuf message);
+  void onMessage(ByteBuf message);
 
   /**
-   * Like {@link #messageRead(ByteBuf)}, also telling whether the message arrived compressed. The
+   * Like {@link #onMessage(ByteBuf)}, also telling whether the message arrived compressed. The
    * transport calls this one; listeners that care override it.
    */
-  default void messageRead(ByteBuf message, boolean compressed) {
-    messageRead(message);
+  default void onMessage(ByteBuf message, boolean compressed) {
+    onMessage(message);
   }
 
   /** The client sent END_STREAM and every message has been delivered. */
-  void halfClosed();
+  void onHalfClose();
 
   /**
    * The stream is over. {@link Status#isOk() OK} means the trailers went out; anything else means
    * it ended early (client reset, deadline, bad input, connection loss, server shutdown) and
    * nothing more will be sent.
    */
-  void closed(Status status);
+  void onClose(Status status);
 
   /** The stream can take more outbound messages without buffering past its threshold. */
   void onReady();

@@ -5,7 +5,7 @@ import dev.grpcspring.channelz.SocketView;
 
 /**
  * One accepted connection on the server (grpc-go's {@code ServerTransport}): an HTTP/2 connection
- * ({@link NettyServerHandler}) or an in-process one. It reports its streams and its end to a
+ * ({@link Http2Server}) or an in-process one. It reports its streams and its end to a
  * {@link ServerTransportListener}. Methods may be called from any thread.
  */
 public interface ServerTransport {

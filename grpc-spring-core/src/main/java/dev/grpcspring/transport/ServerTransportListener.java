@@ -14,7 +14,7 @@ public interface ServerTransportListener {
    * @param fullMethodName {@code package.Service/Method}, from {@code :path}
    * @param headers the application's metadata (reserved headers removed)
    */
-  void streamCreated(ServerTransportStream stream, String fullMethodName, Metadata headers);
+  void handleStream(ServerTransportStream stream, String fullMethodName, Metadata headers);
 
   /** The connection has closed and every stream on it has ended. */
   void transportTerminated();

@@ -13,7 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * one at a time; the stream's events reach its {@link ServerStreamListener}.
  */
 public interface ServerTransportStream {
-  /** The listener for this stream's events; set once, from {@code streamCreated}. */
+  /** The listener for this stream's events; set once, from {@code handleStream}. */
   void setListener(ServerStreamListener listener);
 
   /** The request's {@code :authority}, or null. */

@@ -30,7 +30,7 @@ public final class TlsPipeline {
 
   /** Adds TLS and then {@code http2} to an accepted connection's pipeline. */
   public static void addServerHandlers(Channel ch, TlsServerCredentials credentials,
-      NettyServerHandler http2) {
+      Http2Server http2) {
     String provider = credentials.provider().name();
     Consumer<SSLSession> onSession = session -> http2.tlsEstablished(session, provider);
     SslContext context = credentials.sslContext();

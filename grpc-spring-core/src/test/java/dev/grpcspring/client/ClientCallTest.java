@@ -139,7 +139,7 @@ class ClientCallTest {
     assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(1500));
     String timeout = lastHeaders().get(key("grpc-timeout"));
     assertThat(timeout).matches("\\d{1,8}[HMSmun]");
-    long nanos = dev.grpcspring.internal.GrpcTimeout.decode(timeout);
+    long nanos = dev.grpcspring.protocol.GrpcTimeout.decode(timeout);
     assertThat(nanos).isBetween(TimeUnit.MILLISECONDS.toNanos(100), TimeUnit.MILLISECONDS.toNanos(300));
   }
 

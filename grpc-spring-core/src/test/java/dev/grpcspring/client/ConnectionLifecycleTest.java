@@ -8,7 +8,7 @@ import dev.grpcspring.CallOptions;
 import dev.grpcspring.Context;
 import dev.grpcspring.Deadline;
 import dev.grpcspring.MethodType;
-import dev.grpcspring.internal.GrpcTimeout;
+import dev.grpcspring.protocol.GrpcTimeout;
 import dev.grpcspring.resolver.ResolverState;
 import dev.grpcspring.stub.ClientCalls;
 import io.grpc.ServerServiceDefinition;

@@ -8,7 +8,7 @@ import com.google.protobuf.StringValue;
 import dev.grpcspring.CallOptions;
 import dev.grpcspring.Code;
 import dev.grpcspring.StatusException;
-import dev.grpcspring.internal.GrpcTimeout;
+import dev.grpcspring.protocol.GrpcTimeout;
 import dev.grpcspring.resolver.ResolverState;
 import dev.grpcspring.stub.ClientCalls;
 import java.util.ArrayList;

@@ -1,9 +1,9 @@
 package dev.grpcspring.benchmarks.jmh;
 
 import dev.grpcspring.Metadata;
-import dev.grpcspring.internal.GrpcTimeout;
-import dev.grpcspring.internal.PercentEncoding;
-import dev.grpcspring.transport.MetadataCodec;
+import dev.grpcspring.protocol.GrpcTimeout;
+import dev.grpcspring.protocol.PercentEncoding;
+import dev.grpcspring.protocol.MetadataCodec;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +44,7 @@ public class HeadersBenchmark {
     metadata.putAscii("user-agent-extra", "benchmarks/1.0");
     metadata.putBinary("trace-bin", new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14});
     received = new DefaultHttp2Headers();
-    MetadataCodec.addTo(metadata, received);
+    MetadataCodec.addTo(metadata, received::add);
   }
 
   @Benchmark
@@ -76,7 +76,7 @@ public class HeadersBenchmark {
   @Benchmark
   public Http2Headers metadataToHeaders() {
     Http2Headers headers = new DefaultHttp2Headers();
-    MetadataCodec.addTo(metadata, headers);
+    MetadataCodec.addTo(metadata, headers::add);
     return headers;
   }
 

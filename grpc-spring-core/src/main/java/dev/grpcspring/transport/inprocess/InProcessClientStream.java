@@ -7,7 +7,7 @@ import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.transport.ClientStreamListener;
 import dev.grpcspring.transport.ClientStreamListener.RpcProgress;
 import dev.grpcspring.transport.ClientTransportStream;
-import dev.grpcspring.transport.MessageDeframer;
+import dev.grpcspring.protocol.MessageDeframer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;

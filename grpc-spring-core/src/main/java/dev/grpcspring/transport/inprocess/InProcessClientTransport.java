@@ -6,7 +6,7 @@ import dev.grpcspring.Status;
 import dev.grpcspring.channelz.SocketStats;
 import dev.grpcspring.channelz.SocketView;
 import dev.grpcspring.internal.SerializingExecutor;
-import dev.grpcspring.transport.CallHeader;
+import dev.grpcspring.protocol.CallHeader;
 import dev.grpcspring.transport.ClientStreamListener;
 import dev.grpcspring.transport.ClientStreamListener.RpcProgress;
 import dev.grpcspring.transport.ClientTransport;

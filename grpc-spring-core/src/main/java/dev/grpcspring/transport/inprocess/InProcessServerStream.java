@@ -5,10 +5,10 @@ import dev.grpcspring.Deadline;
 import dev.grpcspring.Metadata;
 import dev.grpcspring.Status;
 import dev.grpcspring.codec.Compressor;
-import dev.grpcspring.internal.PercentEncoding;
-import dev.grpcspring.transport.CallHeader;
-import dev.grpcspring.transport.MessageDeframer;
-import dev.grpcspring.transport.MetadataCodec;
+import dev.grpcspring.protocol.PercentEncoding;
+import dev.grpcspring.protocol.CallHeader;
+import dev.grpcspring.protocol.MessageDeframer;
+import dev.grpcspring.protocol.MetadataCodec;
 import dev.grpcspring.transport.ServerStreamListener;
 import dev.grpcspring.transport.ServerTransportListener;
 import dev.grpcspring.transport.ServerTransportStream;
@@ -139,7 +139,7 @@ final class InProcessServerStream implements ServerTransportStream {
         deframer.setDecompressor(c);
       }
       String fullMethodName = path.substring(1);
-      guarded(() -> transportListener.streamCreated(this, fullMethodName, request.metadata()));
+      guarded(() -> transportListener.handleStream(this, fullMethodName, request.metadata()));
     });
   }
 
@@ -335,7 +335,7 @@ final class InProcessServerStream implements ServerTransportStream {
     ServerStreamListener l = listener;
     if (l != null) {
       try {
-        l.closed(status);
+        l.onClose(status);
       } catch (RuntimeException e) {
         log.log(Level.WARNING, "Stream listener failed on close of an in-process stream", e);
       }
@@ -372,7 +372,7 @@ final class InProcessServerStream implements ServerTransportStream {
         message.release();
         return;
       }
-      l.messageRead(message, compressed);
+      l.onMessage(message, compressed);
     }
 
     @Override
@@ -384,7 +384,7 @@ final class InProcessServerStream implements ServerTransportStream {
     public void endOfStream() {
       ServerStreamListener l = listener;
       if (l != null && !closed) {
-        l.halfClosed();
+        l.onHalfClose();
       }
     }
 

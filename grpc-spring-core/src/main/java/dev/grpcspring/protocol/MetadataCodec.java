@@ -1,7 +1,6 @@
-package dev.grpcspring.transport;
+package dev.grpcspring.protocol;
 
 import dev.grpcspring.Metadata;
-import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
 import java.util.Base64;
 import java.util.Map;
@@ -23,7 +22,7 @@ public final class MetadataCodec {
   private static final Base64.Decoder BASE64_DECODER = Base64.getDecoder();
 
   /** Headers the transport owns: never passed to the application, never taken from it. */
-  private static final Set<AsciiString> RESERVED = Set.of(
+  private static final Set<CharSequence> RESERVED = Set.of(
       GrpcHeaders.CONTENT_TYPE,
       GrpcHeaders.TE,
       GrpcHeaders.GRPC_TIMEOUT,
@@ -62,7 +61,7 @@ public final class MetadataCodec {
    * connection-specific and illegal names, and ASCII values with characters outside {@code %x20-%x7E}, are
    * dropped with a warning: sending them would break the call.
    */
-  public static void addTo(Metadata metadata, Http2Headers headers) {
+  public static void addTo(Metadata metadata, HeaderSink headers) {
     for (int i = 0; i < metadata.size(); i++) {
       String name = metadata.name(i);
       if (isReserved(name) || isConnectionSpecific(name)) {
@@ -95,7 +94,7 @@ public final class MetadataCodec {
    * {@code %x20-%x7E} (after trimming spaces and tabs), or a binary value that is not base64 is
    * dropped (logged at FINE), as the spec allows.
    */
-  public static Metadata fromHeaders(Http2Headers headers) {
+  public static Metadata fromHeaders(Iterable<Map.Entry<CharSequence, CharSequence>> headers) {
     Metadata md = new Metadata();
     for (Map.Entry<CharSequence, CharSequence> e : headers) {
       CharSequence name = e.getKey();

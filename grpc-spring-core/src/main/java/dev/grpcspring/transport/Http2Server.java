@@ -1,5 +1,8 @@
 package dev.grpcspring.transport;
 
+import dev.grpcspring.protocol.MetadataCodec;
+import dev.grpcspring.protocol.GrpcHeaders;
+
 import dev.grpcspring.Attributes;
 import dev.grpcspring.Code;
 import dev.grpcspring.Metadata;
@@ -8,7 +11,7 @@ import dev.grpcspring.channelz.SocketStats;
 import dev.grpcspring.channelz.SocketView;
 import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.codec.CompressorRegistry;
-import dev.grpcspring.internal.GrpcTimeout;
+import dev.grpcspring.protocol.GrpcTimeout;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
@@ -38,14 +41,15 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The server side of one HTTP/2 connection: validates requests, turns streams into
- * {@link NettyServerStream}s for the server, moves DATA into their deframers, and runs the graceful
+ * The server side of one HTTP/2 connection (grpc-go's {@code http2Server}; grpc-java's
+ * {@code NettyServerHandler}): validates requests, turns streams into
+ * {@link Http2ServerStream}s for the server, moves DATA into their deframers, and runs the graceful
  * GOAWAY dance. Built on {@link Http2ConnectionHandler} directly (not the child-channel API) to keep
  * per-stream cost low. Everything here runs on the connection's event loop.
  */
-public final class NettyServerHandler extends Http2ConnectionHandler
+public final class Http2Server extends Http2ConnectionHandler
     implements Http2FrameListener, ServerTransport {
-  private static final Logger log = Logger.getLogger(NettyServerHandler.class.getName());
+  private static final Logger log = Logger.getLogger(Http2Server.class.getName());
 
   /** The PING payload of a graceful shutdown (grpc-java's value, so traces read the same). */
   static final long GRACEFUL_SHUTDOWN_PING = 0x97ACEF001L;
@@ -83,7 +87,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   private final AsciiString acceptEncoding;
   private final EarlyResponses early = new EarlyResponses(this);
   private ChannelHandlerContext ctx;
-  private WriteQueue writeQueue;
+  private ControlBuffer controlBuf;
   /** Written on the event loop; volatile for channelz, which reads it from elsewhere. */
   private volatile Attributes attributes = Attributes.EMPTY;
   /** The TLS implementation of a TLS connection, for channelz; null for plaintext. */
@@ -100,7 +104,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   private final SocketStats stats = new SocketStats();
   private final SocketView channelzView = new ServerSocketView(this);
 
-  NettyServerHandler(Http2ConnectionDecoder decoder, ServerFrameGuard encoder,
+  Http2Server(Http2ConnectionDecoder decoder, ServerFrameGuard encoder,
       Http2Settings settings, ServerTransportListener transportListener, Config config,
       KeepAliveEnforcer enforcer) {
     super(decoder, encoder, settings);
@@ -125,7 +129,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
       @Override
       public void onStreamClosed(Http2Stream stream) {
         timers.onStreamClosed(connection().numActiveStreams());
-        NettyServerStream s = stream.getProperty(streamKey);
+        Http2ServerStream s = stream.getProperty(streamKey);
         if (s != null) {
           s.streamClosed();
         }
@@ -145,7 +149,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   }
 
   /** A handler for a new connection, reporting to {@code listener}. */
-  public static NettyServerHandler create(ServerTransportListener listener, Config config) {
+  public static Http2Server create(ServerTransportListener listener, Config config) {
     return ServerCodec.newHandler(listener, config);
   }
 
@@ -169,8 +173,8 @@ public final class NettyServerHandler extends Http2ConnectionHandler
     return ctx;
   }
 
-  WriteQueue writeQueue() {
-    return writeQueue;
+  ControlBuffer controlBuf() {
+    return controlBuf;
   }
 
   Attributes attributes() {
@@ -265,10 +269,10 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   /** Cancels every stream with {@code status} and closes the connection. Any thread. */
   public void forceClose(Status status) {
     runOnEventLoop(() -> {
-      List<NettyServerStream> streams = new ArrayList<>();
+      List<Http2ServerStream> streams = new ArrayList<>();
       try {
         connection().forEachActiveStream(stream -> {
-          NettyServerStream s = stream.getProperty(streamKey);
+          Http2ServerStream s = stream.getProperty(streamKey);
           if (s != null) {
             streams.add(s);
           }
@@ -277,7 +281,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
       } catch (Http2Exception e) {
         log.log(Level.FINE, "Could not list streams while closing", e);
       }
-      for (NettyServerStream s : streams) {
+      for (Http2ServerStream s : streams) {
         s.cancelNow(status);
       }
       flush(ctx);
@@ -310,7 +314,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
-    this.writeQueue = new WriteQueue(ctx.channel());
+    this.controlBuf = new ControlBuffer(ctx.channel());
     this.attributes = Attributes.newBuilder()
         .set(Attributes.REMOTE_ADDRESS, ctx.channel().remoteAddress())
         .set(Attributes.LOCAL_ADDRESS, ctx.channel().localAddress())
@@ -337,7 +341,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
     // Handlers on the event loop (a direct executor) answered while this read was processed: their
     // responses go out with the read's own flush, in one write, before the loop reads its next
     // connection (not in a drain task that waits for every other connection's read).
-    writeQueue.drainBeforeFlush();
+    controlBuf.drainBeforeFlush();
     super.channelReadComplete(ctx);
   }
 
@@ -407,7 +411,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
     if (http2Stream == null) {
       return;
     }
-    NettyServerStream existing = http2Stream.getProperty(streamKey);
+    Http2ServerStream existing = http2Stream.getProperty(streamKey);
     if (existing != null) {
       String problem = RequestHeaders.trailersProblem(headers);
       if (problem != null) {
@@ -448,12 +452,12 @@ public final class NettyServerHandler extends Http2ConnectionHandler
       return;
     }
     CharSequence method = headers.method();
-    if (!GrpcHeaders.METHOD_POST.contentEquals(method)) {
+    if (!AsciiString.contentEquals(GrpcHeaders.METHOD_POST, method)) {
       early.httpError(http2Stream, EarlyResponses.STATUS_405, Code.INTERNAL,
           "Method '" + method + "' is not supported");
       return;
     }
-    if (!GrpcHeaders.TE_TRAILERS.contentEquals(headers.get(GrpcHeaders.TE))
+    if (!AsciiString.contentEquals(GrpcHeaders.TE_TRAILERS, headers.get(GrpcHeaders.TE))
         && teWarningLogged.compareAndSet(false, true)) {
       log.warning("A client sent a request without 'te: trailers'; accepting it. A proxy on the "
           + "way may not pass trailers (logged once)");
@@ -471,7 +475,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
     }
     Compressor decompressor = null;
     CharSequence encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
-    if (encoding != null && !GrpcHeaders.IDENTITY.contentEquals(encoding)) {
+    if (encoding != null && !AsciiString.contentEquals(GrpcHeaders.IDENTITY, encoding)) {
       decompressor = config.compressors().lookup(encoding.toString());
       if (decompressor == null) {
         String accepted = config.compressors().acceptEncoding();
@@ -482,7 +486,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
       }
     }
     CharSequence authority = headers.authority();
-    NettyServerStream stream = new NettyServerStream(this, http2Stream,
+    Http2ServerStream stream = new Http2ServerStream(this, http2Stream,
         authority == null ? null : authority.toString(), timeoutNanos,
         headers.get(GrpcHeaders.GRPC_ACCEPT_ENCODING), decompressor,
         config.maxInboundMessageSize());
@@ -490,7 +494,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
     stats.remoteStreamStarted();
     Metadata metadata = MetadataCodec.fromHeaders(headers);
     String fullMethodName = path.subSequence(1, path.length()).toString();
-    stream.guarded(() -> transportListener.streamCreated(stream, fullMethodName, metadata));
+    stream.guarded(() -> transportListener.handleStream(stream, fullMethodName, metadata));
     if (endOfStream) {
       stream.inboundData(Unpooled.EMPTY_BUFFER, true);
     }
@@ -504,7 +508,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
       bdp.onDataRead(ctx, data.readableBytes() + padding);
     }
     Http2Stream http2Stream = connection().stream(streamId);
-    NettyServerStream stream = http2Stream == null ? null : http2Stream.getProperty(streamKey);
+    Http2ServerStream stream = http2Stream == null ? null : http2Stream.getProperty(streamKey);
     if (stream == null) {
       // A stream we already answered (or refused): drop the bytes and return their credit.
       return data.readableBytes() + padding;
@@ -519,7 +523,7 @@ public final class NettyServerHandler extends Http2ConnectionHandler
       throws Http2Exception {
     guard.onRstStreamRead();
     Http2Stream http2Stream = connection().stream(streamId);
-    NettyServerStream stream = http2Stream == null ? null : http2Stream.getProperty(streamKey);
+    Http2ServerStream stream = http2Stream == null ? null : http2Stream.getProperty(streamKey);
     if (stream != null) {
       stream.inboundReset(errorCode);
     }

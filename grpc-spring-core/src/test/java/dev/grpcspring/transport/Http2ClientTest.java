@@ -1,5 +1,8 @@
 package dev.grpcspring.transport;
 
+import dev.grpcspring.protocol.MessageFramer;
+import dev.grpcspring.protocol.CallHeader;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.StringValue;
@@ -29,7 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The client transport alone, against grpc-java's server: life events and one stream. */
-class Http2ClientTransportTest {
+class Http2ClientTest {
   static EventLoopGroup group;
 
   @BeforeAll
@@ -139,7 +142,7 @@ class Http2ClientTransportTest {
   void readyThenAStreamThenShutdownAndTerminated() throws Exception {
     io.grpc.Server server = echoServer();
     Events events = new Events();
-    Http2ClientTransport t = new Http2ClientTransport(
+    Http2Client t = new Http2Client(
         new InetSocketAddress("127.0.0.1", server.getPort()), "localhost", options(), events);
     try {
       t.start();
@@ -170,7 +173,7 @@ class Http2ClientTransportTest {
     BlockingQueue<String> started = new LinkedBlockingQueue<>();
     io.grpc.Server server = echoServer(started);
     Events events = new Events();
-    Http2ClientTransport t = new Http2ClientTransport(
+    Http2Client t = new Http2Client(
         new InetSocketAddress("127.0.0.1", server.getPort()), "localhost", options(), events);
     try {
       t.start();
@@ -205,7 +208,7 @@ class Http2ClientTransportTest {
       port = s.getLocalPort();
     }
     Events events = new Events();
-    new Http2ClientTransport(new InetSocketAddress("127.0.0.1", port), "x", options(), events).start();
+    new Http2Client(new InetSocketAddress("127.0.0.1", port), "x", options(), events).start();
     String shutdown = events.next();
     assertThat(shutdown).startsWith("shutdown:" + Code.UNAVAILABLE).containsIgnoringCase("refused");
     assertThat(events.next()).isEqualTo("terminated");
@@ -216,7 +219,7 @@ class Http2ClientTransportTest {
   void serverGoingAwayFailsNothingAlreadyDoneAndEndsTheTransport() throws Exception {
     io.grpc.Server server = echoServer();
     Events events = new Events();
-    Http2ClientTransport t = new Http2ClientTransport(
+    Http2Client t = new Http2Client(
         new InetSocketAddress("127.0.0.1", server.getPort()), "localhost", options(), events);
     t.start();
     assertThat(events.next()).isEqualTo("ready");

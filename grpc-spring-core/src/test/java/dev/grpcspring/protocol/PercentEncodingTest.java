@@ -1,4 +1,4 @@
-package dev.grpcspring.internal;
+package dev.grpcspring.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

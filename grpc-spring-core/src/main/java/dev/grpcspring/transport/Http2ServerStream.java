@@ -1,10 +1,14 @@
 package dev.grpcspring.transport;
 
+import dev.grpcspring.protocol.MessageDeframer;
+import dev.grpcspring.protocol.MetadataCodec;
+import dev.grpcspring.protocol.GrpcHeaders;
+
 import dev.grpcspring.Attributes;
 import dev.grpcspring.Metadata;
 import dev.grpcspring.Status;
 import dev.grpcspring.codec.Compressor;
-import dev.grpcspring.internal.PercentEncoding;
+import dev.grpcspring.protocol.PercentEncoding;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFutureListener;
@@ -22,18 +26,19 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One call's HTTP/2 stream on the server. The methods meant for the application's side (request,
+ * One call's HTTP/2 stream on the server (the server half of grpc-go's {@code transport.Stream};
+ * grpc-java's {@code NettyServerStream}). The methods meant for the application's side (request,
  * write, close, cancel) may be called from any thread, one at a time: they queue commands on the
- * connection's {@link WriteQueue}, so the stream's HTTP/2 state is only ever touched on the event
+ * connection's {@link ControlBuffer}, so the stream's HTTP/2 state is only ever touched on the event
  * loop.
  */
-public final class NettyServerStream implements ServerTransportStream {
-  private static final Logger log = Logger.getLogger(NettyServerStream.class.getName());
+public final class Http2ServerStream implements ServerTransportStream {
+  private static final Logger log = Logger.getLogger(Http2ServerStream.class.getName());
 
   /** Outbound bytes queued beyond which {@link #isReady()} turns false. */
   public static final int ON_READY_THRESHOLD = 32 * 1024;
 
-  private final NettyServerHandler handler;
+  private final Http2Server transport;
   private final Http2Stream http2Stream;
   private final String authority;
   private final long timeoutNanos;
@@ -51,22 +56,22 @@ public final class NettyServerStream implements ServerTransportStream {
   private boolean listenerClosed;
   private boolean statsEnded;
 
-  NettyServerStream(NettyServerHandler handler, Http2Stream http2Stream, String authority,
+  Http2ServerStream(Http2Server transport, Http2Stream http2Stream, String authority,
       long timeoutNanos, CharSequence acceptEncoding, Compressor decompressor,
       int maxInboundMessageSize) {
-    this.handler = handler;
+    this.transport = transport;
     this.http2Stream = http2Stream;
     this.authority = authority;
     this.timeoutNanos = timeoutNanos;
     this.acceptEncoding = acceptEncoding;
-    this.deframer = new MessageDeframer(new DeframerListener(), handler.alloc(),
+    this.deframer = new MessageDeframer(new DeframerListener(), transport.alloc(),
         maxInboundMessageSize);
     deframer.setDecompressor(decompressor);
   }
 
   // ---- for the server (any thread) ----
 
-  /** The listener for this stream's events; set once, from {@code streamCreated}. */
+  /** The listener for this stream's events; set once, from {@code handleStream}. */
   public void setListener(ServerStreamListener listener) {
     this.listener = listener;
   }
@@ -93,27 +98,27 @@ public final class NettyServerStream implements ServerTransportStream {
 
   /** The connection's attributes (remote and local address). */
   public Attributes attributes() {
-    return handler.attributes();
+    return transport.attributes();
   }
 
   /** The connection's event loop: a scheduler for deadlines, and the place events come from. */
   public EventLoop eventLoop() {
-    return handler.eventLoop();
+    return transport.eventLoop();
   }
 
   @Override
   public ScheduledExecutorService scheduler() {
-    return handler.eventLoop();
+    return transport.eventLoop();
   }
 
   /** The allocator for outbound frames. */
   public ByteBufAllocator alloc() {
-    return handler.alloc();
+    return transport.alloc();
   }
 
   /** Asks for {@code n} more request messages. */
   public void request(int n) {
-    if (handler.eventLoop().inEventLoop()) {
+    if (transport.eventLoop().inEventLoop()) {
       // A handler on the event loop (direct executor), usually from inside onMessage: the deframer
       // takes the demand now (it defers delivery while it is delivering), instead of a queued
       // command per message that waits for the next drain.
@@ -122,7 +127,7 @@ public final class NettyServerStream implements ServerTransportStream {
       }
       return;
     }
-    handler.writeQueue().enqueue(() -> {
+    transport.controlBuf().enqueue(() -> {
       if (!closed) {
         guarded(() -> deframer.request(n));
       }
@@ -147,14 +152,14 @@ public final class NettyServerStream implements ServerTransportStream {
     if (encoding != null && !encoding.equals(Compressor.IDENTITY.name())) {
       headers.add(GrpcHeaders.GRPC_ENCODING, AsciiString.of(encoding));
     }
-    handler.addAcceptEncoding(headers);
-    MetadataCodec.addTo(metadata, headers);
-    handler.writeQueue().enqueue(() -> {
+    transport.addAcceptEncoding(headers);
+    MetadataCodec.addTo(metadata, headers::add);
+    transport.controlBuf().enqueue(() -> {
       if (closed || headersWritten) {
         return;
       }
       headersWritten = true;
-      handler.encoder().writeHeaders(handler.ctx(), id(), headers, 0, false, handler.ctx().newPromise());
+      transport.encoder().writeHeaders(transport.ctx(), id(), headers, 0, false, transport.ctx().newPromise());
     }, flush);
   }
 
@@ -162,21 +167,21 @@ public final class NettyServerStream implements ServerTransportStream {
   public void writeMessage(ByteBuf frame, boolean flush) {
     int size = frame.readableBytes();
     pendingBytes.addAndGet(size);
-    handler.writeQueue().enqueue(() -> {
+    transport.controlBuf().enqueue(() -> {
       if (closed) {
         frame.release();
         pendingBytes.addAndGet(-size);
         return;
       }
-      handler.stats().messageSent();
-      ChannelPromise promise = handler.ctx().newPromise();
+      transport.stats().messageSent();
+      ChannelPromise promise = transport.ctx().newPromise();
       promise.addListener((ChannelFutureListener) f -> onSent(size));
-      handler.encoder().writeData(handler.ctx(), id(), frame, 0, false, promise);
+      transport.encoder().writeData(transport.ctx(), id(), frame, 0, false, promise);
     }, flush);
     if (!flush && closed) {
       // The stream ended while the message was framed: no close of the call comes to flush it
       // (a cancelled call does not close), so run the command now and let it release the frame.
-      handler.writeQueue().scheduleFlush();
+      transport.controlBuf().scheduleFlush();
     }
   }
 
@@ -186,21 +191,21 @@ public final class NettyServerStream implements ServerTransportStream {
    */
   public void close(Status status, Metadata trailers) {
     Http2Headers headers = trailers(status, trailers);
-    handler.writeQueue().enqueue(() -> sendTrailers(headers, null));
+    transport.controlBuf().enqueue(() -> sendTrailers(headers, null));
   }
 
   /**
    * Ends the call because of an error the peer should hear about: the status goes out as trailers
-   * (or Trailers-Only), and the listener sees {@code closed(status)} at once.
+   * (or Trailers-Only), and the listener sees {@code onClose(status)} at once.
    */
   public void closeWithError(Status status, Metadata trailers) {
     Http2Headers headers = trailers(status, trailers);
-    handler.writeQueue().enqueue(() -> sendTrailers(headers, status));
+    transport.controlBuf().enqueue(() -> sendTrailers(headers, status));
   }
 
-  /** Cancels the stream: RST_STREAM(CANCEL), and the listener sees {@code closed(status)}. */
+  /** Cancels the stream: RST_STREAM(CANCEL), and the listener sees {@code onClose(status)}. */
   public void cancel(Status status) {
-    handler.writeQueue().enqueue(() -> cancelNow(status));
+    transport.controlBuf().enqueue(() -> cancelNow(status));
   }
 
   // ---- event loop ----
@@ -212,7 +217,7 @@ public final class NettyServerStream implements ServerTransportStream {
     deframer.close();
     endStats(false);
     notifyClosed(status);
-    handler.resetStream(handler.ctx(), id(), Http2Error.CANCEL.code(), handler.ctx().newPromise());
+    transport.resetStream(transport.ctx(), id(), Http2Error.CANCEL.code(), transport.ctx().newPromise());
   }
 
   void inboundData(ByteBuf data, boolean endOfStream) {
@@ -270,7 +275,7 @@ public final class NettyServerStream implements ServerTransportStream {
       headers.add(GrpcHeaders.GRPC_MESSAGE, PercentEncoding.encode(status.getDescription()));
     }
     if (trailers != null) {
-      MetadataCodec.addTo(trailers, headers);
+      MetadataCodec.addTo(trailers, headers::add);
     }
     return headers;
   }
@@ -283,7 +288,7 @@ public final class NettyServerStream implements ServerTransportStream {
       // Trailers-Only: the status rides on the only HEADERS frame.
       headers.status(GrpcHeaders.STATUS_OK);
       headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
-      handler.addAcceptEncoding(headers);
+      transport.addAcceptEncoding(headers);
       headersWritten = true;
     }
     endStats(true); // END_STREAM goes out with these headers
@@ -293,13 +298,13 @@ public final class NettyServerStream implements ServerTransportStream {
     } else {
       trailersSent = true;
     }
-    ChannelPromise promise = handler.ctx().newPromise();
+    ChannelPromise promise = transport.ctx().newPromise();
     promise.addListener((ChannelFutureListener) f -> {
       if (f.isSuccess()) {
-        handler.resetIfClientStillSending(http2Stream);
+        transport.resetIfClientStillSending(http2Stream);
       }
     });
-    handler.encoder().writeHeaders(handler.ctx(), id(), headers, 0, true, promise);
+    transport.encoder().writeHeaders(transport.ctx(), id(), headers, 0, true, promise);
   }
 
   /**
@@ -313,7 +318,7 @@ public final class NettyServerStream implements ServerTransportStream {
       return false;
     }
     closed = true;
-    handler.writeQueue().scheduleFlushIfPending();
+    transport.controlBuf().scheduleFlushIfPending();
     return true;
   }
 
@@ -332,7 +337,7 @@ public final class NettyServerStream implements ServerTransportStream {
   private void endStats(boolean succeeded) {
     if (!statsEnded) {
       statsEnded = true;
-      handler.stats().streamEnded(succeeded);
+      transport.stats().streamEnded(succeeded);
     }
   }
 
@@ -344,7 +349,7 @@ public final class NettyServerStream implements ServerTransportStream {
     ServerStreamListener l = listener;
     if (l != null) {
       try {
-        l.closed(status);
+        l.onClose(status);
       } catch (RuntimeException e) {
         // Called from Netty's stream bookkeeping: a failure here must not break the connection.
         log.log(Level.WARNING, "Stream listener failed on close of stream " + id(), e);
@@ -364,25 +369,25 @@ public final class NettyServerStream implements ServerTransportStream {
 
     @Override
     public void messageRead(ByteBuf message, boolean compressed) {
-      handler.stats().messageReceived();
+      transport.stats().messageReceived();
       ServerStreamListener l = listener;
       if (l == null || closed) {
         message.release();
         return;
       }
-      l.messageRead(message, compressed);
+      l.onMessage(message, compressed);
     }
 
     @Override
     public void bytesRead(int numBytes) {
-      handler.returnProcessedBytes(http2Stream, numBytes);
+      transport.returnProcessedBytes(http2Stream, numBytes);
     }
 
     @Override
     public void endOfStream() {
       ServerStreamListener l = listener;
       if (l != null && !closed) {
-        l.halfClosed();
+        l.onHalfClose();
       }
     }
 

@@ -9,7 +9,9 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Batches writes from application threads onto a channel's event loop: commands are enqueued
+ * grpc-go's {@code controlBuffer} and the {@code loopyWriter} that drains it, on Netty's event loop
+ * instead of a goroutine (grpc-java's {@code WriteQueue}). Batches writes from application threads
+ * onto a channel's event loop: commands are enqueued
  * without locks, one drain task per event-loop turn runs them all, and the channel is flushed once
  * at the end (or every {@value #CHUNK} commands, so buffers go out under sustained load). One per
  * connection.
@@ -18,8 +20,8 @@ import java.util.logging.Logger;
  * enqueued command must run: one enqueued without scheduling waits for a later drain, and a stream
  * that ends before that drain was asked for must call {@link #scheduleFlushIfPending()}.
  */
-public final class WriteQueue {
-  private static final Logger log = Logger.getLogger(WriteQueue.class.getName());
+public final class ControlBuffer {
+  private static final Logger log = Logger.getLogger(ControlBuffer.class.getName());
 
   /** Commands run between flushes, at most. */
   static final int CHUNK = 128;
@@ -35,7 +37,7 @@ public final class WriteQueue {
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Runnable drainTask = () -> drain(true);
 
-  public WriteQueue(Channel channel) {
+  public ControlBuffer(Channel channel) {
     this.channel = channel;
   }
 

@@ -11,12 +11,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class WriteQueueTest {
+class ControlBufferTest {
   @Test
   void runsAllCommandsThenFlushesOnce() {
     FlushCounter counter = new FlushCounter();
     EmbeddedChannel ch = new EmbeddedChannel(counter);
-    WriteQueue q = new WriteQueue(ch);
+    ControlBuffer q = new ControlBuffer(ch);
     List<Integer> ran = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       int n = i;
@@ -32,8 +32,8 @@ class WriteQueueTest {
   void flushesEveryChunkUnderLoad() {
     FlushCounter counter = new FlushCounter();
     EmbeddedChannel ch = new EmbeddedChannel(counter);
-    WriteQueue q = new WriteQueue(ch);
-    for (int i = 0; i < WriteQueue.CHUNK * 2 + 1; i++) {
+    ControlBuffer q = new ControlBuffer(ch);
+    for (int i = 0; i < ControlBuffer.CHUNK * 2 + 1; i++) {
       q.enqueue(() -> {}, false);
     }
     q.scheduleFlush();
@@ -46,7 +46,7 @@ class WriteQueueTest {
   void commandsFromManyThreadsAllRun() throws Exception {
     FlushCounter counter = new FlushCounter();
     EmbeddedChannel ch = new EmbeddedChannel(counter);
-    WriteQueue q = new WriteQueue(ch);
+    ControlBuffer q = new ControlBuffer(ch);
     int threads = 4;
     int each = 1000;
     int[] ran = new int[1];
@@ -70,7 +70,7 @@ class WriteQueueTest {
   @Test
   void anUnscheduledCommandRunsOnlyWhenADrainIsAskedFor() {
     EmbeddedChannel ch = new EmbeddedChannel(new FlushCounter());
-    WriteQueue q = new WriteQueue(ch);
+    ControlBuffer q = new ControlBuffer(ch);
     List<String> ran = new ArrayList<>();
     q.scheduleFlushIfPending(); // nothing waits: no drain
     ch.runPendingTasks();

@@ -1,4 +1,4 @@
-package dev.grpcspring.transport;
+package dev.grpcspring.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,7 +21,7 @@ class MetadataCodecTest {
     md.put(BIN, new byte[] {(byte) 0xab, (byte) 0xab, (byte) 0xab, 1});
     md.put(ASCII, "two");
     Http2Headers h = new DefaultHttp2Headers();
-    MetadataCodec.addTo(md, h);
+    MetadataCodec.addTo(md, h::add);
     assertThat(h.getAll("x-ascii")).extracting(CharSequence::toString).containsExactly("one", "two");
     assertThat(h.get("x-data-bin").toString()).isEqualTo("q6urAQ");
     Metadata back = MetadataCodec.fromHeaders(h);
@@ -85,7 +85,7 @@ class MetadataCodecTest {
     md.putAscii("x-bad", "line\nbreak");
     md.putAscii("X-Upper", "v");
     Http2Headers h = new DefaultHttp2Headers();
-    MetadataCodec.addTo(md, h);
+    MetadataCodec.addTo(md, h::add);
     assertThat(h.names()).extracting(CharSequence::toString).containsExactly("x-ok");
   }
 
@@ -98,7 +98,7 @@ class MetadataCodecTest {
             .setRequestMarshaller(new NoMarshaller())
             .setResponseMarshaller(new NoMarshaller())
             .build();
-    io.netty.util.AsciiString path = GrpcHeaders.path(m);
+    CharSequence path = GrpcHeaders.path(m);
     assertThat(path.toString()).isEqualTo("/pkg.Svc/Call");
     assertThat((Object) GrpcHeaders.path(m)).isSameAs(path);
     assertThat(m.getTransportCache()).isSameAs(path);

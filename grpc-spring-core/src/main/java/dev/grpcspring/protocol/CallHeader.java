@@ -1,4 +1,4 @@
-package dev.grpcspring.transport;
+package dev.grpcspring.protocol;
 
 import dev.grpcspring.Deadline;
 import dev.grpcspring.Metadata;

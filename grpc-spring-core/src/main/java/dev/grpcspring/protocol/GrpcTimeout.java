@@ -1,4 +1,4 @@
-package dev.grpcspring.internal;
+package dev.grpcspring.protocol;
 
 import java.util.concurrent.TimeUnit;
 

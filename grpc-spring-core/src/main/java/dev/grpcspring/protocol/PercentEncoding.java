@@ -1,4 +1,4 @@
-package dev.grpcspring.internal;
+package dev.grpcspring.protocol;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,9 @@
 package dev.grpcspring.transport;
 
+import dev.grpcspring.protocol.MetadataCodec;
+import dev.grpcspring.protocol.CallHeader;
+import dev.grpcspring.protocol.GrpcHeaders;
+
 import dev.grpcspring.Attributes;
 import dev.grpcspring.Deadline;
 import dev.grpcspring.Status;
@@ -8,7 +12,7 @@ import dev.grpcspring.channelz.SocketSecurity;
 import dev.grpcspring.channelz.SocketStats;
 import dev.grpcspring.channelz.SocketView;
 import dev.grpcspring.credentials.TlsChannelCredentials;
-import dev.grpcspring.internal.GrpcTimeout;
+import dev.grpcspring.protocol.GrpcTimeout;
 import dev.grpcspring.proxy.HttpConnectProxy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -33,19 +37,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSession;
 
 /**
- * A client HTTP/2 connection to one address (grpc-go's {@code http2Client}), pinned to one event
+ * A client HTTP/2 connection to one address (grpc-go's {@code http2Client}; grpc-java's
+ * {@code NettyClientTransport}), pinned to one event
  * loop. {@link #start()} connects; the {@link ClientTransportListener} hears when it is ready (the
  * server's SETTINGS arrived), when it stops taking streams, and when it is gone. Streams are opened
- * with {@link #newStream}; all writes go through one {@link WriteQueue}, flushed once per drain.
+ * with {@link #newStream}; all writes go through one {@link ControlBuffer}, flushed once per drain.
  */
-public final class Http2ClientTransport implements ClientTransport {
+public final class Http2Client implements ClientTransport {
   private final SocketAddress address;
   private final String authority;
   private final ClientTransportOptions options;
   private final ClientTransportListener listener;
   private final Http2ClientHandler handler;
   private volatile Channel channel;
-  private volatile WriteQueue writeQueue;
+  private volatile ControlBuffer controlBuf;
   private volatile Attributes attributes = Attributes.EMPTY;
   private final AtomicBoolean shutdownReported = new AtomicBoolean();
   private final AtomicBoolean terminated = new AtomicBoolean();
@@ -57,7 +62,7 @@ public final class Http2ClientTransport implements ClientTransport {
    *     options' offload executor, never on the event loop
    * @param authority the default {@code :authority} of this connection's streams
    */
-  public Http2ClientTransport(SocketAddress address, String authority, ClientTransportOptions options,
+  public Http2Client(SocketAddress address, String authority, ClientTransportOptions options,
       ClientTransportListener listener) {
     this.address = Objects.requireNonNull(address, "address");
     this.authority = Objects.requireNonNull(authority, "authority");
@@ -164,7 +169,7 @@ public final class Http2ClientTransport implements ClientTransport {
       return;
     }
     Channel ch = f.channel();
-    this.writeQueue = new WriteQueue(ch);
+    this.controlBuf = new ControlBuffer(ch);
     this.channel = ch;
     f.addListener(reg -> {
       if (!reg.isSuccess()) {
@@ -252,7 +257,7 @@ public final class Http2ClientTransport implements ClientTransport {
       int maxReceiveMessageSize, boolean clientSendsOneMessage) {
     Http2ClientStream stream = new Http2ClientStream(this, streamListener, requestHeaders(header),
         maxReceiveMessageSize, clientSendsOneMessage);
-    writeQueue.enqueue(() -> handler.createStream(stream), !clientSendsOneMessage);
+    controlBuf.enqueue(() -> handler.createStream(stream), !clientSendsOneMessage);
     return stream;
   }
 
@@ -302,8 +307,8 @@ public final class Http2ClientTransport implements ClientTransport {
     return handler;
   }
 
-  WriteQueue writeQueue() {
-    return writeQueue;
+  ControlBuffer controlBuf() {
+    return controlBuf;
   }
 
   ByteBufAllocator alloc() {
@@ -313,7 +318,7 @@ public final class Http2ClientTransport implements ClientTransport {
 
   @Override
   public String toString() {
-    return "Http2ClientTransport{" + address + ", " + channel + "}";
+    return "Http2Client{" + address + ", " + channel + "}";
   }
 
   private Http2Headers requestHeaders(CallHeader h) {
@@ -342,7 +347,7 @@ public final class Http2ClientTransport implements ClientTransport {
     if (h.userAgent() != null) {
       headers.add(GrpcHeaders.USER_AGENT, new AsciiString(h.userAgent()));
     }
-    MetadataCodec.addTo(h.metadata(), headers);
+    MetadataCodec.addTo(h.metadata(), headers::add);
     return headers;
   }
 

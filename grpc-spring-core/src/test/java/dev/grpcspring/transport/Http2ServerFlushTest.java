@@ -1,5 +1,7 @@
 package dev.grpcspring.transport;
 
+import dev.grpcspring.protocol.GrpcHeaders;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grpcspring.Metadata;
@@ -30,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * How a server connection flushes what handlers running on the event loop (a direct executor)
  * answer while it reads: in the read's own flush, one write for the whole batch.
  */
-class NettyServerHandlerFlushTest {
+class Http2ServerFlushTest {
   private static final int STREAMS = 10;
 
   private final FlushCounter flushes = new FlushCounter();
@@ -53,8 +55,8 @@ class NettyServerHandlerFlushTest {
   @Test
   void responsesWrittenDuringAReadLeaveWithThatReadsFlush() throws Exception {
     server = new EmbeddedChannel();
-    NettyServerHandler handler = NettyServerHandler.create(echo,
-        new NettyServerHandler.Config(1024 * 1024, 8192, 100, 1024 * 1024, false,
+    Http2Server handler = Http2Server.create(echo,
+        new Http2Server.Config(1024 * 1024, 8192, 100, 1024 * 1024, false,
             TimeUnit.SECONDS.toNanos(10), CompressorRegistry.getDefaultInstance(),
             ServerConnectionPolicy.DEFAULT));
     OneRead oneRead = new OneRead();
@@ -82,8 +84,8 @@ class NettyServerHandlerFlushTest {
   @Test
   void aRequestFromInsideOnMessageTakesTheNextMessageInTheSameRead() throws Exception {
     server = new EmbeddedChannel();
-    NettyServerHandler handler = NettyServerHandler.create(echo,
-        new NettyServerHandler.Config(1024 * 1024, 8192, 100, 1024 * 1024, false,
+    Http2Server handler = Http2Server.create(echo,
+        new Http2Server.Config(1024 * 1024, 8192, 100, 1024 * 1024, false,
             TimeUnit.SECONDS.toNanos(10), CompressorRegistry.getDefaultInstance(),
             ServerConnectionPolicy.DEFAULT));
     OneRead oneRead = new OneRead();
@@ -163,11 +165,11 @@ class NettyServerHandlerFlushTest {
     int messages;
 
     @Override
-    public void streamCreated(ServerTransportStream stream, String fullMethodName,
+    public void handleStream(ServerTransportStream stream, String fullMethodName,
         Metadata headers) {
       stream.setListener(new ServerStreamListener() {
         @Override
-        public void messageRead(ByteBuf message) {
+        public void onMessage(ByteBuf message) {
           messages++;
           ByteBuf frame = stream.alloc().buffer();
           frame.writeByte(0).writeInt(message.readableBytes()).writeBytes(message);
@@ -178,10 +180,10 @@ class NettyServerHandlerFlushTest {
         }
 
         @Override
-        public void halfClosed() {}
+        public void onHalfClose() {}
 
         @Override
-        public void closed(Status status) {}
+        public void onClose(Status status) {}
 
         @Override
         public void onReady() {}

@@ -1,0 +1,6 @@
+/**
+ * Client and server interceptors (grpc-go's {@code UnaryClientInterceptor} and friends, in
+ * grpc-java's single {@code ClientInterceptor}/{@code ServerInterceptor} shape) and the forwarding
+ * calls and listeners they are written with.
+ */
+package dev.grpcspring.interceptor;

@@ -1,0 +1,7 @@
+/**
+ * Building blocks shared by the client, server and transports and not meant for applications
+ * (grpc-go's {@code internal}, grpc-java's {@code io.grpc.internal}): the elastic handler
+ * executor, serializing executors and the callback serializer, exponential backoff, a CPU clock and
+ * a small JSON reader and writer for service configs. Not exported; its API may change at any time.
+ */
+package dev.grpcspring.internal;
