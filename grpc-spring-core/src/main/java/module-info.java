@@ -41,6 +41,7 @@ module dev.grpcspring {
   exports dev.grpcspring.etcd.v3;
   exports dev.grpcspring.health;
   exports dev.grpcspring.health.v1;
+  exports dev.grpcspring.inprocess;
   exports dev.grpcspring.interceptor;
   exports dev.grpcspring.proxy;
   exports dev.grpcspring.reflection;

@@ -32,6 +32,7 @@ class ApiBoundaryTest {
         "dev.grpcspring.etcd.v3",
         "dev.grpcspring.health",
         "dev.grpcspring.health.v1",
+        "dev.grpcspring.inprocess",
         "dev.grpcspring.interceptor",
         "dev.grpcspring.proxy",
         "dev.grpcspring.reflection",
@@ -43,6 +44,7 @@ class ApiBoundaryTest {
         "dev.grpcspring.stub");
     assertThat(ApiBoundary.hiddenPackages()).containsExactlyInAnyOrder(
         "dev.grpcspring.internal",
+        "dev.grpcspring.protocol",
         "dev.grpcspring.transport",
         "dev.grpcspring.transport.inprocess");
     assertThat(ApiBoundary.coreModule().name()).isEqualTo("dev.grpcspring");
