@@ -14,11 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.spi.ToolProvider;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Checks that a module's compiled classes use grpc-spring-core only through the packages core's
@@ -35,14 +37,28 @@ public final class ApiBoundary {
   public static ModuleDescriptor coreModule() {
     Path root = classesRoot(Status.class);
     try {
+      // javac does not record the module's packages in module-info.class (the jar tool may):
+      // they come from the class files beside it.
       if (Files.isDirectory(root)) {
+        Set<String> packages = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(root)) {
+          files.filter(f -> f.toString().endsWith(".class"))
+              .forEach(f -> packages.add(packageOfEntry(root.relativize(f).toString())));
+        }
+        packages.remove("");
         try (InputStream in = Files.newInputStream(root.resolve("module-info.class"))) {
-          return ModuleDescriptor.read(in);
+          return ModuleDescriptor.read(in, () -> packages);
         }
       }
-      try (JarFile jar = new JarFile(root.toFile());
-          InputStream in = jar.getInputStream(jar.getEntry("module-info.class"))) {
-        return ModuleDescriptor.read(in);
+      try (JarFile jar = new JarFile(root.toFile())) {
+        Set<String> packages = jar.stream().map(JarEntry::getName)
+            .filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/"))
+            .map(ApiBoundary::packageOfEntry)
+            .filter(p -> !p.isEmpty())
+            .collect(Collectors.toCollection(TreeSet::new));
+        try (InputStream in = jar.getInputStream(jar.getEntry("module-info.class"))) {
+          return ModuleDescriptor.read(in, () -> packages);
+        }
       }
     } catch (IOException e) {
       throw new IllegalStateException("Cannot read core's module-info.class from " + root, e);
@@ -107,6 +123,13 @@ public final class ApiBoundary {
       }
     }
     return violations;
+  }
+
+  /** The package of a class file's path relative to its root: {@code a/b/C.class} is {@code a.b}. */
+  private static String packageOfEntry(String path) {
+    String p = path.replace('\\', '/');
+    int slash = p.lastIndexOf('/');
+    return slash < 0 ? "" : p.substring(0, slash).replace('/', '.');
   }
 
   private static String packageOf(String className) {
