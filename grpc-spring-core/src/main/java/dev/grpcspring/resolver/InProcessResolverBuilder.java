@@ -1,6 +1,6 @@
 package dev.grpcspring.resolver;
 
-import dev.grpcspring.transport.inprocess.InProcessSocketAddress;
+import dev.grpcspring.inprocess.InProcessSocketAddress;
 import java.util.List;
 
 /**

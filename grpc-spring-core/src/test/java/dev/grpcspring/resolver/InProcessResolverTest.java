@@ -3,7 +3,7 @@ package dev.grpcspring.resolver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.grpcspring.transport.inprocess.InProcessSocketAddress;
+import dev.grpcspring.inprocess.InProcessSocketAddress;
 import org.junit.jupiter.api.Test;
 
 class InProcessResolverTest {

@@ -13,7 +13,7 @@ import dev.grpcspring.client.DialOptions;
 import dev.grpcspring.credentials.ServerCredentials;
 import dev.grpcspring.credentials.TlsChannelCredentials;
 import dev.grpcspring.credentials.TlsServerCredentials;
-import dev.grpcspring.transport.inprocess.InProcessSocketAddress;
+import dev.grpcspring.inprocess.InProcessSocketAddress;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;

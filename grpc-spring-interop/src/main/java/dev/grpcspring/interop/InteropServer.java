@@ -1,8 +1,8 @@
 package dev.grpcspring.interop;
 
 import dev.grpcspring.credentials.ServerCredentials;
+import dev.grpcspring.inprocess.InProcessSocketAddress;
 import dev.grpcspring.server.Server;
-import dev.grpcspring.transport.inprocess.InProcessSocketAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

@@ -1,6 +1,7 @@
 package dev.grpcspring.transport.inprocess;
 
 import dev.grpcspring.codec.CompressorRegistry;
+import dev.grpcspring.inprocess.InProcessSocketAddress;
 import dev.grpcspring.transport.ServerTransport;
 import dev.grpcspring.transport.ServerTransportListener;
 import java.io.IOException;

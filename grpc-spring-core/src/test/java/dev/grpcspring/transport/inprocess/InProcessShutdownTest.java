@@ -11,6 +11,7 @@ import dev.grpcspring.client.ClientConn;
 import dev.grpcspring.client.DialOptions;
 import dev.grpcspring.codegen.test.EchoResponse;
 import dev.grpcspring.codegen.test.EchoServiceGrpc;
+import dev.grpcspring.inprocess.InProcessSocketAddress;
 import dev.grpcspring.server.Server;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.grpcspring.boot.autoconfigure.client;
 
-import dev.grpcspring.transport.inprocess.InProcessSocketAddress;
+import dev.grpcspring.inprocess.InProcessSocketAddress;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;

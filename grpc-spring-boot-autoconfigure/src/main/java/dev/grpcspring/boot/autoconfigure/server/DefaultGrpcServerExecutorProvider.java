@@ -1,6 +1,7 @@
 package dev.grpcspring.boot.autoconfigure.server;
 
-import dev.grpcspring.internal.ElasticExecutor;
+import dev.grpcspring.server.ElasticPool;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -52,7 +53,7 @@ public class DefaultGrpcServerExecutorProvider implements GrpcServerExecutorProv
         throw new IllegalArgumentException("grpc.server.executor.threads must be positive, was "
             + size);
       }
-      owned = ElasticExecutor.create("grpc-server", size, 60, TimeUnit.SECONDS);
+      owned = ElasticPool.create("grpc-server", size, Duration.ofSeconds(60));
       executor = owned;
     }
   }

@@ -17,7 +17,7 @@ import dev.grpcspring.boot.test.proto.EchoRequest;
 import dev.grpcspring.boot.test.proto.EchoResponse;
 import dev.grpcspring.boot.test.proto.EchoServiceGrpc;
 import dev.grpcspring.interceptor.ServerInterceptor;
-import dev.grpcspring.internal.ElasticExecutor;
+import dev.grpcspring.server.ElasticPool;
 import dev.grpcspring.server.Server;
 import dev.grpcspring.server.ServerServiceDefinition;
 import dev.grpcspring.stub.StreamObserver;
@@ -123,9 +123,9 @@ class GrpcServerAutoConfigurationTest {
           assertThat(p.getInbound().getMetadata().getMaxSize())
               .isEqualTo(DataSize.ofKilobytes(16));
           assertThat(p.getShutdown().getGracePeriod()).isEqualTo(Duration.ofSeconds(2));
-          ElasticExecutor pool = (ElasticExecutor)
+          ElasticPool pool = (ElasticPool)
               ctx.getBean(GrpcServerExecutorProvider.class).getExecutor();
-          assertThat(pool.getMaximumPoolSize()).isEqualTo(3);
+          assertThat(pool.maximumPoolSize()).isEqualTo(3);
           Server server = ctx.getBean(GrpcServerLifecycle.class).getServer();
           assertThat(server.getListenAddresses()).singleElement().asString()
               .contains("127.0.0.1");

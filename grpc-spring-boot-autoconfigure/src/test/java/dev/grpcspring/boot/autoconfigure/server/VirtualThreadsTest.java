@@ -2,7 +2,7 @@ package dev.grpcspring.boot.autoconfigure.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.grpcspring.internal.ElasticExecutor;
+import dev.grpcspring.server.ElasticPool;
 import java.lang.reflect.Method;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -40,7 +40,7 @@ class VirtualThreadsTest {
       if (Runtime.version().feature() >= 21) {
         assertThat(runsOnVirtualThread(executor)).isTrue();
       } else {
-        assertThat(executor).isInstanceOf(ElasticExecutor.class);
+        assertThat(executor).isInstanceOf(ElasticPool.class);
         assertThat(runsOnVirtualThread(executor)).isFalse();
       }
     });
@@ -50,7 +50,7 @@ class VirtualThreadsTest {
   void platformThreadsWithoutTheProperty() {
     runner.run(ctx -> {
       Executor executor = ctx.getBean(GrpcServerExecutorProvider.class).getExecutor();
-      assertThat(executor).isInstanceOf(ElasticExecutor.class);
+      assertThat(executor).isInstanceOf(ElasticPool.class);
       assertThat(runsOnVirtualThread(executor)).isFalse();
     });
   }

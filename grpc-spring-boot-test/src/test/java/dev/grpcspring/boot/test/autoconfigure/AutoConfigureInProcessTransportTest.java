@@ -8,7 +8,7 @@ import dev.grpcspring.boot.server.GrpcServerLifecycle;
 import dev.grpcspring.boot.test.autoconfigure.proto.GreetReply;
 import dev.grpcspring.boot.test.autoconfigure.proto.GreetRequest;
 import dev.grpcspring.boot.test.autoconfigure.proto.GreeterGrpc;
-import dev.grpcspring.transport.inprocess.InProcessSocketAddress;
+import dev.grpcspring.inprocess.InProcessSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

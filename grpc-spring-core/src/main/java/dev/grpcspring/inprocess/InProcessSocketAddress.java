@@ -1,4 +1,4 @@
-package dev.grpcspring.transport.inprocess;
+package dev.grpcspring.inprocess;
 
 import java.net.SocketAddress;
 import java.util.Objects;

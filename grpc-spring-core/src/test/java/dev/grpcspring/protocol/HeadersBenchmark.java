@@ -1,9 +1,6 @@
-package dev.grpcspring.benchmarks.jmh;
+package dev.grpcspring.protocol;
 
 import dev.grpcspring.Metadata;
-import dev.grpcspring.protocol.GrpcTimeout;
-import dev.grpcspring.protocol.PercentEncoding;
-import dev.grpcspring.protocol.MetadataCodec;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +18,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Per-call header work: {@code grpc-timeout} encoding and decoding, {@code grpc-message}
  * percent-encoding, and metadata to and from HTTP/2 headers.
+ *
+ * <p>Beside the classes it measures, which core does not export; shipped in the benchmarks jar
+ * as {@link FramingBenchmark} is.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

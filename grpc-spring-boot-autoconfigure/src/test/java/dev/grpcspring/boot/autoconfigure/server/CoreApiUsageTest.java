@@ -1,0 +1,13 @@
+package dev.grpcspring.boot.autoconfigure.server;
+
+import dev.grpcspring.testing.ApiBoundary;
+import org.junit.jupiter.api.Test;
+
+/** This module's main code uses grpc-spring-core through the packages core exports only. */
+class CoreApiUsageTest {
+
+  @Test
+  void mainCodeUsesOnlyCoresApi() {
+    ApiBoundary.assertUsesOnlyApi(GrpcServerAutoConfiguration.class);
+  }
+}
