@@ -3,6 +3,7 @@ package dev.grpcspring.protocol;
 import dev.grpcspring.Deadline;
 import dev.grpcspring.Metadata;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a client stream's request headers are made of (grpc-go's {@code transport.CallHdr}).
@@ -20,10 +21,10 @@ import java.util.Objects;
 public record CallHeader(
     CharSequence path,
     String authority,
-    Deadline deadline,
-    String contentSubtype,
-    String sendCompress,
-    String acceptEncoding,
+    @Nullable Deadline deadline,
+    @Nullable String contentSubtype,
+    @Nullable String sendCompress,
+    @Nullable String acceptEncoding,
     String userAgent,
     Metadata metadata) {
   public CallHeader {

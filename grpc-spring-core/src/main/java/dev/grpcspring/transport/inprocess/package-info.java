@@ -3,4 +3,7 @@
  * one JVM, with the same flow control, limits and metadata rules as HTTP/2 (grpc-java's
  * {@code io.grpc.inprocess}). Not exported.
  */
+@NullMarked
 package dev.grpcspring.transport.inprocess;
+
+import org.jspecify.annotations.NullMarked;
