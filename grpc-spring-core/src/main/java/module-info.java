@@ -18,6 +18,9 @@ module dev.grpcspring {
   // No Automatic-Module-Name in its manifest: the name comes from the jar's file name.
   requires transitive proto.google.common.protos;
 
+  // @NullMarked and @Nullable are in the API; annotations are not needed at run time.
+  requires static transitive org.jspecify;
+
   requires io.netty.codec;
   requires io.netty.codec.dns;
   requires io.netty.codec.http2;

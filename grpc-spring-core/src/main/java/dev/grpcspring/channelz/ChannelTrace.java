@@ -2,6 +2,7 @@ package dev.grpcspring.channelz;
 
 import java.util.ArrayDeque;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The recent events of a channel or subchannel (state changes, resolution results, subchannels
@@ -22,7 +23,8 @@ public final class ChannelTrace {
    *
    * @param child the channel or subchannel it concerns, or null
    */
-  public record Event(String description, Severity severity, long timestampMillis, Entity child) {}
+  public record Event(String description, Severity severity, long timestampMillis,
+      @Nullable Entity child) {}
 
   private final ArrayDeque<Event> events = new ArrayDeque<>();
   private long logged;
@@ -33,7 +35,7 @@ public final class ChannelTrace {
   }
 
   /** Records an event concerning {@code child}. */
-  public synchronized void add(String description, Severity severity, Entity child) {
+  public synchronized void add(String description, Severity severity, @Nullable Entity child) {
     if (events.size() == MAX_EVENTS) {
       events.removeFirst();
     }

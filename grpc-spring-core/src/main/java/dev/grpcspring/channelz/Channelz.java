@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The channelz registry (gRFC A14): every channel, subchannel, server and socket of the process,
@@ -214,22 +215,22 @@ public final class Channelz {
   }
 
   /** The top-level channel with this id, or null. */
-  public ChannelEntity channel(long id) {
+  public @Nullable ChannelEntity channel(long id) {
     return channels.get(id);
   }
 
   /** The subchannel with this id, or null. */
-  public SubchannelEntity subchannel(long id) {
+  public @Nullable SubchannelEntity subchannel(long id) {
     return subchannels.get(id);
   }
 
   /** The server with this id, or null. */
-  public ServerEntity server(long id) {
+  public @Nullable ServerEntity server(long id) {
     return servers.get(id);
   }
 
   /** The socket with this id, or null. */
-  public SocketEntity socket(long id) {
+  public @Nullable SocketEntity socket(long id) {
     return sockets.get(id);
   }
 
@@ -267,7 +268,7 @@ public final class Channelz {
     }
 
     @Override
-    public SocketAddress remoteAddress() {
+    public @Nullable SocketAddress remoteAddress() {
       return null;
     }
 

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /** A connection (client or server side) or a listening socket. */
 public final class SocketEntity extends Entity {
@@ -50,12 +51,12 @@ public final class SocketEntity extends Entity {
   }
 
   /** The local address, or null if unknown yet. */
-  public SocketAddress localAddress() {
+  public @Nullable SocketAddress localAddress() {
     return view.localAddress();
   }
 
   /** The peer's address, or null (listen sockets, or not connected yet). */
-  public SocketAddress remoteAddress() {
+  public @Nullable SocketAddress remoteAddress() {
     return view.remoteAddress();
   }
 
@@ -65,7 +66,7 @@ public final class SocketEntity extends Entity {
   }
 
   /** The connection's TLS, or null for plaintext and listen sockets. */
-  public SocketSecurity security() {
+  public @Nullable SocketSecurity security() {
     return view.security();
   }
 
@@ -78,7 +79,7 @@ public final class SocketEntity extends Entity {
    * The connection-level flow-control windows, waiting up to {@code timeout} for the connection's
    * event loop to read them; null when there are none or they could not be read in time.
    */
-  public FlowControlWindows flowControlWindows(Duration timeout) {
+  public @Nullable FlowControlWindows flowControlWindows(Duration timeout) {
     try {
       return view.flowControlWindows().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {

@@ -1,5 +1,7 @@
 package dev.grpcspring.channelz;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The TLS of a connection as channelz shows it ({@code Security.Tls}).
  *
@@ -9,5 +11,5 @@ package dev.grpcspring.channelz;
  * @param remoteCertificate the peer's leaf certificate, DER, or null when it sent none
  * @param provider the TLS implementation ({@code JDK} or {@code OPENSSL})
  */
-public record SocketSecurity(String cipherSuite, String protocol, byte[] localCertificate,
-    byte[] remoteCertificate, String provider) {}
+public record SocketSecurity(String cipherSuite, String protocol,
+    byte @Nullable [] localCertificate, byte @Nullable [] remoteCertificate, String provider) {}

@@ -2,6 +2,7 @@ package dev.grpcspring.channelz;
 
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The counters of one connection (channelz's {@code SocketData}), filled in by the transport that
@@ -17,7 +18,7 @@ public final class SocketStats {
   private final LongAdder keepAlivesSent = new LongAdder();
   private final LongAdder goAwaysSent = new LongAdder();
   private final LongAdder goAwaysReceived = new LongAdder();
-  private volatile Consumer<GoAway> goAwaySink;
+  private volatile @Nullable Consumer<GoAway> goAwaySink;
   private volatile long lastLocalStreamCreatedMillis;
   private volatile long lastRemoteStreamCreatedMillis;
   private volatile long lastMessageSentMillis;

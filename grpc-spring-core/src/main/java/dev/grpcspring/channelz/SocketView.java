@@ -3,6 +3,7 @@ package dev.grpcspring.channelz;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a transport shows channelz about its connection. Transports implement it, so that channelz
@@ -13,10 +14,10 @@ public interface SocketView {
   SocketStats stats();
 
   /** The local address, or null before the connection is up. */
-  SocketAddress localAddress();
+  @Nullable SocketAddress localAddress();
 
   /** The peer's address, or null before the connection is up (and for listen sockets). */
-  SocketAddress remoteAddress();
+  @Nullable SocketAddress remoteAddress();
 
   /**
    * The connection-level flow-control windows, read where the HTTP/2 state lives (the event
@@ -33,7 +34,7 @@ public interface SocketView {
   }
 
   /** The connection's TLS once its handshake is done; null for plaintext (and before). */
-  default SocketSecurity security() {
+  default @Nullable SocketSecurity security() {
     return null;
   }
 }

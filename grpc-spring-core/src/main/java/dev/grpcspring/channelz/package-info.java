@@ -4,4 +4,7 @@
  * by {@code dev.grpcspring.channelz.service.ChannelzService}. This package depends only on the root
  * package; the client, server and transports fill in the counter holders it defines.
  */
+@NullMarked
 package dev.grpcspring.channelz;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,9 +7,11 @@ import dev.grpcspring.credentials.PerRpcCredentials;
 import dev.grpcspring.etcd.v3.AuthGrpc;
 import dev.grpcspring.etcd.v3.AuthenticateRequest;
 import dev.grpcspring.stub.ClientCalls;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * etcd's user/password authentication as per-call credentials: one {@code Auth/Authenticate}
@@ -22,9 +24,9 @@ final class EtcdAuthCredentials implements PerRpcCredentials {
 
   private final String username;
   private final String password;
-  private volatile ClientConn conn;
+  private volatile @Nullable ClientConn conn;
   private final Object lock = new Object();
-  private CompletableFuture<String> token; // guarded by lock
+  private @Nullable CompletableFuture<String> token; // guarded by lock
 
   EtcdAuthCredentials(String username, String password) {
     this.username = username;
@@ -65,8 +67,11 @@ final class EtcdAuthCredentials implements PerRpcCredentials {
   private CompletableFuture<String> authenticate() {
     AuthenticateRequest request =
         AuthenticateRequest.newBuilder().setName(username).setPassword(password).build();
+    // EtcdClient attaches the channel right after dialing it, before any call can ask for metadata.
+    ClientConn attached =
+        Objects.requireNonNull(conn, "credentials used before their channel was attached");
     return ClientCalls.futureUnaryCall(
-            conn.newCall(AuthGrpc.getAuthenticateMethod(),
+            attached.newCall(AuthGrpc.getAuthenticateMethod(),
                 CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
             request)
         .thenApply(r -> r.getToken());

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A connection to an etcd cluster's v3 API, made with this library's own channel (no etcd client
@@ -37,13 +38,15 @@ public final class EtcdClient implements AutoCloseable {
 
   private final ClientConn conn;
   private final List<String> endpoints;
-  private final EtcdAuthCredentials auth;
+  private final @Nullable EtcdAuthCredentials auth;
   private final TransportCredentials transport;
 
   private EtcdClient(Builder b, TransportCredentials transport) {
     this.endpoints = List.copyOf(b.endpoints);
     this.transport = transport;
-    this.auth = b.username == null ? null : new EtcdAuthCredentials(b.username, b.password);
+    // credentials() sets both or neither.
+    this.auth = b.username == null || b.password == null
+        ? null : new EtcdAuthCredentials(b.username, b.password);
     EtcdMembersResolverBuilder members = new EtcdMembersResolverBuilder(endpoints);
     DialOptions.Builder dial = DialOptions.newBuilder();
     if (b.dialOptions != null) {
@@ -151,10 +154,10 @@ public final class EtcdClient implements AutoCloseable {
   /** Builds an {@link EtcdClient}. */
   public static final class Builder {
     private final List<String> endpoints = new ArrayList<>();
-    private String username;
-    private String password;
-    private Consumer<DialOptions.Builder> dialOptions;
-    private TransportCredentials transport;
+    private @Nullable String username;
+    private @Nullable String password;
+    private @Nullable Consumer<DialOptions.Builder> dialOptions;
+    private @Nullable TransportCredentials transport;
     private final List<String> httpEndpoints = new ArrayList<>();
     private final List<String> httpsEndpoints = new ArrayList<>();
 
@@ -189,7 +192,7 @@ public final class EtcdClient implements AutoCloseable {
     }
 
     /** Authenticates as this etcd user; both null for none. */
-    public Builder credentials(String username, String password) {
+    public Builder credentials(@Nullable String username, @Nullable String password) {
       if ((username == null) != (password == null)) {
         throw new IllegalArgumentException("etcd user name and password go together: set both or neither");
       }

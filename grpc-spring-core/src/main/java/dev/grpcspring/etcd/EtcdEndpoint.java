@@ -5,6 +5,7 @@ import dev.grpcspring.internal.JsonWriter;
 import java.io.StringWriter;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
@@ -19,7 +20,7 @@ import tools.jackson.core.json.JsonFactory;
  * @param addr {@code host:port} to connect to
  * @param metadata any JSON value (maps, lists, strings, numbers, booleans) or null
  */
-public record EtcdEndpoint(String addr, Object metadata) {
+public record EtcdEndpoint(String addr, @Nullable Object metadata) {
   private static final JsonFactory JSON = JsonFactory.builder().build();
 
   public EtcdEndpoint {

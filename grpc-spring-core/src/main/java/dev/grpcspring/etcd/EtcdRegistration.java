@@ -37,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Registers a server's addresses in etcd the way grpc-go's etcd naming does, so that {@code
@@ -72,8 +73,8 @@ public final class EtcdRegistration implements AutoCloseable {
   private final String service;
   private final String keyPrefix;
   private final Duration ttl;
-  private final Object metadata;
-  private final String advertiseHost;
+  private final @Nullable Object metadata;
+  private final @Nullable String advertiseHost;
   private final Duration deregisterTimeout;
   private final ScheduledExecutorService timers;
 
@@ -85,8 +86,8 @@ public final class EtcdRegistration implements AutoCloseable {
   private long leaseId; // guarded by lock
   private boolean registered; // guarded by lock
   private int failures; // guarded by lock
-  private ClientCallStreamObserver<LeaseKeepAliveRequest> keepAliveCall; // guarded by lock
-  private Future<?> timer; // guarded by lock
+  private @Nullable ClientCallStreamObserver<LeaseKeepAliveRequest> keepAliveCall; // guarded by lock
+  private @Nullable Future<?> timer; // guarded by lock
 
   private EtcdRegistration(Builder b) {
     this.client = b.client;
@@ -351,7 +352,7 @@ public final class EtcdRegistration implements AutoCloseable {
     }, 0, periodMillis, TimeUnit.MILLISECONDS);
   }
 
-  private void failLocked(String what, Throwable error) {
+  private void failLocked(String what, @Nullable Throwable error) {
     registered = false;
     generation++;
     cancelLocked("starting over");
@@ -398,8 +399,8 @@ public final class EtcdRegistration implements AutoCloseable {
     private final String service;
     private String keyPrefix = "";
     private Duration ttl = Duration.ofSeconds(10);
-    private Object metadata;
-    private String advertiseHost;
+    private @Nullable Object metadata;
+    private @Nullable String advertiseHost;
     private Duration deregisterTimeout = DEFAULT_DEREGISTER_TIMEOUT;
 
     private Builder(EtcdClient client, String service) {

@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Watches one key prefix in etcd (see {@link EtcdResolverBuilder}): Range the prefix, report,
@@ -64,11 +65,11 @@ final class EtcdResolver implements Resolver {
   private int generation; // guarded by lock
   /** key → endpoint, sorted by key so that the reported order is stable. */
   private final Map<String, Address> byKey = new TreeMap<>(); // guarded by lock
-  private List<Address> reported; // guarded by lock
-  private ClientCallStreamObserver<WatchRequest> watchCall; // guarded by lock
+  private @Nullable List<Address> reported; // guarded by lock
+  private @Nullable ClientCallStreamObserver<WatchRequest> watchCall; // guarded by lock
   private boolean watching; // guarded by lock: the watch was created and has not failed
   private boolean attemptInFlight; // guarded by lock
-  private Future<?> retryTimer; // guarded by lock
+  private @Nullable Future<?> retryTimer; // guarded by lock
   private int failures; // guarded by lock
   private long lastAttemptNanos; // guarded by lock
   /** The first revision not yet seen; 0 until the first listing. */
@@ -238,7 +239,7 @@ final class EtcdResolver implements Resolver {
     }
   }
 
-  private void onWatchEnded(int gen, Throwable error) {
+  private void onWatchEnded(int gen, @Nullable Throwable error) {
     synchronized (lock) {
       if (closed || gen != generation) {
         return;
@@ -282,7 +283,7 @@ final class EtcdResolver implements Resolver {
     clientConn.updateState(ResolverState.of(addresses));
   }
 
-  private void failLocked(String what, Throwable error) {
+  private void failLocked(String what, @Nullable Throwable error) {
     watching = false;
     attemptInFlight = false;
     generation++;

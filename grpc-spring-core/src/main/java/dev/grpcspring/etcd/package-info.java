@@ -3,4 +3,7 @@
  * resolver ({@link dev.grpcspring.etcd.EtcdResolverBuilder}) and server registration under a lease
  * ({@link dev.grpcspring.etcd.EtcdRegistration}), both in grpc-go's key and value layout.
  */
+@NullMarked
 package dev.grpcspring.etcd;
+
+import org.jspecify.annotations.NullMarked;

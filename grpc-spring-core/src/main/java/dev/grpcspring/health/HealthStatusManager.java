@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Holds the serving status of each service, and of the server as a whole under the name
@@ -109,7 +110,7 @@ public final class HealthStatusManager {
   }
 
   /** The status of {@code service}, or null when it has none. */
-  public ServingStatus getStatus(String service) {
+  public @Nullable ServingStatus getStatus(String service) {
     synchronized (lock) {
       return statuses.get(service);
     }
@@ -153,7 +154,7 @@ public final class HealthStatusManager {
   }
 
   /** The response for a status; null means the service is unknown. */
-  static HealthCheckResponse response(ServingStatus status) {
+  static HealthCheckResponse response(@Nullable ServingStatus status) {
     return HealthCheckResponse.newBuilder()
         .setStatus(status == null ? ServingStatus.SERVICE_UNKNOWN : status)
         .build();
@@ -161,7 +162,7 @@ public final class HealthStatusManager {
 
   // Watchers are told under the lock: their observers are not thread-safe, and the lock keeps
   // each one's messages in the order of the changes. onNext only queues a write, so it is brief.
-  private void update(String service, ServingStatus status) {
+  private void update(String service, @Nullable ServingStatus status) {
     ServingStatus previous = status == null ? statuses.remove(service)
         : statuses.put(service, status);
     if (previous == status) {

@@ -3,4 +3,7 @@
  * dev.grpcspring.health.HealthStatusManager} holds the statuses and serves them through its
  * {@link dev.grpcspring.health.HealthService}.
  */
+@NullMarked
 package dev.grpcspring.health;
+
+import org.jspecify.annotations.NullMarked;

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs submitted callbacks one at a time, in submission order, on an executor (grpc-go's {@code
@@ -43,7 +44,7 @@ public final class CallbackSerializer implements Executor {
 
   private boolean closed; // guarded by acceptLock
   private volatile boolean discarding;
-  private volatile Thread drainingThread;
+  private volatile @Nullable Thread drainingThread;
 
   /**
    * A serializer that runs its callbacks on {@code executor}.

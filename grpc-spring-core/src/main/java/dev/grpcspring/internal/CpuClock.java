@@ -6,6 +6,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tells a pool thread that computes, or waits for a core, from one that is blocked: only the
@@ -54,7 +55,7 @@ final class CpuClock {
    * The kernel's status file of the calling thread ({@code /proc/<pid>/task/<tid>/stat}), or null
    * where there is none (not Linux).
    */
-  static Path currentThreadStat() {
+  static @Nullable Path currentThreadStat() {
     try {
       return Path.of("/proc").resolve(Files.readSymbolicLink(THREAD_SELF)).resolve("stat");
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
@@ -67,7 +68,7 @@ final class CpuClock {
    * thread the JVM sees waiting is; otherwise the kernel's state decides ({@code R}: runnable,
    * waiting for a core), and without it the clock alone.
    */
-  static boolean isBlocked(Thread thread, Path stat) {
+  static boolean isBlocked(Thread thread, @Nullable Path stat) {
     Thread.State state = thread.getState();
     if (state != Thread.State.RUNNABLE) {
       return state != Thread.State.TERMINATED;

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A thread pool that keeps about as many threads as there are cores while its tasks run, and adds
@@ -130,10 +131,8 @@ public final class ElasticExecutor extends AbstractExecutorService {
     if (!live.compareAndSet(expectedLive, expectedLive + 1)) {
       return false;
     }
-    Worker w = new Worker();
-    Thread t = new Thread(w, name + "-" + ids.incrementAndGet());
-    t.setDaemon(true);
-    w.thread = t;
+    Worker w = new Worker(name + "-" + ids.incrementAndGet());
+    Thread t = w.thread;
     workers.add(w);
     starting.incrementAndGet();
     try {
@@ -229,7 +228,7 @@ public final class ElasticExecutor extends AbstractExecutorService {
   }
 
   private final class Worker implements Runnable {
-    Thread thread;
+    final Thread thread;
     /** Tasks taken; written by this worker only, read by the monitor. */
     volatile long taken;
     /** Whether this worker is parked waiting for a task. */
@@ -240,7 +239,13 @@ public final class ElasticExecutor extends AbstractExecutorService {
     int stuckTicks;
     boolean blocked;
     /** The kernel's status file of this worker's thread, or null; set by the thread itself. */
-    volatile Path stat;
+    volatile @Nullable Path stat;
+
+    /** The worker and its thread, not started yet. */
+    Worker(String threadName) {
+      thread = new Thread(this, threadName);
+      thread.setDaemon(true);
+    }
 
     @Override
     public void run() {
@@ -278,7 +283,7 @@ public final class ElasticExecutor extends AbstractExecutorService {
     }
 
     /** The next task, or null when this worker should end. */
-    private Runnable next() {
+    private @Nullable Runnable next() {
       while (true) {
         int s = state;
         if (s == STOP || (s == SHUTDOWN && queue.isEmpty())) {

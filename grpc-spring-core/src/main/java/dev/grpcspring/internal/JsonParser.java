@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.ObjectReadContext;
@@ -25,11 +26,11 @@ public final class JsonParser {
   private JsonParser() {}
 
   /**
-   * Parses one JSON value.
+   * Parses one JSON value; JSON {@code null} gives null.
    *
    * @throws IllegalArgumentException on malformed JSON or trailing content, saying where
    */
-  public static Object parse(String json) {
+  public static @Nullable Object parse(String json) {
     try (tools.jackson.core.JsonParser p = FACTORY.createParser(ObjectReadContext.empty(), json)) {
       JsonToken first = p.nextToken();
       if (first == null) {
@@ -46,7 +47,7 @@ public final class JsonParser {
     }
   }
 
-  private static Object read(tools.jackson.core.JsonParser p, JsonToken token) {
+  private static @Nullable Object read(tools.jackson.core.JsonParser p, JsonToken token) {
     switch (token) {
       case START_OBJECT -> {
         Map<String, Object> map = new LinkedHashMap<>();

@@ -3,6 +3,7 @@ package dev.grpcspring.internal;
 import java.io.StringWriter;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
@@ -21,7 +22,7 @@ public final class JsonWriter {
    *
    * @throws IllegalArgumentException for a value that is none of the JSON-like types, naming it
    */
-  public static String write(Object value) {
+  public static String write(@Nullable Object value) {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = FACTORY.createGenerator(ObjectWriteContext.empty(), out)) {
       write(g, value);
@@ -30,7 +31,7 @@ public final class JsonWriter {
   }
 
   /** Writes {@code value} at the generator's current position. */
-  public static void write(JsonGenerator g, Object value) {
+  public static void write(JsonGenerator g, @Nullable Object value) {
     if (value == null) {
       g.writeNull();
     } else if (value instanceof String s) {

@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One daemon thread that looks at each {@link ElasticExecutor} with queued work every tick and
@@ -20,7 +21,7 @@ final class PoolMonitor implements Runnable {
   static final PoolMonitor INSTANCE = new PoolMonitor();
 
   private final Set<ElasticExecutor> pools = ConcurrentHashMap.newKeySet();
-  private volatile Thread thread;
+  private volatile @Nullable Thread thread;
 
   private PoolMonitor() {}
 

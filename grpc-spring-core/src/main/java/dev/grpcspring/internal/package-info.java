@@ -4,4 +4,7 @@
  * executor, serializing executors and the callback serializer, exponential backoff, a CPU clock and
  * a small JSON reader and writer for service configs. Not exported; its API may change at any time.
  */
+@NullMarked
 package dev.grpcspring.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,6 +5,7 @@ import dev.grpcspring.Metadata;
 import io.netty.util.AsciiString;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a client stream's request headers are made of (grpc-go's {@code transport.CallHdr}).
@@ -22,10 +23,10 @@ import java.util.concurrent.TimeUnit;
 public record CallHeader(
     CharSequence path,
     String authority,
-    Deadline deadline,
-    String contentSubtype,
-    String sendCompress,
-    String acceptEncoding,
+    @Nullable Deadline deadline,
+    @Nullable String contentSubtype,
+    @Nullable String sendCompress,
+    @Nullable String acceptEncoding,
     String userAgent,
     Metadata metadata) {
   private static final AsciiString PSEUDO_METHOD = AsciiString.cached(":method");

@@ -8,6 +8,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayDeque;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reassembles Length-Prefixed-Messages from DATA frames whose boundaries have nothing to do with
@@ -47,7 +49,7 @@ public final class MessageDeframer {
   private final ByteBufAllocator alloc;
   private final int maxMessageSize;
   private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>(4);
-  private Compressor decompressor;
+  private @Nullable Compressor decompressor;
   private int buffered;
   // The current message's prefix, once read: -1 before.
   private int messageLength = -1;
@@ -72,7 +74,7 @@ public final class MessageDeframer {
    * The codec named by the peer's {@code grpc-encoding}; null or identity means none, and then a
    * message flagged compressed is an error.
    */
-  public void setDecompressor(Compressor decompressor) {
+  public void setDecompressor(@Nullable Compressor decompressor) {
     this.decompressor = decompressor == Compressor.IDENTITY ? null : decompressor;
   }
 
@@ -216,13 +218,16 @@ public final class MessageDeframer {
     return true;
   }
 
-  private ByteBuf readPayload() {
+  private @Nullable ByteBuf readPayload() {
     ByteBuf payload = readBytes(messageLength);
     if (!compressed) {
       return payload;
     }
+    // readPrefix refuses a compressed message while no decompressor is set.
+    Compressor d =
+        Objects.requireNonNull(decompressor, "compressed message without a decompressor");
     try {
-      return decompressor.decompress(payload, alloc, maxMessageSize);
+      return d.decompress(payload, alloc, maxMessageSize);
     } catch (StatusException e) {
       fail(e.getStatus());
       return null;

@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import java.io.IOException;
 import java.io.OutputStream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns messages into gRPC Length-Prefixed-Messages: a 1-byte compressed flag, a 4-byte big-endian
@@ -123,7 +124,7 @@ public final class MessageFramer {
   private final class PieceWriter extends OutputStream {
     private final CompositeByteBuf out;
     private int expected;
-    private ByteBuf piece;
+    private @Nullable ByteBuf piece;
 
     PieceWriter(CompositeByteBuf out, int expected) {
       this.out = out;
@@ -132,30 +133,33 @@ public final class MessageFramer {
 
     @Override
     public void write(int b) {
-      next();
-      piece.writeByte(b);
+      next().writeByte(b);
     }
 
     @Override
     public void write(byte[] b, int off, int len) {
       while (len > 0) {
-        next();
-        int n = Math.min(len, piece.writableBytes());
-        piece.writeBytes(b, off, n);
+        ByteBuf p = next();
+        int n = Math.min(len, p.writableBytes());
+        p.writeBytes(b, off, n);
         off += n;
         len -= n;
       }
     }
 
-    private void next() {
-      if (piece != null && piece.isWritable()) {
-        return;
+    /** The piece to write into: the current one while it has room, else a new one. */
+    private ByteBuf next() {
+      ByteBuf p = piece;
+      if (p != null && p.isWritable()) {
+        return p;
       }
       finish();
       // More than announced still gets written, so the size check can report it.
       int size = Math.max(Math.min(PIECE, expected), 4096);
       expected -= Math.min(size, expected);
-      piece = alloc.directBuffer(size, size);
+      p = alloc.directBuffer(size, size);
+      piece = p;
+      return p;
     }
 
     void finish() {

@@ -2,6 +2,7 @@ package dev.grpcspring.protocol;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The percent-encoding of {@code grpc-message}: UTF-8 bytes in {@code %x20-%x24 / %x26-%x7E} stay as
@@ -13,8 +14,8 @@ public final class PercentEncoding {
 
   private PercentEncoding() {}
 
-  /** Encodes {@code message} for the {@code grpc-message} header. */
-  public static String encode(String message) {
+  /** Encodes {@code message} for the {@code grpc-message} header; null stays null. */
+  public static @Nullable String encode(@Nullable String message) {
     if (message == null) {
       return null;
     }
@@ -48,9 +49,9 @@ public final class PercentEncoding {
   /**
    * Decodes a received {@code grpc-message}. Valid escapes become their bytes and the result is read
    * as UTF-8 (malformed sequences become U+FFFD); bad escapes are kept literally.
-   * Characters up to U+00FF are taken as the raw bytes of a header value.
+   * Characters up to U+00FF are taken as the raw bytes of a header value. Null stays null.
    */
-  public static String decode(CharSequence encoded) {
+  public static @Nullable String decode(@Nullable CharSequence encoded) {
     if (encoded == null) {
       return null;
     }

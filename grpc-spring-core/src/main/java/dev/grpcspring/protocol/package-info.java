@@ -13,4 +13,7 @@
  * byte type of {@link dev.grpcspring.Marshaller}) and {@code AsciiString}; no channel, pipeline or
  * HTTP/2 type, which {@code ProtocolLayerTest} checks. Not exported.
  */
+@NullMarked
 package dev.grpcspring.protocol;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,6 +7,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An HTTP proxy that opens tunnels with {@code CONNECT host:port}: the client connects to the
@@ -16,7 +17,8 @@ import java.util.Objects;
  * @param username for {@code Proxy-Authorization: Basic}, or null to send no credentials
  * @param password the password that goes with {@code username} (empty when absent)
  */
-public record HttpConnectProxy(InetSocketAddress address, String username, String password) {
+public record HttpConnectProxy(InetSocketAddress address, @Nullable String username,
+    @Nullable String password) {
   /** Port of a proxy written without one, as HTTP's default. */
   public static final int DEFAULT_PORT = 80;
 
@@ -108,7 +110,7 @@ public record HttpConnectProxy(InetSocketAddress address, String username, Strin
   }
 
   /** The {@code Proxy-Authorization} value, or null when there is no username. */
-  public String authorization() {
+  public @Nullable String authorization() {
     if (username == null) {
       return null;
     }

@@ -4,6 +4,7 @@ import io.netty.util.NetUtil;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The hosts that bypass a proxy, written as {@code no_proxy} writes them (the rules of Go's
@@ -34,7 +35,7 @@ public final class NoProxyList {
    *
    * @throws IllegalArgumentException for an entry with a bad port or CIDR prefix
    */
-  public static NoProxyList parse(String spec) {
+  public static NoProxyList parse(@Nullable String spec) {
     if (spec == null || spec.isBlank()) {
       return EMPTY;
     }
@@ -70,7 +71,8 @@ public final class NoProxyList {
     return false;
   }
 
-  private record Entry(String domain, boolean subdomainsOnly, byte[] ip, int prefixBits, int port) {
+  private record Entry(@Nullable String domain, boolean subdomainsOnly, byte @Nullable [] ip,
+      int prefixBits, int port) {
     static Entry parse(String e, String spec) {
       int slash = e.indexOf('/');
       if (slash >= 0) {
@@ -132,12 +134,12 @@ public final class NoProxyList {
       return port;
     }
 
-    boolean matches(String host, byte[] hostIp, int targetPort) {
+    boolean matches(String host, byte @Nullable [] hostIp, int targetPort) {
       if (port >= 0 && port != targetPort) {
         return false;
       }
       if (ip != null) {
-        return hostIp != null && hostIp.length == ip.length && samePrefix(hostIp);
+        return hostIp != null && hostIp.length == ip.length && samePrefix(ip, hostIp);
       }
       if (hostIp != null) {
         return false;
@@ -148,11 +150,11 @@ public final class NoProxyList {
       return host.endsWith("." + domain);
     }
 
-    private boolean samePrefix(byte[] a) {
+    private boolean samePrefix(byte[] network, byte[] a) {
       int bits = prefixBits;
-      for (int i = 0; i < ip.length && bits > 0; i++, bits -= 8) {
+      for (int i = 0; i < network.length && bits > 0; i++, bits -= 8) {
         int mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-        if ((a[i] & mask) != (ip[i] & mask)) {
+        if ((a[i] & mask) != (network[i] & mask)) {
           return false;
         }
       }

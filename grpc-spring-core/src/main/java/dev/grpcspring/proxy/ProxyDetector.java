@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides, for each connection a client makes to a TCP address, whether it goes through an HTTP
@@ -22,7 +23,7 @@ public interface ProxyDetector {
    *
    * @param target the address to reach, resolved or not
    */
-  HttpConnectProxy proxyFor(InetSocketAddress target);
+  @Nullable HttpConnectProxy proxyFor(InetSocketAddress target);
 
   /** Never a proxy. */
   static ProxyDetector none() {
@@ -77,7 +78,7 @@ public interface ProxyDetector {
     return target -> isLoopback(target) ? null : configured.proxyFor(target);
   }
 
-  private static String firstSet(UnaryOperator<String> env, String[] names) {
+  private static @Nullable String firstSet(UnaryOperator<String> env, String[] names) {
     for (String n : names) {
       String v = env.apply(n);
       if (v != null && !v.isBlank()) {

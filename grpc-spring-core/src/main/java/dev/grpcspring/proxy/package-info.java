@@ -4,4 +4,7 @@
  * {@code grpc_proxy}, {@code https_proxy} and {@code no_proxy} environment variables. The
  * transport opens the tunnel; this package only decides. It depends on nothing else in the project.
  */
+@NullMarked
 package dev.grpcspring.proxy;
+
+import org.jspecify.annotations.NullMarked;

@@ -29,6 +29,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Server reflection, {@code grpc.reflection.v1} and the older {@code grpc.reflection.v1alpha}
@@ -56,8 +57,8 @@ public final class ProtoReflectionService {
 
   private final Supplier<? extends Collection<ServerServiceDefinition>> services;
   private final Object lock = new Object();
-  private Collection<ServerServiceDefinition> indexedServices;
-  private ReflectionIndex index;
+  private @Nullable Collection<ServerServiceDefinition> indexedServices;
+  private @Nullable ReflectionIndex index;
 
   /**
    * @param services the server's services, typically {@code () -> server.getServices()}; it may

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What reflection can tell about a set of services: their names and every file, symbol and
@@ -64,12 +65,12 @@ final class ReflectionIndex {
     return serviceNames;
   }
 
-  FileDescriptor fileByName(String name) {
+  @Nullable FileDescriptor fileByName(String name) {
     return filesByName.get(name);
   }
 
   /** The file declaring a fully-qualified symbol; a leading dot is allowed. */
-  FileDescriptor fileBySymbol(String symbol) {
+  @Nullable FileDescriptor fileBySymbol(String symbol) {
     return filesBySymbol.get(symbol.startsWith(".") ? symbol.substring(1) : symbol);
   }
 
@@ -81,7 +82,7 @@ final class ReflectionIndex {
   }
 
   /** The extension of {@code messageType} with {@code number}, or null. */
-  FieldDescriptor extension(String messageType, int number) {
+  @Nullable FieldDescriptor extension(String messageType, int number) {
     Map<Integer, FieldDescriptor> byNumber = extensions.get(strip(messageType));
     return byNumber == null ? null : byNumber.get(number);
   }
@@ -96,7 +97,7 @@ final class ReflectionIndex {
     return name.startsWith(".") ? name.substring(1) : name;
   }
 
-  private static Descriptor findMessage(FileDescriptor file, String fullName) {
+  private static @Nullable Descriptor findMessage(FileDescriptor file, String fullName) {
     Deque<Descriptor> pending = new ArrayDeque<>(file.getMessageTypes());
     while (!pending.isEmpty()) {
       Descriptor d = pending.pop();

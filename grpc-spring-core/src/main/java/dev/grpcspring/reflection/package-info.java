@@ -3,4 +3,7 @@
  * dev.grpcspring.reflection.ProtoReflectionService} from the schemas generated code attaches to
  * its service descriptors.
  */
+@NullMarked
 package dev.grpcspring.reflection;
+
+import org.jspecify.annotations.NullMarked;

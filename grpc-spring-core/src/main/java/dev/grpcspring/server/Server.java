@@ -34,6 +34,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -43,6 +44,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A gRPC server: listens on its addresses, speaks HTTP/2 on every accepted connection, and runs
@@ -65,18 +67,18 @@ public final class Server implements AutoCloseable {
   private final List<ServerServiceDefinition> services;
   private final Map<String, ServerMethodDefinition<?, ?>> methods;
   private final Executor executor;
-  private final ExecutorService ownedExecutor;
-  private final EventLoopGroup bossGroup;
-  private final EventLoopGroup workerGroup;
+  private final @Nullable ExecutorService ownedExecutor;
+  private final @Nullable EventLoopGroup bossGroup;
+  private final @Nullable EventLoopGroup workerGroup;
   private final boolean ownsGroups;
-  private final Class<? extends io.netty.channel.ServerChannel> channelType;
+  private final @Nullable Class<? extends io.netty.channel.ServerChannel> channelType;
   private final Http2Server.Config transportConfig;
   private final InProcessBinding.Options inProcessOptions;
   private final CompressorRegistry compressors;
   private final Channelz channelz;
   private final ServerCredentials credentials;
   /** Set at start; null before. */
-  private volatile ServerEntity channelzEntity;
+  private volatile @Nullable ServerEntity channelzEntity;
   private final List<Runnable> shutdownHooks;
 
   private final Object lock = new Object();
@@ -180,9 +182,11 @@ public final class Server implements AutoCloseable {
           bindInProcess(inProcess, entity);
           continue;
         }
+        // Not in-process, so the event loops and the bootstrap exist.
+        ServerBootstrap socketBootstrap = Objects.requireNonNull(bootstrap, "no event loops");
         ChannelFuture f;
         try {
-          f = bind(bootstrap.clone().childHandler(
+          f = bind(socketBootstrap.clone().childHandler(
               connectionInitializer(entity, listener.credentials())), address);
         } catch (IOException e) {
           shutdownNow();
@@ -255,7 +259,7 @@ public final class Server implements AutoCloseable {
   }
 
   /** A client connected in-process: the counterpart of a Netty channel's initializer. */
-  private ServerTransportListener acceptInProcess(ServerTransport transport,
+  private @Nullable ServerTransportListener acceptInProcess(ServerTransport transport,
       InProcessSocketAddress address) {
     ServerEntity entity = channelzEntity;
     if (shutdown || entity == null) {
@@ -284,15 +288,17 @@ public final class Server implements AutoCloseable {
   }
 
   private ChannelFuture bind(ServerBootstrap bootstrap, SocketAddress address) throws IOException {
+    // Only socket addresses are bound here, and a server with any has its event loops.
+    EventLoopGroup boss = Objects.requireNonNull(bossGroup, "no event loops");
     SocketAddress local;
     try {
-      local = NativeTransport.adapt(bossGroup, address);
+      local = NativeTransport.adapt(boss, address);
     } catch (IllegalArgumentException e) {
       throw new IOException("Cannot listen on " + address + ": " + e.getMessage(), e);
     }
     boolean tcp = local instanceof InetSocketAddress;
     ServerBootstrap b = bootstrap.clone().channel(channelType != null && tcp ? channelType
-        : NativeTransport.serverChannelType(bossGroup, local));
+        : NativeTransport.serverChannelType(boss, local));
     if (tcp) {
       b.option(ChannelOption.SO_REUSEADDR, true)
           .childOption(ChannelOption.TCP_NODELAY, true)
@@ -363,7 +369,7 @@ public final class Server implements AutoCloseable {
   }
 
   /** This server in channelz (its id, call counters and sockets), or null before {@link #start()}. */
-  public ServerEntity channelz() {
+  public @Nullable ServerEntity channelz() {
     return channelzEntity;
   }
 
@@ -501,7 +507,7 @@ public final class Server implements AutoCloseable {
 
   // ---- for the dispatcher ----
 
-  ServerMethodDefinition<?, ?> lookupMethod(String fullMethodName) {
+  @Nullable ServerMethodDefinition<?, ?> lookupMethod(String fullMethodName) {
     return methods.get(fullMethodName);
   }
 
@@ -513,7 +519,7 @@ public final class Server implements AutoCloseable {
     return compressors;
   }
 
-  void connectionClosed(ServerTransport transport) {
+  void connectionClosed(@Nullable ServerTransport transport) {
     if (transport != null) {
       connections.remove(transport);
     }
@@ -541,13 +547,16 @@ public final class Server implements AutoCloseable {
     if (ownedExecutor != null) {
       ownedExecutor.shutdown();
     }
-    if (ownsGroups) {
+    EventLoopGroup boss = bossGroup;
+    EventLoopGroup worker = workerGroup;
+    // Owned groups always exist; the null checks only say so to the compiler.
+    if (ownsGroups && boss != null && worker != null) {
       // NIO closes a listening socket for real only when its selector runs again, after the
       // channel's close future has fired. Waiting for the boss loop to end means the port is
       // free once the server reports terminated (a restart on the same port then binds).
-      bossGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      workerGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      bossGroup.terminationFuture().addListener(f -> terminatedLatch.countDown());
+      boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      worker.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      boss.terminationFuture().addListener(f -> terminatedLatch.countDown());
     } else {
       terminatedLatch.countDown();
     }

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Configures and builds a {@link Server}. Defaults follow grpc-java: 4 MiB inbound messages, 8 KiB
@@ -37,7 +38,7 @@ public final class ServerBuilder {
   final List<ServerServiceDefinition> services = new ArrayList<>();
   final List<ServerInterceptor> interceptors = new ArrayList<>();
   final List<Runnable> shutdownHooks = new ArrayList<>();
-  Executor executor;
+  @Nullable Executor executor;
   boolean directExecutor;
   int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
   int maxInboundMetadataSize = DEFAULT_MAX_INBOUND_METADATA_SIZE;
@@ -46,9 +47,9 @@ public final class ServerBuilder {
   boolean bdpPing = true;
   Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
   CompressorRegistry compressors = CompressorRegistry.getDefaultInstance();
-  EventLoopGroup bossGroup;
-  EventLoopGroup workerGroup;
-  Class<? extends ServerChannel> channelType;
+  @Nullable EventLoopGroup bossGroup;
+  @Nullable EventLoopGroup workerGroup;
+  @Nullable Class<? extends ServerChannel> channelType;
   Channelz channelz = Channelz.getDefault();
   ServerCredentials credentials = ServerCredentials.insecure();
   private static final ServerConnectionPolicy DEFAULT_POLICY = ServerConnectionPolicy.DEFAULT;

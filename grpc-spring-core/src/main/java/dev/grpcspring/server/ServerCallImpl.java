@@ -18,6 +18,7 @@ import io.netty.buffer.ByteBuf;
 import java.util.concurrent.Executor;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One call on the server (grpc-java's {@code ServerCallImpl}; in grpc-go, the stream handed to
@@ -37,10 +38,10 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   private final MessageFramer framer;
   private final CallCounters calls;
   /** The status the application closed with; the stream reports only whether trailers went out. */
-  private volatile Status closeStatus;
+  private volatile @Nullable Status closeStatus;
 
   // Touched only by callExecutor tasks.
-  private ServerCall.Listener<ReqT> listener;
+  private ServerCall.@Nullable Listener<ReqT> listener;
 
   private volatile boolean cancelled;
   // The application's side; ServerCall methods are not called concurrently.
@@ -49,7 +50,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   private boolean inboundMessageCompressed;
   private boolean closeCalled;
   private boolean messageSent;
-  private String responseEncoding;
+  private @Nullable String responseEncoding;
 
   ServerCallImpl(ServerTransportStream stream, MethodDescriptor<ReqT, RespT> method,
       Context.CancellableContext context, Executor callExecutor, CompressorRegistry compressors,
@@ -196,7 +197,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   }
 
   @Override
-  public String getAuthority() {
+  public @Nullable String getAuthority() {
     return stream.authority();
   }
 
@@ -216,8 +217,9 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   public void onMessage(ByteBuf message, boolean compressed) {
     callExecutor.execute(() -> {
       ReqT request;
+      ServerCall.Listener<ReqT> l = listener;
       try {
-        if (listener == null || cancelled) {
+        if (l == null || cancelled) {
           return;
         }
         request = method.getRequestMarshaller().parse(message);
@@ -234,7 +236,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
       }
       inboundMessageCompressed = compressed;
       try {
-        runInContext(() -> listener.onMessage(request));
+        runInContext(() -> l.onMessage(request));
       } finally {
         inboundMessageCompressed = false;
       }
@@ -292,7 +294,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
 
   // ---- internals ----
 
-  private void closeWithError(Status status, Metadata trailers) {
+  private void closeWithError(Status status, @Nullable Metadata trailers) {
     cancelled = true;
     stream.closeWithError(status, trailers);
   }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A service ready to register: its {@link ServiceDescriptor} and a handler for every method.
@@ -41,7 +42,7 @@ public final class ServerServiceDefinition {
   }
 
   /** The method with this full name ({@code package.Service/Method}), or null. */
-  public ServerMethodDefinition<?, ?> getMethod(String fullMethodName) {
+  public @Nullable ServerMethodDefinition<?, ?> getMethod(String fullMethodName) {
     return methods.get(fullMethodName);
   }
 

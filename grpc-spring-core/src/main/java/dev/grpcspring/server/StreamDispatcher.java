@@ -12,6 +12,7 @@ import dev.grpcspring.transport.ServerTransportListener;
 import dev.grpcspring.transport.ServerTransportStream;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Serves the streams of one connection (grpc-go's {@code Server.handleStream}): finds each
@@ -23,8 +24,8 @@ import java.util.concurrent.TimeoutException;
 final class StreamDispatcher implements ServerTransportListener {
   private final Server server;
   private final CallCounters calls;
-  private ServerTransport transport;
-  private SocketEntity socket;
+  private @Nullable ServerTransport transport;
+  private @Nullable SocketEntity socket;
 
   StreamDispatcher(Server server, CallCounters calls) {
     this.server = server;

@@ -4,4 +4,7 @@
  * grpc-go's {@code handleStream}) to the method registered in a {@link
  * dev.grpcspring.server.ServerServiceDefinition}; {@code ServerCallImpl} is the call a handler sees.
  */
+@NullMarked
 package dev.grpcspring.server;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A channel's client keepalive settings (gRFC A8), shared by all its connections. The time can
@@ -42,7 +43,7 @@ public final class ClientKeepAlive {
   }
 
   /** Settings from durations; a null {@code time} means keepalive is off. */
-  public static ClientKeepAlive of(Duration time, Duration timeout, boolean withoutCalls) {
+  public static ClientKeepAlive of(@Nullable Duration time, Duration timeout, boolean withoutCalls) {
     return time == null ? disabled()
         : new ClientKeepAlive(saturatedNanos(time), saturatedNanos(timeout), withoutCalls);
   }

@@ -6,6 +6,7 @@ import dev.grpcspring.proxy.ProxyDetector;
 import io.netty.channel.EventLoopGroup;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a client transport connects and speaks HTTP/2.
@@ -28,7 +29,7 @@ import java.util.concurrent.Executor;
  */
 public record ClientTransportOptions(
     EventLoopGroup group,
-    Class<? extends io.netty.channel.Channel> channelType,
+    @Nullable Class<? extends io.netty.channel.Channel> channelType,
     TransportCredentials credentials,
     int connectTimeoutMillis,
     int initialWindowSize,

@@ -29,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client HTTP/2 connection to one address (grpc-go's {@code http2Client}; grpc-java's
@@ -45,8 +46,8 @@ public final class Http2Client implements ClientTransport {
   private final boolean secure;
   private final ClientTransportListener listener;
   private final Http2ClientHandler handler;
-  private volatile Channel channel;
-  private volatile ControlBuffer controlBuf;
+  private volatile @Nullable Channel channel;
+  private volatile @Nullable ControlBuffer controlBuf;
   private volatile Attributes attributes = Attributes.EMPTY;
   private final AtomicBoolean shutdownReported = new AtomicBoolean();
   private final AtomicBoolean terminated = new AtomicBoolean();
@@ -132,7 +133,7 @@ public final class Http2Client implements ClientTransport {
   }
 
   /** @param tunnel opens the proxy tunnel first, or null for a direct connection */
-  private void connect(SocketAddress target, HttpConnectHandler tunnel) {
+  private void connect(SocketAddress target, @Nullable HttpConnectHandler tunnel) {
     SocketAddress resolved;
     try {
       resolved = NativeTransport.adapt(options.group(), target);
@@ -204,7 +205,8 @@ public final class Http2Client implements ClientTransport {
 
   /** On the event loop, after the handshake and ALPN check, before the server's SETTINGS. */
   private void tlsEstablished(SSLSession session) {
-    Channel ch = channel;
+    // The handshake runs on the channel, which is set before it connects.
+    Channel ch = Objects.requireNonNull(channel, "no channel");
     attributes = TlsPipeline.withSession(Attributes.newBuilder()
         .set(Attributes.REMOTE_ADDRESS, ch.remoteAddress())
         .set(Attributes.LOCAL_ADDRESS, ch.localAddress())
@@ -254,7 +256,7 @@ public final class Http2Client implements ClientTransport {
       int maxReceiveMessageSize, boolean clientSendsOneMessage) {
     Http2ClientStream stream = new Http2ClientStream(this, streamListener, requestHeaders(header),
         maxReceiveMessageSize, clientSendsOneMessage);
-    controlBuf.enqueue(() -> handler.createStream(stream), !clientSendsOneMessage);
+    controlBuf().enqueue(() -> handler.createStream(stream), !clientSendsOneMessage);
     return stream;
   }
 
@@ -305,7 +307,8 @@ public final class Http2Client implements ClientTransport {
   }
 
   ControlBuffer controlBuf() {
-    return controlBuf;
+    // Set when the channel is created; streams (the only callers) come once it is connected.
+    return Objects.requireNonNull(controlBuf, "no stream before the transport is connected");
   }
 
   ByteBufAllocator alloc() {
@@ -337,7 +340,7 @@ public final class Http2Client implements ClientTransport {
     }
 
     @Override
-    public SocketAddress localAddress() {
+    public @Nullable SocketAddress localAddress() {
       Channel ch = channel;
       return ch == null ? null : ch.localAddress();
     }
@@ -355,7 +358,7 @@ public final class Http2Client implements ClientTransport {
     }
 
     @Override
-    public SocketSecurity security() {
+    public @Nullable SocketSecurity security() {
       return options.credentials() instanceof TlsChannelCredentials tls
           ? TlsPipeline.security(attributes, tls.provider().name()) : null;
     }

@@ -36,8 +36,10 @@ import io.netty.util.collection.IntObjectMap;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The HTTP/2 side of a client connection, on Netty's codec: creates streams (queued by Netty's
@@ -56,14 +58,14 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
 
   private final Http2Client transport;
   private final IntObjectMap<Http2ClientStream> streams = new IntObjectHashMap<>();
-  private ChannelHandlerContext ctx;
+  private @Nullable ChannelHandlerContext ctx;
   private boolean settingsReceived;
-  private Status shutdownStatus;
+  private @Nullable Status shutdownStatus;
   private boolean draining;
   /** Null when the windows are fixed. */
-  private BdpPinger bdp;
+  private @Nullable BdpPinger bdp;
   /** Null when keepalive is off. */
-  private KeepAliveManager keepAlive;
+  private @Nullable KeepAliveManager keepAlive;
 
   private Http2ClientHandler(
       Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder, Http2Settings settings,
@@ -102,6 +104,11 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
   public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
     this.ctx = ctx;
     super.handlerAdded(ctx);
+  }
+
+  /** The context: set in handlerAdded, before any event or command reaches this handler. */
+  private ChannelHandlerContext ctx() {
+    return Objects.requireNonNull(ctx, "the handler is not in a pipeline yet");
   }
 
   @Override
@@ -207,7 +214,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
   }
 
   /** The connection-level windows now (event loop), or null before the handler is active. */
-  FlowControlWindows flowControlWindows() {
+  @Nullable FlowControlWindows flowControlWindows() {
     if (ctx == null) {
       return null;
     }
@@ -219,7 +226,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
   // ---- commands (event loop, from the ControlBuffer) ----
 
   void createStream(Http2ClientStream stream) {
-    if (shutdownStatus != null || !ctx.channel().isActive()) {
+    if (shutdownStatus != null || !ctx().channel().isActive()) {
       Status s = shutdownStatus != null ? shutdownStatus
           : Status.UNAVAILABLE.withDescription("The connection is not active");
       stream.transportReportStatus(
@@ -241,8 +248,8 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     }
     streams.put(id, stream);
     transport.stats().localStreamStarted();
-    ChannelPromise promise = ctx.newPromise();
-    encoder().writeHeaders(ctx, id, stream.requestHeaders, 0, false, promise);
+    ChannelPromise promise = ctx().newPromise();
+    encoder().writeHeaders(ctx(), id, stream.requestHeaders, 0, false, promise);
     promise.addListener(f -> {
       if (!f.isSuccess() && !stream.isClosed()) {
         Throwable cause = f.cause();
@@ -269,8 +276,8 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     if (n > 0) {
       transport.stats().messageSent(); // one framed message per write; the half-close is empty
     }
-    ChannelPromise promise = ctx.newPromise();
-    encoder().writeData(ctx, stream.id, data, 0, endStream, promise);
+    ChannelPromise promise = ctx().newPromise();
+    encoder().writeData(ctx(), stream.id, data, 0, endStream, promise);
     if (n > 0) {
       promise.addListener(f -> stream.onSentBytes(n));
     }
@@ -293,7 +300,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     // channelz: a client stream succeeded when the server ended it (END_STREAM received).
     transport.stats().streamEnded(stream.isRemoteEnded());
     if (draining && streams.isEmpty()) {
-      ctx.executor().execute(this::closeIfDrained); // after this stream's RST goes out
+      ctx().executor().execute(this::closeIfDrained); // after this stream's RST goes out
     }
     Http2Stream h2 = connection().stream(id);
     Http2Error code = null;
@@ -314,12 +321,12 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
       code = Http2Error.CANCEL; // still queued in the buffering encoder: this drops it there
     }
     if (code != null) {
-      ChannelPromise promise = ctx.newPromise();
+      ChannelPromise promise = ctx().newPromise();
       // Netty closes the stream once the RST is written, inside that flush; StreamBufferingEncoder
       // then writes the next queued stream's HEADERS, which that flush no longer covers. Without a
       // flush of their own, queued calls would wait for unrelated traffic (MAX_CONCURRENT_STREAMS).
-      promise.addListener(f -> ctx.executor().execute(() -> flush(ctx)));
-      encoder().writeRstStream(ctx, id, code.code(), promise);
+      promise.addListener(f -> ctx().executor().execute(() -> flush(ctx())));
+      encoder().writeRstStream(ctx(), id, code.code(), promise);
     }
   }
 
@@ -334,7 +341,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     try {
       decoder().flowController().consumeBytes(h2, n);
     } catch (Http2Exception e) {
-      onError(ctx, false, e);
+      onError(ctx(), false, e);
     }
   }
 
@@ -349,8 +356,8 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
   }
 
   private void closeIfDrained() {
-    if (draining && streams.isEmpty() && ctx.channel().isOpen()) {
-      ctx.close();
+    if (draining && streams.isEmpty() && ctx().channel().isOpen()) {
+      ctx().close();
     }
   }
 
@@ -361,7 +368,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
       s.transportReportStatus(status, new Metadata(), RpcProgress.PROCESSED, true);
     }
     gracefulShutdownTimeoutMillis(0);
-    ctx.close();
+    ctx().close();
   }
 
   private void startShutdown(Status status) {
@@ -373,8 +380,8 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
 
   private void maybeCloseAfterGoAway() {
     if (connection().goAwayReceived() && connection().numActiveStreams() == 0 && streams.isEmpty()
-        && ctx.channel().isOpen()) {
-      ctx.close();
+        && ctx().channel().isOpen()) {
+      ctx().close();
     }
   }
 
@@ -466,13 +473,13 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
           h2.close();
         }
       }
-      ctx.executor().execute(Http2ClientHandler.this::maybeCloseAfterGoAway);
+      ctx().executor().execute(Http2ClientHandler.this::maybeCloseAfterGoAway);
     }
 
     @Override
     public void onStreamClosed(Http2Stream stream) {
       if (connection().goAwayReceived()) {
-        ctx.executor().execute(Http2ClientHandler.this::maybeCloseAfterGoAway);
+        ctx().executor().execute(Http2ClientHandler.this::maybeCloseAfterGoAway);
       }
     }
   }

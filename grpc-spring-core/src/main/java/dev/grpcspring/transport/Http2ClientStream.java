@@ -16,6 +16,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One gRPC call on a client transport: an HTTP/2 stream (the client half of grpc-go's
@@ -47,8 +48,8 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
   /** The server sent END_STREAM: nothing more comes from it. */
   private boolean remoteEnded;
   /** A status waiting for the deframer to hand out the messages that came before it. */
-  private Status deferredStatus;
-  private Metadata deferredTrailers;
+  private @Nullable Status deferredStatus;
+  private @Nullable Metadata deferredTrailers;
 
   Http2ClientStream(
       Http2Client transport, ClientStreamListener listener, Http2Headers requestHeaders,
@@ -278,8 +279,11 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
 
   @Override
   public void endOfStream() {
-    if (deferredStatus != null) {
-      closeNow(deferredStatus, deferredTrailers, RpcProgress.PROCESSED);
+    Status status = deferredStatus;
+    Metadata trailers = deferredTrailers;
+    // The two are set together.
+    if (status != null && trailers != null) {
+      closeNow(status, trailers, RpcProgress.PROCESSED);
     }
   }
 
@@ -292,7 +296,7 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
 
   // ---- mapping ----
 
-  private static Status validateResponseHeaders(Http2Headers headers) {
+  private static @Nullable Status validateResponseHeaders(Http2Headers headers) {
     CharSequence httpStatus = headers.status();
     CharSequence contentType = headers.get(GrpcHeaders.CONTENT_TYPE);
     if (httpStatus == null) {

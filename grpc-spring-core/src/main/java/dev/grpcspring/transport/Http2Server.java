@@ -34,11 +34,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server side of one HTTP/2 connection (grpc-go's {@code http2Server}; grpc-java's
@@ -80,26 +82,26 @@ public final class Http2Server extends Http2ConnectionHandler
   private final ServerTransportListener transportListener;
   private final Config config;
   /** Null when the windows are fixed. */
-  private final BdpPinger bdp;
+  private final @Nullable BdpPinger bdp;
   private final KeepAliveEnforcer enforcer;
   private final ServerFrameGuard guard;
   private final Http2Connection.PropertyKey streamKey;
-  private final AsciiString acceptEncoding;
+  private final @Nullable AsciiString acceptEncoding;
   private final EarlyResponses early = new EarlyResponses(this);
-  private ChannelHandlerContext ctx;
-  private ControlBuffer controlBuf;
+  private @Nullable ChannelHandlerContext ctx;
+  private @Nullable ControlBuffer controlBuf;
   /** Written on the event loop; volatile for channelz, which reads it from elsewhere. */
   private volatile Attributes attributes = Attributes.EMPTY;
   /** The TLS implementation of a TLS connection, for channelz; null for plaintext. */
-  private volatile String tlsProvider;
+  private volatile @Nullable String tlsProvider;
   private boolean settingsReceived;
-  private ScheduledFuture<?> handshakeTimer;
+  private @Nullable ScheduledFuture<?> handshakeTimer;
   private boolean gracefulShutdownStarted;
   /** The debug data of our GOAWAYs: why the connection is drained. */
   private String goAwayReason = "graceful_shutdown";
   private final ServerConnectionTimers timers;
   private boolean finalGoAwaySent;
-  private ScheduledFuture<?> pingTimer;
+  private @Nullable ScheduledFuture<?> pingTimer;
   private boolean terminated;
   private final SocketStats stats = new SocketStats();
   private final SocketView channelzView = new ServerSocketView(this);
@@ -165,16 +167,18 @@ public final class Http2Server extends Http2ConnectionHandler
   }
 
   /** The context, once the handler is in a pipeline (null before). */
-  ChannelHandlerContext ctxOrNull() {
+  @Nullable ChannelHandlerContext ctxOrNull() {
     return ctx;
   }
 
+  /** The context: set in handlerAdded, before any event or stream reaches this handler. */
   ChannelHandlerContext ctx() {
-    return ctx;
+    return Objects.requireNonNull(ctx, "the handler is not in a pipeline yet");
   }
 
+  /** The write queue: made in handlerAdded, with the context. */
   ControlBuffer controlBuf() {
-    return controlBuf;
+    return Objects.requireNonNull(controlBuf, "the handler is not in a pipeline yet");
   }
 
   Attributes attributes() {
@@ -187,7 +191,7 @@ public final class Http2Server extends Http2ConnectionHandler
     this.attributes = TlsPipeline.withSession(attributes, session);
   }
 
-  String tlsProvider() {
+  @Nullable String tlsProvider() {
     return tlsProvider;
   }
 
@@ -199,16 +203,16 @@ public final class Http2Server extends Http2ConnectionHandler
     try {
       eventLoop().execute(task);
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      log.log(Level.FINE, "Event loop of " + ctx.channel() + " has shut down; skipping", e);
+      log.log(Level.FINE, "Event loop of " + ctx().channel() + " has shut down; skipping", e);
     }
   }
 
   EventLoop eventLoop() {
-    return ctx.channel().eventLoop();
+    return ctx().channel().eventLoop();
   }
 
   ByteBufAllocator alloc() {
-    return ctx.alloc();
+    return ctx().alloc();
   }
 
   void addAcceptEncoding(Http2Headers headers) {
@@ -235,8 +239,8 @@ public final class Http2Server extends Http2ConnectionHandler
    */
   void resetIfClientStillSending(Http2Stream stream) {
     if (stream.state() == Http2Stream.State.HALF_CLOSED_LOCAL) {
-      resetStream(ctx, stream.id(), Http2Error.NO_ERROR.code(), ctx.newPromise());
-      ctx.flush();
+      resetStream(ctx(), stream.id(), Http2Error.NO_ERROR.code(), ctx().newPromise());
+      ctx().flush();
     }
   }
 
@@ -252,17 +256,17 @@ public final class Http2Server extends Http2ConnectionHandler
   /** {@link #gracefulShutdown()} with {@code reason} as the GOAWAY debug data. */
   void gracefulShutdown(String reason) {
     runOnEventLoop(() -> {
-      if (gracefulShutdownStarted || !ctx.channel().isActive()) {
+      if (gracefulShutdownStarted || !ctx().channel().isActive()) {
         return;
       }
       gracefulShutdownStarted = true;
       goAwayReason = reason;
-      goAway(ctx, Integer.MAX_VALUE, Http2Error.NO_ERROR.code(),
-          ByteBufUtil.writeAscii(ctx.alloc(), reason), ctx.newPromise());
-      encoder().writePing(ctx, false, GRACEFUL_SHUTDOWN_PING, ctx.newPromise());
-      pingTimer = ctx.executor().schedule(this::sendFinalGoAway,
+      goAway(ctx(), Integer.MAX_VALUE, Http2Error.NO_ERROR.code(),
+          ByteBufUtil.writeAscii(ctx().alloc(), reason), ctx().newPromise());
+      encoder().writePing(ctx(), false, GRACEFUL_SHUTDOWN_PING, ctx().newPromise());
+      pingTimer = ctx().executor().schedule(this::sendFinalGoAway,
           GRACEFUL_SHUTDOWN_PING_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      flush(ctx);
+      flush(ctx());
     });
   }
 
@@ -284,28 +288,28 @@ public final class Http2Server extends Http2ConnectionHandler
       for (Http2ServerStream s : streams) {
         s.cancelNow(status);
       }
-      flush(ctx);
-      ctx.close();
+      flush(ctx());
+      ctx().close();
     });
   }
 
   private void sendFinalGoAway() {
-    if (finalGoAwaySent || !ctx.channel().isActive()) {
+    if (finalGoAwaySent || !ctx().channel().isActive()) {
       return;
     }
     finalGoAwaySent = true;
     if (pingTimer != null) {
       pingTimer.cancel(false);
     }
-    goAway(ctx, connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(),
-        ByteBufUtil.writeAscii(ctx.alloc(), goAwayReason), ctx.newPromise());
-    flush(ctx);
+    goAway(ctx(), connection().remote().lastStreamCreated(), Http2Error.NO_ERROR.code(),
+        ByteBufUtil.writeAscii(ctx().alloc(), goAwayReason), ctx().newPromise());
+    flush(ctx());
     closeIfDrained();
   }
 
   private void closeIfDrained() {
-    if (finalGoAwaySent && connection().numActiveStreams() == 0 && ctx.channel().isActive()) {
-      ctx.close();
+    if (finalGoAwaySent && connection().numActiveStreams() == 0 && ctx().channel().isActive()) {
+      ctx().close();
     }
   }
 
@@ -341,7 +345,7 @@ public final class Http2Server extends Http2ConnectionHandler
     // Handlers on the event loop (a direct executor) answered while this read was processed: their
     // responses go out with the read's own flush, in one write, before the loop reads its next
     // connection (not in a drain task that waits for every other connection's read).
-    controlBuf.drainBeforeFlush();
+    controlBuf().drainBeforeFlush();
     super.channelReadComplete(ctx);
   }
 

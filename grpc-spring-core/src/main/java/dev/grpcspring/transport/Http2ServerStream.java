@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One call's HTTP/2 stream on the server (the server half of grpc-go's {@code transport.Stream};
@@ -40,12 +41,12 @@ public final class Http2ServerStream implements ServerTransportStream {
 
   private final Http2Server transport;
   private final Http2Stream http2Stream;
-  private final String authority;
+  private final @Nullable String authority;
   private final long timeoutNanos;
-  private final CharSequence acceptEncoding;
+  private final @Nullable CharSequence acceptEncoding;
   private final MessageDeframer deframer;
   private final AtomicInteger pendingBytes = new AtomicInteger();
-  private volatile ServerStreamListener listener;
+  private volatile @Nullable ServerStreamListener listener;
 
   // Event-loop state.
   private boolean headersWritten;
@@ -56,8 +57,8 @@ public final class Http2ServerStream implements ServerTransportStream {
   private boolean listenerClosed;
   private boolean statsEnded;
 
-  Http2ServerStream(Http2Server transport, Http2Stream http2Stream, String authority,
-      long timeoutNanos, CharSequence acceptEncoding, Compressor decompressor,
+  Http2ServerStream(Http2Server transport, Http2Stream http2Stream, @Nullable String authority,
+      long timeoutNanos, @Nullable CharSequence acceptEncoding, @Nullable Compressor decompressor,
       int maxInboundMessageSize) {
     this.transport = transport;
     this.http2Stream = http2Stream;
@@ -82,7 +83,7 @@ public final class Http2ServerStream implements ServerTransportStream {
   }
 
   /** The request's {@code :authority}, or null. */
-  public String authority() {
+  public @Nullable String authority() {
     return authority;
   }
 
@@ -92,7 +93,7 @@ public final class Http2ServerStream implements ServerTransportStream {
   }
 
   /** The client's {@code grpc-accept-encoding}, or null. */
-  public CharSequence acceptEncoding() {
+  public @Nullable CharSequence acceptEncoding() {
     return acceptEncoding;
   }
 
@@ -145,7 +146,7 @@ public final class Http2ServerStream implements ServerTransportStream {
    *
    * @param encoding the response {@code grpc-encoding}, or null for none
    */
-  public void writeHeaders(Metadata metadata, String encoding, boolean flush) {
+  public void writeHeaders(Metadata metadata, @Nullable String encoding, boolean flush) {
     Http2Headers headers = new DefaultHttp2Headers(false);
     headers.status(GrpcHeaders.STATUS_OK);
     headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
@@ -198,7 +199,7 @@ public final class Http2ServerStream implements ServerTransportStream {
    * Ends the call because of an error the peer should hear about: the status goes out as trailers
    * (or Trailers-Only), and the listener sees {@code onClose(status)} at once.
    */
-  public void closeWithError(Status status, Metadata trailers) {
+  public void closeWithError(Status status, @Nullable Metadata trailers) {
     Http2Headers headers = trailers(status, trailers);
     transport.controlBuf().enqueue(() -> sendTrailers(headers, status));
   }
@@ -268,7 +269,7 @@ public final class Http2ServerStream implements ServerTransportStream {
         : Status.CANCELLED.withDescription("The stream closed before the call completed"));
   }
 
-  private Http2Headers trailers(Status status, Metadata trailers) {
+  private Http2Headers trailers(Status status, @Nullable Metadata trailers) {
     Http2Headers headers = new DefaultHttp2Headers(false);
     headers.add(GrpcHeaders.GRPC_STATUS, AsciiString.of(status.getCode().wireValue()));
     if (status.getDescription() != null) {
@@ -280,7 +281,7 @@ public final class Http2ServerStream implements ServerTransportStream {
     return headers;
   }
 
-  private void sendTrailers(Http2Headers headers, Status errorStatus) {
+  private void sendTrailers(Http2Headers headers, @Nullable Status errorStatus) {
     if (!markClosed()) {
       return;
     }

@@ -9,7 +9,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Opens an HTTP CONNECT tunnel through a proxy, alone in a client pipeline. When the proxy answers
@@ -32,7 +34,7 @@ final class HttpConnectHandler extends ChannelInboundHandlerAdapter {
   private final ChannelHandler next;
   private final Consumer<Status> onFailure;
   private final Runnable onClosed;
-  private ByteBuf head;
+  private @Nullable ByteBuf head;
   private boolean failed;
 
   /**
@@ -77,7 +79,8 @@ final class HttpConnectHandler extends ChannelInboundHandlerAdapter {
     }
     ByteBuf in = (ByteBuf) msg;
     try {
-      head.writeBytes(in);
+      // Made in channelActive; dropped only on failure (handled above) or once the tunnel is open.
+      Objects.requireNonNull(head, "no CONNECT sent yet").writeBytes(in);
     } finally {
       in.release();
     }

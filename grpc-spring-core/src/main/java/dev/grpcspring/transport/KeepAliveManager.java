@@ -4,6 +4,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends keepalive PINGs on one connection (gRFC A8, PROTOCOL.md §1.10), for clients and servers:
@@ -34,7 +35,7 @@ final class KeepAliveManager {
   private boolean pingOutstanding;
   private boolean dormant;
   private boolean stopped;
-  private ScheduledFuture<?> timer;
+  private @Nullable ScheduledFuture<?> timer;
 
   KeepAliveManager(EventExecutor executor, Pinger pinger, long timeNanos, long timeoutNanos,
       boolean withoutCalls) {

@@ -4,6 +4,7 @@ import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request header block that checks the rules of RFC 9113 §8.2 and §8.3 as HPACK decodes it,
@@ -21,7 +22,7 @@ final class RequestHeaders extends DefaultHttp2Headers {
   private static final AsciiString TRAILERS = AsciiString.cached("trailers");
 
   private boolean regularSeen;
-  private String problem;
+  private @Nullable String problem;
 
   private RequestHeaders(int sizeHint) {
     super(false, false, sizeHint);
@@ -42,7 +43,7 @@ final class RequestHeaders extends DefaultHttp2Headers {
    * missing {@code :method} or {@code :scheme} (a missing {@code :path} is answered with HTTP 404,
    * as grpc-java does).
    */
-  static String requestProblem(Http2Headers headers) {
+  static @Nullable String requestProblem(Http2Headers headers) {
     if (headers instanceof RequestHeaders r && r.problem != null) {
       return r.problem;
     }
@@ -56,7 +57,7 @@ final class RequestHeaders extends DefaultHttp2Headers {
   }
 
   /** What makes a trailer block malformed, or null: a field-level violation or a pseudo-header. */
-  static String trailersProblem(Http2Headers headers) {
+  static @Nullable String trailersProblem(Http2Headers headers) {
     if (headers instanceof RequestHeaders r && r.problem != null) {
       return r.problem;
     }
@@ -69,7 +70,7 @@ final class RequestHeaders extends DefaultHttp2Headers {
   }
 
   /** The first rule a field broke, or null. */
-  String problem() {
+  @Nullable String problem() {
     return problem;
   }
 
@@ -81,7 +82,7 @@ final class RequestHeaders extends DefaultHttp2Headers {
     return super.add(name, value);
   }
 
-  private String check(CharSequence name, CharSequence value) {
+  private @Nullable String check(CharSequence name, CharSequence value) {
     if (name.length() == 0) {
       return "empty header name";
     }
@@ -122,7 +123,7 @@ final class RequestHeaders extends DefaultHttp2Headers {
   }
 
   /** RFC 9113 §8.2.1: no controls, space, uppercase, DEL, non-ASCII or colon in a name. */
-  private static String badNameChar(CharSequence name) {
+  private static @Nullable String badNameChar(CharSequence name) {
     for (int i = 0; i < name.length(); i++) {
       char c = name.charAt(i);
       if (c >= 'A' && c <= 'Z') {

@@ -3,9 +3,11 @@ package dev.grpcspring.transport;
 import dev.grpcspring.Status;
 import io.netty.channel.ChannelHandlerContext;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The timers of one server connection (gRFC A9, PROTOCOL.md §1.10): the server's own keepalive
@@ -17,11 +19,11 @@ import java.util.concurrent.TimeUnit;
 final class ServerConnectionTimers {
   private final Http2Server handler;
   private final ServerConnectionPolicy policy;
-  private ChannelHandlerContext ctx;
-  private KeepAliveManager keepAlive;
-  private ScheduledFuture<?> idleTimer;
-  private ScheduledFuture<?> ageTimer;
-  private ScheduledFuture<?> graceTimer;
+  private @Nullable ChannelHandlerContext ctx;
+  private @Nullable KeepAliveManager keepAlive;
+  private @Nullable ScheduledFuture<?> idleTimer;
+  private @Nullable ScheduledFuture<?> ageTimer;
+  private @Nullable ScheduledFuture<?> graceTimer;
   private boolean stopped;
 
   ServerConnectionTimers(Http2Server handler, ServerConnectionPolicy policy) {
@@ -57,6 +59,11 @@ final class ServerConnectionTimers {
       ageTimer = ctx.executor().schedule(this::ageReached,
           jittered(policy.maxConnectionAgeNanos()), TimeUnit.NANOSECONDS);
     }
+  }
+
+  /** The connection's context: timers run only once {@link #start} has set it. */
+  private ChannelHandlerContext ctx() {
+    return Objects.requireNonNull(ctx, "the timers have not started");
   }
 
   /** ±10%, uniformly. */
@@ -104,7 +111,7 @@ final class ServerConnectionTimers {
         || idleTimer != null) {
       return;
     }
-    idleTimer = ctx.executor().schedule(() -> {
+    idleTimer = ctx().executor().schedule(() -> {
       idleTimer = null;
       handler.gracefulShutdown("max_idle");
     }, policy.maxConnectionIdleNanos(), TimeUnit.NANOSECONDS);
@@ -116,7 +123,7 @@ final class ServerConnectionTimers {
     }
     handler.gracefulShutdown("max_age");
     if (policy.maxConnectionAgeGraceNanos() != ServerConnectionPolicy.INFINITE) {
-      graceTimer = ctx.executor().schedule(() -> handler.forceClose(Status.CANCELLED
+      graceTimer = ctx().executor().schedule(() -> handler.forceClose(Status.CANCELLED
               .withDescription("The connection reached its maximum age and the calls still open "
                   + "after the grace period of "
                   + Duration.ofNanos(policy.maxConnectionAgeGraceNanos()) + " are cancelled")),
@@ -124,7 +131,7 @@ final class ServerConnectionTimers {
     }
   }
 
-  private static void cancel(ScheduledFuture<?> f) {
+  private static void cancel(@Nullable ScheduledFuture<?> f) {
     if (f != null) {
       f.cancel(false);
     }

@@ -8,7 +8,9 @@ import io.netty.handler.codec.http2.Http2ConnectionEncoder;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2LifecycleManager;
+import java.util.Objects;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server connection's defences against a peer that floods it. Wraps the encoder: it counts
@@ -21,7 +23,7 @@ import java.util.function.LongSupplier;
 final class ServerFrameGuard extends DecoratingHttp2ConnectionEncoder {
   private final ServerConnectionPolicy policy;
   private final LongSupplier nanoTime;
-  private Http2LifecycleManager lifecycleManager;
+  private @Nullable Http2LifecycleManager lifecycleManager;
   private int queuedControlFrames;
   private boolean limitReached;
   private long rstWindowStart;
@@ -68,7 +70,8 @@ final class ServerFrameGuard extends DecoratingHttp2ConnectionEncoder {
   }
 
   /** The promise to write with, counted until written; null when the limit is reached. */
-  private ChannelPromise countControlFrame(ChannelHandlerContext ctx, ChannelPromise promise) {
+  private @Nullable ChannelPromise countControlFrame(ChannelHandlerContext ctx,
+      ChannelPromise promise) {
     if (limitReached) {
       promise.setFailure(limitException());
       return null;
@@ -77,7 +80,8 @@ final class ServerFrameGuard extends DecoratingHttp2ConnectionEncoder {
       limitReached = true;
       Http2Exception e = limitException();
       promise.setFailure(e);
-      lifecycleManager.onError(ctx, true, e);
+      // Netty's connection handler sets it when it takes this encoder, before any write.
+      Objects.requireNonNull(lifecycleManager, "no connection handler").onError(ctx, true, e);
       // The GOAWAY sits behind the frames the peer does not read, and Netty closes only once it is
       // written: close now, or the connection would stay as long as the peer wants.
       ctx.close();

@@ -11,6 +11,7 @@ import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /** A server connection as channelz sees it; the windows are read on the connection's event loop. */
 final class ServerSocketView implements SocketView {
@@ -26,13 +27,13 @@ final class ServerSocketView implements SocketView {
   }
 
   @Override
-  public SocketAddress localAddress() {
+  public @Nullable SocketAddress localAddress() {
     ChannelHandlerContext c = handler.ctxOrNull();
     return c == null ? null : c.channel().localAddress();
   }
 
   @Override
-  public SocketAddress remoteAddress() {
+  public @Nullable SocketAddress remoteAddress() {
     ChannelHandlerContext c = handler.ctxOrNull();
     return c == null ? null : c.channel().remoteAddress();
   }
@@ -44,7 +45,7 @@ final class ServerSocketView implements SocketView {
   }
 
   @Override
-  public SocketSecurity security() {
+  public @Nullable SocketSecurity security() {
     String provider = handler.tlsProvider();
     return provider == null ? null : TlsPipeline.security(handler.attributes(), provider);
   }

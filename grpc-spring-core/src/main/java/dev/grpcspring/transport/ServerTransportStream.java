@@ -6,6 +6,7 @@ import dev.grpcspring.Status;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One call's stream on a {@link ServerTransport} (grpc-java's {@code ServerStream}). The methods
@@ -17,13 +18,13 @@ public interface ServerTransportStream {
   void setListener(ServerStreamListener listener);
 
   /** The request's {@code :authority}, or null. */
-  String authority();
+  @Nullable String authority();
 
   /** The client's timeout ({@code grpc-timeout}) in nanoseconds, or -1 when it sent none. */
   long timeoutNanos();
 
   /** The client's {@code grpc-accept-encoding}, or null. */
-  CharSequence acceptEncoding();
+  @Nullable CharSequence acceptEncoding();
 
   /** The connection's attributes (remote and local address). */
   Attributes attributes();
@@ -45,7 +46,7 @@ public interface ServerTransportStream {
    *
    * @param encoding the response {@code grpc-encoding}, or null for none
    */
-  void writeHeaders(Metadata metadata, String encoding, boolean flush);
+  void writeHeaders(Metadata metadata, @Nullable String encoding, boolean flush);
 
   /** Sends one framed message; takes ownership of {@code frame}. */
   void writeMessage(ByteBuf frame, boolean flush);
@@ -60,7 +61,7 @@ public interface ServerTransportStream {
    * Ends the call because of an error the peer should hear about: the status goes out as trailers,
    * and the listener sees {@code closed(status)} at once.
    */
-  void closeWithError(Status status, Metadata trailers);
+  void closeWithError(Status status, @Nullable Metadata trailers);
 
   /** Cancels the stream (the client sees it reset), and the listener sees {@code closed(status)}. */
   void cancel(Status status);

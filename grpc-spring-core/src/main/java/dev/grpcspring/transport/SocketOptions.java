@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The socket options of a connection as channelz shows them: those of this list that the
@@ -21,7 +22,7 @@ final class SocketOptions {
   private SocketOptions() {}
 
   /** Name to value; empty when the channel is closed or not connected. */
-  static Map<String, String> of(Channel ch) {
+  static Map<String, String> of(@Nullable Channel ch) {
     if (ch == null || !ch.isActive()) {
       return Map.of();
     }

@@ -10,11 +10,13 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.channels.ClosedChannelException;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sits between the {@link SslHandler} and the HTTP/2 handler until the TLS handshake is done. It
@@ -31,8 +33,8 @@ final class TlsHandshakeHandler extends ChannelDuplexHandler {
   /** Who is at the other end, for messages ("localhost (/127.0.0.1:443)"). */
   private final String peer;
   private final Consumer<SSLSession> onSuccess;
-  private PendingWriteQueue pending;
-  private Throwable failure;
+  private @Nullable PendingWriteQueue pending;
+  private @Nullable Throwable failure;
 
   TlsHandshakeHandler(SslHandler ssl, boolean client, String peer, Consumer<SSLSession> onSuccess) {
     this.ssl = ssl;
@@ -46,6 +48,11 @@ final class TlsHandshakeHandler extends ChannelDuplexHandler {
     pending = new PendingWriteQueue(ctx);
   }
 
+  /** The writes held back until the handshake ends; made in handlerAdded. */
+  private PendingWriteQueue pending() {
+    return Objects.requireNonNull(pending, "the handler is not in a pipeline yet");
+  }
+
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
     if (failure != null) {
@@ -53,7 +60,7 @@ final class TlsHandshakeHandler extends ChannelDuplexHandler {
       promise.setFailure(failure);
       return;
     }
-    pending.add(msg, promise);
+    pending().add(msg, promise);
   }
 
   @Override
@@ -83,7 +90,7 @@ final class TlsHandshakeHandler extends ChannelDuplexHandler {
       return;
     }
     onSuccess.accept(ssl.engine().getSession());
-    pending.removeAndWriteAll();
+    pending().removeAndWriteAll();
     ctx.flush();
     if (client) {
       // TLS 1.3 servers judge client certificates after the client's handshake is done: their
@@ -113,20 +120,20 @@ final class TlsHandshakeHandler extends ChannelDuplexHandler {
     if (failure == null) {
       failure = new ClosedChannelException();
     }
-    pending.removeAndFailAll(failure);
+    pending().removeAndFailAll(failure);
     super.channelInactive(ctx);
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    if (!pending.isEmpty()) {
-      pending.removeAndFailAll(failure != null ? failure : new ClosedChannelException());
+    if (!pending().isEmpty()) {
+      pending().removeAndFailAll(failure != null ? failure : new ClosedChannelException());
     }
   }
 
   private void fail(ChannelHandlerContext ctx, TlsFailure cause) {
     failure = cause;
-    pending.removeAndFailAll(cause);
+    pending().removeAndFailAll(cause);
     if (client) {
       // The HTTP/2 handler fails the connection with this as the reason, then closes it.
       ctx.fireExceptionCaught(cause);
@@ -172,13 +179,14 @@ final class TlsHandshakeHandler extends ChannelDuplexHandler {
   static final class TlsFailure extends SSLException {
     private static final long serialVersionUID = 1L;
 
-    TlsFailure(String message, Throwable cause) {
+    TlsFailure(String message, @Nullable Throwable cause) {
       super(message, cause);
     }
 
     @Override
     public String toString() {
-      return getMessage();
+      // The constructor's message is never null.
+      return Objects.requireNonNull(getMessage(), "message");
     }
   }
 }

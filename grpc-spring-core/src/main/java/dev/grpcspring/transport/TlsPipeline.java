@@ -17,6 +17,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Puts TLS in front of the HTTP/2 handlers: an {@link SslHandler} from the credentials' current
@@ -74,7 +75,7 @@ public final class TlsPipeline {
   }
 
   /** The session as channelz shows it, or null for plaintext. */
-  static SocketSecurity security(Attributes attrs, String provider) {
+  static @Nullable SocketSecurity security(Attributes attrs, String provider) {
     SSLSession session = attrs.get(Attributes.SSL_SESSION);
     if (session == null) {
       return null;
@@ -90,7 +91,7 @@ public final class TlsPipeline {
         provider);
   }
 
-  private static byte[] leaf(Certificate[] chain) {
+  private static byte @Nullable [] leaf(Certificate @Nullable [] chain) {
     if (chain == null || chain.length == 0) {
       return null;
     }

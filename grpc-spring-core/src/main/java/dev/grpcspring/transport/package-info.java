@@ -7,4 +7,7 @@
  * frames and bytes; what the bytes mean is the {@code protocol} package's. Knows neither the
  * client nor the server package. Not exported.
  */
+@NullMarked
 package dev.grpcspring.transport;
+
+import org.jspecify.annotations.NullMarked;

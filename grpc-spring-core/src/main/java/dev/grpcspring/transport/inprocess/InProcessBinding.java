@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A server's claim on an in-process name: while it is bound, clients dialling {@code
@@ -42,7 +43,7 @@ public final class InProcessBinding implements AutoCloseable {
      * @return the listener for the connection's streams, or null to refuse the connection (the
      *     server is shutting down)
      */
-    ServerTransportListener transportCreated(ServerTransport transport);
+    @Nullable ServerTransportListener transportCreated(ServerTransport transport);
   }
 
   private final InProcessSocketAddress address;
@@ -72,7 +73,7 @@ public final class InProcessBinding implements AutoCloseable {
   }
 
   /** The bound server under {@code name}, or null. */
-  static InProcessBinding lookup(String name) {
+  static @Nullable InProcessBinding lookup(String name) {
     return BOUND.get(name);
   }
 

@@ -11,7 +11,9 @@ import dev.grpcspring.protocol.MessageDeframer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client's side of an in-process stream. What the application does (write, half-close,
@@ -30,14 +32,14 @@ final class InProcessClientStream implements ClientTransportStream, MessageDefra
   /** Request bytes handed to the server that its deframer has not consumed yet. */
   private final AtomicLong unconsumed = new AtomicLong();
   private final long readyLimit;
-  private InProcessServerStream server;
+  private @Nullable InProcessServerStream server;
 
   // Serializer state.
   private boolean closed;
   private boolean headersReceived;
   /** A status waiting for the deframer to hand out the messages that came before it. */
-  private Status deferredStatus;
-  private Metadata deferredTrailers;
+  private @Nullable Status deferredStatus;
+  private @Nullable Metadata deferredTrailers;
 
   InProcessClientStream(InProcessClientTransport transport, ClientStreamListener listener,
       int maxReceiveMessageSize, int serverWindow) {
@@ -52,6 +54,11 @@ final class InProcessClientStream implements ClientTransportStream, MessageDefra
     this.server = server;
   }
 
+  /** The server's side: set by the transport before it hands this stream out. */
+  private InProcessServerStream server() {
+    return Objects.requireNonNull(server, "the stream has no server side yet");
+  }
+
   // ---- application side (any thread) ----
 
   @Override
@@ -60,7 +67,7 @@ final class InProcessClientStream implements ClientTransportStream, MessageDefra
     try {
       unconsumed.addAndGet(framed.readableBytes());
       transport.clientStats().messageSent();
-      server.inbound(framed, false);
+      server().inbound(framed, false);
     } finally {
       InProcessSerializer.exitClientOperation(op);
     }
@@ -70,7 +77,7 @@ final class InProcessClientStream implements ClientTransportStream, MessageDefra
   public void halfClose() {
     int[] op = InProcessSerializer.enterClientOperation();
     try {
-      server.inbound(Unpooled.EMPTY_BUFFER, true);
+      server().inbound(Unpooled.EMPTY_BUFFER, true);
     } finally {
       InProcessSerializer.exitClientOperation(op);
     }
@@ -81,7 +88,7 @@ final class InProcessClientStream implements ClientTransportStream, MessageDefra
     int[] op = InProcessSerializer.enterClientOperation();
     try {
       serializer.execute(() -> closeNow(status, new Metadata(), RpcProgress.PROCESSED));
-      server.cancelByClient(Status.CANCELLED.withDescription("Cancelled by the client"));
+      server().cancelByClient(Status.CANCELLED.withDescription("Cancelled by the client"));
     } finally {
       InProcessSerializer.exitClientOperation(op);
     }
@@ -129,7 +136,7 @@ final class InProcessClientStream implements ClientTransportStream, MessageDefra
   }
 
   /** Response headers, already copied as a peer would receive them. */
-  void headers(Metadata headers, String encoding, long headerListSize) {
+  void headers(Metadata headers, @Nullable String encoding, long headerListSize) {
     serializer.execute(() -> {
       if (closed || deferredStatus != null || headersReceived) {
         return;
@@ -158,7 +165,7 @@ final class InProcessClientStream implements ClientTransportStream, MessageDefra
       if (closed || deferredStatus != null || !headersReceived) {
         int n = framed.readableBytes();
         framed.release();
-        server.responseBytesConsumed(n);
+        server().responseBytesConsumed(n);
         return;
       }
       deframer.deframe(framed, false);
@@ -204,7 +211,7 @@ final class InProcessClientStream implements ClientTransportStream, MessageDefra
   /** The client's connection was shut down now: fail this call and reset it at the server. */
   void cancelByTransport(Status status) {
     serializer.execute(() -> closeNow(status, new Metadata(), RpcProgress.PROCESSED));
-    server.cancelByClient(Status.CANCELLED.withDescription(
+    server().cancelByClient(Status.CANCELLED.withDescription(
         "The client's connection closed before the call completed"));
   }
 
@@ -223,7 +230,7 @@ final class InProcessClientStream implements ClientTransportStream, MessageDefra
   /** This side broke the stream (bad response): close it and reset it at the server. */
   private void failLocally(Status status) {
     closeNow(status, new Metadata(), RpcProgress.PROCESSED);
-    server.cancelByClient(Status.CANCELLED.withDescription("Cancelled by the client"));
+    server().cancelByClient(Status.CANCELLED.withDescription("Cancelled by the client"));
   }
 
   private void closeNow(Status status, Metadata trailers, RpcProgress progress) {
@@ -255,13 +262,16 @@ final class InProcessClientStream implements ClientTransportStream, MessageDefra
 
   @Override
   public void bytesRead(int numBytes) {
-    server.responseBytesConsumed(numBytes);
+    server().responseBytesConsumed(numBytes);
   }
 
   @Override
   public void endOfStream() {
-    if (deferredStatus != null) {
-      closeNow(deferredStatus, deferredTrailers, RpcProgress.PROCESSED);
+    Status status = deferredStatus;
+    Metadata trailers = deferredTrailers;
+    // The two are set together.
+    if (status != null && trailers != null) {
+      closeNow(status, trailers, RpcProgress.PROCESSED);
     }
   }
 

@@ -21,6 +21,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client's connection to a server in this JVM, found by name when it starts. There is no socket
@@ -46,8 +47,8 @@ public final class InProcessClientTransport implements ClientTransport {
   private final ServerSide serverSide = new ServerSide();
 
   // Guarded by this.
-  private InProcessBinding.Options serverOptions;
-  private ServerTransportListener serverListener;
+  private InProcessBinding.@Nullable Options serverOptions;
+  private @Nullable ServerTransportListener serverListener;
   private final Set<InProcessServerStream> streams = new HashSet<>();
   private boolean startCalled;
   private boolean connectDone;
@@ -178,7 +179,8 @@ public final class InProcessClientTransport implements ClientTransport {
         return client;
       }
       clientStats.localStreamStarted();
-      server.start(l);
+      // Not refused, so connected, and a connected transport has the server's listener.
+      server.start(Objects.requireNonNull(l, "connected without a server listener"));
       return client;
     } finally {
       InProcessSerializer.exitClientOperation(op);

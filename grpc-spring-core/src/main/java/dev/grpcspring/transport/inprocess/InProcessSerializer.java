@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs one side of an in-process stream one task at a time, in order: it plays the part the event
@@ -28,10 +29,10 @@ final class InProcessSerializer {
   private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean running = new AtomicBoolean();
   /** Null: always run on the submitting thread. */
-  private final Executor handOff;
+  private final @Nullable Executor handOff;
   private final Runnable drain = this::drain;
 
-  InProcessSerializer(Executor handOff) {
+  InProcessSerializer(@Nullable Executor handOff) {
     this.handOff = handOff;
   }
 

@@ -14,6 +14,7 @@ import dev.grpcspring.transport.ServerTransportListener;
 import dev.grpcspring.transport.ServerTransportStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The server's side of an in-process stream. Requests arrive through this side's {@link
@@ -33,8 +35,8 @@ final class InProcessServerStream implements ServerTransportStream {
   private static final Logger log = Logger.getLogger(InProcessServerStream.class.getName());
 
   /** What the client's request headers carried, taken on the client's thread. */
-  record Request(String path, String authority, long timeoutNanos, String encoding,
-      String acceptEncoding, Metadata metadata, long headerListSize) {
+  record Request(String path, String authority, long timeoutNanos, @Nullable String encoding,
+      @Nullable String acceptEncoding, Metadata metadata, long headerListSize) {
     static Request of(CallHeader h) {
       Deadline deadline = h.deadline();
       long timeoutNanos = deadline == null
@@ -81,13 +83,13 @@ final class InProcessServerStream implements ServerTransportStream {
   private final InProcessClientTransport transport;
   private final InProcessClientStream client;
   private final Request request;
-  private final InProcessBinding.Options options;
+  private final InProcessBinding.@Nullable Options options;
   private final InProcessSerializer serializer = new InProcessSerializer(null);
   private final MessageDeframer deframer;
   /** Response bytes handed to the client that its deframer has not consumed yet. */
   private final AtomicLong unconsumed = new AtomicLong();
   private final long readyLimit;
-  private volatile ServerStreamListener listener;
+  private volatile @Nullable ServerStreamListener listener;
   /** Whether response headers went out (application side; read by the serializer). */
   private volatile boolean headersSent;
 
@@ -97,7 +99,7 @@ final class InProcessServerStream implements ServerTransportStream {
 
   /** @param options the server's options; null for a stream refused before it started */
   InProcessServerStream(InProcessClientTransport transport, InProcessClientStream client,
-      Request request, InProcessBinding.Options options) {
+      Request request, InProcessBinding.@Nullable Options options) {
     this.transport = transport;
     this.client = client;
     this.request = request;
@@ -108,6 +110,11 @@ final class InProcessServerStream implements ServerTransportStream {
         + InProcessClientStream.ON_READY_THRESHOLD;
   }
 
+  /** The server's options: only a stream refused before it started has none. */
+  private InProcessBinding.Options options() {
+    return Objects.requireNonNull(options, "a refused stream never starts");
+  }
+
   InProcessClientStream client() {
     return client;
   }
@@ -116,10 +123,10 @@ final class InProcessServerStream implements ServerTransportStream {
   void start(ServerTransportListener transportListener) {
     serializer.execute(() -> {
       transport.serverStats().remoteStreamStarted();
-      if (request.headerListSize() > options.maxInboundMetadataSize()) {
+      if (request.headerListSize() > options().maxInboundMetadataSize()) {
         reject(Status.RESOURCE_EXHAUSTED.withDescription(
             "Request headers are larger than the server's limit of "
-                + options.maxInboundMetadataSize() + " bytes"));
+                + options().maxInboundMetadataSize() + " bytes"));
         return;
       }
       String path = request.path();
@@ -128,9 +135,9 @@ final class InProcessServerStream implements ServerTransportStream {
         return;
       }
       if (request.encoding() != null) {
-        Compressor c = options.compressors().lookup(request.encoding());
+        Compressor c = options().compressors().lookup(request.encoding());
         if (c == null) {
-          String accepted = options.compressors().acceptEncoding();
+          String accepted = options().compressors().acceptEncoding();
           reject(Status.UNIMPLEMENTED.withDescription("Unsupported grpc-encoding '"
               + request.encoding() + "'; this server accepts "
               + (accepted.isEmpty() ? "identity" : "identity," + accepted)));
@@ -169,7 +176,7 @@ final class InProcessServerStream implements ServerTransportStream {
   }
 
   @Override
-  public CharSequence acceptEncoding() {
+  public @Nullable CharSequence acceptEncoding() {
     return request.acceptEncoding();
   }
 
@@ -203,14 +210,14 @@ final class InProcessServerStream implements ServerTransportStream {
   }
 
   @Override
-  public void writeHeaders(Metadata metadata, String encoding, boolean flush) {
+  public void writeHeaders(Metadata metadata, @Nullable String encoding, boolean flush) {
     if (headersSent) {
       return;
     }
     headersSent = true;
     String enc = encoding == null || encoding.equals(Compressor.IDENTITY.name()) ? null : encoding;
     Metadata md = MetadataCodec.transfer(metadata);
-    String accept = options.compressors().acceptEncoding();
+    String accept = options().compressors().acceptEncoding();
     long size = MetadataCodec.headerSize(":status", 3) + MetadataCodec.headerSize("content-type", 16)
         + (enc == null ? 0 : MetadataCodec.headerSize("grpc-encoding", enc.length()))
         + (accept.isEmpty() ? 0 : MetadataCodec.headerSize("grpc-accept-encoding", accept.length()))
@@ -231,7 +238,7 @@ final class InProcessServerStream implements ServerTransportStream {
   }
 
   @Override
-  public void closeWithError(Status status, Metadata trailers) {
+  public void closeWithError(Status status, @Nullable Metadata trailers) {
     sendTrailers(status, trailers, status);
   }
 
@@ -289,15 +296,16 @@ final class InProcessServerStream implements ServerTransportStream {
 
   // ---- serializer ----
 
-  private void sendTrailers(Status status, Metadata trailers, Status errorStatus) {
+  private void sendTrailers(Status status, @Nullable Metadata trailers,
+      @Nullable Status errorStatus) {
     boolean wereHeadersSent = headersSent;
     headersSent = true;
     // Only what the wire carries crosses: code, description, trailers; never the cause.
     Status wire = Status.fromCode(status.getCode()).withDescription(status.getDescription());
     Metadata md = trailers == null ? new Metadata() : MetadataCodec.transfer(trailers);
+    String message = PercentEncoding.encode(status.getDescription());
     long size = MetadataCodec.headerSize("grpc-status", 2)
-        + (status.getDescription() == null ? 0 : MetadataCodec.headerSize("grpc-message",
-            PercentEncoding.encode(status.getDescription()).length()))
+        + (message == null ? 0 : MetadataCodec.headerSize("grpc-message", message.length()))
         + (wereHeadersSent ? 0 : MetadataCodec.headerSize(":status", 3)
             + MetadataCodec.headerSize("content-type", 16))
         + MetadataCodec.headerListSize(md);
