@@ -3,6 +3,7 @@ package dev.grpcspring;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An immutable bag of typed values, keyed by identity: what a transport knows about a connection
@@ -36,7 +37,7 @@ public final class Attributes {
 
   /** The value for the key, or null. */
   @SuppressWarnings("unchecked")
-  public <T> T get(Key<T> key) {
+  public <T> @Nullable T get(Key<T> key) {
     return (T) values.get(key);
   }
 
@@ -116,7 +117,7 @@ public final class Attributes {
       values = new IdentityHashMap<>(base.values);
     }
 
-    public <T> Builder set(Key<T> key, T value) {
+    public <T> Builder set(Key<T> key, @Nullable T value) {
       if (value == null) {
         values.remove(key);
       } else {

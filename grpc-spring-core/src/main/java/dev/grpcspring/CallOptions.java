@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-call settings: deadline, compression, wait-for-ready, message size limits, the executor for
@@ -14,13 +15,13 @@ public final class CallOptions {
   /** No deadline, no compression, fail-fast, channel limits. */
   public static final CallOptions DEFAULT = new CallOptions();
 
-  private Deadline deadline;
-  private String authority;
-  private String compressorName;
-  private Boolean waitForReady;
-  private Integer maxInboundMessageSize;
-  private Integer maxOutboundMessageSize;
-  private Executor executor;
+  private @Nullable Deadline deadline;
+  private @Nullable String authority;
+  private @Nullable String compressorName;
+  private @Nullable Boolean waitForReady;
+  private @Nullable Integer maxInboundMessageSize;
+  private @Nullable Integer maxOutboundMessageSize;
+  private @Nullable Executor executor;
   private Object[][] customOptions = new Object[0][];
 
   private CallOptions() {}
@@ -38,7 +39,7 @@ public final class CallOptions {
     return c;
   }
 
-  public CallOptions withDeadline(Deadline deadline) {
+  public CallOptions withDeadline(@Nullable Deadline deadline) {
     CallOptions c = copy();
     c.deadline = deadline;
     return c;
@@ -49,29 +50,29 @@ public final class CallOptions {
   }
 
   /** The deadline, or null for none. */
-  public Deadline getDeadline() {
+  public @Nullable Deadline getDeadline() {
     return deadline;
   }
 
   /** Overrides {@code :authority} for this call. */
-  public CallOptions withAuthority(String authority) {
+  public CallOptions withAuthority(@Nullable String authority) {
     CallOptions c = copy();
     c.authority = authority;
     return c;
   }
 
-  public String getAuthority() {
+  public @Nullable String getAuthority() {
     return authority;
   }
 
   /** Compresses request messages with the named compressor ({@code gzip}, {@code deflate}, ...). */
-  public CallOptions withCompression(String compressorName) {
+  public CallOptions withCompression(@Nullable String compressorName) {
     CallOptions c = copy();
     c.compressorName = compressorName;
     return c;
   }
 
-  public String getCompressor() {
+  public @Nullable String getCompressor() {
     return compressorName;
   }
 
@@ -94,7 +95,7 @@ public final class CallOptions {
   }
 
   /** The explicit wait-for-ready choice, or null when the call did not make one. */
-  public Boolean getWaitForReady() {
+  public @Nullable Boolean getWaitForReady() {
     return waitForReady;
   }
 
@@ -108,7 +109,7 @@ public final class CallOptions {
   }
 
   /** The receive limit for this call, or null to use the channel's. */
-  public Integer getMaxInboundMessageSize() {
+  public @Nullable Integer getMaxInboundMessageSize() {
     return maxInboundMessageSize;
   }
 
@@ -122,23 +123,23 @@ public final class CallOptions {
   }
 
   /** The send limit for this call, or null to use the channel's. */
-  public Integer getMaxOutboundMessageSize() {
+  public @Nullable Integer getMaxOutboundMessageSize() {
     return maxOutboundMessageSize;
   }
 
   /** Runs this call's callbacks on {@code executor} instead of the channel's. */
-  public CallOptions withExecutor(Executor executor) {
+  public CallOptions withExecutor(@Nullable Executor executor) {
     CallOptions c = copy();
     c.executor = executor;
     return c;
   }
 
-  public Executor getExecutor() {
+  public @Nullable Executor getExecutor() {
     return executor;
   }
 
   /** Sets a custom option. */
-  public <T> CallOptions withOption(Key<T> key, T value) {
+  public <T> CallOptions withOption(Key<T> key, @Nullable T value) {
     Objects.requireNonNull(key, "key");
     CallOptions c = copy();
     int idx = -1;
@@ -156,7 +157,7 @@ public final class CallOptions {
 
   /** A custom option's value, or its default. */
   @SuppressWarnings("unchecked")
-  public <T> T getOption(Key<T> key) {
+  public <T> @Nullable T getOption(Key<T> key) {
     for (Object[] kv : customOptions) {
       if (kv[0] == key) {
         return (T) kv[1];
@@ -187,9 +188,9 @@ public final class CallOptions {
    */
   public static final class Key<T> {
     private final String name;
-    private final T defaultValue;
+    private final @Nullable T defaultValue;
 
-    private Key(String name, T defaultValue) {
+    private Key(String name, @Nullable T defaultValue) {
       this.name = Objects.requireNonNull(name, "name");
       this.defaultValue = defaultValue;
     }
@@ -202,7 +203,7 @@ public final class CallOptions {
       return new Key<>(name, defaultValue);
     }
 
-    public T getDefault() {
+    public @Nullable T getDefault() {
       return defaultValue;
     }
 

@@ -1,5 +1,7 @@
 package dev.grpcspring;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One call from the client's side. Start it once with a {@link Listener}, then send messages, ask
  * for responses with {@link #request}, and half-close. Methods other than {@link #cancel} must not
@@ -22,7 +24,7 @@ public abstract class ClientCall<ReqT, RespT> {
    * @param message why, for people; may be null
    * @param cause the local cause, if any
    */
-  public abstract void cancel(String message, Throwable cause);
+  public abstract void cancel(@Nullable String message, @Nullable Throwable cause);
 
   /** No more request messages will be sent. */
   public abstract void halfClose();

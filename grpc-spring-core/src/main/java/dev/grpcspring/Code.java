@@ -1,5 +1,7 @@
 package dev.grpcspring;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The canonical gRPC status codes, with the numeric values that go on the wire in {@code grpc-status}.
  */
@@ -47,7 +49,7 @@ public enum Code {
    *
    * @return the code, or {@code null} when the value is not one of the canonical codes
    */
-  public static Code forValue(int value) {
+  public static @Nullable Code forValue(int value) {
     return value >= 0 && value < BY_VALUE.length ? BY_VALUE[value] : null;
   }
 }

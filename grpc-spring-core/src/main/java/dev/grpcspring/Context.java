@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The scope a call runs in: values keyed by {@link Key}, a deadline, and cancellation that flows from
@@ -22,12 +23,13 @@ public class Context {
   /** The context with no values, no deadline, that is never cancelled. */
   public static final Context ROOT = new Context(null, null, null);
 
-  private final Context parent;
-  private final Entry values;
+  private final @Nullable Context parent;
+  private final @Nullable Entry values;
   /** The nearest cancellable context at or above this one, or null if nothing can cancel it. */
-  CancellableContext cancellable;
+  @Nullable CancellableContext cancellable;
 
-  private Context(Context parent, Entry values, CancellableContext cancellable) {
+  private Context(
+      @Nullable Context parent, @Nullable Entry values, @Nullable CancellableContext cancellable) {
     this.parent = parent;
     this.values = values;
     this.cancellable = cancellable;
@@ -50,7 +52,7 @@ public class Context {
   }
 
   /** A child context with one more value. */
-  public <V> Context withValue(Key<V> key, V value) {
+  public <V> Context withValue(Key<V> key, @Nullable V value) {
     return new Context(this, new Entry(key, value, values), cancellable);
   }
 
@@ -69,8 +71,8 @@ public class Context {
     return new CancellableContext(this, deadline, scheduler);
   }
 
-  /** The value for the key here or in an ancestor, else the key's default. */
-  public <V> V get(Key<V> key) {
+  /** The value for the key here or in an ancestor, else the key's default (which may be null). */
+  public <V> @Nullable V get(Key<V> key) {
     for (Entry e = values; e != null; e = e.next) {
       if (e.key == key) {
         @SuppressWarnings("unchecked")
@@ -133,12 +135,12 @@ public class Context {
   }
 
   /** Why it was cancelled: a {@link TimeoutException} for a deadline, else what cancel was given. */
-  public Throwable cancellationCause() {
+  public @Nullable Throwable cancellationCause() {
     return cancellable == null ? null : cancellable.cancellationCause();
   }
 
   /** The earliest deadline here or above, or {@code null}. */
-  public Deadline getDeadline() {
+  public @Nullable Deadline getDeadline() {
     return cancellable == null ? null : cancellable.deadline;
   }
 
@@ -159,7 +161,7 @@ public class Context {
     }
   }
 
-  Context parent() {
+  @Nullable Context parent() {
     return parent;
   }
 
@@ -176,20 +178,20 @@ public class Context {
    */
   public static final class Key<T> {
     private final String name;
-    private final T defaultValue;
+    private final @Nullable T defaultValue;
 
-    private Key(String name, T defaultValue) {
+    private Key(String name, @Nullable T defaultValue) {
       this.name = Objects.requireNonNull(name, "name");
       this.defaultValue = defaultValue;
     }
 
     /** The value in the current context. */
-    public T get() {
+    public @Nullable T get() {
       return current().get(this);
     }
 
     /** The value in {@code context}. */
-    public T get(Context context) {
+    public @Nullable T get(Context context) {
       return context.get(this);
     }
 
@@ -199,7 +201,7 @@ public class Context {
     }
   }
 
-  private record Entry(Key<?> key, Object value, Entry next) {}
+  private record Entry(Key<?> key, @Nullable Object value, @Nullable Entry next) {}
 
   private record ListenerEntry(Context context, CancellationListener listener, Executor executor) {
     void fire() {
@@ -212,15 +214,18 @@ public class Context {
    * when its work is done so that it stops listening to its parent.
    */
   public static final class CancellableContext extends Context implements AutoCloseable {
-    private final Deadline deadline;
-    private final CancellableContext parentCancellable;
+    private final @Nullable Deadline deadline;
+    private final @Nullable CancellableContext parentCancellable;
     private final CancellationListener parentListener = c -> cancel(c.cancellationCause());
-    private ScheduledFuture<?> timer;
-    private List<ListenerEntry> listeners;
+    private @Nullable ScheduledFuture<?> timer;
+    private @Nullable List<ListenerEntry> listeners;
     private boolean cancelled;
-    private Throwable cause;
+    private @Nullable Throwable cause;
 
-    private CancellableContext(Context parent, Deadline deadline, ScheduledExecutorService scheduler) {
+    private CancellableContext(
+        Context parent,
+        @Nullable Deadline deadline,
+        @Nullable ScheduledExecutorService scheduler) {
       super(parent, parent.values, null);
       this.cancellable = this;
       this.parentCancellable = parent.cancellable;
@@ -257,7 +262,7 @@ public class Context {
      *
      * @param cause why, or {@code null}
      */
-    public boolean cancel(Throwable cause) {
+    public boolean cancel(@Nullable Throwable cause) {
       List<ListenerEntry> toFire;
       synchronized (this) {
         if (cancelled) {
@@ -295,12 +300,12 @@ public class Context {
     }
 
     @Override
-    public synchronized Throwable cancellationCause() {
+    public synchronized @Nullable Throwable cancellationCause() {
       return cause;
     }
 
     @Override
-    public Deadline getDeadline() {
+    public @Nullable Deadline getDeadline() {
       return deadline;
     }
 

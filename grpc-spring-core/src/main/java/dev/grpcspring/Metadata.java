@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Call metadata: ordered name/value pairs sent as HTTP/2 headers or trailers. Names are lowercase;
@@ -76,7 +77,7 @@ public final class Metadata {
   }
 
   /** The last value added for the key, or {@code null}. */
-  public <T> T get(Key<T> key) {
+  public <T> @Nullable T get(Key<T> key) {
     for (int i = size - 1; i >= 0; i--) {
       if (names[i].equals(key.name)) {
         return key.parse(values[i]);
@@ -273,10 +274,12 @@ public final class Metadata {
    */
   public static final class Key<T> {
     private final String name;
-    private final AsciiMarshaller<T> ascii;
-    private final BinaryMarshaller<T> binary;
+    // Exactly one of the two is set, by the factory that matches the name's suffix.
+    private final @Nullable AsciiMarshaller<T> ascii;
+    private final @Nullable BinaryMarshaller<T> binary;
 
-    private Key(String name, AsciiMarshaller<T> ascii, BinaryMarshaller<T> binary) {
+    private Key(
+        String name, @Nullable AsciiMarshaller<T> ascii, @Nullable BinaryMarshaller<T> binary) {
       this.name = name;
       this.ascii = ascii;
       this.binary = binary;
@@ -320,7 +323,12 @@ public final class Metadata {
     }
 
     Object serialize(T value) {
-      return binary != null ? binary.toBytes(value) : ascii.toAsciiString(value);
+      return binary != null ? binary.toBytes(value) : asciiMarshaller().toAsciiString(value);
+    }
+
+    // An ASCII key always has its marshaller: the factories set ascii whenever binary is null.
+    private AsciiMarshaller<T> asciiMarshaller() {
+      return Objects.requireNonNull(ascii, "ascii marshaller");
     }
 
     T parse(Object raw) {
@@ -328,7 +336,7 @@ public final class Metadata {
         return binary.parseBytes(
             raw instanceof byte[] b ? b : ((String) raw).getBytes(StandardCharsets.US_ASCII));
       }
-      return ascii.parseAsciiString((String) raw);
+      return asciiMarshaller().parseAsciiString((String) raw);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.grpcspring;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Describes one method of a service: its full name, its {@link MethodType}, and how its request and
@@ -18,12 +19,12 @@ public final class MethodDescriptor<ReqT, RespT> {
   private final String path;
   private final Marshaller<ReqT> requestMarshaller;
   private final Marshaller<RespT> responseMarshaller;
-  private final Object schemaDescriptor;
+  private final @Nullable Object schemaDescriptor;
   private final boolean idempotent;
   private final boolean safe;
 
   // Per-transport cache (for instance the :path header as an AsciiString); set once, racy-safe.
-  private volatile Object transportCache;
+  private volatile @Nullable Object transportCache;
 
   private MethodDescriptor(Builder<ReqT, RespT> b) {
     this.type = Objects.requireNonNull(b.type, "type");
@@ -85,7 +86,7 @@ public final class MethodDescriptor<ReqT, RespT> {
   }
 
   /** Schema information (a protobuf method descriptor supplier for generated code), or null. */
-  public Object getSchemaDescriptor() {
+  public @Nullable Object getSchemaDescriptor() {
     return schemaDescriptor;
   }
 
@@ -98,7 +99,7 @@ public final class MethodDescriptor<ReqT, RespT> {
   }
 
   /** For transports: a value they derived from this descriptor once, or null. */
-  public Object getTransportCache() {
+  public @Nullable Object getTransportCache() {
     return transportCache;
   }
 
@@ -114,11 +115,11 @@ public final class MethodDescriptor<ReqT, RespT> {
 
   /** Builds {@link MethodDescriptor}s. */
   public static final class Builder<ReqT, RespT> {
-    private MethodType type;
-    private String fullMethodName;
-    private Marshaller<ReqT> requestMarshaller;
-    private Marshaller<RespT> responseMarshaller;
-    private Object schemaDescriptor;
+    private @Nullable MethodType type;
+    private @Nullable String fullMethodName;
+    private @Nullable Marshaller<ReqT> requestMarshaller;
+    private @Nullable Marshaller<RespT> responseMarshaller;
+    private @Nullable Object schemaDescriptor;
     private boolean idempotent;
     private boolean safe;
 
@@ -144,7 +145,7 @@ public final class MethodDescriptor<ReqT, RespT> {
       return this;
     }
 
-    public Builder<ReqT, RespT> setSchemaDescriptor(Object schemaDescriptor) {
+    public Builder<ReqT, RespT> setSchemaDescriptor(@Nullable Object schemaDescriptor) {
       this.schemaDescriptor = schemaDescriptor;
       return this;
     }

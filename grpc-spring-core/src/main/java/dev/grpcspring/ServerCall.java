@@ -1,5 +1,7 @@
 package dev.grpcspring;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One call from the server's side, as a handler sees it. Headers go out lazily: with the first
  * message or an explicit {@link #sendHeaders}, so that an error before then goes out as
@@ -52,7 +54,7 @@ public abstract class ServerCall<ReqT, RespT> {
   public abstract MethodDescriptor<ReqT, RespT> getMethodDescriptor();
 
   /** The request's {@code :authority}, or null. */
-  public String getAuthority() {
+  public @Nullable String getAuthority() {
     return null;
   }
 

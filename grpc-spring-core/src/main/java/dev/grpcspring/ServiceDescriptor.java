@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Describes a service: its full name and its methods. Generated code holds one per service.
@@ -13,9 +14,10 @@ import java.util.Set;
 public final class ServiceDescriptor {
   private final String name;
   private final List<MethodDescriptor<?, ?>> methods;
-  private final Object schemaDescriptor;
+  private final @Nullable Object schemaDescriptor;
 
-  private ServiceDescriptor(String name, Collection<MethodDescriptor<?, ?>> methods, Object schema) {
+  private ServiceDescriptor(
+      String name, Collection<MethodDescriptor<?, ?>> methods, @Nullable Object schema) {
     this.name = Objects.requireNonNull(name, "name");
     Set<String> seen = new HashSet<>();
     for (MethodDescriptor<?, ?> m : methods) {
@@ -45,7 +47,7 @@ public final class ServiceDescriptor {
   }
 
   /** Schema information (a protobuf file descriptor supplier for generated code), or null. */
-  public Object getSchemaDescriptor() {
+  public @Nullable Object getSchemaDescriptor() {
     return schemaDescriptor;
   }
 
@@ -58,7 +60,7 @@ public final class ServiceDescriptor {
   public static final class Builder {
     private final String name;
     private final List<MethodDescriptor<?, ?>> methods = new ArrayList<>();
-    private Object schemaDescriptor;
+    private @Nullable Object schemaDescriptor;
 
     private Builder(String name) {
       this.name = name;
@@ -69,7 +71,7 @@ public final class ServiceDescriptor {
       return this;
     }
 
-    public Builder setSchemaDescriptor(Object schemaDescriptor) {
+    public Builder setSchemaDescriptor(@Nullable Object schemaDescriptor) {
       this.schemaDescriptor = schemaDescriptor;
       return this;
     }

@@ -3,6 +3,7 @@ package dev.grpcspring;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of a call: a {@link Code}, an optional description for people, and an optional local
@@ -34,10 +35,10 @@ public final class Status {
   };
 
   private final Code code;
-  private final String description;
-  private final Throwable cause;
+  private final @Nullable String description;
+  private final @Nullable Throwable cause;
 
-  private Status(Code code, String description, Throwable cause) {
+  private Status(Code code, @Nullable String description, @Nullable Throwable cause) {
     this.code = Objects.requireNonNull(code, "code");
     this.description = description;
     this.cause = cause;
@@ -60,9 +61,9 @@ public final class Status {
   /**
    * The status carried by a throwable or its causes: a {@link StatusException}'s status, CANCELLED
    * for a {@link CancellationException}, DEADLINE_EXCEEDED for a {@link TimeoutException}, else
-   * UNKNOWN with the throwable as cause.
+   * UNKNOWN with the throwable as cause (plain UNKNOWN for {@code null}).
    */
-  public static Status fromThrowable(Throwable t) {
+  public static Status fromThrowable(@Nullable Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof StatusException se) {
         return se.getStatus();
@@ -78,7 +79,7 @@ public final class Status {
   }
 
   /** The trailers carried by a {@link StatusException} in the chain, or {@code null}. */
-  public static Metadata trailersFromThrowable(Throwable t) {
+  public static @Nullable Metadata trailersFromThrowable(@Nullable Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof StatusException se) {
         return se.getTrailers();
@@ -92,12 +93,12 @@ public final class Status {
   }
 
   /** The description for people, or {@code null}. Sent as {@code grpc-message}. */
-  public String getDescription() {
+  public @Nullable String getDescription() {
     return description;
   }
 
-  /** The local cause; it is never sent to the peer. */
-  public Throwable getCause() {
+  /** The local cause, or {@code null}; it is never sent to the peer. */
+  public @Nullable Throwable getCause() {
     return cause;
   }
 
@@ -105,12 +106,12 @@ public final class Status {
     return code == Code.OK;
   }
 
-  public Status withDescription(String description) {
+  public Status withDescription(@Nullable String description) {
     return Objects.equals(this.description, description) ? this : new Status(code, description, cause);
   }
 
   /** Appends to the description, on a new line, keeping what was there. */
-  public Status augmentDescription(String additional) {
+  public Status augmentDescription(@Nullable String additional) {
     if (additional == null) {
       return this;
     }
@@ -119,7 +120,7 @@ public final class Status {
         : new Status(code, description + "\n" + additional, cause);
   }
 
-  public Status withCause(Throwable cause) {
+  public Status withCause(@Nullable Throwable cause) {
     return Objects.equals(this.cause, cause) ? this : new Status(code, description, cause);
   }
 
@@ -129,7 +130,7 @@ public final class Status {
   }
 
   /** An exception carrying this status and the given trailers. */
-  public StatusException asException(Metadata trailers) {
+  public StatusException asException(@Nullable Metadata trailers) {
     return new StatusException(this, trailers);
   }
 
@@ -139,7 +140,7 @@ public final class Status {
   }
 
   /** The exception stubs throw for this status, with the given trailers (grpc-java's name). */
-  public StatusRuntimeException asRuntimeException(Metadata trailers) {
+  public StatusRuntimeException asRuntimeException(@Nullable Metadata trailers) {
     return new StatusRuntimeException(this, trailers);
   }
 

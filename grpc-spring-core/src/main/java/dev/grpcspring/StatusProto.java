@@ -2,6 +2,7 @@ package dev.grpcspring;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rich error details: a {@code google.rpc.Status} (code, message and typed details) carried in the
@@ -41,7 +42,7 @@ public final class StatusProto {
    * @throws IllegalArgumentException if the code is not a canonical gRPC code
    */
   public static StatusException toStatusException(
-      com.google.rpc.Status status, Metadata trailers) {
+      com.google.rpc.Status status, @Nullable Metadata trailers) {
     Code code = Code.forValue(status.getCode());
     if (code == null) {
       throw new IllegalArgumentException(
@@ -67,7 +68,7 @@ public final class StatusProto {
 
   /** {@link #toStatusException(com.google.rpc.Status, Metadata)} under grpc-java's name for it. */
   public static StatusRuntimeException toStatusRuntimeException(
-      com.google.rpc.Status status, Metadata trailers) {
+      com.google.rpc.Status status, @Nullable Metadata trailers) {
     StatusException e = toStatusException(status, trailers);
     return e.getStatus().asRuntimeException(e.getTrailers());
   }
@@ -76,7 +77,7 @@ public final class StatusProto {
    * The {@code google.rpc.Status} carried by a throwable's {@link StatusException}, or {@code null}
    * when there is none in its chain.
    */
-  public static com.google.rpc.Status fromThrowable(Throwable t) {
+  public static com.google.rpc.@Nullable Status fromThrowable(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof StatusException se) {
         return fromStatusAndTrailers(se.getStatus(), se.getTrailers());
@@ -90,7 +91,8 @@ public final class StatusProto {
    * {@code status}'s code; otherwise a {@code google.rpc.Status} with just the code and
    * description (details that disagree or cannot be parsed are ignored, as grpc-go does).
    */
-  public static com.google.rpc.Status fromStatusAndTrailers(Status status, Metadata trailers) {
+  public static com.google.rpc.Status fromStatusAndTrailers(
+      Status status, @Nullable Metadata trailers) {
     if (trailers != null) {
       try {
         List<com.google.rpc.Status> all = trailers.getAll(STATUS_DETAILS_KEY);

@@ -1,5 +1,7 @@
 package dev.grpcspring;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The {@link StatusException} that stubs throw and hand to observers and futures when a call fails,
  * named as in grpc-java so that code written against grpc-java's stubs ({@code catch
@@ -12,7 +14,7 @@ public class StatusRuntimeException extends StatusException {
     super(status);
   }
 
-  public StatusRuntimeException(Status status, Metadata trailers) {
+  public StatusRuntimeException(Status status, @Nullable Metadata trailers) {
     super(status, trailers);
   }
 }

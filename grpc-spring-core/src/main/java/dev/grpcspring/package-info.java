@@ -6,4 +6,7 @@
  * {@link dev.grpcspring.Deadline} and {@link dev.grpcspring.Context}, and the connectivity states
  * of grpc-go's {@code connectivity} package.
  */
+@NullMarked
 package dev.grpcspring;
+
+import org.jspecify.annotations.NullMarked;

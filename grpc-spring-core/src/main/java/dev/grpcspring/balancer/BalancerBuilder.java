@@ -1,6 +1,7 @@
 package dev.grpcspring.balancer;
 
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** Makes balancers of one policy; registered by name in a {@link BalancerRegistry}. */
 public interface BalancerBuilder {
@@ -13,9 +14,10 @@ public interface BalancerBuilder {
   /**
    * Parses this policy's config from its JSON object in {@code loadBalancingConfig}.
    *
+   * @return the parsed config, or {@code null} for a policy that takes none (the default)
    * @throws IllegalArgumentException naming what is wrong
    */
-  default Object parseConfig(Map<String, ?> json) {
+  default @Nullable Object parseConfig(Map<String, ?> json) {
     return null;
   }
 }

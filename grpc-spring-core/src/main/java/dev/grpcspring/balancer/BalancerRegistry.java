@@ -3,6 +3,7 @@ package dev.grpcspring.balancer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Balancer builders by policy name (grpc-go's {@code balancer.Register}/{@code Get}). Names are
@@ -12,10 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class BalancerRegistry {
   private static final BalancerRegistry DEFAULT = createDefault();
 
-  private final BalancerRegistry parent;
+  private final @Nullable BalancerRegistry parent;
   private final Map<String, BalancerBuilder> builders = new ConcurrentHashMap<>();
 
-  private BalancerRegistry(BalancerRegistry parent) {
+  private BalancerRegistry(@Nullable BalancerRegistry parent) {
     this.parent = parent;
   }
 
@@ -51,7 +52,7 @@ public final class BalancerRegistry {
   }
 
   /** The builder named {@code name} here or in a parent, or null. */
-  public BalancerBuilder get(String name) {
+  public @Nullable BalancerBuilder get(String name) {
     for (BalancerRegistry r = this; r != null; r = r.parent) {
       BalancerBuilder b = r.builders.get(name);
       if (b != null) {

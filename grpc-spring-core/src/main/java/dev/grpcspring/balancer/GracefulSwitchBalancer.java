@@ -5,6 +5,7 @@ import dev.grpcspring.Status;
 import dev.grpcspring.resolver.Address;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Switches a channel from one balancing policy to another without a gap (grpc-go's {@code
@@ -24,8 +25,8 @@ import java.util.Objects;
  */
 public final class GracefulSwitchBalancer implements Balancer {
   private final BalancerClientConn clientConn;
-  private Child current;
-  private Child pending;
+  private @Nullable Child current;
+  private @Nullable Child pending;
   private boolean closed;
 
   public GracefulSwitchBalancer(BalancerClientConn clientConn) {
@@ -55,20 +56,21 @@ public final class GracefulSwitchBalancer implements Balancer {
   }
 
   /** The name of the policy the latest {@link #switchTo} asked for, or null before any. */
-  public String latestPolicyName() {
+  public @Nullable String latestPolicyName() {
     Child latest = latest();
     return latest == null ? null : latest.name;
   }
 
   /** The name of the policy serving calls now, or null before any. */
-  public String currentPolicyName() {
+  public @Nullable String currentPolicyName() {
     return current == null ? null : current.name;
   }
 
   @Override
   public Status updateClientConnState(ClientConnState state) {
     Child latest = latest();
-    if (closed || latest == null) {
+    // A null balancer means the policy's build() threw: there is no policy to take the update.
+    if (closed || latest == null || latest.balancer == null) {
       return Status.UNAVAILABLE.withDescription("No balancing policy set (or closed)");
     }
     return latest.balancer.updateClientConnState(state);
@@ -77,7 +79,7 @@ public final class GracefulSwitchBalancer implements Balancer {
   @Override
   public void resolverError(Status error) {
     Child latest = latest();
-    if (!closed && latest != null) {
+    if (!closed && latest != null && latest.balancer != null) {
       latest.balancer.resolverError(error);
     }
   }
@@ -85,7 +87,7 @@ public final class GracefulSwitchBalancer implements Balancer {
   @Override
   public void exitIdle() {
     Child latest = latest();
-    if (!closed && latest != null) {
+    if (!closed && latest != null && latest.balancer != null) {
       latest.balancer.exitIdle();
     }
   }
@@ -103,17 +105,16 @@ public final class GracefulSwitchBalancer implements Balancer {
     }
   }
 
-  private Child latest() {
+  private @Nullable Child latest() {
     return pending != null ? pending : current;
   }
 
-  /** Makes the pending policy current, publishes its last state and closes the old one. */
-  private void swap() {
-    Child old = current;
-    current = pending;
+  /** Makes {@code next} (the pending policy) current, publishes its last state, closes {@code old}. */
+  private void swap(Child old, Child next) {
+    current = next;
     pending = null;
-    if (current.lastState != null) {
-      clientConn.updateState(current.lastState);
+    if (next.lastState != null) {
+      clientConn.updateState(next.lastState);
     }
     old.closeBalancer();
   }
@@ -121,8 +122,9 @@ public final class GracefulSwitchBalancer implements Balancer {
   /** One policy's view of the channel: its updates are filtered by whether it is current. */
   private final class Child implements BalancerClientConn {
     final String name;
-    Balancer balancer;
-    BalancerState lastState;
+    // Null until builder.build returns (a policy may publish a state from inside build()).
+    @Nullable Balancer balancer;
+    @Nullable BalancerState lastState;
     boolean balancerClosed;
 
     Child(String name) {
@@ -151,16 +153,20 @@ public final class GracefulSwitchBalancer implements Balancer {
       }
       lastState = state;
       if (this == current) {
-        if (pending != null && state.state() != ConnectivityState.READY) {
-          swap(); // the old policy lost its connection: no reason to keep it
+        Child next = pending;
+        if (next != null && state.state() != ConnectivityState.READY) {
+          swap(this, next); // the old policy lost its connection: no reason to keep it
           return;
         }
         clientConn.updateState(state);
       } else if (this == pending) {
+        // switchTo only makes a child pending beside a current one, and close() clears both.
+        Child old = Objects.requireNonNull(current, "current policy while one is pending");
+        BalancerState oldState = old.lastState;
         if (state.state() != ConnectivityState.CONNECTING
-            || current.lastState == null
-            || current.lastState.state() != ConnectivityState.READY) {
-          swap();
+            || oldState == null
+            || oldState.state() != ConnectivityState.READY) {
+          swap(old, this);
         }
       }
     }

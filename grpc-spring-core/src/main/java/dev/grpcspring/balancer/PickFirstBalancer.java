@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code pick_first} policy (grpc-go's classic pick_first, with A62's behaviour): one
@@ -30,7 +31,7 @@ final class PickFirstBalancer implements Balancer {
   private final BalancerClientConn clientConn;
   private final Supplier<Random> random;
 
-  private SubConn subConn;
+  private @Nullable SubConn subConn;
   private ConnectivityState state = ConnectivityState.IDLE;
   private boolean closed;
 

@@ -2,6 +2,7 @@ package dev.grpcspring.balancer;
 
 import dev.grpcspring.Status;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A picker's answer: use this subchannel, wait for the next picker, fail (fail-fast calls only), or
@@ -10,11 +11,11 @@ import java.util.Objects;
 public final class PickResult {
   private static final PickResult NO_RESULT = new PickResult(null, Status.OK, false);
 
-  private final SubConn subConn;
+  private final @Nullable SubConn subConn;
   private final Status status;
   private final boolean drop;
 
-  private PickResult(SubConn subConn, Status status, boolean drop) {
+  private PickResult(@Nullable SubConn subConn, Status status, boolean drop) {
     this.subConn = subConn;
     this.status = status;
     this.drop = drop;
@@ -50,7 +51,7 @@ public final class PickResult {
   }
 
   /** The chosen subchannel, or null. */
-  public SubConn getSubConn() {
+  public @Nullable SubConn getSubConn() {
     return subConn;
   }
 

@@ -3,6 +3,7 @@ package dev.grpcspring.balancer;
 import dev.grpcspring.Code;
 import dev.grpcspring.Status;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /** Pickers the built-in policies share. */
 final class Pickers {
@@ -61,7 +62,7 @@ final class Pickers {
    * The status fail-fast calls see when connecting failed: UNAVAILABLE, carrying the connection
    * error's description and cause.
    */
-  static Status unavailable(Status connectionError, String fallbackDescription) {
+  static Status unavailable(@Nullable Status connectionError, String fallbackDescription) {
     if (connectionError == null || connectionError.isOk()) {
       return Status.UNAVAILABLE.withDescription(fallbackDescription);
     }

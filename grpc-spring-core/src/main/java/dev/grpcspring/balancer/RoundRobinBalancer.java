@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code round_robin} policy: a subchannel per address, calls rotated over the READY ones.
@@ -33,8 +35,8 @@ final class RoundRobinBalancer implements Balancer {
   private final BalancerClientConn clientConn;
   /** By address, in resolver order. */
   private Map<Address, Entry> entries = new LinkedHashMap<>();
-  private Status lastConnectionError;
-  private ConnectivityState published;
+  private @Nullable Status lastConnectionError;
+  private @Nullable ConnectivityState published;
   private boolean closed;
 
   RoundRobinBalancer(BalancerClientConn clientConn) {
@@ -62,11 +64,9 @@ final class RoundRobinBalancer implements Balancer {
       }
       Entry entry = entries.remove(address);
       if (entry == null) {
-        entry = new Entry();
-        Entry e = entry;
         // Health checking (A17) applies: an unhealthy backend is not READY, so it gets no picks.
-        entry.subConn = clientConn.newSubConn(
-            List.of(address), new NewSubConnOptions(s -> onSubConnState(e, s), true));
+        entry = new Entry(e -> clientConn.newSubConn(
+            List.of(address), new NewSubConnOptions(s -> onSubConnState(e, s), true)));
         created.add(entry);
       }
       next.put(address, entry);
@@ -171,10 +171,15 @@ final class RoundRobinBalancer implements Balancer {
   }
 
   private static final class Entry {
-    SubConn subConn;
+    final SubConn subConn;
     /** New subchannels are told to connect at once, so they count as connecting. */
     ConnectivityState state = ConnectivityState.IDLE;
     boolean removed;
+
+    /** {@code newSubConn} gets this entry, for its state listener, and makes its subchannel. */
+    Entry(Function<Entry, SubConn> newSubConn) {
+      this.subConn = newSubConn.apply(this);
+    }
   }
 
   /** Rotates over a fixed list of READY subchannels; lock-free, starts at a random index. */

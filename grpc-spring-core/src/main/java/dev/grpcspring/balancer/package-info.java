@@ -7,4 +7,7 @@
  * and {@link dev.grpcspring.balancer.BalancerRegistry} finds policies by name. Balancers talk to
  * the channel only through {@link dev.grpcspring.balancer.BalancerClientConn}.
  */
+@NullMarked
 package dev.grpcspring.balancer;
+
+import org.jspecify.annotations.NullMarked;

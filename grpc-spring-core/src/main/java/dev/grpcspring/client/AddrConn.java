@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A subchannel (grpc-go's {@code addrConn}): one logical connection over a list of addresses. When
@@ -56,24 +57,24 @@ final class AddrConn implements SubConn, HealthWatch.Listener {
   // Guarded by this.
   private List<Address> addresses;
   private ConnectivityState state = ConnectivityState.IDLE;
-  private ClientTransport connecting;
-  private Address connectingAddress;
+  private @Nullable ClientTransport connecting;
+  private @Nullable Address connectingAddress;
   private int addressIndex;
   private long connectDeadlineNanos;
   private long backoffDeadlineNanos;
-  private ScheduledFuture<?> connectTimer;
-  private ScheduledFuture<?> backoffTimer;
+  private @Nullable ScheduledFuture<?> connectTimer;
+  private @Nullable ScheduledFuture<?> backoffTimer;
   private int failedRounds;
   private Status lastError = Status.OK;
-  private Address connectedAddress;
-  private volatile ClientTransport ready;
+  private @Nullable Address connectedAddress;
+  private volatile @Nullable ClientTransport ready;
   /** What the listener last heard: the state, or the health state while READY and watched. */
   private ConnectivityState reported = ConnectivityState.IDLE;
   /** The watch of the ready connection, or null; stopped whenever the state leaves READY. */
-  private HealthWatch health;
+  private @Nullable HealthWatch health;
   /** The service name checked on the ready connection; null when it is not checked. */
-  private String healthServiceName;
-  private ConnectivityState healthState;
+  private @Nullable String healthServiceName;
+  private @Nullable ConnectivityState healthState;
   private boolean unimplementedLogged;
   private final SubchannelEntity channelzEntity;
 
@@ -191,7 +192,7 @@ final class AddrConn implements SubConn, HealthWatch.Listener {
   }
 
   /** The connection calls may use, or null when not READY. */
-  ClientTransport readyTransport() {
+  @Nullable ClientTransport readyTransport() {
     return ready;
   }
 
@@ -222,7 +223,8 @@ final class AddrConn implements SubConn, HealthWatch.Listener {
         return;
       }
       stopHealthWatch();
-      started = startHealthWatch(ready, name);
+      // READY is set together with ready, in transportReady.
+      started = startHealthWatch(Objects.requireNonNull(ready, "ready transport"), name);
       if (started == null) {
         report(ConnectivityState.READY, Status.OK);
       }
@@ -233,7 +235,7 @@ final class AddrConn implements SubConn, HealthWatch.Listener {
   }
 
   /** Makes (not starts) the watch for {@code name}; null when {@code name} is null. */
-  private HealthWatch startHealthWatch(ClientTransport t, String name) {
+  private @Nullable HealthWatch startHealthWatch(ClientTransport t, @Nullable String name) {
     healthServiceName = name;
     if (name == null) {
       return null;
@@ -388,7 +390,7 @@ final class AddrConn implements SubConn, HealthWatch.Listener {
     }
   }
 
-  private static void cancelTimer(ScheduledFuture<?> timer) {
+  private static void cancelTimer(@Nullable ScheduledFuture<?> timer) {
     if (timer != null) {
       timer.cancel(false);
     }
@@ -398,8 +400,8 @@ final class AddrConn implements SubConn, HealthWatch.Listener {
   private final class Listener implements ClientTransportListener {
     private final Address address;
     /** Set right after the transport is made, before it starts. */
-    private ClientTransport transport;
-    private SocketEntity socket;
+    private @Nullable ClientTransport transport;
+    private @Nullable SocketEntity socket;
 
     Listener(Address address) {
       this.address = address;
@@ -407,7 +409,7 @@ final class AddrConn implements SubConn, HealthWatch.Listener {
 
     @Override
     public void transportReady() {
-      ClientTransport t = transport;
+      ClientTransport t = transport();
       boolean drop = false;
       HealthWatch watch = null;
       synchronized (AddrConn.this) {
@@ -458,7 +460,13 @@ final class AddrConn implements SubConn, HealthWatch.Listener {
     @Override
     public void transportTerminated() {
       transports.remove(transport);
-      socket.close();
+      // Set with transport, before it starts, so before it can terminate.
+      Objects.requireNonNull(socket, "socket").close();
+    }
+
+    /** The transport; set before it starts, so before any of its events. */
+    private ClientTransport transport() {
+      return Objects.requireNonNull(transport, "transport");
     }
 
   }

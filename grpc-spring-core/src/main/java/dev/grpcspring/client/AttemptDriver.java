@@ -7,6 +7,7 @@ import dev.grpcspring.Status;
 import dev.grpcspring.balancer.PickInfo;
 import dev.grpcspring.channelz.AttemptCounters;
 import dev.grpcspring.client.CallAttemptListener.Kind;
+import dev.grpcspring.serviceconfig.HedgingPolicy;
 import dev.grpcspring.serviceconfig.MethodConfig;
 import dev.grpcspring.transport.ClientStreamListener.RpcProgress;
 import dev.grpcspring.transport.ClientTransport;
@@ -14,9 +15,11 @@ import dev.grpcspring.transport.ClientTransportStream;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The attempt side of a {@link ClientCallImpl} (grpc-go's {@code clientStream} retry logic and
@@ -44,34 +47,36 @@ final class AttemptDriver {
   private final int maxRetryBuffer;
   private final ReplayBuffer replay;
   private final AttemptCounters counters;
-  private final CallAttemptListener listener;
+  private final @Nullable CallAttemptListener listener;
 
   private boolean ended;
   private volatile boolean committed;
   private boolean commitWhenStreamStarts;
   private int requested;
   /** The latest attempt made, or once committed, the committed one. */
-  private volatile CsAttempt attempt;
+  private volatile @Nullable CsAttempt attempt;
   /** Attempts not yet ended, cancelled or superseded, oldest first; only the winner once committed. */
   private final List<CsAttempt> live = new ArrayList<>(2);
   private int attemptsMade;
   private boolean serverRefusalRetried;
   /** Whether the method config was read for a retry or hedging policy. */
   private boolean policyRead;
-  private RetryState retryState;
-  private HedgingState hedging;
-  private ScheduledFuture<?> retryTimer;
-  private ScheduledFuture<?> hedgeTimer;
+  private @Nullable RetryState retryState;
+  private @Nullable HedgingState hedging;
+  private @Nullable ScheduledFuture<?> retryTimer;
+  private @Nullable ScheduledFuture<?> hedgeTimer;
   /** The last non-fatal failure of a hedge: the call's status if nothing better comes. */
-  private Status lastFailure;
-  private Metadata lastFailureTrailers;
+  private @Nullable Status lastFailure;
+  private @Nullable Metadata lastFailureTrailers;
 
   AttemptDriver(ClientCallImpl<?, ?> call, ClientConn cc, String fullMethod, CallOptions callOptions) {
     this.call = call;
     this.cc = cc;
     this.fullMethod = fullMethod;
     this.callOptions = callOptions;
-    this.maxRetryBuffer = callOptions.getOption(ClientCallOptions.MAX_RETRY_RPC_BUFFER_SIZE);
+    // The key has a default; ClientCallOptions only ever sets an int for it.
+    this.maxRetryBuffer = Objects.requireNonNull(
+        callOptions.getOption(ClientCallOptions.MAX_RETRY_RPC_BUFFER_SIZE), "maxRetryRpcBufferSize");
     this.replay = new ReplayBuffer(cc.retryBuffer());
     this.counters = cc.channelz().attempts();
     this.listener = callOptions.getOption(ClientCallOptions.ATTEMPT_LISTENER);
@@ -114,8 +119,9 @@ final class AttemptDriver {
     policyRead = true;
     MethodConfig mc = call.methodConfigLocked();
     int cap = cc.options().maxCallAttempts();
-    if (mc.hedgingPolicy() != null && !cc.options().disableRetry()) {
-      hedging = new HedgingState(mc.hedgingPolicy(), cap, cc.serviceConfigs().throttler());
+    HedgingPolicy hedgingPolicy = mc.hedgingPolicy();
+    if (hedgingPolicy != null && !cc.options().disableRetry()) {
+      hedging = new HedgingState(hedgingPolicy, cap, cc.serviceConfigs().throttler());
     } else {
       retryState = new RetryState(mc.retryPolicy(), cap, cc.serviceConfigs().throttler(),
           ThreadLocalRandom.current()::nextDouble);
@@ -139,7 +145,7 @@ final class AttemptDriver {
   /** Sends a framed message (taking ownership), keeping a copy while the call is uncommitted. */
   void sendLocked(ByteBuf framed) {
     if (committed) {
-      ClientTransportStream s = attempt.stream;
+      ClientTransportStream s = attempt().stream;
       if (s == null) {
         framed.release(); // committed to a failed pick: the call is closing with its status
       } else {
@@ -189,10 +195,15 @@ final class AttemptDriver {
     return t == null ? Attributes.EMPTY : t.attributes();
   }
 
+  /** The latest attempt: the first is made as the call starts, and it is never cleared. */
+  private CsAttempt attempt() {
+    return Objects.requireNonNull(attempt, "attempt");
+  }
+
   /** What the call is waiting for, for a deadline's message. */
   String pendingDescriptionLocked() {
     if (retryTimer != null && !retryTimer.isDone()) {
-      return "; waiting to make attempt " + (attempt.previousAttempts + 1) + " of the retry policy";
+      return "; waiting to make attempt " + (attempt().previousAttempts + 1) + " of the retry policy";
     }
     StringBuilder b = new StringBuilder();
     if (live.size() > 1) {
@@ -233,7 +244,7 @@ final class AttemptDriver {
     cancelTimer(hedgeTimer);
   }
 
-  private static void cancelTimer(ScheduledFuture<?> timer) {
+  private static void cancelTimer(@Nullable ScheduledFuture<?> timer) {
     if (timer != null) {
       timer.cancel(false);
     }
@@ -282,12 +293,15 @@ final class AttemptDriver {
     if (next != null) {
       cc.pickerWrapper().pick(next);
     } else if (giveUp && failure != null) {
-      call.closeCall(failure, failureTrailers);
+      // lastFailureTrailers is set together with lastFailure.
+      call.closeCall(failure, Objects.requireNonNull(failureTrailers, "failure trailers"));
     }
   }
 
   /** Makes the next hedge if the policy and the throttle allow, and arms the timer for the one after. */
-  private CsAttempt hedgeLocked() {
+  private @Nullable CsAttempt hedgeLocked() {
+    // Hedges are made only under a hedging policy.
+    HedgingState hedging = Objects.requireNonNull(this.hedging, "hedging");
     if (hedging.exhausted()) {
       return null;
     }
@@ -311,7 +325,7 @@ final class AttemptDriver {
     return call.waitForReady();
   }
 
-  Status checkCallAuthority(ClientTransport transport) {
+  @Nullable Status checkCallAuthority(ClientTransport transport) {
     return call.checkCallAuthority(transport);
   }
 
@@ -360,7 +374,8 @@ final class AttemptDriver {
   }
 
   /** An attempt ended; {@code progress} null means its pick failed. */
-  void attemptClosed(CsAttempt a, Status status, Metadata trailers, RpcProgress progress) {
+  void attemptClosed(
+      CsAttempt a, Status status, Metadata trailers, @Nullable RpcProgress progress) {
     CsAttempt next = null;
     synchronized (call.lock) {
       if (ended || !live.remove(a)) {
@@ -386,6 +401,8 @@ final class AttemptDriver {
           }
           next = attempt == a ? null : attempt;
         } else {
+          // readPolicyLocked() above made a retry state, since there is no hedging state.
+          RetryState retryState = Objects.requireNonNull(this.retryState, "retryState");
           long delay = mayRetry ? retryState.onAttemptFailed(status, trailers) : RetryState.NO_RETRY;
           if (delay != RetryState.NO_RETRY) {
             next = newAttemptLocked(Kind.RETRY, retryState.attempts() - 1);
@@ -421,6 +438,8 @@ final class AttemptDriver {
    */
   private boolean hedgeAfterFailureLocked(CsAttempt a, Status status, Metadata trailers,
       boolean mayHedge) {
+    // Called only when readPolicyLocked() made a hedging state.
+    HedgingState hedging = Objects.requireNonNull(this.hedging, "hedging");
     long delay = mayHedge ? hedging.onAttemptFailed(status, trailers) : HedgingState.FATAL;
     if (delay == HedgingState.FATAL) {
       commitLocked(a);

@@ -10,6 +10,7 @@ import dev.grpcspring.balancer.NewSubConnOptions;
 import dev.grpcspring.balancer.SubConn;
 import dev.grpcspring.resolver.Address;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The channel as its load balancer sees it (grpc-go's {@code ccBalancerWrapper}). Every method
@@ -18,7 +19,7 @@ import java.util.List;
  */
 final class BalancerWrapper implements BalancerClientConn {
   private final ClientConn cc;
-  private GracefulSwitchBalancer balancer;
+  private @Nullable GracefulSwitchBalancer balancer; // null once closed
   private boolean closed;
 
   BalancerWrapper(ClientConn cc) {
@@ -32,14 +33,14 @@ final class BalancerWrapper implements BalancerClientConn {
    */
   void switchTo(BalancerBuilder builder) {
     cc.serializer().checkInSerializer();
-    if (closed || builder.name().equals(balancer.latestPolicyName())) {
+    if (closed || balancer == null || builder.name().equals(balancer.latestPolicyName())) {
       return;
     }
     balancer.switchTo(builder);
   }
 
   /** The latest policy's name, or null before the first switch. */
-  String policy() {
+  @Nullable String policy() {
     return balancer == null ? null : balancer.latestPolicyName();
   }
 

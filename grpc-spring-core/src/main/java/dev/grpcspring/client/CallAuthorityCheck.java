@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks a per-call authority ({@code CallOptions.withAuthority}) against the certificate the
@@ -29,7 +30,7 @@ final class CallAuthorityCheck {
   private CallAuthorityCheck() {}
 
   /** Null when the call may use the connection, else the status that fails it. */
-  static Status check(String callAuthority, Attributes transportAttributes) {
+  static @Nullable Status check(@Nullable String callAuthority, Attributes transportAttributes) {
     SSLSession session = transportAttributes.get(Attributes.SSL_SESSION);
     if (callAuthority == null || session == null) {
       return null;

@@ -1,6 +1,7 @@
 package dev.grpcspring.client;
 
 import dev.grpcspring.CallOptions;
+import java.util.Objects;
 
 /** Lays a call's options over the channel's default call options (grpc-go's defaultCallOptions). */
 final class CallOptionsMerger {
@@ -38,8 +39,8 @@ final class CallOptionsMerger {
     out = inherit(out, defaults, ClientCallOptions.HEADER_CAPTURE);
     out = inherit(out, defaults, ClientCallOptions.TRAILER_CAPTURE);
     out = inherit(out, defaults, ClientCallOptions.PEER_CAPTURE);
-    if (out.getOption(ClientCallOptions.MAX_RETRY_RPC_BUFFER_SIZE)
-        .equals(ClientCallOptions.DEFAULT_MAX_RETRY_RPC_BUFFER_SIZE)) {
+    if (Objects.equals(out.getOption(ClientCallOptions.MAX_RETRY_RPC_BUFFER_SIZE),
+        ClientCallOptions.DEFAULT_MAX_RETRY_RPC_BUFFER_SIZE)) {
       out = out.withOption(ClientCallOptions.MAX_RETRY_RPC_BUFFER_SIZE,
           defaults.getOption(ClientCallOptions.MAX_RETRY_RPC_BUFFER_SIZE));
     }

@@ -21,12 +21,15 @@ import dev.grpcspring.protocol.GrpcHeaders;
 import dev.grpcspring.protocol.MessageFramer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A call on a {@link ClientConn} (grpc-go's {@code clientStream}): its surface (the listener,
@@ -44,13 +47,13 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private final Context context;
   private final Marshaller<ReqT> requestMarshaller;
   private final Marshaller<RespT> responseMarshaller;
-  private final String contentSubtype;
+  private final @Nullable String contentSubtype;
   private final CallbackSerializer callbacks;
   /** The method config seen when the call was made; re-read once the channel has resolved. */
   private final MethodConfig initialConfig;
   // The method config read when the first attempt got a transport (the channel had resolved by
   // then); the retry or hedging policy comes from the same one. Guarded by lock.
-  private MethodConfig resolvedConfig;
+  private @Nullable MethodConfig resolvedConfig;
   private final int maxSend;
   private final long startNanos = System.nanoTime();
   private final Context.CancellationListener contextListener = this::contextCancelled;
@@ -59,15 +62,15 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   final Object lock = new Object();
   private final AttemptDriver attempts;
   // Guarded by lock.
-  private Listener<RespT> listener;
+  private @Nullable Listener<RespT> listener;
   private boolean started;
   private boolean closed;
   private boolean enteredChannel;
-  private Deadline deadline;
-  private ScheduledFuture<?> deadlineTimer;
-  private CallHeader header;
-  private MessageFramer framer;
-  private Status closeStatus;
+  private @Nullable Deadline deadline;
+  private @Nullable ScheduledFuture<?> deadlineTimer;
+  private @Nullable CallHeader header;
+  private @Nullable MessageFramer framer;
+  private @Nullable Status closeStatus;
 
   // Only touched from the callbacks serializer.
   private boolean listenerClosed;
@@ -98,12 +101,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     this.attempts = new AttemptDriver(this, cc, method.getFullMethodName(), callOptions);
   }
 
-  private static int min(Integer a, Integer b, int dflt) {
-    if (a == null && b == null) {
-      return dflt;
-    }
+  private static int min(@Nullable Integer a, @Nullable Integer b, int dflt) {
     if (a == null) {
-      return b;
+      return b == null ? dflt : b;
     }
     return b == null ? a : Math.min(a, b);
   }
@@ -118,7 +118,8 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       this.listener = listener;
       if (closed) {
         // Cancelled before start: the close ran without a listener, so tell this one now.
-        Status s = closeStatus;
+        // A close always records its status.
+        Status s = Objects.requireNonNull(closeStatus, "closeStatus");
         callbacks.execute(() -> {
           if (!listenerClosed) {
             listenerClosed = true;
@@ -165,7 +166,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     PerRpcCredentials callCreds = callOptions.getOption(ClientCallOptions.PER_RPC_CREDENTIALS);
     if (callCreds != null) {
       if (callCreds.requireTransportSecurity()
-          && !cc.options().transportCredentials().isSecure()) {
+          && !cc.credentials().isSecure()) {
         closeCall(Status.UNAUTHENTICATED.withDescription("Per-RPC credentials " + callCreds
             + " require transport security, but the channel to " + cc.target()
             + " is plaintext"), new Metadata());
@@ -195,8 +196,8 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       return;
     }
     PerRpcCredentials.RequestInfo info = new PerRpcCredentials.RequestInfo(authority,
-        method.getFullMethodName(), cc.options().transportCredentials().securityProtocol(),
-        cc.options().transportCredentials().securityLevel());
+        method.getFullMethodName(), cc.credentials().securityProtocol(),
+        cc.credentials().securityLevel());
     PerRpcCredentialsFetch.fetch(creds, info).whenComplete((extra, err) -> {
       if (err != null) {
         closeCall(PerRpcCredentialsFetch.statusOf(err), new Metadata());
@@ -231,26 +232,28 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     return Boolean.TRUE.equals(cc.methodConfig(method.getFullMethodName()).waitForReady());
   }
 
-  /**
-   * Applies the method config in use once the call has a transport (so the channel has resolved,
-   * and a config from the resolver is known): a shorter timeout moves the deadline, measured from
-   * the call's start. Returns the receive limit.
-   */
   /** The method config this call follows: the resolved one once known, else the channel's now. */
   MethodConfig methodConfigLocked() {
     return resolvedConfig != null ? resolvedConfig : cc.methodConfig(method.getFullMethodName());
   }
 
+  /**
+   * Applies the method config in use once the call has a transport (so the channel has resolved,
+   * and a config from the resolver is known): a shorter timeout moves the deadline, measured from
+   * the call's start. Returns the receive limit.
+   */
   int applyResolvedConfigLocked() {
     MethodConfig mc = cc.methodConfig(method.getFullMethodName());
     resolvedConfig = mc;
-    if (mc.timeout() != null && mc != initialConfig) {
-      long left = mc.timeout().toNanos() - (System.nanoTime() - startNanos);
+    Duration timeout = mc.timeout();
+    if (timeout != null && mc != initialConfig) {
+      long left = timeout.toNanos() - (System.nanoTime() - startNanos);
       Deadline d = Deadline.after(left, TimeUnit.NANOSECONDS);
       if (deadline == null || d.isBefore(deadline)) {
         deadline = d;
-        header = new CallHeader(header.path(), header.authority(), d, header.contentSubtype(),
-            header.sendCompress(), header.acceptEncoding(), header.userAgent(), header.metadata());
+        CallHeader h = headerLocked();
+        header = new CallHeader(h.path(), h.authority(), d, h.contentSubtype(),
+            h.sendCompress(), h.acceptEncoding(), h.userAgent(), h.metadata());
         if (deadlineTimer != null) {
           deadlineTimer.cancel(false);
         }
@@ -315,7 +318,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   }
 
   @Override
-  public void cancel(String message, Throwable cause) {
+  public void cancel(@Nullable String message, @Nullable Throwable cause) {
     Status s = Status.CANCELLED.withDescription(message == null ? "Call cancelled by the client" : message);
     cancelInternal(cause == null ? s : s.withCause(cause));
   }
@@ -351,12 +354,13 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   // ---- attempt events ----
 
   /** Null if the call's own authority (if any) is valid for the transport's TLS peer. */
-  Status checkCallAuthority(ClientTransport transport) {
+  @Nullable Status checkCallAuthority(ClientTransport transport) {
     return CallAuthorityCheck.check(callOptions.getAuthority(), transport.attributes());
   }
 
+  /** The call's header; start() sets it before any attempt or config update can run. */
   CallHeader headerLocked() {
-    return header;
+    return Objects.requireNonNull(header, "header");
   }
 
   boolean clientSendsOneMessage() {
@@ -369,11 +373,11 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     if (peer != null) {
       Attributes attrs = transport.attributes();
       peer.set(new Peer(attrs.get(Attributes.REMOTE_ADDRESS), attrs.get(Attributes.LOCAL_ADDRESS),
-          cc.options().transportCredentials().securityProtocol(), attrs));
+          cc.credentials().securityProtocol(), attrs));
     }
     callbacks.execute(() -> {
       if (!listenerClosed) {
-        listener.onReady();
+        listener().onReady();
       }
     });
   }
@@ -390,7 +394,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         capture.set(headers);
       }
       try {
-        listener.onHeaders(headers);
+        listener().onHeaders(headers);
       } catch (Throwable t) {
         cancelInternal(Status.CANCELLED.withDescription("The call's listener threw in onHeaders")
             .withCause(t));
@@ -418,7 +422,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         }
         inboundMessageCompressed = compressed;
         try {
-          listener.onMessage(m);
+          listener().onMessage(m);
         } catch (Throwable t) {
           cancelInternal(Status.CANCELLED.withDescription("The call's listener threw in onMessage")
               .withCause(t));
@@ -434,9 +438,14 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   void deliverReady(CsAttempt a) {
     callbacks.execute(() -> {
       if (!listenerClosed && attempts.isCurrent(a)) {
-        listener.onReady();
+        listener().onReady();
       }
     });
+  }
+
+  /** The listener; callbacks that reach it are queued only after start() has set it. */
+  private Listener<RespT> listener() {
+    return Objects.requireNonNull(listener, "listener");
   }
 
   // ---- ending ----

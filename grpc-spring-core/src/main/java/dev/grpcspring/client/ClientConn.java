@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client channel to one target (grpc-go's {@code ClientConn}): it resolves the target, balances
@@ -87,25 +88,26 @@ public final class ClientConn implements Channel, AutoCloseable {
   private final AtomicInteger activeCalls = new AtomicInteger();
   private final AtomicBoolean idle = new AtomicBoolean(true);
   private volatile long lastCallEndNanos = System.nanoTime();
-  private ScheduledFuture<?> idleTimer;
+  private @Nullable ScheduledFuture<?> idleTimer;
 
   // Serializer state.
-  private ResolverWrapper resolverWrapper;
-  private BalancerWrapper balancerWrapper;
+  private @Nullable ResolverWrapper resolverWrapper;
+  private @Nullable BalancerWrapper balancerWrapper;
   private volatile Status lastConnectionError = Status.OK;
   private volatile boolean closed;
 
   private ClientConn(String target, DialOptions options) {
     this.target = Objects.requireNonNull(target, "target");
     this.options = Objects.requireNonNull(options, "options");
-    if (options.transportCredentials() == null) {
+    TransportCredentials credentials = options.transportCredentials();
+    if (credentials == null) {
       throw new IllegalArgumentException("No transport security set for " + target
           + ": choose DialOptions.newBuilder().insecure() for plaintext, or TLS credentials");
     }
-    boolean secure = options.transportCredentials().isSecure();
-    if (secure && !(options.transportCredentials() instanceof TlsChannelCredentials)) {
+    boolean secure = credentials.isSecure();
+    if (secure && !(credentials instanceof TlsChannelCredentials)) {
       // Only TLS can encrypt a connection: refuse rather than send https-labelled plaintext.
-      throw new IllegalArgumentException("Transport credentials " + options.transportCredentials()
+      throw new IllegalArgumentException("Transport credentials " + credentials
           + " ask for a secure connection, which only TlsChannelCredentials can make");
     }
     for (PerRpcCredentials c : options.perRpcCredentials()) {
@@ -144,7 +146,7 @@ public final class ClientConn implements Channel, AutoCloseable {
         .minConnectTimeout(options.minConnectTimeout())
         .build();
     this.transportOptions = new ClientTransportOptions(group, options.channelType(),
-        options.transportCredentials(),
+        credentials(),
         (int) options.minConnectTimeout().toMillis(), options.initialWindowSize(),
         options.initialConnWindowSize(), options.bdpPing(), options.maxHeaderListSize(), compressors,
         offloadExecutor, options.newClientKeepAlive(),
@@ -369,7 +371,7 @@ public final class ClientConn implements Channel, AutoCloseable {
 
   /** How this channel secures its connections (plaintext or TLS). */
   public TransportCredentials transportCredentials() {
-    return options.transportCredentials();
+    return credentials();
   }
 
   /** This channel in channelz: its id, call counters and subchannels. */
@@ -381,6 +383,11 @@ public final class ClientConn implements Channel, AutoCloseable {
 
   DialOptions options() {
     return options;
+  }
+
+  /** The channel's transport credentials: the constructor refuses options without them. */
+  TransportCredentials credentials() {
+    return Objects.requireNonNull(options.transportCredentials(), "transportCredentials");
   }
 
   Executor executor() {

@@ -4,8 +4,10 @@ import dev.grpcspring.ClientCall;
 import dev.grpcspring.Metadata;
 import dev.grpcspring.Status;
 import dev.grpcspring.StatusException;
+import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A started streaming call with grpc-go's blocking shape ({@code ClientStream}: {@code SendMsg},
@@ -20,9 +22,9 @@ public final class ClientStream<ReqT, RespT> {
 
   private final ClientCall<ReqT, RespT> call;
   private final LinkedBlockingQueue<Object> inbound = new LinkedBlockingQueue<>();
-  private volatile Metadata headers;
-  private volatile Metadata trailers;
-  private volatile Status status;
+  private volatile @Nullable Metadata headers;
+  private volatile @Nullable Metadata trailers;
+  private volatile @Nullable Status status;
   private final Object headerLock = new Object();
   private boolean done;
 
@@ -51,7 +53,7 @@ public final class ClientStream<ReqT, RespT> {
    *
    * @throws StatusException when the call ended with an error
    */
-  public RespT recvMsg() throws InterruptedException {
+  public @Nullable RespT recvMsg() throws InterruptedException {
     if (done) {
       return endOrThrow();
     }
@@ -66,15 +68,17 @@ public final class ClientStream<ReqT, RespT> {
     return m;
   }
 
-  private RespT endOrThrow() {
-    if (status.isOk()) {
+  private @Nullable RespT endOrThrow() {
+    // END is queued after the status is recorded.
+    Status s = Objects.requireNonNull(status, "status");
+    if (s.isOk()) {
       return null;
     }
-    throw status.asException(trailers);
+    throw s.asException(trailers);
   }
 
-  /** The response headers, blocking until they (or the end of the call) arrive. */
-  public Metadata header(long timeout, TimeUnit unit) throws InterruptedException {
+  /** The response headers, blocking until they (or the end of the call) arrive; null on timeout. */
+  public @Nullable Metadata header(long timeout, TimeUnit unit) throws InterruptedException {
     long deadline = System.nanoTime() + unit.toNanos(timeout);
     synchronized (headerLock) {
       while (headers == null) {
@@ -88,13 +92,13 @@ public final class ClientStream<ReqT, RespT> {
     }
   }
 
-  /** The trailers, once the call has ended (after {@link #recvMsg} returned null or threw). */
-  public Metadata trailer() {
+  /** The trailers once the call has ended (after {@link #recvMsg} returned null or threw), else null. */
+  public @Nullable Metadata trailer() {
     return trailers;
   }
 
   /** Cancels the call. */
-  public void cancel(String message) {
+  public void cancel(@Nullable String message) {
     call.cancel(message, null);
   }
 

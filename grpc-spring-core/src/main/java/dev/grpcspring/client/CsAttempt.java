@@ -9,6 +9,7 @@ import dev.grpcspring.transport.ClientTransport;
 import dev.grpcspring.transport.ClientTransportStream;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One attempt of a call (grpc-go's {@code csAttempt}): a pick, then one HTTP/2 stream. The call's
@@ -27,12 +28,12 @@ final class CsAttempt implements PickerWrapper.PendingPick, ClientStreamListener
   volatile boolean notRetryable;
 
   /** The subchannel's call counters once a stream started on it; then they hear how it ended. */
-  private volatile CallCounters subchannelCalls;
-  private volatile AddrConn subConn;
+  private volatile @Nullable CallCounters subchannelCalls;
+  private volatile @Nullable AddrConn subConn;
 
   // Guarded by the call's lock.
-  ClientTransportStream stream;
-  ClientTransport transport;
+  @Nullable ClientTransportStream stream;
+  @Nullable ClientTransport transport;
 
   CsAttempt(AttemptDriver call, PickInfo pickInfo, int previousAttempts, int number) {
     this.call = call;

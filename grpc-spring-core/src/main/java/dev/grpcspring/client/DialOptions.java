@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How {@link ClientConn#dial} sets up a channel (grpc-go's {@code DialOption}s). Immutable; build
@@ -42,18 +43,18 @@ public final class DialOptions {
   /** Default cap on attempts per call, whatever a retry policy asks (gRFC A6). */
   public static final int DEFAULT_MAX_CALL_ATTEMPTS = 5;
 
-  final TransportCredentials transportCredentials;
+  final @Nullable TransportCredentials transportCredentials;
   final List<PerRpcCredentials> perRpcCredentials;
   final boolean block;
   final boolean failOnNonTempDialError;
-  final Duration timeout;
-  final String authority;
-  final String userAgent;
+  final @Nullable Duration timeout;
+  final @Nullable String authority;
+  final @Nullable String userAgent;
   final List<ClientInterceptor> interceptors;
   final List<ClientInterceptor> unaryInterceptors;
   final List<ClientInterceptor> streamInterceptors;
-  final String defaultServiceConfigJson;
-  final ServiceConfig defaultServiceConfig;
+  final @Nullable String defaultServiceConfigJson;
+  final @Nullable ServiceConfig defaultServiceConfig;
   final Duration initialBackoff;
   final double backoffMultiplier;
   final double backoffJitter;
@@ -69,17 +70,17 @@ public final class DialOptions {
   final boolean bdpPing;
   final int maxHeaderListSize;
   final List<ResolverBuilder> resolvers;
-  final String defaultScheme;
-  final Executor executor;
-  final EventLoopGroup eventLoopGroup;
-  final Class<? extends io.netty.channel.Channel> channelType;
+  final @Nullable String defaultScheme;
+  final @Nullable Executor executor;
+  final @Nullable EventLoopGroup eventLoopGroup;
+  final @Nullable Class<? extends io.netty.channel.Channel> channelType;
   final Channelz channelz;
-  final Duration keepAliveTime;
+  final @Nullable Duration keepAliveTime;
   final Duration keepAliveTimeout;
   final boolean keepAliveWithoutCalls;
   final long retryBufferSize;
   final int maxCallAttempts;
-  final ProxyDetector proxyDetector;
+  final @Nullable ProxyDetector proxyDetector;
 
   private DialOptions(Builder b) {
     this.transportCredentials = b.transportCredentials;
@@ -127,12 +128,12 @@ public final class DialOptions {
    * Which connections go through an HTTP CONNECT proxy, or null for the environment's ({@link
    * ProxyDetector#fromEnvironment()}, read when the channel is dialed).
    */
-  public ProxyDetector proxyDetector() {
+  public @Nullable ProxyDetector proxyDetector() {
     return proxyDetector;
   }
 
   /** The keepalive time (at least {@link #MIN_KEEPALIVE_TIME}), or null when keepalive is off. */
-  public Duration keepAliveTime() {
+  public @Nullable Duration keepAliveTime() {
     return keepAliveTime;
   }
 
@@ -158,7 +159,7 @@ public final class DialOptions {
     return new Builder(this);
   }
 
-  public TransportCredentials transportCredentials() {
+  public @Nullable TransportCredentials transportCredentials() {
     return transportCredentials;
   }
 
@@ -175,17 +176,17 @@ public final class DialOptions {
   }
 
   /** How long a blocking dial waits for READY; null for no limit. */
-  public Duration timeout() {
+  public @Nullable Duration timeout() {
     return timeout;
   }
 
   /** The {@code :authority} override, or null to derive it from the target. */
-  public String authority() {
+  public @Nullable String authority() {
     return authority;
   }
 
   /** The user agent prefix, or null. */
-  public String userAgent() {
+  public @Nullable String userAgent() {
     return userAgent;
   }
 
@@ -202,12 +203,12 @@ public final class DialOptions {
   }
 
   /** The default service config as JSON, or null when none was given as JSON. */
-  public String defaultServiceConfigJson() {
+  public @Nullable String defaultServiceConfigJson() {
     return defaultServiceConfigJson;
   }
 
   /** The default service config as built, or null when none was given typed. */
-  public ServiceConfig defaultServiceConfig() {
+  public @Nullable ServiceConfig defaultServiceConfig() {
     return defaultServiceConfig;
   }
 
@@ -286,22 +287,22 @@ public final class DialOptions {
   }
 
   /** The scheme used for targets with no registered scheme, or null for the registry's default. */
-  public String defaultScheme() {
+  public @Nullable String defaultScheme() {
     return defaultScheme;
   }
 
   /** The executor for call callbacks, or null for the shared default. */
-  public Executor executor() {
+  public @Nullable Executor executor() {
     return executor;
   }
 
   /** The event loop group for connections, or null for the shared default. */
-  public EventLoopGroup eventLoopGroup() {
+  public @Nullable EventLoopGroup eventLoopGroup() {
     return eventLoopGroup;
   }
 
   /** The Netty channel class for {@link #eventLoopGroup()}, or null for the default. */
-  public Class<? extends io.netty.channel.Channel> channelType() {
+  public @Nullable Class<? extends io.netty.channel.Channel> channelType() {
     return channelType;
   }
 
@@ -312,18 +313,18 @@ public final class DialOptions {
 
   /** Builds {@link DialOptions}. */
   public static final class Builder {
-    private TransportCredentials transportCredentials;
+    private @Nullable TransportCredentials transportCredentials;
     private final List<PerRpcCredentials> perRpcCredentials = new ArrayList<>();
     private boolean block;
     private boolean failOnNonTempDialError;
-    private Duration timeout;
-    private String authority;
-    private String userAgent;
+    private @Nullable Duration timeout;
+    private @Nullable String authority;
+    private @Nullable String userAgent;
     private final List<ClientInterceptor> interceptors = new ArrayList<>();
     private final List<ClientInterceptor> unaryInterceptors = new ArrayList<>();
     private final List<ClientInterceptor> streamInterceptors = new ArrayList<>();
-    private String defaultServiceConfigJson;
-    private ServiceConfig defaultServiceConfig;
+    private @Nullable String defaultServiceConfigJson;
+    private @Nullable ServiceConfig defaultServiceConfig;
     // connection-backoff.md defaults
     private Duration initialBackoff = Duration.ofSeconds(1);
     private double backoffMultiplier = 1.6;
@@ -340,18 +341,18 @@ public final class DialOptions {
     private boolean bdpPing = true;
     private int maxHeaderListSize = DEFAULT_MAX_HEADER_LIST_SIZE;
     private final List<ResolverBuilder> resolvers = new ArrayList<>();
-    private String defaultScheme;
-    private Executor executor;
-    private EventLoopGroup eventLoopGroup;
-    private Class<? extends io.netty.channel.Channel> channelType;
+    private @Nullable String defaultScheme;
+    private @Nullable Executor executor;
+    private @Nullable EventLoopGroup eventLoopGroup;
+    private @Nullable Class<? extends io.netty.channel.Channel> channelType;
     private Channelz channelz = Channelz.getDefault();
-    private Duration keepAliveTime;
+    private @Nullable Duration keepAliveTime;
     private Duration keepAliveTimeout = DEFAULT_KEEPALIVE_TIMEOUT;
     private boolean keepAliveWithoutCalls;
     private long retryBufferSize = DEFAULT_RETRY_BUFFER_SIZE;
     private int maxCallAttempts = DEFAULT_MAX_CALL_ATTEMPTS;
     private Duration minKeepAliveTime = MIN_KEEPALIVE_TIME;
-    private ProxyDetector proxyDetector;
+    private @Nullable ProxyDetector proxyDetector;
 
     private Builder() {}
 

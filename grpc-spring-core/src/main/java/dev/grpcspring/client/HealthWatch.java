@@ -21,9 +21,11 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufInputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Client-side health checking of one connection (gRFC A17): a {@code grpc.health.v1.Health/Watch}
@@ -65,8 +67,8 @@ final class HealthWatch {
   private final Object lock = new Object();
   // Guarded by lock.
   private boolean stopped;
-  private ClientTransportStream stream;
-  private ScheduledFuture<?> retryTimer;
+  private @Nullable ClientTransportStream stream;
+  private @Nullable ScheduledFuture<?> retryTimer;
   /** Streams in a row that ended without a response: the backoff exponent. */
   private int failedStreams;
 
@@ -81,8 +83,8 @@ final class HealthWatch {
     this.credentials = cc.channelCredentials();
     this.requestInfo = new PerRpcCredentials.RequestInfo(transport.authority(),
         HealthGrpc.getWatchMethod().getFullMethodName(),
-        cc.options().transportCredentials().securityProtocol(),
-        cc.options().transportCredentials().securityLevel());
+        cc.credentials().securityProtocol(),
+        cc.credentials().securityLevel());
   }
 
   /** The service name this watch asks about ({@code ""} is the whole server). */
@@ -220,7 +222,7 @@ final class HealthWatch {
   /** Events of one Watch stream; those of a stream no longer current are ignored. */
   private final class StreamListener implements ClientStreamListener {
     /** Set right after the stream is made, before it can deliver anything. */
-    volatile ClientTransportStream stream;
+    volatile @Nullable ClientTransportStream stream;
     private boolean gotResponse;
 
     private boolean current() {
@@ -238,7 +240,7 @@ final class HealthWatch {
       try (ByteBufInputStream in = new ByteBufInputStream(message, true)) {
         response = HealthCheckResponse.parseFrom(in);
       } catch (IOException e) {
-        stream.cancel(Status.INTERNAL.withDescription("Unparseable health check response: " + e)
+        stream().cancel(Status.INTERNAL.withDescription("Unparseable health check response: " + e)
             .withCause(e));
         return;
       }
@@ -247,7 +249,12 @@ final class HealthWatch {
       }
       gotResponse = true;
       response(response);
-      stream.request(1);
+      stream().request(1);
+    }
+
+    /** The stream; set before it can deliver anything, so always set in its callbacks. */
+    private ClientTransportStream stream() {
+      return Objects.requireNonNull(stream, "stream");
     }
 
     @Override

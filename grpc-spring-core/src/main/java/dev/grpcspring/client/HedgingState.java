@@ -3,6 +3,7 @@ package dev.grpcspring.client;
 import dev.grpcspring.Metadata;
 import dev.grpcspring.Status;
 import dev.grpcspring.serviceconfig.HedgingPolicy;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One call's hedges (gRFC A6 {@code hedgingPolicy}): how many attempts were sent, whether more may
@@ -20,7 +21,7 @@ final class HedgingState {
 
   private final HedgingPolicy policy;
   private final int maxAttempts;
-  private final RetryThrottler throttler;
+  private final @Nullable RetryThrottler throttler;
   private int sent = 1;
   private boolean stopped;
 
@@ -29,7 +30,8 @@ final class HedgingState {
    * @param channelMaxAttempts the channel's cap on attempts per call
    * @param throttler the channel's token bucket, or null when throttling is off
    */
-  HedgingState(HedgingPolicy policy, int channelMaxAttempts, RetryThrottler throttler) {
+  HedgingState(
+      HedgingPolicy policy, int channelMaxAttempts, @Nullable RetryThrottler throttler) {
     this.policy = policy;
     this.maxAttempts = Math.min(policy.maxAttempts(), channelMaxAttempts);
     this.throttler = throttler;

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Hands calls a ready transport from the balancer's current picker (grpc-go's {@code
@@ -39,9 +40,9 @@ final class PickerWrapper {
     }
   }
 
-  private Picker picker;
+  private @Nullable Picker picker; // null until the first picker, and while idle
   private long version;
-  private Status closedStatus;
+  private @Nullable Status closedStatus;
   private final Set<PendingPick> pending = new LinkedHashSet<>();
 
   /** Picks now if the current picker can, else queues the pick until a picker can. */
@@ -125,7 +126,7 @@ final class PickerWrapper {
     return pending.size();
   }
 
-  private synchronized Status closedStatus() {
+  private synchronized @Nullable Status closedStatus() {
     return closedStatus;
   }
 

@@ -8,6 +8,7 @@ import dev.grpcspring.resolver.ResolverRegistry;
 import dev.grpcspring.resolver.ResolverState;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The channel as its resolver sees it (grpc-go's {@code ccResolverWrapper}): updates from any
@@ -19,7 +20,7 @@ final class ResolverWrapper implements ResolverClientConn {
 
   private final ClientConn cc;
   private volatile boolean closed;
-  private Resolver resolver;
+  private @Nullable Resolver resolver;
 
   ResolverWrapper(ClientConn cc) {
     this.cc = cc;

@@ -7,6 +7,7 @@ import dev.grpcspring.protocol.CallHeader;
 import dev.grpcspring.protocol.GrpcHeaders;
 import java.util.List;
 import java.util.function.DoubleSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One call's configured retries (gRFC A6 {@code retryPolicy}): how many attempts were made, the
@@ -25,9 +26,9 @@ final class RetryState {
   private static final Metadata.Key<String> PUSHBACK =
       Metadata.Key.of(GrpcHeaders.GRPC_RETRY_PUSHBACK_MS.toString(), Metadata.ASCII_STRING_MARSHALLER);
 
-  private final RetryPolicy policy;
+  private final @Nullable RetryPolicy policy;
   private final int maxAttempts;
-  private final RetryThrottler throttler;
+  private final @Nullable RetryThrottler throttler;
   private final DoubleSupplier random;
   private int attempts = 1;
   private long nextBackoffNanos;
@@ -39,7 +40,7 @@ final class RetryState {
    * @param throttler the channel's token bucket, or null when throttling is off
    * @param random uniform in {@code [0, 1)}
    */
-  RetryState(RetryPolicy policy, int channelMaxAttempts, RetryThrottler throttler,
+  RetryState(@Nullable RetryPolicy policy, int channelMaxAttempts, @Nullable RetryThrottler throttler,
       DoubleSupplier random) {
     this.policy = policy;
     this.maxAttempts = policy == null ? 1 : Math.min(policy.maxAttempts(), channelMaxAttempts);

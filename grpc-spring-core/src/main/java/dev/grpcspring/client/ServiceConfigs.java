@@ -9,6 +9,7 @@ import dev.grpcspring.serviceconfig.RetryThrottlingPolicy;
 import dev.grpcspring.serviceconfig.ServiceConfig;
 import java.util.Objects;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which service config a channel uses (service_config.md and gRFC A21): the resolver's, unless
@@ -22,16 +23,16 @@ final class ServiceConfigs {
   private static final Logger log = Logger.getLogger(ServiceConfigs.class.getName());
 
   /** The policy, its builder and its parsed config for the balancer. */
-  record Selected(String policy, BalancerBuilder builder, Object balancerConfig) {}
+  record Selected(String policy, BalancerBuilder builder, @Nullable Object balancerConfig) {}
 
   private final boolean ignoreResolver;
   private final boolean disableHealthCheck;
-  private volatile String healthCheckServiceName;
+  private volatile @Nullable String healthCheckServiceName;
   private boolean healthCheckChanged;
   private ServiceConfig defaultConfig;
-  private volatile ServiceConfig current;
-  private volatile RetryThrottler throttler;
-  private String lastError;
+  private volatile @Nullable ServiceConfig current;
+  private volatile @Nullable RetryThrottler throttler;
+  private @Nullable String lastError;
 
   /**
    * Takes the default config from the dial options, typed or as JSON to parse.
@@ -74,7 +75,7 @@ final class ServiceConfigs {
   }
 
   /** The channel's retry token bucket, or null when the config in use has no retryThrottling. */
-  RetryThrottler throttler() {
+  @Nullable RetryThrottler throttler() {
     return throttler;
   }
 
@@ -82,7 +83,7 @@ final class ServiceConfigs {
    * The service name subchannels health-check (A17), or null when the config in use has no
    * {@code healthCheckConfig} or the dial options disable health checking.
    */
-  String healthCheckServiceName() {
+  @Nullable String healthCheckServiceName() {
     return healthCheckServiceName;
   }
 
@@ -94,7 +95,7 @@ final class ServiceConfigs {
   }
 
   /** Chooses the config for a resolver update; null when no usable config exists. */
-  Selected select(String resolverJson) {
+  @Nullable Selected select(@Nullable String resolverJson) {
     ServiceConfig chosen;
     if (ignoreResolver || resolverJson == null) {
       chosen = defaultConfig != null ? defaultConfig : ServiceConfig.EMPTY;
@@ -124,7 +125,9 @@ final class ServiceConfigs {
 
   /** The pick_first builder, the policy when none is chosen. */
   static BalancerBuilder pickFirst() {
-    return BalancerRegistry.getDefaultRegistry().get("pick_first");
+    // The default registry is created with pick_first; it is the fallback that must exist.
+    return Objects.requireNonNull(
+        BalancerRegistry.getDefaultRegistry().get("pick_first"), "pick_first in the default registry");
   }
 
   /** Why {@link #select} found no usable config: the resolver's config was invalid. */

@@ -6,7 +6,9 @@ import dev.grpcspring.ClientCall;
 import dev.grpcspring.Metadata;
 import dev.grpcspring.MethodDescriptor;
 import dev.grpcspring.Status;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The blocking unary call behind {@link ClientConn#invoke} (grpc-go's {@code invoke} in
@@ -18,10 +20,10 @@ final class UnaryInvoker<RespT> extends ClientCall.Listener<RespT> {
   private final ClientCall<?, RespT> call;
   private final CountDownLatch closed = new CountDownLatch(1);
   // Written by the call's executor before closed counts down; read after await.
-  private RespT value;
+  private @Nullable RespT value;
   private int responses;
-  private Status status;
-  private Metadata trailers;
+  private @Nullable Status status;
+  private @Nullable Metadata trailers;
 
   private UnaryInvoker(ClientCall<?, RespT> call) {
     this.call = call;
@@ -63,13 +65,16 @@ final class UnaryInvoker<RespT> extends ClientCall.Listener<RespT> {
     if (responses > 1) {
       throw cardinalityViolation("more than one response");
     }
-    if (!status.isOk()) {
-      throw status.asRuntimeException(trailers);
+    // The latch opens only in onClose, which records the status first.
+    Status s = Objects.requireNonNull(status, "status");
+    if (!s.isOk()) {
+      throw s.asRuntimeException(trailers);
     }
     if (responses == 0) {
       throw cardinalityViolation("no response");
     }
-    return value;
+    // One response: onMessage stored it.
+    return Objects.requireNonNull(value, "response");
   }
 
   private RuntimeException cardinalityViolation(String what) {

@@ -8,4 +8,7 @@
  * grpc-go's {@code clientStream}) runs attempts ({@code CsAttempt}), retried or hedged by its
  * {@code AttemptDriver} under the service config.
  */
+@NullMarked
 package dev.grpcspring.client;
+
+import org.jspecify.annotations.NullMarked;

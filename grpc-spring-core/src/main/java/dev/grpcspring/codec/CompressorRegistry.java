@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The compressors a side can use, by name, and the {@code grpc-accept-encoding} value that
@@ -42,7 +43,7 @@ public final class CompressorRegistry {
   }
 
   /** The compressor with this name (as in {@code grpc-encoding}), or {@code null}. */
-  public Compressor lookup(String name) {
+  public @Nullable Compressor lookup(String name) {
     return name == null ? null : byName.get(name);
   }
 
@@ -63,7 +64,7 @@ public final class CompressorRegistry {
    * Whether {@code name} appears in a peer's {@code grpc-accept-encoding} value (a comma-separated
    * list, spaces allowed). Identity is always accepted.
    */
-  public static boolean isAccepted(CharSequence acceptEncodingHeader, String name) {
+  public static boolean isAccepted(@Nullable CharSequence acceptEncodingHeader, String name) {
     if (Compressor.IDENTITY.name().equals(name)) {
       return true;
     }

@@ -4,4 +4,7 @@
  * and the protobuf {@link dev.grpcspring.Marshaller} with the descriptor suppliers generated stubs
  * use for reflection.
  */
+@NullMarked
 package dev.grpcspring.codec;
+
+import org.jspecify.annotations.NullMarked;

@@ -12,6 +12,7 @@ import java.util.logging.Logger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * TLS for a channel (grpc-java's {@code TlsChannelCredentials}, grpc-go's {@code
@@ -28,7 +29,7 @@ public final class TlsChannelCredentials implements TransportCredentials {
   private static final Logger log = Logger.getLogger(TlsChannelCredentials.class.getName());
 
   private final TlsSettings settings;
-  private final String serverNameOverride;
+  private final @Nullable String serverNameOverride;
   private final TlsMaterial material;
 
   private TlsChannelCredentials(Builder b) throws SSLException {
@@ -46,7 +47,8 @@ public final class TlsChannelCredentials implements TransportCredentials {
     return new Builder();
   }
 
-  private SslContext newContext(KeyManagerFactory keys, TrustManagerFactory trust)
+  private SslContext newContext(
+      @Nullable KeyManagerFactory keys, @Nullable TrustManagerFactory trust)
       throws SSLException {
     SslContextBuilder b = SslContextBuilder.forClient()
         // Netty 4.2 does this by default; said here because it is the point.
@@ -74,7 +76,7 @@ public final class TlsChannelCredentials implements TransportCredentials {
    * The host name checked against the server's certificate and sent as SNI instead of the
    * authority's host, or null.
    */
-  public String serverNameOverride() {
+  public @Nullable String serverNameOverride() {
     return serverNameOverride;
   }
 
@@ -85,7 +87,8 @@ public final class TlsChannelCredentials implements TransportCredentials {
    *
    * @throws SSLException when no TLS context can be built from the new material
    */
-  public void updateKeyMaterial(KeyManagerFactory keyManager, TrustManagerFactory trustManager)
+  public void updateKeyMaterial(
+      @Nullable KeyManagerFactory keyManager, @Nullable TrustManagerFactory trustManager)
       throws SSLException {
     material.update(keyManager, trustManager);
     log.log(Level.FINE, "Channel TLS material updated; new connections use it");
@@ -113,10 +116,10 @@ public final class TlsChannelCredentials implements TransportCredentials {
   public static final class Builder {
     private TlsProvider provider = TlsProvider.AUTO;
     private List<String> protocols = TlsSettings.DEFAULT_PROTOCOLS;
-    private List<String> ciphers;
-    private KeyManagerFactory keyManager;
-    private TrustManagerFactory trustManager;
-    private String serverNameOverride;
+    private @Nullable List<String> ciphers;
+    private @Nullable KeyManagerFactory keyManager;
+    private @Nullable TrustManagerFactory trustManager;
+    private @Nullable String serverNameOverride;
 
     private Builder() {}
 

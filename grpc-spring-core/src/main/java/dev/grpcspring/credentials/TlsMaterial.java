@@ -4,6 +4,7 @@ import io.netty.handler.ssl.SslContext;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The key and trust material of a TLS credential and the context made from them, replaced as one
@@ -14,16 +15,19 @@ final class TlsMaterial {
   /** Makes the TLS context for one side (client or server) from the material. */
   @FunctionalInterface
   interface ContextFactory {
-    SslContext newContext(KeyManagerFactory keys, TrustManagerFactory trust) throws SSLException;
+    SslContext newContext(@Nullable KeyManagerFactory keys, @Nullable TrustManagerFactory trust)
+        throws SSLException;
   }
 
-  private record State(KeyManagerFactory keys, TrustManagerFactory trust, SslContext context) {}
+  private record State(
+      @Nullable KeyManagerFactory keys, @Nullable TrustManagerFactory trust, SslContext context) {}
 
   private final ContextFactory factory;
   // Written under this object's lock; read without it by each new connection.
   private volatile State state;
 
-  TlsMaterial(KeyManagerFactory keys, TrustManagerFactory trust, ContextFactory factory)
+  TlsMaterial(
+      @Nullable KeyManagerFactory keys, @Nullable TrustManagerFactory trust, ContextFactory factory)
       throws SSLException {
     this.factory = factory;
     this.state = new State(keys, trust, factory.newContext(keys, trust));
@@ -33,11 +37,11 @@ final class TlsMaterial {
     return state.context();
   }
 
-  KeyManagerFactory keyManager() {
+  @Nullable KeyManagerFactory keyManager() {
     return state.keys();
   }
 
-  TrustManagerFactory trustManager() {
+  @Nullable TrustManagerFactory trustManager() {
     return state.trust();
   }
 
@@ -45,7 +49,8 @@ final class TlsMaterial {
    * Builds a context from the new material (a null argument keeps that kind) and switches to it;
    * if no context can be built, nothing changes.
    */
-  synchronized void update(KeyManagerFactory keys, TrustManagerFactory trust) throws SSLException {
+  synchronized void update(@Nullable KeyManagerFactory keys, @Nullable TrustManagerFactory trust)
+      throws SSLException {
     State current = state;
     KeyManagerFactory k = keys != null ? keys : current.keys();
     TrustManagerFactory t = trust != null ? trust : current.trust();

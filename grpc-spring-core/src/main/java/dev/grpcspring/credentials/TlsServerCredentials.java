@@ -12,6 +12,7 @@ import java.util.logging.Logger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * TLS for a server (grpc-java's {@code TlsServerCredentials}): its key and certificate chain,
@@ -45,10 +46,13 @@ public final class TlsServerCredentials implements ServerCredentials {
     return new Builder(TlsSettings.keyManagerFactory(key, chain));
   }
 
-  private SslContext newContext(KeyManagerFactory keys, TrustManagerFactory trust)
+  private SslContext newContext(
+      @Nullable KeyManagerFactory keys, @Nullable TrustManagerFactory trust)
       throws SSLException {
-    ServerKeyCheck.check(keys);
-    SslContextBuilder b = SslContextBuilder.forServer(keys).clientAuth(clientAuth.toNetty());
+    // The builder refuses to build server credentials without a key manager.
+    KeyManagerFactory k = Objects.requireNonNull(keys, "server key manager");
+    ServerKeyCheck.check(k);
+    SslContextBuilder b = SslContextBuilder.forServer(k).clientAuth(clientAuth.toNetty());
     if (trust != null) {
       b.trustManager(trust);
     }
@@ -78,7 +82,8 @@ public final class TlsServerCredentials implements ServerCredentials {
    * @throws SSLException when no TLS context can be built from the new material, or its private
    *     key does not belong to its certificate
    */
-  public void updateKeyMaterial(KeyManagerFactory keyManager, TrustManagerFactory trustManager)
+  public void updateKeyMaterial(
+      @Nullable KeyManagerFactory keyManager, @Nullable TrustManagerFactory trustManager)
       throws SSLException {
     material.update(keyManager, trustManager);
     log.log(Level.FINE, "Server TLS material updated; new connections use it");
@@ -103,11 +108,11 @@ public final class TlsServerCredentials implements ServerCredentials {
   /** Builds {@link TlsServerCredentials}. */
   public static final class Builder {
     private final KeyManagerFactory keyManager;
-    private TrustManagerFactory trustManager;
+    private @Nullable TrustManagerFactory trustManager;
     private ClientAuth clientAuth = ClientAuth.NONE;
     private TlsProvider provider = TlsProvider.AUTO;
     private List<String> protocols = TlsSettings.DEFAULT_PROTOCOLS;
-    private List<String> ciphers;
+    private @Nullable List<String> ciphers;
 
     private Builder(KeyManagerFactory keyManager) {
       this.keyManager = Objects.requireNonNull(keyManager, "keyManager");

@@ -17,6 +17,7 @@ import java.util.Set;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What client and server TLS credentials share: the provider, protocol versions and cipher suites
@@ -40,9 +41,9 @@ final class TlsSettings {
   final TlsProvider provider;
   final List<String> protocols;
   /** Null for Netty's HTTP/2 list ({@link Http2SecurityUtil#CIPHERS}). */
-  final List<String> ciphers;
+  final @Nullable List<String> ciphers;
 
-  TlsSettings(TlsProvider provider, List<String> protocols, List<String> ciphers) {
+  TlsSettings(TlsProvider provider, List<String> protocols, @Nullable List<String> ciphers) {
     this.provider = Objects.requireNonNull(provider, "provider");
     this.protocols = checkProtocols(protocols);
     this.ciphers = ciphers == null ? null : checkCiphers(ciphers);

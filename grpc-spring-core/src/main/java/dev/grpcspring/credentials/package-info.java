@@ -5,4 +5,7 @@
  * dev.grpcspring.credentials.ServerCredentials} for servers, and {@link
  * dev.grpcspring.credentials.PerRpcCredentials} attached to each call.
  */
+@NullMarked
 package dev.grpcspring.credentials;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,6 +3,7 @@ package dev.grpcspring.interceptor;
 import dev.grpcspring.Attributes;
 import dev.grpcspring.ClientCall;
 import dev.grpcspring.Metadata;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link ClientCall} that passes everything to another; override what an interceptor changes.
@@ -32,7 +33,7 @@ public class ForwardingClientCall<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   }
 
   @Override
-  public void cancel(String message, Throwable cause) {
+  public void cancel(@Nullable String message, @Nullable Throwable cause) {
     delegate.cancel(message, cause);
   }
 

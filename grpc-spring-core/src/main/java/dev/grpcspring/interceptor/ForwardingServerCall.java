@@ -5,6 +5,7 @@ import dev.grpcspring.Metadata;
 import dev.grpcspring.MethodDescriptor;
 import dev.grpcspring.ServerCall;
 import dev.grpcspring.Status;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link ServerCall} that passes everything to another; override what an interceptor changes.
@@ -74,7 +75,7 @@ public class ForwardingServerCall<ReqT, RespT> extends ServerCall<ReqT, RespT> {
   }
 
   @Override
-  public String getAuthority() {
+  public @Nullable String getAuthority() {
     return delegate.getAuthority();
   }
 

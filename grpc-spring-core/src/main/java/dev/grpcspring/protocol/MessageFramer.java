@@ -43,7 +43,7 @@ public final class MessageFramer {
   }
 
   /** The codec for following messages; identity turns compression off. */
-  public void setCompressor(Compressor compressor) {
+  public void setCompressor(@Nullable Compressor compressor) {
     this.compressor = compressor == null ? Compressor.IDENTITY : compressor;
   }
 

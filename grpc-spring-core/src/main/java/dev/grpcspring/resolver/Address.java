@@ -3,6 +3,7 @@ package dev.grpcspring.resolver;
 import dev.grpcspring.Attributes;
 import java.net.SocketAddress;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One server address a resolver found (grpc-go's {@code resolver.Address}).
@@ -12,7 +13,8 @@ import java.util.Objects;
  * @param authority the {@code :authority} to use for this address, or null for the channel's
  * @param attributes what the resolver says about the address, for balancers
  */
-public record Address(SocketAddress socketAddress, String authority, Attributes attributes) {
+public record Address(
+    SocketAddress socketAddress, @Nullable String authority, Attributes attributes) {
   public Address {
     Objects.requireNonNull(socketAddress, "socketAddress");
     attributes = attributes == null ? Attributes.EMPTY : attributes;

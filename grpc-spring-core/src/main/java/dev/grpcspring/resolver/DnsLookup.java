@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Asynchronous A/AAAA (and, for service config, TXT) lookups for the {@code dns} resolver. The default, {@link NettyDnsLookup},
@@ -44,6 +45,6 @@ public interface DnsLookup extends AutoCloseable {
      * @param dnsServer the server named in the target ({@code dns://8.8.8.8/host}), or null for the
      *     system's
      */
-    DnsLookup create(InetSocketAddress dnsServer);
+    DnsLookup create(@Nullable InetSocketAddress dnsServer);
   }
 }

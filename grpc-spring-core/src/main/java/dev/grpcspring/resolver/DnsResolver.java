@@ -1,5 +1,6 @@
 package dev.grpcspring.resolver;
 
+import dev.grpcspring.Attributes;
 import dev.grpcspring.Status;
 import dev.grpcspring.internal.ExponentialBackoff;
 import java.net.InetAddress;
@@ -7,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Future;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One {@code dns} target being watched. At most one lookup is in flight; {@code resolveNow()}
@@ -34,17 +37,17 @@ final class DnsResolver implements Resolver {
   private final long minIntervalNanos;
   private final ExponentialBackoff errorBackoff;
   /** Null when TXT service config is off (the default, or the channel disabled service config). */
-  private final TxtConfig txtConfig;
+  private final @Nullable TxtConfig txtConfig;
 
   private final Object lock = new Object();
   private boolean closed; // guarded by lock
   private boolean resolving; // guarded by lock
   private boolean rerunRequested; // guarded by lock
-  private Future<?> timer; // guarded by lock
+  private @Nullable Future<?> timer; // guarded by lock
   private boolean hasStarted; // guarded by lock
   private long lastStartNanos; // guarded by lock
   private int consecutiveFailures; // guarded by lock
-  private String lastConfig; // guarded by lock: the last good TXT choice, kept when TXT fails
+  private @Nullable String lastConfig; // guarded by lock: the last good TXT choice, kept when TXT fails
 
   DnsResolver(
       String host,
@@ -55,7 +58,7 @@ final class DnsResolver implements Resolver {
       LongSupplier nanoClock,
       long minIntervalNanos,
       ExponentialBackoff errorBackoff,
-      TxtConfig txtConfig) {
+      @Nullable TxtConfig txtConfig) {
     this.host = host;
     this.port = port;
     this.lookup = lookup;
@@ -73,10 +76,10 @@ final class DnsResolver implements Resolver {
    * @param percentile this client's number for {@code percentage} choices, 0 to 99
    * @param hostname this host's name for {@code clientHostname} choices, or null
    */
-  record TxtConfig(int percentile, String hostname) {}
+  record TxtConfig(int percentile, @Nullable String hostname) {}
 
   /** What a TXT lookup gave: records, or the error. */
-  private record TxtResult(List<String> records, Throwable error) {}
+  private record TxtResult(@Nullable List<String> records, @Nullable Throwable error) {}
 
   void start() {
     synchronized (lock) {
@@ -151,7 +154,8 @@ final class DnsResolver implements Resolver {
     }
   }
 
-  private void onLookupDone(List<InetAddress> found, Throwable error, TxtResult txt) {
+  private void onLookupDone(
+      @Nullable List<InetAddress> found, @Nullable Throwable error, @Nullable TxtResult txt) {
     Status failure = null;
     List<Address> addresses = null;
     String config = null;
@@ -177,8 +181,9 @@ final class DnsResolver implements Resolver {
         scheduleLocked(delay);
       } else {
         consecutiveFailures = 0;
-        if (txt != null) {
-          lastConfig = chooseConfig(txt);
+        TxtConfig cfg = txtConfig;
+        if (txt != null && cfg != null) { // a TXT result comes only when TXT config is on
+          lastConfig = chooseConfig(txt, cfg);
         }
         config = lastConfig;
         if (rerunRequested) {
@@ -191,7 +196,10 @@ final class DnsResolver implements Resolver {
     if (failure != null) {
       clientConn.reportError(failure);
     } else {
-      clientConn.updateState(new ResolverState(addresses, config, null));
+      // Addresses are set whenever there is no failure.
+      clientConn.updateState(
+          new ResolverState(
+              Objects.requireNonNull(addresses, "addresses"), config, Attributes.EMPTY));
     }
   }
 
@@ -200,9 +208,10 @@ final class DnsResolver implements Resolver {
    * record or a failed lookup keeps the last good one, since a DNS hiccup should not drop a
    * working config.
    */
-  private String chooseConfig(TxtResult txt) {
-    Throwable e = txt.error() instanceof CompletionException && txt.error().getCause() != null
-        ? txt.error().getCause() : txt.error();
+  private @Nullable String chooseConfig(TxtResult txt, TxtConfig txtConfig) {
+    Throwable error = txt.error();
+    Throwable e = error instanceof CompletionException && error.getCause() != null
+        ? error.getCause() : error;
     if (e instanceof UnknownHostException) {
       return null;
     }
@@ -212,7 +221,9 @@ final class DnsResolver implements Resolver {
       return lastConfig;
     }
     try {
-      return DnsServiceConfig.choose(txt.records(), txtConfig.percentile(), txtConfig.hostname());
+      // handle() gives the records whenever it gives no error.
+      List<String> records = Objects.requireNonNull(txt.records(), "TXT records");
+      return DnsServiceConfig.choose(records, txtConfig.percentile(), txtConfig.hostname());
     } catch (IllegalArgumentException bad) {
       log.log(Level.WARNING, "Ignoring the grpc_config TXT record of " + DnsServiceConfig.TXT_PREFIX + host
           + " (" + bad.getMessage() + "); keeping the previous service config");

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code dns} scheme: {@code dns:[//dns-server/]host[:port]}, default port 443.
@@ -44,8 +45,8 @@ public final class DnsResolverBuilder implements ResolverBuilder {
   private final Duration minInterval;
   private final ExponentialBackoff errorBackoff;
   private final boolean txtServiceConfig;
-  private final String hostname;
-  private final IntSupplier percentile;
+  private final @Nullable String hostname;
+  private final @Nullable IntSupplier percentile;
 
   /** Netty's resolver on a shared daemon event-loop thread. */
   public DnsResolverBuilder() {
@@ -76,7 +77,8 @@ public final class DnsResolverBuilder implements ResolverBuilder {
     this.percentile = null;
   }
 
-  private DnsResolverBuilder(DnsResolverBuilder b, String hostname, IntSupplier percentile) {
+  private DnsResolverBuilder(
+      DnsResolverBuilder b, @Nullable String hostname, IntSupplier percentile) {
     this.lookups = b.lookups;
     this.nanoClock = b.nanoClock;
     this.minInterval = b.minInterval;
@@ -111,7 +113,8 @@ public final class DnsResolverBuilder implements ResolverBuilder {
    * @param hostname this host's name, or null
    * @param percentile draws each resolver's percentile, 0 to 99
    */
-  public DnsResolverBuilder withTxtServiceConfig(String hostname, IntSupplier percentile) {
+  public DnsResolverBuilder withTxtServiceConfig(
+      @Nullable String hostname, IntSupplier percentile) {
     return new DnsResolverBuilder(this, hostname, percentile);
   }
 
@@ -149,6 +152,7 @@ public final class DnsResolverBuilder implements ResolverBuilder {
       }
       dnsServer = new InetSocketAddress(server.getHostString(), server.getPort());
     }
+    IntSupplier percentile = this.percentile; // set exactly when txtServiceConfig is
     DnsResolver resolver =
         new DnsResolver(
             host,
@@ -159,7 +163,7 @@ public final class DnsResolverBuilder implements ResolverBuilder {
             nanoClock,
             minInterval.toNanos(),
             errorBackoff,
-            txtServiceConfig && !options.disableServiceConfig()
+            txtServiceConfig && percentile != null && !options.disableServiceConfig()
                 ? new DnsResolver.TxtConfig(percentile.getAsInt(), hostname) : null);
     resolver.start();
     return resolver;

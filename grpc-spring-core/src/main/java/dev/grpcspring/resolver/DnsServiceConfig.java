@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Picks a service config from {@code _grpc_config.<host>} TXT records (gRFC A2). The first record
@@ -39,7 +40,8 @@ final class DnsServiceConfig {
    * @param hostname this host's name, or null when unknown (then no {@code clientHostname} matches)
    * @throws IllegalArgumentException when the {@code grpc_config} record is malformed, saying how
    */
-  static String choose(List<String> txtRecords, int percentile, String hostname) {
+  static @Nullable String choose(
+      List<String> txtRecords, int percentile, @Nullable String hostname) {
     String json = null;
     for (String record : txtRecords) {
       if (record.startsWith(ATTRIBUTE)) {
@@ -74,7 +76,8 @@ final class DnsServiceConfig {
     return chosen;
   }
 
-  private static boolean matches(Map<?, ?> choice, int i, int percentile, String hostname) {
+  private static boolean matches(
+      Map<?, ?> choice, int i, int percentile, @Nullable String hostname) {
     Object languages = choice.get("clientLanguage");
     if (languages != null) {
       boolean java = false;

@@ -1,6 +1,7 @@
 package dev.grpcspring.resolver;
 
 import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits {@code host[:port]} as targets write it: IPv6 literals in brackets ({@code [::1]:50051}),
@@ -69,7 +70,7 @@ public final class HostPort {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 
-  private static int parsePort(String port, int defaultPort, String hostPort) {
+  private static int parsePort(@Nullable String port, int defaultPort, String hostPort) {
     if (port == null || port.isEmpty()) {
       if (defaultPort < 0 || defaultPort > 65535) {
         throw new IllegalArgumentException("No port in address '" + hostPort + "'; add :port");

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link DnsLookup} on Netty's {@link DnsNameResolver}: non-blocking, consults the hosts file
@@ -41,10 +42,10 @@ public final class NettyDnsLookup implements DnsLookup {
    */
   public static DnsLookup.Factory factory(EventLoopGroup group) {
     return new DnsLookup.Factory() {
-      private volatile NettyDnsLookup shared;
+      private volatile @Nullable NettyDnsLookup shared;
 
       @Override
-      public DnsLookup create(InetSocketAddress dnsServer) {
+      public DnsLookup create(@Nullable InetSocketAddress dnsServer) {
         if (dnsServer != null) {
           return new NettyDnsLookup(newResolver(group, dnsServer));
         }
@@ -133,7 +134,8 @@ public final class NettyDnsLookup implements DnsLookup {
     resolver.close();
   }
 
-  private static DnsNameResolver newResolver(EventLoopGroup group, InetSocketAddress dnsServer) {
+  private static DnsNameResolver newResolver(
+      EventLoopGroup group, @Nullable InetSocketAddress dnsServer) {
     DnsNameResolverBuilder builder =
         new DnsNameResolverBuilder(group.next())
             .datagramChannelType(NioDatagramChannel.class)

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolver builders by URI scheme (grpc-go's {@code resolver.Register}/{@code Get}), and the parsing
@@ -21,11 +22,12 @@ public final class ResolverRegistry {
 
   private static final ResolverRegistry DEFAULT = createDefault();
 
-  private final ResolverRegistry parent;
+  private final @Nullable ResolverRegistry parent;
   private final Map<String, ResolverBuilder> builders = new ConcurrentHashMap<>();
-  private volatile String defaultScheme;
+  /** Null in a child until set: it then uses its parent's. */
+  private volatile @Nullable String defaultScheme;
 
-  private ResolverRegistry(ResolverRegistry parent, String defaultScheme) {
+  private ResolverRegistry(@Nullable ResolverRegistry parent, @Nullable String defaultScheme) {
     this.parent = parent;
     this.defaultScheme = defaultScheme;
   }
@@ -58,7 +60,7 @@ public final class ResolverRegistry {
   }
 
   /** The builder for {@code scheme} (case-insensitive) here or in a parent, or null. */
-  public ResolverBuilder get(String scheme) {
+  public @Nullable ResolverBuilder get(String scheme) {
     String key = normalize(scheme);
     for (ResolverRegistry r = this; r != null; r = r.parent) {
       ResolverBuilder b = r.builders.get(key);

@@ -2,6 +2,7 @@ package dev.grpcspring.resolver;
 
 import dev.grpcspring.Attributes;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a resolver reports (grpc-go's {@code resolver.State}).
@@ -10,7 +11,8 @@ import java.util.List;
  * @param serviceConfigJson the service config as JSON, or null when the resolver has none
  * @param attributes anything else, for balancers
  */
-public record ResolverState(List<Address> addresses, String serviceConfigJson, Attributes attributes) {
+public record ResolverState(
+    List<Address> addresses, @Nullable String serviceConfigJson, Attributes attributes) {
   public ResolverState {
     addresses = List.copyOf(addresses);
     attributes = attributes == null ? Attributes.EMPTY : attributes;

@@ -2,6 +2,7 @@ package dev.grpcspring.resolver;
 
 import java.net.URI;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed channel target per gRPC naming ({@code scheme://authority/endpoint}). {@link
@@ -11,9 +12,10 @@ import java.util.Objects;
  * @param scheme the URI scheme, lowercase
  * @param authority the URI authority (e.g. a DNS server), empty when absent
  * @param endpoint the path without its leading slash, or the opaque part for {@code scheme:opaque}
- * @param uri the parsed URI
+ * @param uri the parsed URI, or {@code null} when {@link URI} cannot hold the parts (some
+ *     authorities gRPC accepts, such as a list of IPv6 literals, are not valid URI authorities)
  */
-public record Target(String scheme, String authority, String endpoint, URI uri) {
+public record Target(String scheme, String authority, String endpoint, @Nullable URI uri) {
   public Target {
     Objects.requireNonNull(scheme, "scheme");
     authority = authority == null ? "" : authority;

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Splits a target string into URI parts the way RFC 3986 (Appendix B) does, leniently: unlike
@@ -26,7 +27,7 @@ final class TargetParser {
    * @return the target, or null when it has no valid scheme or bad percent-escapes (the caller
    *     then falls back to the default scheme)
    */
-  static Target tryParse(String target) {
+  static @Nullable Target tryParse(String target) {
     Matcher m = RFC3986.matcher(target);
     if (!m.matches()) {
       return null;
@@ -44,11 +45,16 @@ final class TargetParser {
     }
     boolean opaque = authority == null && !path.startsWith("/");
     String endpoint = path.startsWith("/") ? path.substring(1) : path;
-    return new Target(scheme, authority, endpoint, toUri(scheme, authority, path, opaque, m.group(4)));
+    return new Target(
+        scheme,
+        authority == null ? "" : authority,
+        endpoint,
+        toUri(scheme, authority, path, opaque, m.group(4)));
   }
 
   /** A {@link URI} for the parts, quoting what URI refuses; null when URI cannot hold them. */
-  private static URI toUri(String scheme, String authority, String path, boolean opaque, String query) {
+  private static @Nullable URI toUri(
+      String scheme, @Nullable String authority, String path, boolean opaque, @Nullable String query) {
     try {
       if (opaque) {
         return new URI(scheme, query == null ? path : path + "?" + query, null);
@@ -62,7 +68,7 @@ final class TargetParser {
   }
 
   /** Percent-decodes as UTF-8; null when an escape is malformed. */
-  private static String decode(String s) {
+  private static @Nullable String decode(String s) {
     if (s.indexOf('%') < 0) {
       return s;
     }

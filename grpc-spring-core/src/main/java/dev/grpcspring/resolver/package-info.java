@@ -7,4 +7,7 @@
  * addresses and a service config to the channel through {@link
  * dev.grpcspring.resolver.ResolverClientConn}.
  */
+@NullMarked
 package dev.grpcspring.resolver;
+
+import org.jspecify.annotations.NullMarked;

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A method's {@code hedgingPolicy} (gRFC A6).
@@ -30,9 +31,9 @@ public record HedgingPolicy(int maxAttempts, Duration hedgingDelay, Set<Code> no
    * is built, by the same rules and with the same messages as {@link ServiceConfig#parse}.
    */
   public static final class Builder {
-    Long maxAttempts;
-    Duration hedgingDelay;
-    Set<Code> nonFatalStatusCodes;
+    @Nullable Long maxAttempts;
+    @Nullable Duration hedgingDelay;
+    @Nullable Set<Code> nonFatalStatusCodes;
 
     Builder() {}
 

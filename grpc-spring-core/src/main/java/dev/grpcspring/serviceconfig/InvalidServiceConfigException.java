@@ -1,5 +1,7 @@
 package dev.grpcspring.serviceconfig;
 
+import java.util.Objects;
+
 /**
  * A service config that breaks a rule, from {@link ServiceConfig#parse} or {@link
  * ServiceConfig.Builder#build}. Both report the same rule with the same message, which starts with
@@ -41,7 +43,8 @@ public final class InvalidServiceConfigException extends IllegalArgumentExceptio
 
   /** The message without its leading {@link #field()}: what is wrong with that field. */
   public String reason() {
-    String m = getMessage();
+    // Both constructors take a message, so there always is one.
+    String m = Objects.requireNonNull(getMessage(), "message");
     return !field.isEmpty() && m.startsWith(field) ? m.substring(field.length()).strip() : m;
   }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Typed, path-aware reads from a parsed JSON object (proto3 JSON rules: numbers may also come as
@@ -27,7 +28,7 @@ final class JsonObject {
 
   /** {@code value} as an object, or an error naming {@code path}. */
   @SuppressWarnings("unchecked")
-  static JsonObject of(Object value, String path) {
+  static JsonObject of(@Nullable Object value, String path) {
     if (!(value instanceof Map)) {
       throw new InvalidServiceConfigException(path,
           (path.isEmpty() ? "The service config" : path) + " must be a JSON object, got " + describe(value));
@@ -51,7 +52,7 @@ final class JsonObject {
     return map.get(key) != null;
   }
 
-  String string(String key) {
+  @Nullable String string(String key) {
     Object v = map.get(key);
     if (v == null) {
       return null;
@@ -62,7 +63,7 @@ final class JsonObject {
     return s;
   }
 
-  Boolean bool(String key) {
+  @Nullable Boolean bool(String key) {
     Object v = map.get(key);
     if (v == null) {
       return null;
@@ -74,7 +75,7 @@ final class JsonObject {
   }
 
   /** An integer (a JSON number without fraction, or a string holding one); null when absent. */
-  Long integer(String key) {
+  @Nullable Long integer(String key) {
     Object v = map.get(key);
     if (v == null) {
       return null;
@@ -96,7 +97,7 @@ final class JsonObject {
   }
 
   /** A number (or a string holding one); null when absent. */
-  Double number(String key) {
+  @Nullable Double number(String key) {
     Object v = map.get(key);
     if (v == null) {
       return null;
@@ -118,7 +119,7 @@ final class JsonObject {
   }
 
   /** A proto JSON Duration ({@code "1.5s"}, up to nanoseconds); null when absent. */
-  Duration duration(String key) {
+  @Nullable Duration duration(String key) {
     String s = string(key);
     if (s == null) {
       return null;
@@ -140,7 +141,7 @@ final class JsonObject {
   }
 
   /** A list; null when absent. */
-  List<?> list(String key) {
+  @Nullable List<?> list(String key) {
     Object v = map.get(key);
     if (v == null) {
       return null;
@@ -152,13 +153,13 @@ final class JsonObject {
   }
 
   /** A nested object; null when absent. */
-  JsonObject object(String key) {
+  @Nullable JsonObject object(String key) {
     Object v = map.get(key);
     return v == null ? null : of(v, path(key));
   }
 
   /** Status codes as names (any case) or numbers; null when absent. */
-  Set<Code> codes(String key) {
+  @Nullable Set<Code> codes(String key) {
     List<?> list = list(key);
     if (list == null) {
       return null;
@@ -178,16 +179,19 @@ final class JsonObject {
         throw new InvalidServiceConfigException(path, path + " is not a status code name: \"" + s + "\"", e);
       }
     }
-    if (v instanceof Long l && l >= 0 && l <= Integer.MAX_VALUE && Code.forValue(l.intValue()) != null) {
-      return Code.forValue(l.intValue());
+    Code byNumber = null;
+    if (v instanceof Long l && l >= 0 && l <= Integer.MAX_VALUE) {
+      byNumber = Code.forValue(l.intValue());
+    } else if (v instanceof Double d && d == Math.rint(d) && d >= 0 && d < 100) {
+      byNumber = Code.forValue(d.intValue());
     }
-    if (v instanceof Double d && d == Math.rint(d) && d >= 0 && d < 100 && Code.forValue(d.intValue()) != null) {
-      return Code.forValue(d.intValue());
+    if (byNumber != null) {
+      return byNumber;
     }
     throw InvalidServiceConfigException.at(path, "is not a status code: " + describe(v));
   }
 
-  static String describe(Object v) {
+  static String describe(@Nullable Object v) {
     if (v == null) {
       return "null";
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings a service config gives a set of methods. Unset fields are null; the call's own
@@ -21,12 +22,12 @@ import java.util.Objects;
  */
 public record MethodConfig(
     List<Name> names,
-    Boolean waitForReady,
-    Duration timeout,
-    Integer maxRequestMessageBytes,
-    Integer maxResponseMessageBytes,
-    RetryPolicy retryPolicy,
-    HedgingPolicy hedgingPolicy) {
+    @Nullable Boolean waitForReady,
+    @Nullable Duration timeout,
+    @Nullable Integer maxRequestMessageBytes,
+    @Nullable Integer maxResponseMessageBytes,
+    @Nullable RetryPolicy retryPolicy,
+    @Nullable HedgingPolicy hedgingPolicy) {
   /** No settings: what a method without a matching config gets. */
   public static final MethodConfig EMPTY = new MethodConfig(List.of(), null, null, null, null, null, null);
 
@@ -50,12 +51,12 @@ public record MethodConfig(
   public static final class Builder {
     /** Each name as {service, method}, either possibly null. */
     final List<String[]> names = new ArrayList<>();
-    Boolean waitForReady;
-    Duration timeout;
-    Long maxRequestMessageBytes;
-    Long maxResponseMessageBytes;
-    RetryPolicy.Builder retryPolicy;
-    HedgingPolicy.Builder hedgingPolicy;
+    @Nullable Boolean waitForReady;
+    @Nullable Duration timeout;
+    @Nullable Long maxRequestMessageBytes;
+    @Nullable Long maxResponseMessageBytes;
+    RetryPolicy.@Nullable Builder retryPolicy;
+    HedgingPolicy.@Nullable Builder hedgingPolicy;
 
     Builder() {}
 
@@ -71,7 +72,7 @@ public record MethodConfig(
      * Applies this config to one method; a null or empty {@code method} means every method of the
      * service. A config with no name applies to nothing and is left out (as in the JSON form).
      */
-    public Builder name(String service, String method) {
+    public Builder name(@Nullable String service, @Nullable String method) {
       names.add(new String[] {service, method});
       return this;
     }
@@ -155,7 +156,7 @@ public record MethodConfig(
           hedgingPolicy == null ? null : hedgingPolicy.build(path + ".hedgingPolicy"));
     }
 
-    private static Integer messageSize(String path, String key, Long n) {
+    private static @Nullable Integer messageSize(String path, String key, @Nullable Long n) {
       if (n == null) {
         return null;
       }

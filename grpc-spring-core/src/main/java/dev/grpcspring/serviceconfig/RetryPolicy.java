@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A method's {@code retryPolicy} (gRFC A6).
@@ -41,11 +42,11 @@ public record RetryPolicy(
    * built, by the same rules and with the same messages as {@link ServiceConfig#parse}.
    */
   public static final class Builder {
-    Long maxAttempts;
-    Duration initialBackoff;
-    Duration maxBackoff;
-    Double backoffMultiplier;
-    Set<Code> retryableStatusCodes;
+    @Nullable Long maxAttempts;
+    @Nullable Duration initialBackoff;
+    @Nullable Duration maxBackoff;
+    @Nullable Double backoffMultiplier;
+    @Nullable Set<Code> retryableStatusCodes;
 
     Builder() {}
 
@@ -97,8 +98,8 @@ public record RetryPolicy(
     /** The policy, or an error naming the field under {@code path}. */
     RetryPolicy build(String path) {
       int attempts = ServiceConfig.Builder.maxAttempts(path, maxAttempts);
-      positive(path, "initialBackoff", initialBackoff);
-      positive(path, "maxBackoff", maxBackoff);
+      Duration initial = positive(path, "initialBackoff", initialBackoff);
+      Duration max = positive(path, "maxBackoff", maxBackoff);
       if (backoffMultiplier == null || !(backoffMultiplier > 0)) {
         throw InvalidServiceConfigException.at(ServiceConfig.Builder.path(path, "backoffMultiplier"),
             "is required and must be > 0, got " + backoffMultiplier);
@@ -107,14 +108,15 @@ public record RetryPolicy(
         throw InvalidServiceConfigException.at(
             ServiceConfig.Builder.path(path, "retryableStatusCodes"), "is required and must not be empty");
       }
-      return new RetryPolicy(attempts, initialBackoff, maxBackoff, backoffMultiplier, retryableStatusCodes);
+      return new RetryPolicy(attempts, initial, max, backoffMultiplier, retryableStatusCodes);
     }
 
-    private static void positive(String path, String key, Duration d) {
+    private static Duration positive(String path, String key, @Nullable Duration d) {
       if (d == null || d.isNegative() || d.isZero()) {
         throw InvalidServiceConfigException.at(ServiceConfig.Builder.path(path, key),
             "is required and must be > 0, got " + d);
       }
+      return d;
     }
   }
 }

@@ -1,5 +1,7 @@
 package dev.grpcspring.serviceconfig;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The channel's {@code retryThrottling} (gRFC A6): retries and hedges stop while the token count
  * is at or below half of {@code maxTokens}.
@@ -12,7 +14,7 @@ public record RetryThrottlingPolicy(int maxTokens, double tokenRatio) {
    * The policy from the configured values (null when absent), or an error naming the field under
    * {@code path}; the JSON parser and {@link ServiceConfig.Builder} both come here.
    */
-  static RetryThrottlingPolicy of(String path, Long maxTokens, Double ratio) {
+  static RetryThrottlingPolicy of(String path, @Nullable Long maxTokens, @Nullable Double ratio) {
     if (maxTokens == null || maxTokens <= 0 || maxTokens > 1000) {
       throw InvalidServiceConfigException.at(ServiceConfig.Builder.path(path, "maxTokens"),
           "is required and must be in (0, 1000], got " + maxTokens);

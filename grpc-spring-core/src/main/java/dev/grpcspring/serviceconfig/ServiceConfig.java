@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A parsed service config (gRPC's service-config spec, JSON form of {@code
@@ -43,20 +44,20 @@ public final class ServiceConfig {
   /** No settings at all. */
   public static final ServiceConfig EMPTY = new ServiceConfig(null, List.of(), Map.of(), null, null, null);
 
-  private final String json;
+  private final @Nullable String json;
   private final List<MethodConfig> methodConfigs;
   private final Map<String, MethodConfig> byName;
-  private final LoadBalancingConfig loadBalancingConfig;
-  private final RetryThrottlingPolicy retryThrottling;
-  private final String healthCheckServiceName;
+  private final @Nullable LoadBalancingConfig loadBalancingConfig;
+  private final @Nullable RetryThrottlingPolicy retryThrottling;
+  private final @Nullable String healthCheckServiceName;
 
   ServiceConfig(
-      String json,
+      @Nullable String json,
       List<MethodConfig> methodConfigs,
       Map<String, MethodConfig> byName,
-      LoadBalancingConfig loadBalancingConfig,
-      RetryThrottlingPolicy retryThrottling,
-      String healthCheckServiceName) {
+      @Nullable LoadBalancingConfig loadBalancingConfig,
+      @Nullable RetryThrottlingPolicy retryThrottling,
+      @Nullable String healthCheckServiceName) {
     this.json = json;
     this.methodConfigs = List.copyOf(methodConfigs);
     this.byName = Map.copyOf(byName);
@@ -118,12 +119,12 @@ public final class ServiceConfig {
   }
 
   /** The chosen balancing policy, or null when the config names none (the channel's default). */
-  public LoadBalancingConfig loadBalancingConfig() {
+  public @Nullable LoadBalancingConfig loadBalancingConfig() {
     return loadBalancingConfig;
   }
 
   /** Retry throttling, or null when off. */
-  public RetryThrottlingPolicy retryThrottling() {
+  public @Nullable RetryThrottlingPolicy retryThrottling() {
     return retryThrottling;
   }
 
@@ -133,12 +134,12 @@ public final class ServiceConfig {
    * asks for), or null when health checking is not configured. Only balancers that ask for health
    * checking use it (round_robin does, pick_first does not).
    */
-  public String healthCheckServiceName() {
+  public @Nullable String healthCheckServiceName() {
     return healthCheckServiceName;
   }
 
   /** The JSON this was parsed from, or null for {@link #EMPTY} and for a built config. */
-  public String json() {
+  public @Nullable String json() {
     return json;
   }
 
@@ -177,11 +178,11 @@ public final class ServiceConfig {
     /** {@code loadBalancingConfig} entries in the JSON shape: one-field maps {policy: config}. */
     final List<Object> loadBalancingConfigs = new ArrayList<>();
     /** The deprecated {@code loadBalancingPolicy}, JSON only. */
-    String loadBalancingPolicy;
+    @Nullable String loadBalancingPolicy;
     private boolean retryThrottling;
-    Long maxTokens;
-    Double tokenRatio;
-    String healthCheckServiceName;
+    @Nullable Long maxTokens;
+    @Nullable Double tokenRatio;
+    @Nullable String healthCheckServiceName;
 
     Builder() {}
 
@@ -253,7 +254,7 @@ public final class ServiceConfig {
       return build(Objects.requireNonNull(registry, "registry"), null);
     }
 
-    ServiceConfig build(BalancerRegistry registry, String json) {
+    ServiceConfig build(BalancerRegistry registry, @Nullable String json) {
       List<MethodConfig> built = new ArrayList<>();
       Map<String, MethodConfig> byName = new HashMap<>();
       for (int i = 0; i < methodConfigs.size(); i++) {
@@ -275,7 +276,7 @@ public final class ServiceConfig {
           healthCheckServiceName);
     }
 
-    private LoadBalancingConfig loadBalancing(BalancerRegistry registry) {
+    private @Nullable LoadBalancingConfig loadBalancing(BalancerRegistry registry) {
       if (!loadBalancingConfigs.isEmpty()) {
         List<String> unknown = new ArrayList<>();
         for (int i = 0; i < loadBalancingConfigs.size(); i++) {
@@ -316,7 +317,7 @@ public final class ServiceConfig {
     }
 
     /** {@code maxAttempts} of a retry or hedging policy at {@code path}: > 1, capped at 5. */
-    static int maxAttempts(String path, Long n) {
+    static int maxAttempts(String path, @Nullable Long n) {
       if (n == null || n <= 1) {
         throw InvalidServiceConfigException.at(path(path, "maxAttempts"),
             "is required and must be > 1, got " + n);

@@ -4,4 +4,7 @@
  * with per-method {@link dev.grpcspring.serviceconfig.MethodConfig} (timeouts, message limits,
  * wait-for-ready, retry and hedging policies), retry throttling and the load-balancing config.
  */
+@NullMarked
 package dev.grpcspring.serviceconfig;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,7 @@
 package dev.grpcspring.stub;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The request observer a client gets for streaming calls, with cancellation.
  *
@@ -12,5 +14,5 @@ public abstract class ClientCallStreamObserver<ReqT> extends CallStreamObserver<
    * @param message why, for people; may be null
    * @param cause the local cause; may be null
    */
-  public abstract void cancel(String message, Throwable cause);
+  public abstract void cancel(@Nullable String message, @Nullable Throwable cause);
 }

@@ -14,6 +14,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs calls in the shapes generated stubs offer: blocking, future and async ({@link
@@ -168,7 +169,7 @@ public final class ClientCalls {
     private final ClientCall<ReqT, ?> call;
     volatile boolean frozen;
     boolean autoRequest = true;
-    Runnable onReadyHandler;
+    @Nullable Runnable onReadyHandler;
     private boolean completed;
 
     RequestObserver(ClientCall<ReqT, ?> call) {
@@ -226,7 +227,7 @@ public final class ClientCalls {
     }
 
     @Override
-    public void cancel(String message, Throwable cause) {
+    public void cancel(@Nullable String message, @Nullable Throwable cause) {
       call.cancel(message, cause);
     }
 
@@ -242,9 +243,9 @@ public final class ClientCalls {
     private final ClientCall<ReqT, RespT> call;
     final StreamObserver<RespT> observer;
     private final boolean singleResponse;
-    RequestObserver<ReqT> requests;
+    @Nullable RequestObserver<ReqT> requests;
     private boolean gotResponse;
-    private Status violation;
+    private @Nullable Status violation;
 
     ObserverListener(ClientCall<ReqT, RespT> call, StreamObserver<RespT> observer, boolean single) {
       this.call = call;
@@ -295,9 +296,9 @@ public final class ClientCalls {
   private static final class FutureListener<RespT> extends ClientCall.Listener<RespT> {
     private final ClientCall<?, RespT> call;
     private final CallFuture<RespT> future;
-    private RespT value;
+    private @Nullable RespT value;
     private boolean gotResponse;
-    private Status violation;
+    private @Nullable Status violation;
 
     FutureListener(ClientCall<?, RespT> call, CallFuture<RespT> future) {
       this.call = call;
@@ -363,8 +364,8 @@ public final class ClientCalls {
     private final ThreadlessExecutor executor;
     // Touched only on the iterating thread: callbacks run there through the executor.
     private final ArrayDeque<Object> buffer = new ArrayDeque<>();
-    private Status closeStatus;
-    private Metadata closeTrailers;
+    private @Nullable Status closeStatus;
+    private @Nullable Metadata closeTrailers;
     private boolean finished;
 
     BlockingResponseStream(ClientCall<?, RespT> call, ThreadlessExecutor executor) {
@@ -412,8 +413,10 @@ public final class ClientCalls {
         buffer.poll();
         finished = true;
         executor.shutdown();
-        if (!closeStatus.isOk()) {
-          throw closeStatus.asRuntimeException(closeTrailers);
+        // onClose sets the status before it queues END.
+        Status status = Objects.requireNonNull(closeStatus, "closeStatus");
+        if (!status.isOk()) {
+          throw status.asRuntimeException(closeTrailers);
         }
         return false;
       }

@@ -7,6 +7,7 @@ import dev.grpcspring.ServerCallHandler;
 import dev.grpcspring.Status;
 import dev.grpcspring.StatusException;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Adapts service methods written against {@link StreamObserver} to {@link ServerCallHandler}s. This
@@ -120,7 +121,7 @@ public final class ServerCalls {
       // Ask for two so that a second request is seen and refused rather than left unread.
       call.request(2);
       return new ServerCall.Listener<>() {
-        private ReqT request;
+        private @Nullable ReqT request;
         private boolean failed;
         private boolean wasReady;
 
@@ -252,9 +253,9 @@ public final class ServerCalls {
     private volatile boolean cancelled;
     private boolean sentHeaders;
     private boolean completed;
-    private Runnable onReadyHandler;
-    private Runnable onCancelHandler;
-    private Runnable onCloseHandler;
+    private @Nullable Runnable onReadyHandler;
+    private @Nullable Runnable onCancelHandler;
+    private @Nullable Runnable onCloseHandler;
 
     ResponseObserver(ServerCall<ReqT, RespT> call) {
       this.call = call;

@@ -3,6 +3,7 @@ package dev.grpcspring.stub;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An executor with no threads of its own: tasks queue until the one thread that waits on a blocking
@@ -11,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class ThreadlessExecutor implements Executor {
   private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
-  private volatile Thread waiter;
+  private volatile @Nullable Thread waiter;
   private volatile boolean shutdown;
 
   /** Blocks until at least one task is queued, then runs every queued task. */

@@ -4,4 +4,7 @@
  * the client side and {@link dev.grpcspring.stub.ServerCalls} for the server side (the request and
  * response handling of grpc-go's {@code processUnaryRPC} and {@code processStreamingRPC}).
  */
+@NullMarked
 package dev.grpcspring.stub;
+
+import org.jspecify.annotations.NullMarked;
