@@ -432,7 +432,7 @@ public final class EtcdRegistration implements AutoCloseable {
     }
 
     /** The endpoints' {@code Metadata}: JSON-like values (maps, lists, strings, numbers, booleans). */
-    public Builder metadata(Object metadata) {
+    public Builder metadata(@Nullable Object metadata) {
       this.metadata = metadata;
       return this;
     }
@@ -450,7 +450,7 @@ public final class EtcdRegistration implements AutoCloseable {
     }
 
     /** The host to advertise for wildcard listen addresses; this host's address by default. */
-    public Builder advertiseHost(String host) {
+    public Builder advertiseHost(@Nullable String host) {
       this.advertiseHost = host;
       return this;
     }

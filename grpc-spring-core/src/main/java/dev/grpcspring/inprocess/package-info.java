@@ -4,4 +4,7 @@
  * {@code in-process:<name>}. The transport itself lives in the unexported
  * {@code dev.grpcspring.transport.inprocess}.
  */
+@NullMarked
 package dev.grpcspring.inprocess;
+
+import org.jspecify.annotations.NullMarked;

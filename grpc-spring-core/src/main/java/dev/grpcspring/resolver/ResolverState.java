@@ -12,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * @param attributes anything else, for balancers
  */
 public record ResolverState(
-    List<Address> addresses, @Nullable String serviceConfigJson, Attributes attributes) {
+    List<Address> addresses, @Nullable String serviceConfigJson, @Nullable Attributes attributes) {
   public ResolverState {
     addresses = List.copyOf(addresses);
     attributes = attributes == null ? Attributes.EMPTY : attributes;

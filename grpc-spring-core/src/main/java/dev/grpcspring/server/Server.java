@@ -59,6 +59,8 @@ public final class Server implements AutoCloseable {
   /** Handler threads in the default pool; they time out when idle. */
   static final int DEFAULT_EXECUTOR_THREADS = 200;
   private static final AtomicInteger serverIds = new AtomicInteger();
+  /** How long shutdown() waits for a listening socket to close. */
+  private static final long LISTENER_CLOSE_WAIT_MILLIS = 5_000;
   private static final Status SHUTDOWN_NOW_STATUS =
       Status.UNAVAILABLE.withDescription("The server is shutting down now");
 
@@ -406,7 +408,12 @@ public final class Server implements AutoCloseable {
       namesToFree = new ArrayList<>(inProcessListeners);
     }
     for (Channel ch : toClose) {
-      ch.close();
+      ChannelFuture closed = ch.close();
+      // When shutdown() returns, the port refuses new connections (callers such as a Spring
+      // context's graceful stop rely on it); an event loop never waits on itself.
+      if (!ch.eventLoop().inEventLoop()) {
+        closed.awaitUninterruptibly(LISTENER_CLOSE_WAIT_MILLIS);
+      }
     }
     for (InProcessListener l : namesToFree) {
       // New in-process clients find no server from now on; connections made stay until drained.

@@ -7,6 +7,7 @@ import dev.grpcspring.Status;
 import dev.grpcspring.StatusException;
 import dev.grpcspring.interceptor.ForwardingServerCall;
 import dev.grpcspring.interceptor.ServerInterceptor;
+import org.jspecify.annotations.Nullable;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.core.Ordered;
@@ -103,7 +104,7 @@ public class GrpcExceptionInterceptor implements ServerInterceptor, Ordered {
       super.close(status, trailers);
     }
 
-    private static Metadata merge(Metadata base, Metadata extra) {
+    private static Metadata merge(@Nullable Metadata base, @Nullable Metadata extra) {
       Metadata out = base == null ? new Metadata() : base;
       if (extra != null) {
         out.merge(extra);

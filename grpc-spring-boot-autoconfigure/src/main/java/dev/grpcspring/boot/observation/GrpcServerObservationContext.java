@@ -13,11 +13,11 @@ import org.jspecify.annotations.Nullable;
  */
 public class GrpcServerObservationContext extends RequestReplyReceiverContext<Metadata, Object> {
   private final MethodDescriptor<?, ?> method;
-  private final String authority;
+  private final @Nullable String authority;
   private volatile @Nullable Code statusCode;
 
   public GrpcServerObservationContext(Metadata headers, MethodDescriptor<?, ?> method,
-      String authority) {
+      @Nullable String authority) {
     super(GrpcServerObservationContext::header, Kind.SERVER);
     setCarrier(headers);
     this.method = method;
@@ -38,7 +38,7 @@ public class GrpcServerObservationContext extends RequestReplyReceiverContext<Me
   }
 
   /** The call's {@code :authority}, or null. */
-  public String getAuthority() {
+  public @Nullable String getAuthority() {
     return authority;
   }
 

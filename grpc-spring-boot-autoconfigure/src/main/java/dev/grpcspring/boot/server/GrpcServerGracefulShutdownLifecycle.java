@@ -52,8 +52,9 @@ public class GrpcServerGracefulShutdownLifecycle implements SmartLifecycle {
       callback.run();
       return;
     }
-    publisher.publishEvent(new GrpcServerShutdownEvent(server));
     server.shutdown();
+    // After shutdown(): listeners hear of it once the server no longer accepts connections.
+    publisher.publishEvent(new GrpcServerShutdownEvent(server));
     Thread drain = new Thread(() -> {
       try {
         if (!server.awaitTermination(gracePeriod)) {

@@ -150,7 +150,7 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
     } else if (p.getPort() != NO_NETWORK) {
       builder.port(p.getPort());
     }
-    if (inProcess) {
+    if (inProcess && inProcessName != null) {
       builder.inProcessName(inProcessName);
     }
   }
