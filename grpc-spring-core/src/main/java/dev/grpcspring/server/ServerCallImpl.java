@@ -22,9 +22,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One call on the server (grpc-java's {@code ServerCallImpl}; in grpc-go, the stream handed to
- * {@code processUnaryRPC}/{@code processStreamingRPC}): the {@link ServerCall} the handler uses, and the stream listener that
- * carries the client's side to the handler's {@link ServerCall.Listener}. Listener callbacks run one
- * at a time on the call's serializing executor, inside the call's {@link Context}.
+ * {@code processRPC}): the {@link ServerCall} the handler uses, and the stream listener that
+ * carries the client's side to the handler's {@link ServerCall.Listener}. Listener callbacks run
+ * one at a time on the call's serializing executor, inside the call's {@link Context}.
  */
 final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
     implements ServerStreamListener {

@@ -17,9 +17,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Serves the streams of one connection (grpc-go's {@code Server.handleStream}): finds each
  * stream's method by {@code :path}, gives it a {@link Context} with the client's deadline, and starts
- * the (intercepted) handler on the server's executor. What grpc-go's {@code processUnaryRPC} and
- * {@code processStreamingRPC} do is split, as in grpc-java, between {@link ServerCallImpl} (the
- * call) and the stub layer's {@code ServerCalls} handlers (one request or a stream of them).
+ * the (intercepted) handler on the server's executor. What grpc-go's {@code processRPC} does (one
+ * function since grpc-go merged {@code processUnaryRPC} and {@code processStreamingRPC}) is split,
+ * as in grpc-java, between {@link ServerCallImpl} (the call) and the stub layer's {@code
+ * ServerCalls} handlers (one request or a stream of them).
  */
 final class StreamDispatcher implements ServerTransportListener {
   private final Server server;
