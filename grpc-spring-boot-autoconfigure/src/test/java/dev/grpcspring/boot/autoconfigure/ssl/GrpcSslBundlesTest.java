@@ -212,10 +212,13 @@ class GrpcSslBundlesTest {
           GrpcEndpoint.ServerDescriptor server = grpc.servers().stream()
               .filter(d -> d.port() != null).findFirst().orElseThrow();
           assertThat(server.security()).isEqualTo("tls");
-          assertThat(server.sockets()).isNotEmpty().allSatisfy(sock -> {
-            assertThat(sock.tls().protocol()).isEqualTo("TLSv1.3");
-            assertThat(sock.tls().provider()).isEqualTo("JDK");
-          });
+          // The "plain" channel's refused attempt may still be listed, with no handshake done;
+          // every socket that did TLS shows it, and the "it" channel's connection did.
+          assertThat(server.sockets()).filteredOn(sock -> sock.tls() != null).isNotEmpty()
+              .allSatisfy(sock -> {
+                assertThat(sock.tls().protocol()).isEqualTo("TLSv1.3");
+                assertThat(sock.tls().provider()).isEqualTo("JDK");
+              });
           assertThat(grpc.channels()).filteredOn(c -> "it".equals(c.name()))
               .singleElement().satisfies(c -> assertThat(c.security()).isEqualTo("tls"));
           assertThat(grpc.channels()).filteredOn(c -> "plain".equals(c.name()))
