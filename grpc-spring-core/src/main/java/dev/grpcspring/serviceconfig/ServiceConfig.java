@@ -99,13 +99,20 @@ public final class ServiceConfig {
    * @param fullMethodName {@code package.Service/Method} (a leading slash is fine)
    */
   public MethodConfig methodConfig(String fullMethodName) {
+    // Every call asks: no strings are built when there is nothing to find or the exact name hits.
+    if (byName.isEmpty()) {
+      return MethodConfig.EMPTY;
+    }
     String name = fullMethodName.startsWith("/") ? fullMethodName.substring(1) : fullMethodName;
     int slash = name.lastIndexOf('/');
-    String service = slash < 0 ? name : name.substring(0, slash);
-    String method = slash < 0 ? "" : name.substring(slash + 1);
-    MethodConfig mc = byName.get(key(service, method));
-    if (mc == null) {
-      mc = byName.get(key(service, ""));
+    MethodConfig mc = null;
+    if (slash > 0) {
+      mc = byName.get(name); // key(service, method) is the name itself
+      if (mc == null) {
+        mc = byName.get(key(name.substring(0, slash), ""));
+      }
+    } else if (slash < 0) {
+      mc = byName.get(key(name, ""));
     }
     if (mc == null) {
       mc = byName.get(key("", ""));
