@@ -2,8 +2,7 @@ package dev.grpcspring.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import dev.grpcspring.testing.ApiBoundary;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Executable;
 import java.lang.reflect.Field;
@@ -11,13 +10,11 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -38,14 +35,9 @@ class ProtocolLayerTest {
     try (Stream<Path> files = Files.list(classesDir().resolve("dev/grpcspring/protocol"))) {
       files.filter(f -> f.toString().endsWith(".class")).forEach(f -> args.add(f.toString()));
     }
-    ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int rc = jdeps.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), args.toArray(String[]::new));
-    assertThat(rc).as("jdeps: %s", err).isZero();
+    String out = ApiBoundary.jdeps(args.toArray(String[]::new));
     TreeSet<String> targets = new TreeSet<>();
-    for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+    for (String line : out.split("\\R")) {
       // "   dev.grpcspring.protocol   -> io.netty.buffer   not found"
       String t = line.trim();
       if (t.startsWith("dev.grpcspring.protocol ") && t.contains("->")) {

@@ -99,23 +99,11 @@ public final class ApiBoundary {
   /** Each dependency of the classes under {@code classes} on a hidden core package. */
   static List<String> violations(Path classes) {
     Set<String> hidden = hiddenPackages();
-    ToolProvider jdeps = ToolProvider.findFirst("jdeps")
-        .orElseThrow(() -> new IllegalStateException("jdeps is not in this JDK"));
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int rc;
-    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      // Only core's packages matter, and no class path is needed for that: the targets are
-      // named whether jdeps finds them or not.
-      rc = jdeps.run(o, e, "-verbose:class", "-e", "dev\\.grpcspring\\..*", classes.toString());
-    }
-    if (rc != 0) {
-      throw new IllegalStateException("jdeps failed (" + rc + ") on " + classes + ": "
-          + err.toString(StandardCharsets.UTF_8));
-    }
+    // Only core's packages matter, and no class path is needed for that: the targets are named
+    // whether jdeps finds them or not.
+    String report = jdeps("-verbose:class", "-e", "dev\\.grpcspring\\..*", classes.toString());
     List<String> violations = new ArrayList<>();
-    for (String line : out.toString(StandardCharsets.UTF_8).split("\\R")) {
+    for (String line : report.split("\\R")) {
       Matcher m = DEPENDENCY.matcher(line);
       if (m.matches() && hidden.contains(packageOf(m.group(2)))) {
         violations.add(m.group(1) + " -> " + m.group(2) + " (package " + packageOf(m.group(2))
@@ -123,6 +111,24 @@ public final class ApiBoundary {
       }
     }
     return violations;
+  }
+
+  /** Runs the JDK's jdeps with {@code args} and returns what it printed; fails if jdeps fails. */
+  public static String jdeps(String... args) {
+    ToolProvider jdeps = ToolProvider.findFirst("jdeps")
+        .orElseThrow(() -> new IllegalStateException("jdeps is not in this JDK"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int rc;
+    try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      rc = jdeps.run(o, e, args);
+    }
+    if (rc != 0) {
+      throw new IllegalStateException("jdeps " + String.join(" ", args) + " failed (" + rc + "): "
+          + err.toString(StandardCharsets.UTF_8));
+    }
+    return out.toString(StandardCharsets.UTF_8);
   }
 
   /** The package of a class file's path relative to its root: {@code a/b/C.class} is {@code a.b}. */

@@ -20,7 +20,6 @@ import com.sun.jdi.request.EventRequest;
 import com.sun.jdi.request.EventRequestManager;
 import com.sun.jdi.request.MethodEntryRequest;
 import dev.grpcspring.benchmarks.Options;
-import java.io.File;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,8 +82,7 @@ public final class CallPathCommand {
     LaunchingConnector connector = Bootstrap.virtualMachineManager().defaultConnector();
     Map<String, Connector.Argument> args = connector.defaultArguments();
     args.get("main").setValue(TARGET);
-    args.get("options").setValue("-cp " + classpath.replace(File.pathSeparator + File.pathSeparator,
-        File.pathSeparator));
+    args.get("options").setValue("-cp " + classpath);
     VirtualMachine vm = connector.launch(args);
     // The child's output is not needed, but its pipes must be drained or it may block.
     drain(vm.process().getInputStream());
