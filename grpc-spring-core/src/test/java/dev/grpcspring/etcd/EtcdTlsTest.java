@@ -92,7 +92,15 @@ class EtcdTlsTest {
         StatusException e = catchThrowableOfType(StatusException.class, () -> call(cc));
         assertThat(e.getStatus().getCode()).isEqualTo(Code.UNAVAILABLE);
         assertThat(e.getStatus().getDescription()).contains("TLS handshake");
-        assertThat(cc.getState(false)).isEqualTo(ConnectivityState.TRANSIENT_FAILURE);
+        // The state is published through the channel's serializer, so it may trail the failed
+        // call by a moment: wait for it to leave IDLE (the state before any resolution).
+        ConnectivityState state = cc.getState(false);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (state == ConnectivityState.IDLE && System.nanoTime() < deadline) {
+          cc.awaitStateChange(state, Duration.ofMillis(100));
+          state = cc.getState(false);
+        }
+        assertThat(state).isEqualTo(ConnectivityState.TRANSIENT_FAILURE);
       }
 
       // etcd refuses a client without a certificate during the handshake.
