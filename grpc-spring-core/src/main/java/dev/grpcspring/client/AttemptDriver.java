@@ -5,6 +5,7 @@ import dev.grpcspring.CallOptions;
 import dev.grpcspring.Metadata;
 import dev.grpcspring.Status;
 import dev.grpcspring.balancer.PickInfo;
+import dev.grpcspring.protocol.CallHeader;
 import dev.grpcspring.channelz.AttemptCounters;
 import dev.grpcspring.client.CallAttemptListener.Kind;
 import dev.grpcspring.serviceconfig.HedgingPolicy;
@@ -90,7 +91,7 @@ final class AttemptDriver {
   private CsAttempt newAttemptLocked(Kind kind, int previous) {
     int number = ++attemptsMade;
     CsAttempt a = new CsAttempt(this,
-        new PickInfo(fullMethod, call.headerLocked().metadata(), callOptions), previous, number);
+        new PickInfo(fullMethod, call.metadataLocked(), callOptions), previous, number);
     attempt = a;
     live.add(a);
     counters.attemptMade();
@@ -337,9 +338,12 @@ final class AttemptDriver {
       int maxReceive = call.applyResolvedConfigLocked();
       readPolicyLocked();
       a.streamStarted(); // before the stream exists, so that its end is always counted
-      ClientTransportStream s = transport.newStream(
-          RetryState.headerFor(call.headerLocked(), a.previousAttempts), a, maxReceive,
-          call.clientSendsOneMessage());
+      // Top-down: the protocol layer's header is made, the transport makes a stream, the header
+      // is written into it, and only then is the stream sent.
+      CallHeader header = RetryState.headerFor(call.headerLocked(), a.previousAttempts);
+      ClientTransportStream s = transport.newStream(a, maxReceive, call.clientSendsOneMessage());
+      header.writeTo(s.requestHeaders(), cc.credentials().isSecure());
+      s.start();
       a.stream = s;
       a.transport = transport;
       replay.replayOn(s);

@@ -68,8 +68,15 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private boolean enteredChannel;
   private @Nullable Deadline deadline;
   private @Nullable ScheduledFuture<?> deadlineTimer;
+  // What the request headers are made of, set by start(); the header itself is made at the first
+  // pick (the way out reads client, balancer, protocol, transport) and again if the deadline moves.
+  private @Nullable Metadata metadata;
+  private @Nullable String authority;
+  private @Nullable Compressor compressor;
   private @Nullable CallHeader header;
+  // Made at the first message, with the compressor start() chose.
   private @Nullable MessageFramer framer;
+  private boolean messageCompression = true;
   private @Nullable Status closeStatus;
 
   // Only touched from the callbacks serializer.
@@ -174,25 +181,22 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       }
       creds.add(callCreds);
     }
-    MessageFramer f = new MessageFramer(ByteBufAllocator.DEFAULT, maxSend);
-    f.setCompressor(compressor);
+    String authority = callOptions.getAuthority() != null ? callOptions.getAuthority() : cc.authority();
+    Metadata md = new Metadata();
+    md.merge(headers);
     synchronized (lock) {
       deadline = d;
-      framer = f;
+      this.compressor = compressor;
+      this.authority = authority;
+      this.metadata = md;
       if (d != null && !closed) {
         long nanos = d.timeRemaining(TimeUnit.NANOSECONDS);
         deadlineTimer = cc.scheduler().schedule(this::deadlineExpired, nanos, TimeUnit.NANOSECONDS);
       }
     }
     context.addListener(contextListener, Runnable::run);
-    String authority = callOptions.getAuthority() != null ? callOptions.getAuthority() : cc.authority();
-    Metadata md = new Metadata();
-    md.merge(headers);
-    String acceptEncoding = cc.compressors().acceptEncoding();
-    CallHeader base = new CallHeader(GrpcHeaders.path(method), authority, d, contentSubtype,
-        compressor == null ? null : compressor.name(), acceptEncoding, cc.userAgent(), md);
     if (creds.isEmpty()) {
-      firstAttempt(base);
+      firstAttempt();
       return;
     }
     PerRpcCredentials.RequestInfo info = new PerRpcCredentials.RequestInfo(authority,
@@ -203,18 +207,19 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         closeCall(PerRpcCredentialsFetch.statusOf(err), new Metadata());
         return;
       }
-      base.metadata().merge(extra);
-      firstAttempt(base);
+      synchronized (lock) {
+        metadataLocked().merge(extra);
+      }
+      firstAttempt();
     });
   }
 
-  private void firstAttempt(CallHeader h) {
+  private void firstAttempt() {
     CsAttempt a;
     synchronized (lock) {
       if (closed) {
         return;
       }
-      header = h;
       a = attempts.firstAttemptLocked();
     }
     cc.pickerWrapper().pick(a);
@@ -251,9 +256,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       Deadline d = Deadline.after(left, TimeUnit.NANOSECONDS);
       if (deadline == null || d.isBefore(deadline)) {
         deadline = d;
-        CallHeader h = headerLocked();
-        header = new CallHeader(h.path(), h.authority(), d, h.contentSubtype(),
-            h.sendCompress(), h.acceptEncoding(), h.userAgent(), h.metadata());
+        header = null; // made again with the new deadline
         if (deadlineTimer != null) {
           deadlineTimer.cancel(false);
         }
@@ -282,9 +285,15 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       if (!started) {
         throw new IllegalStateException("sendMessage before start");
       }
-      f = framer;
-      if (closed || f == null) {
+      if (closed) {
         return; // the call already ended; its listener hears why
+      }
+      f = framer;
+      if (f == null) {
+        f = new MessageFramer(ByteBufAllocator.DEFAULT, maxSend);
+        f.setCompressor(compressor);
+        f.setMessageCompression(messageCompression);
+        framer = f;
       }
     }
     ByteBuf framed;
@@ -333,6 +342,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   @Override
   public void setMessageCompression(boolean enabled) {
     synchronized (lock) {
+      messageCompression = enabled;
       if (framer != null) {
         framer.setMessageCompression(enabled);
       }
@@ -355,12 +365,26 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
 
   /** Null if the call's own authority (if any) is valid for the transport's TLS peer. */
   @Nullable Status checkCallAuthority(ClientTransport transport) {
-    return CallAuthorityCheck.check(callOptions.getAuthority(), transport.attributes());
+    String callAuthority = callOptions.getAuthority();
+    return callAuthority == null ? null : CallAuthorityCheck.check(callAuthority, transport.attributes());
   }
 
-  /** The call's header; start() sets it before any attempt or config update can run. */
+  /** The call's metadata; start() sets it before any attempt can run. */
+  Metadata metadataLocked() {
+    return Objects.requireNonNull(metadata, "metadata");
+  }
+
+  /** The call's request headers, made from what start() set, at the first pick. */
   CallHeader headerLocked() {
-    return Objects.requireNonNull(header, "header");
+    CallHeader h = header;
+    if (h == null) {
+      Compressor c = compressor;
+      h = new CallHeader(GrpcHeaders.path(method), Objects.requireNonNull(authority, "authority"),
+          deadline, contentSubtype, c == null ? null : c.name(), cc.compressors().acceptEncoding(),
+          cc.userAgent(), metadataLocked());
+      header = h;
+    }
+    return h;
   }
 
   boolean clientSendsOneMessage() {
@@ -374,6 +398,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       Attributes attrs = transport.attributes();
       peer.set(new Peer(attrs.get(Attributes.REMOTE_ADDRESS), attrs.get(Attributes.LOCAL_ADDRESS),
           cc.credentials().securityProtocol(), attrs));
+    }
+    if (clientSendsOneMessage()) {
+      return; // as grpc-java: a call that sends one message has no use for onReady
     }
     callbacks.execute(() -> {
       if (!listenerClosed) {
@@ -436,6 +463,9 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   }
 
   void deliverReady(CsAttempt a) {
+    if (clientSendsOneMessage()) {
+      return;
+    }
     callbacks.execute(() -> {
       if (!listenerClosed && attempts.isCurrent(a)) {
         listener().onReady();

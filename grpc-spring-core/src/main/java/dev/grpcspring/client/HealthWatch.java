@@ -61,6 +61,8 @@ final class HealthWatch {
   private final ExponentialBackoff backoff;
   private final ScheduledExecutorService scheduler;
   private final String userAgent;
+  /** Whether the channel's connections are TLS, for the request's {@code :scheme}. */
+  private final boolean secure;
   private final List<PerRpcCredentials> credentials;
   private final PerRpcCredentials.RequestInfo requestInfo;
 
@@ -80,6 +82,7 @@ final class HealthWatch {
     this.backoff = backoff;
     this.scheduler = cc.scheduler();
     this.userAgent = cc.userAgent();
+    this.secure = cc.credentials().isSecure();
     this.credentials = cc.channelCredentials();
     this.requestInfo = new PerRpcCredentials.RequestInfo(transport.authority(),
         HealthGrpc.getWatchMethod().getFullMethodName(),
@@ -152,7 +155,9 @@ final class HealthWatch {
       // No grpc-accept-encoding: health responses are tiny and need no compression.
       CallHeader header = new CallHeader(PATH, transport.authority(), null, null, null, null,
           userAgent, metadata);
-      s = transport.newStream(header, l, MAX_RESPONSE_BYTES, true);
+      s = transport.newStream(l, MAX_RESPONSE_BYTES, true);
+      header.writeTo(s.requestHeaders(), secure);
+      s.start();
       l.stream = s;
       stream = s;
     }

@@ -1,7 +1,5 @@
 package dev.grpcspring.transport;
 
-import dev.grpcspring.protocol.CallHeader;
-
 import dev.grpcspring.Attributes;
 import dev.grpcspring.Status;
 import dev.grpcspring.channelz.SocketView;
@@ -18,15 +16,17 @@ public interface ClientTransport {
   void start();
 
   /**
-   * Opens a stream for one call. Never fails here: a transport that can take no more streams
-   * closes the stream with UNAVAILABLE (marked refused or not sent, so the call can be retried
-   * elsewhere). The listener hears nothing before this returns.
+   * Makes a stream for one call, not yet sent: the caller writes the Request-Headers into {@link
+   * ClientTransportStream#requestHeaders()} (the protocol layer's {@code CallHeader.writeTo} does),
+   * then calls {@link ClientTransportStream#start()}. Never fails: a transport that can take no
+   * more streams closes the stream at its start with UNAVAILABLE (marked refused or not sent, so
+   * the call can be retried elsewhere). The listener hears nothing before {@code start} returns.
    *
    * @param maxReceiveMessageSize the receive limit for this stream's messages
    * @param clientSendsOneMessage whether the call sends one request (unary, server streaming), so
    *     the transport may hold its writes until the half-close
    */
-  ClientTransportStream newStream(CallHeader header, ClientStreamListener listener,
+  ClientTransportStream newStream(ClientStreamListener listener,
       int maxReceiveMessageSize, boolean clientSendsOneMessage);
 
   /** Takes no new streams; closes once the open ones finish. */

@@ -2,6 +2,7 @@ package dev.grpcspring.transport;
 
 import dev.grpcspring.Attributes;
 import dev.grpcspring.Status;
+import dev.grpcspring.protocol.HeaderSink;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -10,6 +11,15 @@ import io.netty.buffer.ByteBuf;
  * stream's {@link ClientStreamListener}, which hears exactly one {@code onClose}.
  */
 public interface ClientTransportStream {
+  /**
+   * Where the caller writes the stream's Request-Headers, before {@link #start()}: the transport
+   * moves header fields, the protocol layer decides them.
+   */
+  HeaderSink requestHeaders();
+
+  /** Sends the request headers written so far; call once, before any other method but {@link #requestHeaders()}. */
+  void start();
+
   /**
    * Sends one framed message (from {@link dev.grpcspring.protocol.MessageFramer}); takes ownership of {@code framed}.
    *

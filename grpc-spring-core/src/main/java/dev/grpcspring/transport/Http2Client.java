@@ -1,6 +1,5 @@
 package dev.grpcspring.transport;
 
-import dev.grpcspring.protocol.CallHeader;
 
 import dev.grpcspring.Attributes;
 import dev.grpcspring.Status;
@@ -16,8 +15,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -244,20 +241,18 @@ public final class Http2Client implements ClientTransport {
   }
 
   /**
-   * Opens a stream for one call; its request headers go out in the next write batch. Never fails
-   * here: a transport that can take no more streams closes the stream with UNAVAILABLE (REFUSED,
-   * so the call can be retried elsewhere).
+   * Makes a stream for one call; the caller writes its request headers into it, and its {@link
+   * Http2ClientStream#start()} queues them for the next write batch. Never fails: a transport that
+   * can take no more streams closes the stream with UNAVAILABLE (REFUSED, so the call can be
+   * retried elsewhere).
    *
    * @param maxReceiveMessageSize the receive limit for this stream's messages
    * @param clientSendsOneMessage whether the call sends one request (unary, server streaming):
    *     then headers, message and request(n) wait for the half-close and leave in one write
    */
-  public Http2ClientStream newStream(CallHeader header, ClientStreamListener streamListener,
+  public Http2ClientStream newStream(ClientStreamListener streamListener,
       int maxReceiveMessageSize, boolean clientSendsOneMessage) {
-    Http2ClientStream stream = new Http2ClientStream(this, streamListener, requestHeaders(header),
-        maxReceiveMessageSize, clientSendsOneMessage);
-    controlBuf().enqueue(() -> handler.createStream(stream), !clientSendsOneMessage);
-    return stream;
+    return new Http2ClientStream(this, streamListener, maxReceiveMessageSize, clientSendsOneMessage);
   }
 
   /** Takes no new streams; closes once the open ones finish. */
@@ -321,13 +316,10 @@ public final class Http2Client implements ClientTransport {
     return "Http2Client{" + address + ", " + channel + "}";
   }
 
-  private Http2Headers requestHeaders(CallHeader h) {
-    // The header block's hash table size, not a limit: most calls carry a few custom entries.
-    DefaultHttp2Headers headers = new DefaultHttp2Headers(false, 16);
-    h.writeTo(headers::add, secure);
-    return headers;
+  /** Whether streams go over TLS ({@code :scheme https}). */
+  boolean secure() {
+    return secure;
   }
-
 
   SocketStats stats() {
     return stats;

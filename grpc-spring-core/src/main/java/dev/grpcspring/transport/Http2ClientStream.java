@@ -3,6 +3,7 @@ package dev.grpcspring.transport;
 import dev.grpcspring.protocol.MessageDeframer;
 import dev.grpcspring.protocol.MetadataCodec;
 import dev.grpcspring.protocol.GrpcHeaders;
+import dev.grpcspring.protocol.HeaderSink;
 
 import dev.grpcspring.Code;
 import dev.grpcspring.Metadata;
@@ -13,6 +14,7 @@ import dev.grpcspring.transport.ClientStreamListener.RpcProgress;
 import io.netty.util.AsciiString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,14 +27,17 @@ import org.jspecify.annotations.Nullable;
  * any thread (one at a time, except cancel) and only enqueue work for the event loop; everything
  * else runs on the event loop. The listener hears exactly one {@code onClose}.
  */
-public final class Http2ClientStream implements ClientTransportStream, MessageDeframer.Listener {
+public final class Http2ClientStream
+    implements ClientTransportStream, HeaderSink, MessageDeframer.Listener {
   /** Bytes queued for sending above which {@link #isReady()} turns false (grpc-java's 32 KiB). */
   static final int ON_READY_THRESHOLD = 32 * 1024;
 
   private final Http2Client transport;
   private final ClientStreamListener listener;
   final Http2Headers requestHeaders;
-  private final MessageDeframer deframer;
+  private final int maxReceiveMessageSize;
+  /** Made on the event loop when the response side is first touched: the way out needs none. */
+  private @Nullable MessageDeframer deframer;
   private final AtomicLong queuedBytes = new AtomicLong();
   /**
    * While true, the stream's writes wait for the half-close to flush them all at once (one
@@ -51,14 +56,50 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
   private @Nullable Status deferredStatus;
   private @Nullable Metadata deferredTrailers;
 
-  Http2ClientStream(
-      Http2Client transport, ClientStreamListener listener, Http2Headers requestHeaders,
+  Http2ClientStream(Http2Client transport, ClientStreamListener listener,
       int maxReceiveMessageSize, boolean deferFlush) {
     this.deferFlush = deferFlush;
     this.transport = transport;
     this.listener = listener;
-    this.requestHeaders = requestHeaders;
-    this.deframer = new MessageDeframer(this, transport.alloc(), maxReceiveMessageSize);
+    // The header block's hash table size, not a limit: most calls carry a few custom entries.
+    this.requestHeaders = new DefaultHttp2Headers(false, 16);
+    this.maxReceiveMessageSize = maxReceiveMessageSize;
+  }
+
+  /** The request header block itself: the protocol layer writes its fields straight in. */
+  @Override
+  public HeaderSink requestHeaders() {
+    return this;
+  }
+
+  /** One request header field; only before {@link #start()}. */
+  @Override
+  public void add(CharSequence name, CharSequence value) {
+    requestHeaders.add(name, value);
+  }
+
+  /** Whether the request goes over TLS, for its {@code :scheme}. */
+  public boolean secure() {
+    return transport.secure();
+  }
+
+  /**
+   * Queues the stream's creation: its HEADERS leave in the next write batch, or with the
+   * half-close when the call sends one message.
+   */
+  @Override
+  public void start() {
+    transport.controlBuf().enqueue(() -> transport.handler().createStream(this), !deferFlush);
+  }
+
+  /** The response deframer; event loop only. */
+  private MessageDeframer deframer() {
+    MessageDeframer d = deframer;
+    if (d == null) {
+      d = new MessageDeframer(this, transport.alloc(), maxReceiveMessageSize);
+      deframer = d;
+    }
+    return d;
   }
 
   /**
@@ -96,8 +137,9 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
   /** Asks for {@code n} more response messages. */
   public void request(int n) {
     transport.controlBuf().enqueue(() -> {
-      if (!deframer.isClosed()) {
-        deframer.request(n);
+      MessageDeframer d = deframer();
+      if (!d.isClosed()) {
+        d.request(n);
       }
     }, !deferFlush);
   }
@@ -155,7 +197,7 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
               new Metadata(), RpcProgress.PROCESSED, true);
           return;
         }
-        deframer.setDecompressor(c);
+        deframer().setDecompressor(c);
       }
       listener.onHeaders(MetadataCodec.fromHeaders(headers));
       return;
@@ -179,7 +221,7 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
     // Messages before the trailers are delivered first; the deframer calls endOfStream() then.
     deferredStatus = status;
     deferredTrailers = md;
-    deframer.deframe(Unpooled.EMPTY_BUFFER, true);
+    deframer().deframe(Unpooled.EMPTY_BUFFER, true);
   }
 
   void transportDataReceived(ByteBuf data, boolean endOfStream) {
@@ -196,7 +238,7 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
       }
       return;
     }
-    deframer.deframe(data, false);
+    deframer().deframe(data, false);
     if (endOfStream && !closed) {
       // END_STREAM on DATA: the server ended without trailers.
       transportReportStatus(Status.INTERNAL.withDescription(
@@ -224,10 +266,11 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
     if (closed) {
       return;
     }
-    if (!stopDelivery && deframer.hasBufferedBytes()) {
+    MessageDeframer d = deframer;
+    if (!stopDelivery && d != null && d.hasBufferedBytes()) {
       deferredStatus = status;
       deferredTrailers = trailers;
-      deframer.deframe(Unpooled.EMPTY_BUFFER, true);
+      d.deframe(Unpooled.EMPTY_BUFFER, true);
       return;
     }
     closeNow(status, trailers, progress);
@@ -241,7 +284,10 @@ public final class Http2ClientStream implements ClientTransportStream, MessageDe
     // A message queued unflushed (waiting for the half-close, which a closed call never sends)
     // runs now and releases its buffer instead of waiting for a drain that may never come.
     transport.controlBuf().scheduleFlushIfPending();
-    deframer.close();
+    MessageDeframer d = deframer;
+    if (d != null) {
+      d.close();
+    }
     transport.handler().streamClosed(this);
     listener.onClose(status, trailers, progress);
   }

@@ -134,6 +134,14 @@ class Http2ClientTest {
         .frame(StringValue.of(s), ProtoMarshaller.of(StringValue.getDefaultInstance()));
   }
 
+  /** Opens a stream as a call does: made, its headers written, started. */
+  static Http2ClientStream open(Http2Client t, ClientStreamListener l, boolean clientSendsOneMessage) {
+    Http2ClientStream s = t.newStream(l, 1 << 20, clientSendsOneMessage);
+    header("localhost").writeTo(s.requestHeaders(), false);
+    s.start();
+    return s;
+  }
+
   static CallHeader header(String authority) {
     return new CallHeader("/t.T/U", authority, null, null, null, "gzip", "test", new Metadata());
   }
@@ -148,7 +156,7 @@ class Http2ClientTest {
       t.start();
       assertThat(events.next()).isEqualTo("ready");
       StreamEvents se = new StreamEvents();
-      Http2ClientStream s = t.newStream(header("localhost"), se, 1 << 20, false);
+      Http2ClientStream s = open(t, se, false);
       s.request(1);
       s.writeMessage(framed("hi"), true);
       s.halfClose();
@@ -161,7 +169,7 @@ class Http2ClientTest {
       assertThat(events.next()).isEqualTo("terminated");
       // A stream asked for after shutdown never leaves the process.
       StreamEvents late = new StreamEvents();
-      t.newStream(header("localhost"), late, 1 << 20, false);
+      open(t, late, false);
       assertThat(late.q.poll(5, TimeUnit.SECONDS)).isEqualTo("UNAVAILABLE/NOT_SENT");
     } finally {
       server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -179,7 +187,7 @@ class Http2ClientTest {
       t.start();
       assertThat(events.next()).isEqualTo("ready");
       StreamEvents se = new StreamEvents();
-      Http2ClientStream s = t.newStream(header("localhost"), se, 1 << 20, true);
+      Http2ClientStream s = open(t, se, true);
       s.request(1);
       s.writeMessage(framed("batched"), true);
       // Headers, message and request wait for the half-close (one write, one event-loop wake-up).
@@ -192,7 +200,7 @@ class Http2ClientTest {
 
       // A streaming call's headers leave at once.
       StreamEvents streaming = new StreamEvents();
-      Http2ClientStream open = t.newStream(header("localhost"), streaming, 1 << 20, false);
+      Http2ClientStream open = open(t, streaming, false);
       assertThat(started.poll(5, TimeUnit.SECONDS)).isEqualTo("started");
       open.cancel(Status.CANCELLED.withDescription("done"));
     } finally {

@@ -3,6 +3,7 @@ package dev.grpcspring.benchmarks.callpath;
 import com.sun.jdi.Bootstrap;
 import com.sun.jdi.Method;
 import com.sun.jdi.ReferenceType;
+import com.sun.jdi.StackFrame;
 import com.sun.jdi.ThreadReference;
 import com.sun.jdi.VirtualMachine;
 import com.sun.jdi.connect.Connector;
@@ -45,12 +46,17 @@ public final class CallPathCommand {
     String classpath = options.string("classpath", System.getProperty("java.class.path"));
     boolean verbose = options.flag("verbose");
     options.checkAllUsed();
-    List<String> entries = trace(classpath);
+    List<Entry> traced = trace(classpath);
+    List<String> entries = new ArrayList<>();
+    for (Entry e : traced) {
+      entries.add(e.method());
+    }
     List<String> path = new ArrayList<>();
     String last = null;
-    for (String e : entries) {
+    for (Entry entry : traced) {
+      String e = entry.method();
       if (verbose) {
-        out.println("  " + e);
+        out.println("  " + " ".repeat(Math.max(0, entry.depth() - traced.get(0).depth())) + e);
       }
       // A lambda's class is ours in name only: its body is the code it forwards to (often Netty's),
       // so a callback such as a header sink is not counted as a visit of the package that made it.
@@ -75,10 +81,31 @@ public final class CallPathCommand {
     }
     out.println("package crossings without the root package: " + (layers.size() - 1));
     out.println("layers: " + String.join(" -> ", layers));
+    StackWalk walk = StackWalk.of(traced);
+    List<String> layerOrder = new ArrayList<>();
+    List<String> helpers = new ArrayList<>();
+    for (String p : walk.firstEntries()) {
+      (StackWalk.LAYERS.containsKey(p) ? layerOrder : helpers).add(p);
+    }
+    out.println("layers in order of first entry: " + String.join(" -> ", layerOrder));
+    out.println("helper packages entered: " + String.join(", ", helpers));
+    out.println("calls between packages (caller -> callee): " + walk.edges().size() + " kinds, "
+        + String.join(", ", walk.edges()));
+    out.println("returns to a package already on the stack, or calls up a layer: "
+        + walk.revisits().size());
+    for (String r : walk.revisits()) {
+      out.println("  " + r);
+    }
     return 0;
   }
 
-  private static List<String> trace(String classpath) throws Exception {
+  /**
+   * One method entered on the traced thread, at its stack depth, with the methods of ours beneath
+   * it on the stack, innermost first (the JDK's and Netty's frames between them left out).
+   */
+  record Entry(int depth, String method, List<String> callers) {}
+
+  private static List<Entry> trace(String classpath) throws Exception {
     LaunchingConnector connector = Bootstrap.virtualMachineManager().defaultConnector();
     Map<String, Connector.Argument> args = connector.defaultArguments();
     args.get("main").setValue(TARGET);
@@ -91,7 +118,7 @@ public final class CallPathCommand {
     ClassPrepareRequest prepare = erm.createClassPrepareRequest();
     prepare.addClassFilter(TARGET);
     prepare.enable();
-    List<String> entries = new ArrayList<>();
+    List<Entry> entries = new ArrayList<>();
     MethodEntryRequest entry = null;
     boolean waiting = false;
     vm.resume();
@@ -126,7 +153,17 @@ public final class CallPathCommand {
             // Recording ends here; the thread still has to run to end() without the request.
             entry.disable();
           } else {
-            entries.add(m.declaringType().name() + "." + m.name());
+            List<StackFrame> frames = me.thread().frames();
+            List<String> callers = new ArrayList<>();
+            for (StackFrame f : frames.subList(1, frames.size())) {
+              Method caller = f.location().method();
+              String type = caller.declaringType().name();
+              if (type.startsWith("dev.grpcspring.") && !type.startsWith("dev.grpcspring.benchmarks.")) {
+                callers.add(type + "." + caller.name());
+              }
+            }
+            entries.add(new Entry(frames.size(), m.declaringType().name() + "." + m.name(),
+                callers));
           }
         } else if (event instanceof VMDeathEvent || event instanceof VMDisconnectEvent) {
           if (entries.isEmpty()) {

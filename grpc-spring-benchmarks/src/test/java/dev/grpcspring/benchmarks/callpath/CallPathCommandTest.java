@@ -24,5 +24,10 @@ class CallPathCommandTest {
         .filter(l -> l.startsWith("package crossings without the root package: ")).findFirst()
         .orElseThrow().replaceAll("\\D", ""));
     assertThat(crossings).isEqualTo(layers.split(" -> ").length - 1);
+    // The way out reads top-down: each layer first entered after the one above it, and no call
+    // goes back into a package already on the stack or up a layer.
+    assertThat(out).contains(
+        "layers in order of first entry: stub -> client -> balancer -> protocol -> transport\n");
+    assertThat(out).contains("returns to a package already on the stack, or calls up a layer: 0\n");
   }
 }

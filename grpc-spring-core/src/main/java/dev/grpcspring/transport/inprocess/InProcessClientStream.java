@@ -7,10 +7,13 @@ import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.transport.ClientStreamListener;
 import dev.grpcspring.transport.ClientStreamListener.RpcProgress;
 import dev.grpcspring.transport.ClientTransportStream;
+import dev.grpcspring.protocol.HeaderSink;
 import dev.grpcspring.protocol.MessageDeframer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * arrives through this side's {@link InProcessSerializer} and its deframer, which checks and
  * delivers response messages exactly as the HTTP/2 client stream's does.
  */
-final class InProcessClientStream implements ClientTransportStream, MessageDeframer.Listener {
+final class InProcessClientStream
+    implements ClientTransportStream, HeaderSink, MessageDeframer.Listener {
   /** Bytes queued beyond the peer's window above which {@link #isReady()} turns false (HTTP/2's). */
   static final int ON_READY_THRESHOLD = 32 * 1024;
 
@@ -31,7 +35,10 @@ final class InProcessClientStream implements ClientTransportStream, MessageDefra
   private final MessageDeframer deframer;
   /** Request bytes handed to the server that its deframer has not consumed yet. */
   private final AtomicLong unconsumed = new AtomicLong();
-  private final long readyLimit;
+  /** Set by the transport at the start, before the stream can be written to. */
+  private volatile long readyLimit = ON_READY_THRESHOLD;
+  /** The request header fields, name then value, until the start hands them to the server. */
+  private final List<CharSequence> headerFields = new ArrayList<>(24);
   private @Nullable InProcessServerStream server;
 
   // Serializer state.
@@ -42,12 +49,32 @@ final class InProcessClientStream implements ClientTransportStream, MessageDefra
   private @Nullable Metadata deferredTrailers;
 
   InProcessClientStream(InProcessClientTransport transport, ClientStreamListener listener,
-      int maxReceiveMessageSize, int serverWindow) {
+      int maxReceiveMessageSize) {
     this.transport = transport;
     this.listener = listener;
     this.serializer = new InProcessSerializer(transport.options().offloadExecutor());
     this.deframer = new MessageDeframer(this, ByteBufAllocator.DEFAULT, maxReceiveMessageSize);
+  }
+
+  void setServerWindow(int serverWindow) {
     this.readyLimit = (long) serverWindow + ON_READY_THRESHOLD;
+  }
+
+  @Override
+  public HeaderSink requestHeaders() {
+    return this;
+  }
+
+  /** One request header field; only before {@link #start()}. */
+  @Override
+  public void add(CharSequence name, CharSequence value) {
+    headerFields.add(name);
+    headerFields.add(value);
+  }
+
+  @Override
+  public void start() {
+    transport.startStream(this, headerFields);
   }
 
   void setPeer(InProcessServerStream server) {

@@ -7,7 +7,6 @@ import dev.grpcspring.channelz.SocketStats;
 import dev.grpcspring.channelz.SocketView;
 import dev.grpcspring.inprocess.InProcessSocketAddress;
 import dev.grpcspring.internal.SerializingExecutor;
-import dev.grpcspring.protocol.CallHeader;
 import dev.grpcspring.transport.ClientStreamListener.RpcProgress;
 import dev.grpcspring.transport.ClientStreamListener;
 import dev.grpcspring.transport.ClientTransport;
@@ -141,12 +140,16 @@ public final class InProcessClientTransport implements ClientTransport {
   }
 
   @Override
-  public InProcessClientStream newStream(CallHeader header, ClientStreamListener streamListener,
+  public InProcessClientStream newStream(ClientStreamListener streamListener,
       int maxReceiveMessageSize, boolean clientSendsOneMessage) {
+    return new InProcessClientStream(this, streamListener, maxReceiveMessageSize);
+  }
+
+  /** {@link InProcessClientStream#start()}: hands the request to the server, or refuses it. */
+  void startStream(InProcessClientStream client, List<CharSequence> headerFields) {
     int[] op = InProcessSerializer.enterClientOperation();
     try {
-      InProcessServerStream.Request request = InProcessServerStream.Request.of(header);
-      InProcessClientStream client;
+      InProcessServerStream.Request request = InProcessServerStream.Request.of(headerFields);
       InProcessServerStream server;
       ServerTransportListener l;
       InProcessBinding.Options serverOpts;
@@ -165,8 +168,7 @@ public final class InProcessClientTransport implements ClientTransport {
             progress = RpcProgress.REFUSED;
           }
         }
-        client = new InProcessClientStream(this, streamListener, maxReceiveMessageSize,
-            serverOpts == null ? 0 : serverOpts.flowControlWindow());
+        client.setServerWindow(serverOpts == null ? 0 : serverOpts.flowControlWindow());
         server = new InProcessServerStream(this, client, request, serverOpts);
         client.setPeer(server);
         if (refusal == null) {
@@ -176,12 +178,11 @@ public final class InProcessClientTransport implements ClientTransport {
       if (refusal != null) {
         server.closeUnstarted();
         client.closeFromTransport(refusal, progress);
-        return client;
+        return;
       }
       clientStats.localStreamStarted();
       // Not refused, so connected, and a connected transport has the server's listener.
       server.start(Objects.requireNonNull(l, "connected without a server listener"));
-      return client;
     } finally {
       InProcessSerializer.exitClientOperation(op);
     }

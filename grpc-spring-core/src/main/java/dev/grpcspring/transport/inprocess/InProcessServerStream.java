@@ -1,12 +1,12 @@
 package dev.grpcspring.transport.inprocess;
 
 import dev.grpcspring.Attributes;
-import dev.grpcspring.Deadline;
 import dev.grpcspring.Metadata;
 import dev.grpcspring.Status;
 import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.protocol.PercentEncoding;
-import dev.grpcspring.protocol.CallHeader;
+import dev.grpcspring.protocol.GrpcHeaders;
+import dev.grpcspring.protocol.GrpcTimeout;
 import dev.grpcspring.protocol.MessageDeframer;
 import dev.grpcspring.protocol.MetadataCodec;
 import dev.grpcspring.transport.ServerStreamListener;
@@ -14,11 +14,14 @@ import dev.grpcspring.transport.ServerTransportListener;
 import dev.grpcspring.transport.ServerTransportStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,31 +40,39 @@ final class InProcessServerStream implements ServerTransportStream {
   /** What the client's request headers carried, taken on the client's thread. */
   record Request(String path, String authority, long timeoutNanos, @Nullable String encoding,
       @Nullable String acceptEncoding, Metadata metadata, long headerListSize) {
-    static Request of(CallHeader h) {
-      Deadline deadline = h.deadline();
-      long timeoutNanos = deadline == null
-          ? -1 : Math.max(1, deadline.timeRemaining(TimeUnit.NANOSECONDS));
-      String encoding = h.sendCompress() == null || h.sendCompress().equals("identity")
-          ? null : h.sendCompress();
-      String accept = h.acceptEncoding() == null || h.acceptEncoding().isEmpty()
-          ? null : h.acceptEncoding();
-      Metadata md = new Metadata();
-      if (h.userAgent() != null) {
-        md.putAscii("user-agent", h.userAgent());
+    /**
+     * Reads the request header fields (name, value, name, value, ...) as the HTTP/2 server reads a
+     * header block: the call's fields by name, the rest through {@link
+     * MetadataCodec#fromHeaders}, and the size of the list as HTTP/2 counts it.
+     */
+    static Request of(List<CharSequence> fields) {
+      String path = "";
+      String authority = "";
+      long timeoutNanos = -1;
+      String encoding = null;
+      String accept = null;
+      long size = 0;
+      List<Map.Entry<CharSequence, CharSequence>> entries = new ArrayList<>(fields.size() / 2);
+      for (int i = 0; i + 1 < fields.size(); i += 2) {
+        CharSequence name = fields.get(i);
+        CharSequence value = fields.get(i + 1);
+        size += MetadataCodec.headerSize(name, value.length());
+        if (AsciiString.contentEquals(name, ":path")) {
+          path = value.toString();
+        } else if (AsciiString.contentEquals(name, ":authority")) {
+          authority = value.toString();
+        } else if (AsciiString.contentEquals(name, GrpcHeaders.GRPC_TIMEOUT)) {
+          timeoutNanos = GrpcTimeout.decode(value);
+        } else if (AsciiString.contentEquals(name, GrpcHeaders.GRPC_ENCODING)) {
+          encoding = AsciiString.contentEquals(value, "identity") ? null : value.toString();
+        } else if (AsciiString.contentEquals(name, GrpcHeaders.GRPC_ACCEPT_ENCODING)) {
+          accept = value.length() == 0 ? null : value.toString();
+        } else {
+          entries.add(Map.entry(name, value));
+        }
       }
-      md.merge(MetadataCodec.transfer(h.metadata()));
-      String path = h.path().toString();
-      // What the HTTP/2 request's header list would count: pseudo-headers, te, content-type and
-      // the optional headers the call adds, then the metadata.
-      long size = MetadataCodec.headerSize(":method", 4) + MetadataCodec.headerSize(":scheme", 4)
-          + MetadataCodec.headerSize(":path", path.length())
-          + MetadataCodec.headerSize(":authority", h.authority().length())
-          + MetadataCodec.headerSize("te", 8) + MetadataCodec.headerSize("content-type", 16)
-          + (deadline == null ? 0 : MetadataCodec.headerSize("grpc-timeout", 8))
-          + (encoding == null ? 0 : MetadataCodec.headerSize("grpc-encoding", encoding.length()))
-          + (accept == null ? 0 : MetadataCodec.headerSize("grpc-accept-encoding", accept.length()))
-          + MetadataCodec.headerListSize(md);
-      return new Request(path, h.authority(), timeoutNanos, encoding, accept, md, size);
+      return new Request(path, authority, timeoutNanos, encoding, accept,
+          MetadataCodec.fromHeaders(entries), size);
     }
   }
 

@@ -48,8 +48,10 @@ final class TransportFixture implements AutoCloseable, ClientTransportListener {
   <ReqT> RecordingStreamListener call(MethodDescriptor<ReqT, ?> method, ReqT request,
       Deadline deadline) throws Exception {
     RecordingStreamListener l = new RecordingStreamListener();
-    ClientTransportStream s = transport.newStream(new CallHeader(method.getPath(), "localhost",
-        deadline, null, null, null, "test", new Metadata()), l, Integer.MAX_VALUE, true);
+    ClientTransportStream s = transport.newStream(l, Integer.MAX_VALUE, true);
+    new CallHeader(method.getPath(), "localhost", deadline, null, null, null, "test", new Metadata())
+        .writeTo(s.requestHeaders(), false);
+    s.start();
     s.writeMessage(new MessageFramer(ByteBufAllocator.DEFAULT, Integer.MAX_VALUE)
         .frame(request, method.getRequestMarshaller()), true);
     s.halfClose();
