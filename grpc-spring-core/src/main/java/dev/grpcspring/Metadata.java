@@ -47,15 +47,16 @@ public final class Metadata {
         }
       };
 
-  // Parallel arrays: names[i] with either a String (ASCII) or byte[] (binary) value.
-  private String[] names;
-  private Object[] values;
+  private static final String[] NO_NAMES = {};
+  private static final Object[] NO_VALUES = {};
+
+  // Parallel arrays: names[i] with either a String (ASCII) or byte[] (binary) value. Most calls'
+  // headers and trailers carry no metadata, so the arrays are made at the first entry.
+  private String[] names = NO_NAMES;
+  private Object[] values = NO_VALUES;
   private int size;
 
-  public Metadata() {
-    names = new String[8];
-    values = new Object[8];
-  }
+  public Metadata() {}
 
   /** The number of name/value pairs. */
   public int size() {
@@ -201,7 +202,7 @@ public final class Metadata {
 
   private void add(String name, Object value) {
     if (size == names.length) {
-      int cap = size * 2;
+      int cap = size == 0 ? 8 : size * 2;
       names = Arrays.copyOf(names, cap);
       values = Arrays.copyOf(values, cap);
     }

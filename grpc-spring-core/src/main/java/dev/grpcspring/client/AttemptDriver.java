@@ -136,7 +136,8 @@ final class AttemptDriver {
     if (ended) {
       return;
     }
-    for (CsAttempt a : live) {
+    for (int i = 0; i < live.size(); i++) { // indexed: no iterator per call
+      CsAttempt a = live.get(i);
       if (a.stream != null) {
         a.stream.request(numMessages);
       }
@@ -156,7 +157,8 @@ final class AttemptDriver {
     }
     boolean fits = replay.addMessage(framed, maxRetryBuffer);
     CsAttempt oldestStarted = null;
-    for (CsAttempt a : live) {
+    for (int i = 0; i < live.size(); i++) { // indexed: no iterator per call
+      CsAttempt a = live.get(i);
       if (a.stream != null) {
         a.stream.writeMessage(framed.retainedDuplicate(), true);
         oldestStarted = oldestStarted == null ? a : oldestStarted;
@@ -175,7 +177,8 @@ final class AttemptDriver {
     if (!committed) {
       replay.addHalfClose();
     }
-    for (CsAttempt a : live) {
+    for (int i = 0; i < live.size(); i++) { // indexed: no iterator per call
+      CsAttempt a = live.get(i);
       if (a.stream != null) {
         a.stream.halfClose();
       }
@@ -183,7 +186,8 @@ final class AttemptDriver {
   }
 
   boolean isReadyLocked() {
-    for (CsAttempt a : live) {
+    for (int i = 0; i < live.size(); i++) { // indexed: no iterator per call
+      CsAttempt a = live.get(i);
       if (a.stream != null && a.stream.isReady()) {
         return true;
       }
@@ -261,6 +265,9 @@ final class AttemptDriver {
     replay.release();
     cancelTimer(hedgeTimer);
     attempt = winner;
+    if (live.size() == 1 && live.get(0) == winner) {
+      return; // the usual case: one attempt, nothing to cancel (and no copy of the list made)
+    }
     for (CsAttempt a : List.copyOf(live)) {
       if (a != winner) {
         cancelAttemptLocked(a, LOST);

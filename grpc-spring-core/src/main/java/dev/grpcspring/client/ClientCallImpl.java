@@ -71,7 +71,6 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   // What the request headers are made of, set by start(); the header itself is made at the first
   // pick (the way out reads client, balancer, protocol, transport) and again if the deadline moves.
   private @Nullable Metadata metadata;
-  private @Nullable String authority;
   private @Nullable Compressor compressor;
   private @Nullable CallHeader header;
   // Made at the first message, with the compressor start() chose.
@@ -181,13 +180,11 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       }
       creds.add(callCreds);
     }
-    String authority = callOptions.getAuthority() != null ? callOptions.getAuthority() : cc.authority();
     Metadata md = new Metadata();
     md.merge(headers);
     synchronized (lock) {
       deadline = d;
       this.compressor = compressor;
-      this.authority = authority;
       this.metadata = md;
       if (d != null && !closed) {
         long nanos = d.timeRemaining(TimeUnit.NANOSECONDS);
@@ -199,6 +196,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       firstAttempt();
       return;
     }
+    String authority = callOptions.getAuthority() != null ? callOptions.getAuthority() : cc.authority();
     PerRpcCredentials.RequestInfo info = new PerRpcCredentials.RequestInfo(authority,
         method.getFullMethodName(), cc.credentials().securityProtocol(),
         cc.credentials().securityLevel());
@@ -379,9 +377,11 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     CallHeader h = header;
     if (h == null) {
       Compressor c = compressor;
-      h = new CallHeader(GrpcHeaders.path(method), Objects.requireNonNull(authority, "authority"),
-          deadline, contentSubtype, c == null ? null : c.name(), cc.compressors().acceptEncoding(),
-          cc.userAgent(), metadataLocked());
+      String callAuthority = callOptions.getAuthority();
+      h = new CallHeader(GrpcHeaders.path(method),
+          callAuthority != null ? callAuthority : cc.authorityAscii(), deadline, contentSubtype,
+          c == null ? null : c.name(), cc.acceptEncodingAscii(), cc.userAgentAscii(),
+          metadataLocked());
       header = h;
     }
     return h;

@@ -30,6 +30,7 @@ import dev.grpcspring.serviceconfig.MethodConfig;
 import dev.grpcspring.proxy.ProxyDetector;
 import dev.grpcspring.transport.ClientTransportOptions;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.AsciiString;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,10 @@ public final class ClientConn implements Channel, AutoCloseable {
   private final ResolverRegistry.ParsedTarget parsedTarget;
   private final String authority;
   private final String userAgent;
+  // The request headers' constant values, made once for every call's header block.
+  private final AsciiString authorityAscii;
+  private final AsciiString userAgentAscii;
+  private final AsciiString acceptEncodingAscii;
   private final Executor executor;
   private final Executor offloadExecutor;
   private final ScheduledExecutorService scheduler;
@@ -130,6 +135,9 @@ public final class ClientConn implements Channel, AutoCloseable {
     this.parsedTarget = registry.parseTarget(target);
     this.authority = options.authority() != null ? options.authority() : parsedTarget.defaultAuthority();
     this.userAgent = options.userAgent() == null ? USER_AGENT : options.userAgent() + " " + USER_AGENT;
+    this.authorityAscii = new AsciiString(authority);
+    this.userAgentAscii = new AsciiString(userAgent);
+    this.acceptEncodingAscii = new AsciiString(compressors.acceptEncoding());
     this.serviceConfigs = new ServiceConfigs(options);
     this.retryBuffer = new RetryBufferBudget(options.retryBufferSize());
     this.executor = options.executor() != null ? options.executor() : SharedResources.callbackExecutor();
@@ -425,6 +433,19 @@ public final class ClientConn implements Channel, AutoCloseable {
 
   String userAgent() {
     return userAgent;
+  }
+
+  /** {@link #authority()}, {@link #userAgent()} and the accept-encoding, as sent. */
+  AsciiString authorityAscii() {
+    return authorityAscii;
+  }
+
+  AsciiString userAgentAscii() {
+    return userAgentAscii;
+  }
+
+  AsciiString acceptEncodingAscii() {
+    return acceptEncodingAscii;
   }
 
   List<PerRpcCredentials> channelCredentials() {

@@ -44,7 +44,8 @@ final class ReplayBuffer {
 
   /** Sends everything kept, in order, on a new attempt's stream; the buffer keeps its copies. */
   void replayOn(ClientTransportStream stream) {
-    for (Object op : ops) {
+    for (int i = 0; i < ops.size(); i++) { // indexed: no iterator per attempt
+      Object op = ops.get(i);
       if (op == HALF_CLOSE) {
         stream.halfClose();
       } else {
@@ -55,8 +56,8 @@ final class ReplayBuffer {
 
   /** Drops everything (the call committed or ended). */
   void release() {
-    for (Object op : ops) {
-      if (op instanceof ByteBuf b) {
+    for (int i = 0; i < ops.size(); i++) {
+      if (ops.get(i) instanceof ByteBuf b) {
         b.release();
       }
     }

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  *
  * @param path the {@code :path}, {@code /package.Service/Method} (an {@code AsciiString} is used
  *     as it is, so callers can cache one per method)
- * @param authority the {@code :authority}
+ * @param authority the {@code :authority} (like the other text fields, an {@code AsciiString} is
+ *     sent as it is, so a channel can make its constant ones once)
  * @param deadline the effective deadline, sent as {@code grpc-timeout}; null for none
  * @param contentSubtype appended to {@code application/grpc+}; null or empty for none
  * @param sendCompress the {@code grpc-encoding} of request messages; null for identity
@@ -22,12 +23,12 @@ import org.jspecify.annotations.Nullable;
  */
 public record CallHeader(
     CharSequence path,
-    String authority,
+    CharSequence authority,
     @Nullable Deadline deadline,
     @Nullable String contentSubtype,
     @Nullable String sendCompress,
-    @Nullable String acceptEncoding,
-    String userAgent,
+    @Nullable CharSequence acceptEncoding,
+    CharSequence userAgent,
     Metadata metadata) {
   private static final AsciiString PSEUDO_METHOD = AsciiString.cached(":method");
   private static final AsciiString PSEUDO_SCHEME = AsciiString.cached(":scheme");
@@ -49,10 +50,14 @@ public record CallHeader(
    * @param secure whether the connection is TLS ({@code :scheme https})
    */
   public void writeTo(HeaderSink headers, boolean secure) {
+    boolean compressed = sendCompress != null && !sendCompress.equals("identity");
+    boolean accepts = acceptEncoding != null && acceptEncoding.length() > 0;
+    headers.expectFields(2 + (deadline != null ? 1 : 0) + (compressed ? 1 : 0) + (accepts ? 1 : 0)
+        + (userAgent != null ? 1 : 0) + metadata.size());
     headers.add(PSEUDO_METHOD, GrpcHeaders.METHOD_POST);
     headers.add(PSEUDO_SCHEME, secure ? GrpcHeaders.SCHEME_HTTPS : GrpcHeaders.SCHEME_HTTP);
     headers.add(PSEUDO_PATH, path instanceof AsciiString ? path : new AsciiString(path));
-    headers.add(PSEUDO_AUTHORITY, new AsciiString(authority));
+    headers.add(PSEUDO_AUTHORITY, AsciiString.of(authority));
     headers.add(GrpcHeaders.TE, GrpcHeaders.TE_TRAILERS);
     if (deadline != null) {
       long nanos = Math.max(1, deadline.timeRemaining(TimeUnit.NANOSECONDS));
@@ -61,14 +66,14 @@ public record CallHeader(
     headers.add(GrpcHeaders.CONTENT_TYPE, contentSubtype == null || contentSubtype.isEmpty()
         ? GrpcHeaders.CONTENT_TYPE_GRPC
         : new AsciiString(GrpcHeaders.CONTENT_TYPE_GRPC + "+" + contentSubtype));
-    if (sendCompress != null && !sendCompress.equals("identity")) {
+    if (sendCompress != null && compressed) {
       headers.add(GrpcHeaders.GRPC_ENCODING, new AsciiString(sendCompress));
     }
-    if (acceptEncoding != null && !acceptEncoding.isEmpty()) {
-      headers.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, new AsciiString(acceptEncoding));
+    if (acceptEncoding != null && accepts) {
+      headers.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, AsciiString.of(acceptEncoding));
     }
     if (userAgent != null) {
-      headers.add(GrpcHeaders.USER_AGENT, new AsciiString(userAgent));
+      headers.add(GrpcHeaders.USER_AGENT, AsciiString.of(userAgent));
     }
     MetadataCodec.addTo(metadata, headers);
   }

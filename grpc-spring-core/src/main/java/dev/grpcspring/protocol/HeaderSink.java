@@ -8,4 +8,10 @@ package dev.grpcspring.protocol;
 public interface HeaderSink {
   /** Appends one header field; names are lower-case ASCII, values printable ASCII. */
   void add(CharSequence name, CharSequence value);
+
+  /**
+   * How many fields (other than pseudo-headers) are about to be added, at most: a sink that keeps
+   * them in an array sizes it once. Only a hint.
+   */
+  default void expectFields(int count) {}
 }

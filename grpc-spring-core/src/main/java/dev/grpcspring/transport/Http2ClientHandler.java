@@ -249,22 +249,25 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     streams.put(id, stream);
     transport.stats().localStreamStarted();
     ChannelPromise promise = ctx().newPromise();
-    encoder().writeHeaders(ctx(), id, stream.requestHeaders, 0, false, promise);
-    promise.addListener(f -> {
-      if (!f.isSuccess() && !stream.isClosed()) {
-        Throwable cause = f.cause();
-        Status s;
-        if (cause instanceof StreamBufferingEncoder.Http2GoAwayException) {
-          s = Status.UNAVAILABLE.withDescription(
-              "The server sent GOAWAY before this call's stream could start");
-        } else if (shutdownStatus != null) {
-          s = Status.UNAVAILABLE.withDescription(shutdownStatus.getDescription());
-        } else {
-          s = Status.UNAVAILABLE.withDescription("Failed to send request headers: " + cause);
-        }
-        stream.transportReportStatus(s.withCause(cause), new Metadata(), RpcProgress.NOT_SENT, true);
-      }
-    });
+    encoder().writeHeaders(ctx(), id, stream.headerBlock(), 0, false, promise);
+    promise.addListener(stream); // the stream is its own listener: no object per call
+  }
+
+  /** The request headers of {@code stream} could not be written. */
+  void headersFailed(Http2ClientStream stream, Throwable cause) {
+    if (stream.isClosed()) {
+      return;
+    }
+    Status s;
+    if (cause instanceof StreamBufferingEncoder.Http2GoAwayException) {
+      s = Status.UNAVAILABLE.withDescription(
+          "The server sent GOAWAY before this call's stream could start");
+    } else if (shutdownStatus != null) {
+      s = Status.UNAVAILABLE.withDescription(shutdownStatus.getDescription());
+    } else {
+      s = Status.UNAVAILABLE.withDescription("Failed to send request headers: " + cause);
+    }
+    stream.transportReportStatus(s.withCause(cause), new Metadata(), RpcProgress.NOT_SENT, true);
   }
 
   void writeData(Http2ClientStream stream, ByteBuf data, boolean endStream) {
@@ -278,7 +281,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     }
     ChannelPromise promise = ctx().newPromise();
     encoder().writeData(ctx(), stream.id, data, 0, endStream, promise);
-    if (n > 0) {
+    if (n > 0 && stream.tracksReadiness()) {
       promise.addListener(f -> stream.onSentBytes(n));
     }
   }

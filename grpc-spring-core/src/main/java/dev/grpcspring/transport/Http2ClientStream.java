@@ -14,9 +14,13 @@ import dev.grpcspring.transport.ClientStreamListener.RpcProgress;
 import io.netty.util.AsciiString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 
@@ -28,13 +32,28 @@ import org.jspecify.annotations.Nullable;
  * else runs on the event loop. The listener hears exactly one {@code onClose}.
  */
 public final class Http2ClientStream
-    implements ClientTransportStream, HeaderSink, MessageDeframer.Listener {
+    implements ClientTransportStream, HeaderSink, MessageDeframer.Listener, ChannelFutureListener {
   /** Bytes queued for sending above which {@link #isReady()} turns false (grpc-java's 32 KiB). */
   static final int ON_READY_THRESHOLD = 32 * 1024;
+  private static final AsciiString[] NO_FIELDS = {};
+  private static final AsciiString PSEUDO_METHOD = AsciiString.cached(":method");
+  private static final AsciiString PSEUDO_SCHEME = AsciiString.cached(":scheme");
+  private static final AsciiString PSEUDO_PATH = AsciiString.cached(":path");
+  private static final AsciiString PSEUDO_AUTHORITY = AsciiString.cached(":authority");
 
   private final Http2Client transport;
   private final ClientStreamListener listener;
-  final Http2Headers requestHeaders;
+  // The request header block as the caller writes it: pseudo-headers apart, the other fields as
+  // name, value, ... (a read-only block over an array, as grpc-java sends, costs a fraction of a
+  // hash-table header block per call).
+  private @Nullable AsciiString method;
+  private @Nullable AsciiString scheme;
+  private @Nullable AsciiString path;
+  private @Nullable AsciiString authority;
+  private AsciiString[] fields = NO_FIELDS;
+  private int fieldCount;
+  /** Made by {@link #start()}; read on the event loop, which the start's queueing publishes to. */
+  private @Nullable Http2Headers headerBlock;
   private final int maxReceiveMessageSize;
   /** Made on the event loop when the response side is first touched: the way out needs none. */
   private @Nullable MessageDeframer deframer;
@@ -44,6 +63,11 @@ public final class Http2ClientStream
    * wake-up of the event loop and one write per unary call, as grpc-java does).
    */
   private volatile boolean deferFlush;
+  /**
+   * Whether bytes in flight are counted for {@link #isReady()} and {@code onReady}: not for a call
+   * that sends one message, which hears no {@code onReady} (as in grpc-java).
+   */
+  private final boolean tracksReadiness;
 
   // Event-loop state.
   int id = -1;
@@ -59,10 +83,9 @@ public final class Http2ClientStream
   Http2ClientStream(Http2Client transport, ClientStreamListener listener,
       int maxReceiveMessageSize, boolean deferFlush) {
     this.deferFlush = deferFlush;
+    this.tracksReadiness = !deferFlush;
     this.transport = transport;
     this.listener = listener;
-    // The header block's hash table size, not a limit: most calls carry a few custom entries.
-    this.requestHeaders = new DefaultHttp2Headers(false, 16);
     this.maxReceiveMessageSize = maxReceiveMessageSize;
   }
 
@@ -72,10 +95,37 @@ public final class Http2ClientStream
     return this;
   }
 
+  @Override
+  public void expectFields(int count) {
+    if (fieldCount == 0 && count * 2 > fields.length) {
+      fields = new AsciiString[count * 2];
+    }
+  }
+
   /** One request header field; only before {@link #start()}. */
   @Override
   public void add(CharSequence name, CharSequence value) {
-    requestHeaders.add(name, value);
+    AsciiString n = AsciiString.of(name);
+    AsciiString v = AsciiString.of(value);
+    if (n.length() > 0 && n.byteAt(0) == ':') {
+      if (n.contentEquals(PSEUDO_PATH)) {
+        path = v;
+      } else if (n.contentEquals(PSEUDO_AUTHORITY)) {
+        authority = v;
+      } else if (n.contentEquals(PSEUDO_METHOD)) {
+        method = v;
+      } else if (n.contentEquals(PSEUDO_SCHEME)) {
+        scheme = v;
+      } else {
+        throw new IllegalArgumentException("Not a request pseudo-header: " + n);
+      }
+      return;
+    }
+    if (fieldCount + 2 > fields.length) {
+      fields = Arrays.copyOf(fields, Math.max(16, fields.length * 2));
+    }
+    fields[fieldCount++] = n;
+    fields[fieldCount++] = v;
   }
 
   /** Whether the request goes over TLS, for its {@code :scheme}. */
@@ -89,7 +139,29 @@ public final class Http2ClientStream
    */
   @Override
   public void start() {
+    headerBlock = ReadOnlyHttp2Headers.clientHeaders(false,
+        Objects.requireNonNull(method, ":method"), Objects.requireNonNull(path, ":path"),
+        Objects.requireNonNull(scheme, ":scheme"), Objects.requireNonNull(authority, ":authority"),
+        fieldCount == fields.length ? fields : Arrays.copyOf(fields, fieldCount));
+    fields = NO_FIELDS;
     transport.controlBuf().enqueue(() -> transport.handler().createStream(this), !deferFlush);
+  }
+
+  boolean tracksReadiness() {
+    return tracksReadiness;
+  }
+
+  /** The request headers' write finished; event loop. */
+  @Override
+  public void operationComplete(ChannelFuture f) {
+    if (!f.isSuccess()) {
+      transport.handler().headersFailed(this, f.cause());
+    }
+  }
+
+  /** The request header block, once started; the event loop sends it. */
+  Http2Headers headerBlock() {
+    return Objects.requireNonNull(headerBlock, "the stream was not started");
   }
 
   /** The response deframer; event loop only. */
@@ -108,7 +180,9 @@ public final class Http2ClientStream
    * @param flush whether to schedule the write now; false lets a caller batch a following one
    */
   public void writeMessage(ByteBuf framed, boolean flush) {
-    queuedBytes.addAndGet(framed.readableBytes());
+    if (tracksReadiness) {
+      queuedBytes.addAndGet(framed.readableBytes());
+    }
     boolean schedule = flush && !deferFlush;
     transport.controlBuf().enqueue(() -> transport.handler().writeData(this, framed, false),
         schedule);
