@@ -87,7 +87,12 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     Http2ConnectionEncoder encoder = new StreamBufferingEncoder(
         new DefaultHttp2ConnectionEncoder(connection, new DefaultHttp2FrameWriter(headersEncoder)));
     DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(
-        new DefaultHttp2HeadersDecoder(true, options.maxHeaderListSize()));
+        new DefaultHttp2HeadersDecoder(true, options.maxHeaderListSize()) {
+          @Override
+          protected Http2Headers newHeaders() {
+            return new ResponseHeaders(numberOfHeadersGuess());
+          }
+        });
     Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder, reader);
     Http2Settings settings = new Http2Settings();
     settings.pushEnabled(false);

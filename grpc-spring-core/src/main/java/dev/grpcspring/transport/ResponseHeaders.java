@@ -1,0 +1,270 @@
+package dev.grpcspring.transport;
+
+import io.netty.handler.codec.EmptyHeaders;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A header block the client decodes (response headers or trailers), kept as name, value, ... in
+ * one array. A response carries a handful of fields that are read once, in order or by name, so a
+ * hash table of entries (Netty's {@code DefaultHttp2Headers}: a bucket array and an entry object
+ * per field) is allocation without a use; grpc-java decodes into an array for the same reason.
+ *
+ * <p>Supports what HPACK decoding, Netty's connection decoder and our client stream use: adding,
+ * reading by name, iterating, and replacing or removing a field (content-length normalization).
+ * Names compare case-sensitively: HTTP/2 field names are lower case (RFC 9113 §8.2.1).
+ */
+final class ResponseHeaders extends EmptyHeaders<CharSequence, CharSequence, Http2Headers>
+    implements Http2Headers {
+  private static final AsciiString STATUS = AsciiString.cached(":status");
+  private static final AsciiString METHOD = AsciiString.cached(":method");
+  private static final AsciiString SCHEME = AsciiString.cached(":scheme");
+  private static final AsciiString AUTHORITY = AsciiString.cached(":authority");
+  private static final AsciiString PATH = AsciiString.cached(":path");
+
+  private CharSequence[] fields;
+  /** Names and values stored: twice the number of fields. */
+  private int length;
+
+  ResponseHeaders(int sizeHint) {
+    fields = new CharSequence[Math.max(4, Math.min(sizeHint, 64) * 2)];
+  }
+
+  @Override
+  public Http2Headers add(CharSequence name, CharSequence value) {
+    if (length + 2 > fields.length) {
+      fields = java.util.Arrays.copyOf(fields, fields.length * 2);
+    }
+    fields[length++] = name;
+    fields[length++] = value;
+    return this;
+  }
+
+  @Override
+  public Http2Headers set(CharSequence name, CharSequence value) {
+    remove(name);
+    return add(name, value);
+  }
+
+  @Override
+  public Http2Headers setLong(CharSequence name, long value) {
+    return set(name, AsciiString.of(Long.toString(value)));
+  }
+
+  @Override
+  public boolean remove(CharSequence name) {
+    int w = 0;
+    for (int r = 0; r < length; r += 2) {
+      if (!AsciiString.contentEquals(fields[r], name)) {
+        fields[w] = fields[r];
+        fields[w + 1] = fields[r + 1];
+        w += 2;
+      }
+    }
+    boolean removed = w < length;
+    java.util.Arrays.fill(fields, w, length, null);
+    length = w;
+    return removed;
+  }
+
+  @Override
+  public Http2Headers clear() {
+    java.util.Arrays.fill(fields, 0, length, null);
+    length = 0;
+    return this;
+  }
+
+  @Override
+  public @Nullable CharSequence get(CharSequence name) {
+    for (int i = 0; i < length; i += 2) {
+      if (AsciiString.contentEquals(fields[i], name)) {
+        return fields[i + 1];
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public CharSequence get(CharSequence name, CharSequence defaultValue) {
+    CharSequence v = get(name);
+    return v == null ? defaultValue : v;
+  }
+
+  @Override
+  public List<CharSequence> getAll(CharSequence name) {
+    List<CharSequence> out = null;
+    for (int i = 0; i < length; i += 2) {
+      if (AsciiString.contentEquals(fields[i], name)) {
+        if (out == null) {
+          out = new ArrayList<>(2);
+        }
+        out.add(fields[i + 1]);
+      }
+    }
+    return out == null ? Collections.emptyList() : out;
+  }
+
+  @Override
+  public boolean contains(CharSequence name) {
+    return get(name) != null;
+  }
+
+  @Override
+  public boolean contains(CharSequence name, CharSequence value) {
+    return contains(name, value, false);
+  }
+
+  @Override
+  public boolean contains(CharSequence name, CharSequence value, boolean caseInsensitive) {
+    for (int i = 0; i < length; i += 2) {
+      if (AsciiString.contentEquals(fields[i], name)
+          && (caseInsensitive ? AsciiString.contentEqualsIgnoreCase(fields[i + 1], value)
+              : AsciiString.contentEquals(fields[i + 1], value))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public int size() {
+    return length / 2;
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return length == 0;
+  }
+
+  @Override
+  public Set<CharSequence> names() {
+    Set<CharSequence> names = new LinkedHashSet<>();
+    for (int i = 0; i < length; i += 2) {
+      names.add(fields[i]);
+    }
+    return names;
+  }
+
+  /** The entries in order; one entry object is reused, so read it before the next {@code next()}. */
+  @Override
+  public Iterator<Map.Entry<CharSequence, CharSequence>> iterator() {
+    return new FieldIterator();
+  }
+
+  @Override
+  public Iterator<CharSequence> valueIterator(CharSequence name) {
+    return getAll(name).iterator();
+  }
+
+  @Override
+  public Http2Headers method(CharSequence value) {
+    return set(METHOD, value);
+  }
+
+  @Override
+  public Http2Headers scheme(CharSequence value) {
+    return set(SCHEME, value);
+  }
+
+  @Override
+  public Http2Headers authority(CharSequence value) {
+    return set(AUTHORITY, value);
+  }
+
+  @Override
+  public Http2Headers path(CharSequence value) {
+    return set(PATH, value);
+  }
+
+  @Override
+  public Http2Headers status(CharSequence value) {
+    return set(STATUS, value);
+  }
+
+  @Override
+  public @Nullable CharSequence method() {
+    return get(METHOD);
+  }
+
+  @Override
+  public @Nullable CharSequence scheme() {
+    return get(SCHEME);
+  }
+
+  @Override
+  public @Nullable CharSequence authority() {
+    return get(AUTHORITY);
+  }
+
+  @Override
+  public @Nullable CharSequence path() {
+    return get(PATH);
+  }
+
+  @Override
+  public @Nullable CharSequence status() {
+    return get(STATUS);
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("ResponseHeaders[");
+    for (int i = 0; i < length; i += 2) {
+      sb.append(i == 0 ? "" : ", ").append(fields[i]).append(": ").append(fields[i + 1]);
+    }
+    return sb.append(']').toString();
+  }
+
+  private final class FieldIterator
+      implements Iterator<Map.Entry<CharSequence, CharSequence>>, Map.Entry<CharSequence, CharSequence> {
+    private int next;
+    private @Nullable CharSequence name;
+    private @Nullable CharSequence value;
+
+    @Override
+    public boolean hasNext() {
+      return next < length;
+    }
+
+    @Override
+    public Map.Entry<CharSequence, CharSequence> next() {
+      if (next >= length) {
+        throw new NoSuchElementException();
+      }
+      name = fields[next];
+      value = fields[next + 1];
+      next += 2;
+      return this;
+    }
+
+    @Override
+    public CharSequence getKey() {
+      if (name == null) {
+        throw new IllegalStateException("next() was not called");
+      }
+      return name;
+    }
+
+    @Override
+    public CharSequence getValue() {
+      if (value == null) {
+        throw new IllegalStateException("next() was not called");
+      }
+      return value;
+    }
+
+    @Override
+    public CharSequence setValue(CharSequence v) {
+      throw new UnsupportedOperationException("response headers are read as decoded");
+    }
+  }
+}

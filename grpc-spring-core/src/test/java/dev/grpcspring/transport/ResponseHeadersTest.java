@@ -1,0 +1,86 @@
+package dev.grpcspring.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersEncoder;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ResponseHeadersTest {
+  @Test
+  void readsWhatWasAddedByNameAndInOrder() {
+    ResponseHeaders h = new ResponseHeaders(2);
+    h.add(AsciiString.of(":status"), AsciiString.of("200"));
+    h.add(AsciiString.of("content-type"), AsciiString.of("application/grpc"));
+    h.add(AsciiString.of("x-a"), AsciiString.of("1"));
+    h.add(AsciiString.of("x-a"), AsciiString.of("2"));
+    h.add(AsciiString.of("grpc-status"), AsciiString.of("0")); // past the size hint: grows
+
+    assertThat(h.size()).isEqualTo(5);
+    assertThat(h.status()).hasToString("200");
+    assertThat(h.get("content-type")).hasToString("application/grpc");
+    assertThat(h.get("x-a")).hasToString("1");
+    assertThat(h.getAll("x-a")).extracting(Object::toString).containsExactly("1", "2");
+    assertThat(h.getAll("missing")).isEmpty();
+    assertThat(h.get("missing")).isNull();
+    assertThat(h.contains("grpc-status")).isTrue();
+    assertThat(h.contains("x-a", "2")).isTrue();
+    assertThat(h.contains("content-type", "APPLICATION/GRPC", true)).isTrue();
+    assertThat(h.contains("content-type", "APPLICATION/GRPC", false)).isFalse();
+    assertThat(h.method()).isNull();
+
+    List<String> seen = new ArrayList<>();
+    for (Map.Entry<CharSequence, CharSequence> e : h) {
+      seen.add(e.getKey() + "=" + e.getValue());
+    }
+    assertThat(seen).containsExactly(":status=200", "content-type=application/grpc", "x-a=1",
+        "x-a=2", "grpc-status=0");
+  }
+
+  @Test
+  void replacesAndRemovesAsContentLengthNormalizationDoes() {
+    ResponseHeaders h = new ResponseHeaders(4);
+    h.add("content-length", "10");
+    h.add("x-b", "1");
+    h.add("content-length", "10");
+    h.setLong("content-length", 10);
+    assertThat(h.getAll("content-length")).extracting(Object::toString).containsExactly("10");
+    assertThat(h.remove("x-b")).isTrue();
+    assertThat(h.remove("x-b")).isFalse();
+    assertThat(h.size()).isEqualTo(1);
+    h.status("204");
+    assertThat(h.status()).hasToString("204");
+    assertThat(h.clear().isEmpty()).isTrue();
+  }
+
+  @Test
+  void hpackDecodesIntoIt() throws Exception {
+    Http2Headers sent = new DefaultHttp2Headers().status("200")
+        .add("content-type", "application/grpc").add("x-trace-bin", "AAE");
+    ByteBuf block = Unpooled.buffer();
+    new DefaultHttp2HeadersEncoder().encodeHeaders(3, sent, block);
+    DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(true) {
+      @Override
+      protected Http2Headers newHeaders() {
+        return new ResponseHeaders(numberOfHeadersGuess());
+      }
+    };
+    try {
+      Http2Headers got = decoder.decodeHeaders(3, block);
+      assertThat(got).isInstanceOf(ResponseHeaders.class);
+      assertThat(got.status()).hasToString("200");
+      assertThat(got.get("x-trace-bin")).hasToString("AAE");
+      assertThat(got.size()).isEqualTo(3);
+    } finally {
+      block.release();
+    }
+  }
+}
