@@ -71,7 +71,10 @@ public abstract class ClientCall<ReqT, RespT> {
     /** The call ended; {@code trailers} are never null. */
     public void onClose(Status status, Metadata trailers) {}
 
-    /** The call can take more messages without buffering. */
+    /**
+     * The call can take more messages without buffering. Not called for methods whose client sends
+     * one message (unary and server streaming), as in grpc-java: they have nothing more to send.
+     */
     public void onReady() {}
   }
 }

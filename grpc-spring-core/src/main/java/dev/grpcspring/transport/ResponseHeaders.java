@@ -36,7 +36,8 @@ final class ResponseHeaders extends EmptyHeaders<CharSequence, CharSequence, Htt
   private int length;
 
   ResponseHeaders(int sizeHint) {
-    fields = new CharSequence[Math.max(4, Math.min(sizeHint, 64) * 2)];
+    // A response rarely has more than four fields; the decoder's guess follows what it has seen.
+    fields = new CharSequence[Math.max(8, Math.min(sizeHint, 64) * 2)];
   }
 
   @Override
