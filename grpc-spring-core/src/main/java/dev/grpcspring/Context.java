@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * thread.
  */
 public class Context {
-  private static final ThreadLocal<Context> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<@Nullable Context> CURRENT = new ThreadLocal<>();
 
   /** The context with no values, no deadline, that is never cancelled. */
   public static final Context ROOT = new Context(null, null, null);
@@ -92,11 +92,9 @@ public class Context {
 
   /** Restores {@code toRestore} as current; pairs with {@link #attach()}. */
   public void detach(Context toRestore) {
-    if (toRestore == ROOT) {
-      CURRENT.remove();
-    } else {
-      CURRENT.set(toRestore);
-    }
+    // ROOT is stored as null rather than removed: remove() drops the thread's map entry and the
+    // next attach on that thread allocates a new one (once per server callback before this).
+    CURRENT.set(toRestore == ROOT ? null : toRestore);
   }
 
   /** Runs the task with this context current. */

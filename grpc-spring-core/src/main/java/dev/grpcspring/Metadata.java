@@ -52,9 +52,14 @@ public final class Metadata {
   private Object[] values;
   private int size;
 
+  // Most calls' metadata stays empty (a response's headers and trailers): no arrays until a pair
+  // is added (JFR showed two 8-slot arrays per Metadata as ~5% of a server unary call's bytes).
+  private static final String[] NO_NAMES = {};
+  private static final Object[] NO_VALUES = {};
+
   public Metadata() {
-    names = new String[8];
-    values = new Object[8];
+    names = NO_NAMES;
+    values = NO_VALUES;
   }
 
   /** The number of name/value pairs. */
@@ -201,7 +206,7 @@ public final class Metadata {
 
   private void add(String name, Object value) {
     if (size == names.length) {
-      int cap = size * 2;
+      int cap = Math.max(8, size * 2);
       names = Arrays.copyOf(names, cap);
       values = Arrays.copyOf(values, cap);
     }

@@ -252,7 +252,13 @@ public final class MessageDeframer {
     }
     buffered -= len;
     ByteBuf first = queue.peek();
-    if (first.readableBytes() >= len) {
+    if (first.readableBytes() == len) {
+      // The message is exactly what is left of this buffer (one message per DATA frame, the usual
+      // case): hand over the buffer itself, which the deframer owns, instead of a slice of it.
+      queue.poll();
+      return first;
+    }
+    if (first.readableBytes() > len) {
       ByteBuf slice = first.readRetainedSlice(len);
       if (!first.isReadable()) {
         queue.poll().release();
