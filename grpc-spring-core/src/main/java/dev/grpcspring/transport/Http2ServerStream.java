@@ -364,11 +364,14 @@ public final class Http2ServerStream implements ServerTransportStream {
       trailersSent = true;
     }
     ChannelPromise promise = transport.ctx().newPromise();
-    promise.addListener((ChannelFutureListener) f -> {
-      if (f.isSuccess()) {
-        transport.resetIfClientStillSending(http2Stream);
-      }
-    });
+    if (!remoteEnded) {
+      // Once the client has ended its side, our END_STREAM closes the stream: nothing to check.
+      promise.addListener((ChannelFutureListener) f -> {
+        if (f.isSuccess()) {
+          transport.resetIfClientStillSending(http2Stream);
+        }
+      });
+    }
     transport.encoder().writeHeaders(transport.ctx(), id(), headers, 0, true, promise);
   }
 
