@@ -214,7 +214,8 @@ public class Context {
   public static final class CancellableContext extends Context implements AutoCloseable {
     private final @Nullable Deadline deadline;
     private final @Nullable CancellableContext parentCancellable;
-    private final CancellationListener parentListener = c -> cancel(c.cancellationCause());
+    /** Null when the parent cannot be cancelled (ROOT, for every server call): nothing to hear. */
+    private final @Nullable CancellationListener parentListener;
     private @Nullable ScheduledFuture<?> timer;
     private @Nullable List<ListenerEntry> listeners;
     private boolean cancelled;
@@ -235,7 +236,11 @@ public class Context {
       }
       this.deadline = effective;
       if (parentCancellable != null) {
-        parent.addListener(parentListener, Runnable::run);
+        CancellationListener l = c -> cancel(c.cancellationCause());
+        parentListener = l;
+        parent.addListener(l, Runnable::run);
+      } else {
+        parentListener = null;
       }
       if (scheduler != null && effective != null) {
         if (effective.isExpired()) {
@@ -275,7 +280,7 @@ public class Context {
           timer = null;
         }
       }
-      if (parentCancellable != null) {
+      if (parentCancellable != null && parentListener != null) {
         parentCancellable.removeListenerInternal(parentListener);
       }
       if (toFire != null) {

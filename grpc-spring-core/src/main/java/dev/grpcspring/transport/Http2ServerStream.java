@@ -12,8 +12,10 @@ import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.protocol.PercentEncoding;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
@@ -77,6 +79,8 @@ public final class Http2ServerStream implements ServerTransportStream {
   private volatile int pendingBytes;
   /** Demand from {@link #request} off the event loop, not yet given to the deframer. */
   private volatile int requested;
+  /** Carries {@link #requested} to the deframer; one per stream, queued once at a time. */
+  private final ControlBuffer.Command requestCommand = this::deliverRequested;
   private volatile @Nullable ServerStreamListener listener;
 
   // Event-loop state.
@@ -163,7 +167,7 @@ public final class Http2ServerStream implements ServerTransportStream {
     // loop: a streaming handler asks for one message per message, and a command each (a lambda and
     // a queue slot) was a good part of what a streamed message cost.
     if (REQUESTED.getAndAccumulate(this, n, SATURATED_ADD) == 0) {
-      transport.controlBuf().enqueue(this::deliverRequested);
+      transport.controlBuf().enqueue(requestCommand);
     }
   }
 
@@ -220,17 +224,7 @@ public final class Http2ServerStream implements ServerTransportStream {
   public void writeMessage(ByteBuf frame, boolean flush) {
     int size = frame.readableBytes();
     PENDING_BYTES.addAndGet(this, size);
-    transport.controlBuf().enqueue(() -> {
-      if (closed) {
-        frame.release();
-        PENDING_BYTES.addAndGet(this, -size);
-        return;
-      }
-      transport.stats().messageSent();
-      ChannelPromise promise = transport.ctx().newPromise();
-      promise.addListener((ChannelFutureListener) f -> onSent(size));
-      transport.encoder().writeData(transport.ctx(), id(), frame, 0, false, promise);
-    }, flush);
+    transport.controlBuf().enqueue(new MessageWrite(frame, size), flush);
     if (!flush && closed) {
       // The stream ended while the message was framed: no close of the call comes to flush it
       // (a cancelled call does not close), so run the command now and let it release the frame.
@@ -283,7 +277,12 @@ public final class Http2ServerStream implements ServerTransportStream {
     if (endOfStream) {
       remoteEnded = true;
     }
-    guarded(() -> deframer.deframe(data, endOfStream));
+    // As guarded, without a lambda per DATA frame.
+    try {
+      deframer.deframe(data, endOfStream);
+    } catch (RuntimeException e) {
+      failNow(e);
+    }
   }
 
   /**
@@ -427,6 +426,41 @@ public final class Http2ServerStream implements ServerTransportStream {
 
   boolean remoteEnded() {
     return remoteEnded;
+  }
+
+  /**
+   * One outbound message: the write-queue command that writes its DATA, the promise of that write,
+   * and the listener that then counts its bytes as sent, in one object (they were a command lambda,
+   * a promise and a listener lambda per message).
+   */
+  private final class MessageWrite extends DefaultChannelPromise
+      implements ControlBuffer.Command, ChannelFutureListener {
+    private final ByteBuf frame;
+    private final int size;
+
+    MessageWrite(ByteBuf frame, int size) {
+      // What ctx.newPromise() makes: the channel, and the context's executor (its event loop).
+      super(transport.ctx().channel(), transport.ctx().executor());
+      this.frame = frame;
+      this.size = size;
+    }
+
+    @Override
+    public void run() {
+      if (closed) {
+        frame.release();
+        PENDING_BYTES.addAndGet(Http2ServerStream.this, -size);
+        return;
+      }
+      transport.stats().messageSent();
+      addListener(this);
+      transport.encoder().writeData(transport.ctx(), id(), frame, 0, false, this);
+    }
+
+    @Override
+    public void operationComplete(ChannelFuture future) {
+      onSent(size);
+    }
   }
 
   private final class DeframerListener implements MessageDeframer.Listener {
