@@ -206,7 +206,7 @@ public final class Metadata {
 
   private void add(String name, Object value) {
     if (size == names.length) {
-      int cap = Math.max(4, size * 2);
+      int cap = Math.max(2, size * 2);
       names = Arrays.copyOf(names, cap);
       values = Arrays.copyOf(values, cap);
     }

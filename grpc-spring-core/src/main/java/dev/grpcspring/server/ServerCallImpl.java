@@ -51,8 +51,11 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   private final Context.CancellableContext context;
   /** Where listener callbacks run; this call makes them run one at a time ({@link #run}). */
   private final Executor executor;
-  /** Pending events; also the lock for itself and {@link #draining}. */
-  private final ArrayDeque<Object> events = new ArrayDeque<>(4);
+  /**
+   * Pending events; also the lock for itself and {@link #draining}. Room for three without growing
+   * (start, message and half-close of a unary call may wait at once).
+   */
+  private final ArrayDeque<Object> events = new ArrayDeque<>(3);
   /** Whether a drain ({@link #run}) is scheduled or running. Guarded by {@link #events}. */
   private boolean draining;
   // START's arguments, until it runs.
