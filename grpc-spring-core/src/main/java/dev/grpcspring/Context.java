@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  * thread.
  */
 public class Context {
-  private static final ThreadLocal<Context> CURRENT = new ThreadLocal<>();
+  private static final ThreadLocal<@Nullable Context> CURRENT = new ThreadLocal<>();
 
   /** The context with no values, no deadline, that is never cancelled. */
   public static final Context ROOT = new Context(null, null, null);
@@ -92,11 +92,9 @@ public class Context {
 
   /** Restores {@code toRestore} as current; pairs with {@link #attach()}. */
   public void detach(Context toRestore) {
-    if (toRestore == ROOT) {
-      CURRENT.remove();
-    } else {
-      CURRENT.set(toRestore);
-    }
+    // ROOT is stored as null rather than removed: remove() drops the thread's map entry and the
+    // next attach on that thread allocates a new one (once per server callback before this).
+    CURRENT.set(toRestore == ROOT ? null : toRestore);
   }
 
   /** Runs the task with this context current. */
@@ -216,7 +214,8 @@ public class Context {
   public static final class CancellableContext extends Context implements AutoCloseable {
     private final @Nullable Deadline deadline;
     private final @Nullable CancellableContext parentCancellable;
-    private final CancellationListener parentListener = c -> cancel(c.cancellationCause());
+    /** Null when the parent cannot be cancelled (ROOT, for every server call): nothing to hear. */
+    private final @Nullable CancellationListener parentListener;
     private @Nullable ScheduledFuture<?> timer;
     private @Nullable List<ListenerEntry> listeners;
     private boolean cancelled;
@@ -237,7 +236,11 @@ public class Context {
       }
       this.deadline = effective;
       if (parentCancellable != null) {
-        parent.addListener(parentListener, Runnable::run);
+        CancellationListener l = c -> cancel(c.cancellationCause());
+        parentListener = l;
+        parent.addListener(l, Runnable::run);
+      } else {
+        parentListener = null;
       }
       if (scheduler != null && effective != null) {
         if (effective.isExpired()) {
@@ -277,7 +280,7 @@ public class Context {
           timer = null;
         }
       }
-      if (parentCancellable != null) {
+      if (parentCancellable != null && parentListener != null) {
         parentCancellable.removeListenerInternal(parentListener);
       }
       if (toFire != null) {

@@ -202,7 +202,7 @@ public final class Metadata {
 
   private void add(String name, Object value) {
     if (size == names.length) {
-      int cap = size == 0 ? 8 : size * 2;
+      int cap = size == 0 ? 4 : size * 2;
       names = Arrays.copyOf(names, cap);
       values = Arrays.copyOf(values, cap);
     }

@@ -31,6 +31,13 @@ public final class ProtoMarshaller<T extends Message> implements Marshaller<T> {
     this.parser = p;
   }
 
+  /**
+   * Messages up to this size are serialized into direct buffers through the per-thread array (a
+   * copy this small costs less than the buffers the ByteBuffer route allocates); larger ones are
+   * written in place.
+   */
+  static final int MAX_COPIED_BYTES = 8 * 1024;
+
   /** Messages up to this size are parsed through the reused per-thread array. */
   static final int MAX_SCRATCH_BYTES = 4 * 1024 * 1024;
 
@@ -77,6 +84,17 @@ public final class ProtoMarshaller<T extends Message> implements Marshaller<T> {
       CodedOutputStream cos;
       if (out.hasArray()) {
         cos = CodedOutputStream.newInstance(out.array(), out.arrayOffset() + writerIndex, size);
+      } else if (size <= MAX_COPIED_BYTES) {
+        // A small message into direct memory: through the per-thread array and one copy. The
+        // ByteBuffer route costs two DirectByteBuffers (Netty's nioBuffer slice and protobuf's
+        // duplicate) and a bigger encoder per message, ~130 of a 100-byte call's bytes.
+        byte[] scratch = scratch(size);
+        cos = CodedOutputStream.newInstance(scratch, 0, size);
+        value.writeTo(cos);
+        cos.checkNoSpaceLeft();
+        out.setBytes(writerIndex, scratch, 0, size);
+        out.writerIndex(writerIndex + size);
+        return;
       } else {
         cos = CodedOutputStream.newInstance(out.nioBuffer(writerIndex, size));
       }

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,7 +45,7 @@ public final class ElasticExecutor extends AbstractExecutorService {
   private final int maxThreads;
   private final int eagerThreads;
   private final long keepAliveNanos;
-  private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+  private final TaskQueue queue = new TaskQueue();
   private final Set<Worker> workers = ConcurrentHashMap.newKeySet();
   /** Workers started and not yet ended; changed only by compare-and-set in {@link #tryStart}. */
   private final AtomicInteger live = new AtomicInteger();
@@ -404,13 +403,7 @@ public final class ElasticExecutor extends AbstractExecutorService {
 
   /** Tasks waiting for a thread. */
   public int getQueueSize() {
-    int n = 0;
-    for (Runnable r : queue) {
-      if (r != WAKE_UP) {
-        n++;
-      }
-    }
-    return n;
+    return queue.countExcept(WAKE_UP);
   }
 
   /** The most threads this pool starts. */

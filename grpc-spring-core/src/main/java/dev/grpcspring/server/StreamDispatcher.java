@@ -6,7 +6,6 @@ import dev.grpcspring.Metadata;
 import dev.grpcspring.Status;
 import dev.grpcspring.channelz.CallCounters;
 import dev.grpcspring.channelz.SocketEntity;
-import dev.grpcspring.internal.SerializingExecutor;
 import dev.grpcspring.transport.ServerTransport;
 import dev.grpcspring.transport.ServerTransportListener;
 import dev.grpcspring.transport.ServerTransportStream;
@@ -62,7 +61,7 @@ final class StreamDispatcher implements ServerTransportListener {
             Deadline.after(timeoutNanos, TimeUnit.NANOSECONDS), stream.scheduler())
         : Context.ROOT.withCancellation();
     ServerCallImpl<ReqT, RespT> call = new ServerCallImpl<>(stream,
-        method.getMethodDescriptor(), context, new SerializingExecutor(server.executor()),
+        method.getMethodDescriptor(), context, server.executor(),
         server.compressors(), calls);
     stream.setListener(call);
     if (timeoutNanos >= 0) {

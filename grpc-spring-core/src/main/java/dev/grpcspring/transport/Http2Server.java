@@ -18,6 +18,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2ConnectionDecoder;
@@ -87,6 +88,8 @@ public final class Http2Server extends Http2ConnectionHandler
   private final ServerFrameGuard guard;
   private final Http2Connection.PropertyKey streamKey;
   private final @Nullable AsciiString acceptEncoding;
+  /** Response headers without metadata or grpc-encoding; shared by the streams, read only. */
+  private final Http2Headers plainResponseHeaders;
   private final EarlyResponses early = new EarlyResponses(this);
   private @Nullable ChannelHandlerContext ctx;
   private @Nullable ControlBuffer controlBuf;
@@ -104,6 +107,13 @@ public final class Http2Server extends Http2ConnectionHandler
   private @Nullable ScheduledFuture<?> pingTimer;
   private boolean terminated;
   private final SocketStats stats = new SocketStats();
+  private static final int NAME_CACHE_SIZE = 8;
+  // Event loop only: the cache of methodName, and of authorityString.
+  private final @Nullable CharSequence[] cachedPaths = new CharSequence[NAME_CACHE_SIZE];
+  private final @Nullable String[] cachedNames = new String[NAME_CACHE_SIZE];
+  private int nextCachedPath;
+  private @Nullable CharSequence lastAuthority;
+  private @Nullable String lastAuthorityString;
   private final SocketView channelzView = new ServerSocketView(this);
 
   Http2Server(Http2ConnectionDecoder decoder, ServerFrameGuard encoder,
@@ -119,6 +129,13 @@ public final class Http2Server extends Http2ConnectionHandler
     this.streamKey = connection().newKey();
     String accept = config.compressors().acceptEncoding();
     this.acceptEncoding = accept.isEmpty() ? null : AsciiString.of(accept);
+    Http2Headers plain = new DefaultHttp2Headers(false);
+    plain.status(GrpcHeaders.STATUS_OK);
+    plain.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
+    if (acceptEncoding != null) {
+      plain.add(GrpcHeaders.GRPC_ACCEPT_ENCODING, acceptEncoding);
+    }
+    this.plainResponseHeaders = plain;
     // Streams end through our own paths; closing the channel need not wait for them.
     gracefulShutdownTimeoutMillis(0);
     decoder.frameListener(this);
@@ -213,6 +230,11 @@ public final class Http2Server extends Http2ConnectionHandler
 
   ByteBufAllocator alloc() {
     return ctx().alloc();
+  }
+
+  /** {@code :status 200}, content-type and the server's grpc-accept-encoding; never modify. */
+  Http2Headers plainResponseHeaders() {
+    return plainResponseHeaders;
   }
 
   void addAcceptEncoding(Http2Headers headers) {
@@ -491,17 +513,59 @@ public final class Http2Server extends Http2ConnectionHandler
     }
     CharSequence authority = headers.authority();
     Http2ServerStream stream = new Http2ServerStream(this, http2Stream,
-        authority == null ? null : authority.toString(), timeoutNanos,
+        authority == null ? null : authorityString(authority), timeoutNanos,
         headers.get(GrpcHeaders.GRPC_ACCEPT_ENCODING), decompressor,
         config.maxInboundMessageSize());
     http2Stream.setProperty(streamKey, stream);
     stats.remoteStreamStarted();
     Metadata metadata = MetadataCodec.fromHeaders(headers);
-    String fullMethodName = path.subSequence(1, path.length()).toString();
-    stream.guarded(() -> transportListener.handleStream(stream, fullMethodName, metadata));
+    String fullMethodName = methodName(path);
+    // As stream.guarded, without a lambda per call.
+    try {
+      transportListener.handleStream(stream, fullMethodName, metadata);
+    } catch (RuntimeException e) {
+      stream.failNow(e);
+    }
     if (endOfStream) {
       stream.inboundData(Unpooled.EMPTY_BUFFER, true);
     }
+  }
+
+  /**
+   * The method name of a {@code :path} (without its leading slash). A client asks for the same few
+   * methods again and again, and HPACK hands back the same value (often the same instance), so the
+   * last {@value #NAME_CACHE_SIZE} names are kept and not built again from the bytes each call.
+   */
+  private String methodName(CharSequence path) {
+    for (int i = 0; i < NAME_CACHE_SIZE; i++) {
+      CharSequence p = cachedPaths[i];
+      if (p == null) {
+        break;
+      }
+      if (p == path || AsciiString.contentEquals(p, path)) {
+        return Objects.requireNonNull(cachedNames[i]);
+      }
+    }
+    String name = path.subSequence(1, path.length()).toString();
+    int slot = nextCachedPath;
+    nextCachedPath = (slot + 1) % NAME_CACHE_SIZE;
+    cachedPaths[slot] = AsciiString.of(path);
+    cachedNames[slot] = name;
+    return name;
+  }
+
+  /** The {@code :authority} as a String; the last one is kept (it rarely changes on a connection). */
+  private String authorityString(CharSequence authority) {
+    CharSequence last = lastAuthority;
+    String lastString = lastAuthorityString;
+    if (last != null && lastString != null
+        && (last == authority || AsciiString.contentEquals(last, authority))) {
+      return lastString;
+    }
+    String s = authority.toString();
+    lastAuthority = AsciiString.of(authority);
+    lastAuthorityString = s;
+    return s;
   }
 
   @Override

@@ -5,14 +5,17 @@ import dev.grpcspring.protocol.MetadataCodec;
 import dev.grpcspring.protocol.GrpcHeaders;
 
 import dev.grpcspring.Attributes;
+import dev.grpcspring.Code;
 import dev.grpcspring.Metadata;
 import dev.grpcspring.Status;
 import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.protocol.PercentEncoding;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
@@ -21,7 +24,8 @@ import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.IntBinaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
@@ -39,13 +43,44 @@ public final class Http2ServerStream implements ServerTransportStream {
   /** Outbound bytes queued beyond which {@link #isReady()} turns false. */
   public static final int ON_READY_THRESHOLD = 32 * 1024;
 
+  /** {@code grpc-status} values by {@link Code} ordinal, made once. */
+  private static final AsciiString[] STATUS_VALUES = statusValues();
+
+  /**
+   * The trailers of an OK call after its headers: shared by every stream, never modified (Netty's
+   * encoder only reads them; a Trailers-Only response builds its own block).
+   */
+  private static final Http2Headers OK_TRAILERS =
+      new DefaultHttp2Headers(false).add(GrpcHeaders.GRPC_STATUS, STATUS_VALUES[Code.OK.ordinal()]);
+
+  private static AsciiString[] statusValues() {
+    Code[] codes = Code.values();
+    AsciiString[] values = new AsciiString[codes.length];
+    for (Code c : codes) {
+      values[c.ordinal()] = AsciiString.cached(c.wireValue());
+    }
+    return values;
+  }
+
   private final Http2Server transport;
   private final Http2Stream http2Stream;
   private final @Nullable String authority;
   private final long timeoutNanos;
   private final @Nullable CharSequence acceptEncoding;
   private final MessageDeframer deframer;
-  private final AtomicInteger pendingBytes = new AtomicInteger();
+  // Field updaters rather than AtomicIntegers: two objects fewer per stream.
+  private static final AtomicIntegerFieldUpdater<Http2ServerStream> PENDING_BYTES =
+      AtomicIntegerFieldUpdater.newUpdater(Http2ServerStream.class, "pendingBytes");
+  private static final AtomicIntegerFieldUpdater<Http2ServerStream> REQUESTED =
+      AtomicIntegerFieldUpdater.newUpdater(Http2ServerStream.class, "requested");
+  private static final IntBinaryOperator SATURATED_ADD =
+      (a, b) -> (int) Math.min(Integer.MAX_VALUE, (long) a + b);
+  /** Outbound bytes queued and not yet written to the socket. */
+  private volatile int pendingBytes;
+  /** Demand from {@link #request} off the event loop, not yet given to the deframer. */
+  private volatile int requested;
+  /** Carries {@link #requested} to the deframer; one per stream, queued once at a time. */
+  private final ControlBuffer.Command requestCommand = this::deliverRequested;
   private volatile @Nullable ServerStreamListener listener;
 
   // Event-loop state.
@@ -128,16 +163,29 @@ public final class Http2ServerStream implements ServerTransportStream {
       }
       return;
     }
-    transport.controlBuf().enqueue(() -> {
-      if (!closed) {
-        guarded(() -> deframer.request(n));
+    // Demand adds up in a counter, and one command per stream at a time carries it to the event
+    // loop: a streaming handler asks for one message per message, and a command each (a lambda and
+    // a queue slot) was a good part of what a streamed message cost.
+    if (REQUESTED.getAndAccumulate(this, n, SATURATED_ADD) == 0) {
+      transport.controlBuf().enqueue(requestCommand);
+    }
+  }
+
+  /** Runs on the event loop: hands the demand gathered since the last run to the deframer. */
+  private void deliverRequested() {
+    int n = REQUESTED.getAndSet(this, 0);
+    if (!closed && n > 0) {
+      try {
+        deframer.request(n);
+      } catch (RuntimeException e) {
+        failNow(e);
       }
-    });
+    }
   }
 
   /** Whether queued outbound bytes are below {@link #ON_READY_THRESHOLD}. */
   public boolean isReady() {
-    return pendingBytes.get() < ON_READY_THRESHOLD;
+    return pendingBytes < ON_READY_THRESHOLD;
   }
 
   /**
@@ -147,14 +195,22 @@ public final class Http2ServerStream implements ServerTransportStream {
    * @param encoding the response {@code grpc-encoding}, or null for none
    */
   public void writeHeaders(Metadata metadata, @Nullable String encoding, boolean flush) {
-    Http2Headers headers = new DefaultHttp2Headers(false);
-    headers.status(GrpcHeaders.STATUS_OK);
-    headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
-    if (encoding != null && !encoding.equals(Compressor.IDENTITY.name())) {
-      headers.add(GrpcHeaders.GRPC_ENCODING, AsciiString.of(encoding));
+    boolean encoded = encoding != null && !encoding.equals(Compressor.IDENTITY.name());
+    Http2Headers headers;
+    if (!encoded && metadata.isEmpty()) {
+      // The usual response headers, the same for every call on the connection: shared, never
+      // modified (Netty's encoder only reads them).
+      headers = transport.plainResponseHeaders();
+    } else {
+      headers = new DefaultHttp2Headers(false);
+      headers.status(GrpcHeaders.STATUS_OK);
+      headers.add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC);
+      if (encoded) {
+        headers.add(GrpcHeaders.GRPC_ENCODING, AsciiString.of(encoding));
+      }
+      transport.addAcceptEncoding(headers);
+      MetadataCodec.addTo(metadata, headers::add);
     }
-    transport.addAcceptEncoding(headers);
-    MetadataCodec.addTo(metadata, headers::add);
     transport.controlBuf().enqueue(() -> {
       if (closed || headersWritten) {
         return;
@@ -167,18 +223,8 @@ public final class Http2ServerStream implements ServerTransportStream {
   /** Sends one framed message; takes ownership of {@code frame}. */
   public void writeMessage(ByteBuf frame, boolean flush) {
     int size = frame.readableBytes();
-    pendingBytes.addAndGet(size);
-    transport.controlBuf().enqueue(() -> {
-      if (closed) {
-        frame.release();
-        pendingBytes.addAndGet(-size);
-        return;
-      }
-      transport.stats().messageSent();
-      ChannelPromise promise = transport.ctx().newPromise();
-      promise.addListener((ChannelFutureListener) f -> onSent(size));
-      transport.encoder().writeData(transport.ctx(), id(), frame, 0, false, promise);
-    }, flush);
+    PENDING_BYTES.addAndGet(this, size);
+    transport.controlBuf().enqueue(new MessageWrite(frame, size), flush);
     if (!flush && closed) {
       // The stream ended while the message was framed: no close of the call comes to flush it
       // (a cancelled call does not close), so run the command now and let it release the frame.
@@ -191,6 +237,12 @@ public final class Http2ServerStream implements ServerTransportStream {
    * {@code closed(OK)} once they are written.
    */
   public void close(Status status, Metadata trailers) {
+    if (status.isOk() && status.getDescription() == null && trailers.isEmpty()) {
+      // Nearly every call: the trailers are grpc-status 0 alone, chosen on the event loop (shared
+      // after headers, or a Trailers-Only block of this stream's own).
+      transport.controlBuf().enqueue(() -> sendTrailers(null, null));
+      return;
+    }
     Http2Headers headers = trailers(status, trailers);
     transport.controlBuf().enqueue(() -> sendTrailers(headers, null));
   }
@@ -225,7 +277,12 @@ public final class Http2ServerStream implements ServerTransportStream {
     if (endOfStream) {
       remoteEnded = true;
     }
-    guarded(() -> deframer.deframe(data, endOfStream));
+    // As guarded, without a lambda per DATA frame.
+    try {
+      deframer.deframe(data, endOfStream);
+    } catch (RuntimeException e) {
+      failNow(e);
+    }
   }
 
   /**
@@ -269,9 +326,9 @@ public final class Http2ServerStream implements ServerTransportStream {
         : Status.CANCELLED.withDescription("The stream closed before the call completed"));
   }
 
-  private Http2Headers trailers(Status status, @Nullable Metadata trailers) {
+  private static Http2Headers trailers(Status status, @Nullable Metadata trailers) {
     Http2Headers headers = new DefaultHttp2Headers(false);
-    headers.add(GrpcHeaders.GRPC_STATUS, AsciiString.of(status.getCode().wireValue()));
+    headers.add(GrpcHeaders.GRPC_STATUS, STATUS_VALUES[status.getCode().ordinal()]);
     if (status.getDescription() != null) {
       headers.add(GrpcHeaders.GRPC_MESSAGE, PercentEncoding.encode(status.getDescription()));
     }
@@ -281,9 +338,15 @@ public final class Http2ServerStream implements ServerTransportStream {
     return headers;
   }
 
-  private void sendTrailers(Http2Headers headers, @Nullable Status errorStatus) {
+  /**
+   * @param headers the trailers; null for plain OK ones ({@code grpc-status: 0} and nothing else)
+   */
+  private void sendTrailers(@Nullable Http2Headers headers, @Nullable Status errorStatus) {
     if (!markClosed()) {
       return;
+    }
+    if (headers == null) {
+      headers = headersWritten ? OK_TRAILERS : trailers(Status.OK, null);
     }
     if (!headersWritten) {
       // Trailers-Only: the status rides on the only HEADERS frame.
@@ -300,11 +363,14 @@ public final class Http2ServerStream implements ServerTransportStream {
       trailersSent = true;
     }
     ChannelPromise promise = transport.ctx().newPromise();
-    promise.addListener((ChannelFutureListener) f -> {
-      if (f.isSuccess()) {
-        transport.resetIfClientStillSending(http2Stream);
-      }
-    });
+    if (!remoteEnded) {
+      // Once the client has ended its side, our END_STREAM closes the stream: nothing to check.
+      promise.addListener((ChannelFutureListener) f -> {
+        if (f.isSuccess()) {
+          transport.resetIfClientStillSending(http2Stream);
+        }
+      });
+    }
     transport.encoder().writeHeaders(transport.ctx(), id(), headers, 0, true, promise);
   }
 
@@ -324,7 +390,7 @@ public final class Http2ServerStream implements ServerTransportStream {
   }
 
   private void onSent(int size) {
-    int before = pendingBytes.getAndAdd(-size);
+    int before = PENDING_BYTES.getAndAdd(this, -size);
     int after = before - size;
     if (before >= ON_READY_THRESHOLD && after < ON_READY_THRESHOLD && !closed) {
       ServerStreamListener l = listener;
@@ -360,6 +426,41 @@ public final class Http2ServerStream implements ServerTransportStream {
 
   boolean remoteEnded() {
     return remoteEnded;
+  }
+
+  /**
+   * One outbound message: the write-queue command that writes its DATA, the promise of that write,
+   * and the listener that then counts its bytes as sent, in one object (they were a command lambda,
+   * a promise and a listener lambda per message).
+   */
+  private final class MessageWrite extends DefaultChannelPromise
+      implements ControlBuffer.Command, ChannelFutureListener {
+    private final ByteBuf frame;
+    private final int size;
+
+    MessageWrite(ByteBuf frame, int size) {
+      // What ctx.newPromise() makes: the channel, and the context's executor (its event loop).
+      super(transport.ctx().channel(), transport.ctx().executor());
+      this.frame = frame;
+      this.size = size;
+    }
+
+    @Override
+    public void run() {
+      if (closed) {
+        frame.release();
+        PENDING_BYTES.addAndGet(Http2ServerStream.this, -size);
+        return;
+      }
+      transport.stats().messageSent();
+      addListener(this);
+      transport.encoder().writeData(transport.ctx(), id(), frame, 0, false, this);
+    }
+
+    @Override
+    public void operationComplete(ChannelFuture future) {
+      onSent(size);
+    }
   }
 
   private final class DeframerListener implements MessageDeframer.Listener {
