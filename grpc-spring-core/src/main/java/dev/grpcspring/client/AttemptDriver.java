@@ -350,6 +350,7 @@ final class AttemptDriver {
       CallHeader header = RetryState.headerFor(call.headerLocked(), a.previousAttempts);
       ClientTransportStream s = transport.newStream(a, maxReceive, call.clientSendsOneMessage());
       header.writeTo(s.requestHeaders(), cc.credentials().isSecure());
+      call.capturePeer(transport);
       s.start();
       a.stream = s;
       a.transport = transport;
@@ -363,7 +364,7 @@ final class AttemptDriver {
         armHedgeLocked(hedging.delayNanos()); // the first attempt is out: the hedging delay starts
       }
     }
-    call.streamStarted(transport);
+    call.streamStarted();
   }
 
   void attemptHeaders(CsAttempt a, Metadata headers) {

@@ -391,14 +391,8 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     return method.getType().clientSendsOneMessage();
   }
 
-  /** An attempt has its stream: capture the peer and tell the listener it may send. */
-  void streamStarted(ClientTransport transport) {
-    AtomicReference<Peer> peer = callOptions.getOption(ClientCallOptions.PEER_CAPTURE);
-    if (peer != null) {
-      Attributes attrs = transport.attributes();
-      peer.set(new Peer(attrs.get(Attributes.REMOTE_ADDRESS), attrs.get(Attributes.LOCAL_ADDRESS),
-          cc.credentials().securityProtocol(), attrs));
-    }
+  /** An attempt has its stream: tell the listener it may send. */
+  void streamStarted() {
     if (clientSendsOneMessage()) {
       return; // as grpc-java: a call that sends one message has no use for onReady
     }
@@ -407,6 +401,19 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         listener().onReady();
       }
     });
+  }
+
+  /**
+   * Records the attempt's peer for {@link ClientCallOptions#withPeerCapture}, before its stream
+   * is sent: once sent, the call may end (and its caller read the peer) at any moment.
+   */
+  void capturePeer(ClientTransport transport) {
+    AtomicReference<Peer> peer = callOptions.getOption(ClientCallOptions.PEER_CAPTURE);
+    if (peer != null) {
+      Attributes attrs = transport.attributes();
+      peer.set(new Peer(attrs.get(Attributes.REMOTE_ADDRESS), attrs.get(Attributes.LOCAL_ADDRESS),
+          cc.credentials().securityProtocol(), attrs));
+    }
   }
 
   /** The committed attempt's response headers. */
