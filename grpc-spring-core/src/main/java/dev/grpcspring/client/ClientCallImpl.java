@@ -364,6 +364,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   /** Null if the call's own authority (if any) is valid for the transport's TLS peer. */
   @Nullable Status checkCallAuthority(ClientTransport transport) {
     String callAuthority = callOptions.getAuthority();
+    // Most calls have no authority of their own and need nothing from the transport here.
     return callAuthority == null ? null : CallAuthorityCheck.check(callAuthority, transport.attributes());
   }
 

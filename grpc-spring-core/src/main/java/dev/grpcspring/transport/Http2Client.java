@@ -39,8 +39,6 @@ public final class Http2Client implements ClientTransport {
   private final SocketAddress address;
   private final String authority;
   private final ClientTransportOptions options;
-  // Read once: every stream's :scheme depends on it.
-  private final boolean secure;
   private final ClientTransportListener listener;
   private final Http2ClientHandler handler;
   private volatile @Nullable Channel channel;
@@ -61,7 +59,6 @@ public final class Http2Client implements ClientTransport {
     this.address = Objects.requireNonNull(address, "address");
     this.authority = Objects.requireNonNull(authority, "authority");
     this.options = Objects.requireNonNull(options, "options");
-    this.secure = options.secure();
     this.listener = Objects.requireNonNull(listener, "listener");
     this.handler = Http2ClientHandler.create(this, options);
   }
@@ -314,11 +311,6 @@ public final class Http2Client implements ClientTransport {
   @Override
   public String toString() {
     return "Http2Client{" + address + ", " + channel + "}";
-  }
-
-  /** Whether streams go over TLS ({@code :scheme https}). */
-  boolean secure() {
-    return secure;
   }
 
   SocketStats stats() {

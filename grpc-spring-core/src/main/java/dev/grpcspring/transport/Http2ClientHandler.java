@@ -90,7 +90,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
         new DefaultHttp2HeadersDecoder(true, options.maxHeaderListSize()) {
           @Override
           protected Http2Headers newHeaders() {
-            return new ResponseHeaders(numberOfHeadersGuess());
+            return new ArrayHeaders(numberOfHeadersGuess());
           }
         });
     Http2ConnectionDecoder decoder = new DefaultHttp2ConnectionDecoder(connection, encoder, reader);

@@ -128,11 +128,6 @@ public final class Http2ClientStream
     fields[fieldCount++] = v;
   }
 
-  /** Whether the request goes over TLS, for its {@code :scheme}. */
-  public boolean secure() {
-    return transport.secure();
-  }
-
   /**
    * Queues the stream's creation: its HEADERS leave in the next write batch, or with the
    * half-close when the call sends one message.

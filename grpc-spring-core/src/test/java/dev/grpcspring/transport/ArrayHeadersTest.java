@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class ResponseHeadersTest {
+class ArrayHeadersTest {
   @Test
   void readsWhatWasAddedByNameAndInOrder() {
-    ResponseHeaders h = new ResponseHeaders(2);
+    ArrayHeaders h = new ArrayHeaders(2);
     h.add(AsciiString.of(":status"), AsciiString.of("200"));
     h.add(AsciiString.of("content-type"), AsciiString.of("application/grpc"));
     h.add(AsciiString.of("x-a"), AsciiString.of("1"));
@@ -47,7 +47,7 @@ class ResponseHeadersTest {
 
   @Test
   void replacesAndRemovesAsContentLengthNormalizationDoes() {
-    ResponseHeaders h = new ResponseHeaders(4);
+    ArrayHeaders h = new ArrayHeaders(4);
     h.add("content-length", "10");
     h.add("x-b", "1");
     h.add("content-length", "10");
@@ -70,12 +70,12 @@ class ResponseHeadersTest {
     DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(true) {
       @Override
       protected Http2Headers newHeaders() {
-        return new ResponseHeaders(numberOfHeadersGuess());
+        return new ArrayHeaders(numberOfHeadersGuess());
       }
     };
     try {
       Http2Headers got = decoder.decodeHeaders(3, block);
-      assertThat(got).isInstanceOf(ResponseHeaders.class);
+      assertThat(got).isInstanceOf(ArrayHeaders.class);
       assertThat(got.status()).hasToString("200");
       assertThat(got.get("x-trace-bin")).hasToString("AAE");
       assertThat(got.size()).isEqualTo(3);

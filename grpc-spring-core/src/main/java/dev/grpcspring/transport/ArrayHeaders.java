@@ -14,16 +14,19 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A header block the client decodes (response headers or trailers), kept as name, value, ... in
- * one array. A response carries a handful of fields that are read once, in order or by name, so a
- * hash table of entries (Netty's {@code DefaultHttp2Headers}: a bucket array and an entry object
- * per field) is allocation without a use; grpc-java decodes into an array for the same reason.
+ * A header block kept as name, value, ... in one array and searched linearly. A gRPC header block
+ * carries a handful of fields read once, in order or by name, so a hash table of entries (Netty's
+ * {@code DefaultHttp2Headers}: a bucket array and an entry object per field) is allocation
+ * without a use; grpc-java decodes into arrays for the same reason. The client decodes response
+ * headers and trailers into it; the server's {@link RequestHeaders} adds its checks.
  *
- * <p>Supports what HPACK decoding, Netty's connection decoder and our client stream use: adding,
- * reading by name, iterating, and replacing or removing a field (content-length normalization).
- * Names compare case-sensitively: HTTP/2 field names are lower case (RFC 9113 §8.2.1).
+ * <p>Supports what HPACK decoding, Netty's connection decoder and our streams use: adding,
+ * reading by name, iterating, and replacing or removing a field (content-length normalization);
+ * the rest of {@link Http2Headers} answers as {@link EmptyHeaders} does (nothing there, read
+ * only). Names compare case-sensitively: HTTP/2 field names are lower case (RFC 9113 §8.2.1).
+ * Iterating hands out one reused entry, valid until the next {@code next}. One thread at a time.
  */
-final class ResponseHeaders extends EmptyHeaders<CharSequence, CharSequence, Http2Headers>
+class ArrayHeaders extends EmptyHeaders<CharSequence, CharSequence, Http2Headers>
     implements Http2Headers {
   private static final AsciiString STATUS = AsciiString.cached(":status");
   private static final AsciiString METHOD = AsciiString.cached(":method");
@@ -35,13 +38,17 @@ final class ResponseHeaders extends EmptyHeaders<CharSequence, CharSequence, Htt
   /** Names and values stored: twice the number of fields. */
   private int length;
 
-  ResponseHeaders(int sizeHint) {
+  ArrayHeaders(int sizeHint) {
     // A response rarely has more than four fields; the decoder's guess follows what it has seen.
     fields = new CharSequence[Math.max(8, Math.min(sizeHint, 64) * 2)];
   }
 
+  /** Called before each field is stored; a subclass checks it here. */
+  protected void beforeAdd(CharSequence name, CharSequence value) {}
+
   @Override
-  public Http2Headers add(CharSequence name, CharSequence value) {
+  public final Http2Headers add(CharSequence name, CharSequence value) {
+    beforeAdd(name, value);
     if (length + 2 > fields.length) {
       fields = java.util.Arrays.copyOf(fields, fields.length * 2);
     }
@@ -218,7 +225,7 @@ final class ResponseHeaders extends EmptyHeaders<CharSequence, CharSequence, Htt
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("ResponseHeaders[");
+    StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('[');
     for (int i = 0; i < length; i += 2) {
       sb.append(i == 0 ? "" : ", ").append(fields[i]).append(": ").append(fields[i + 1]);
     }
@@ -265,7 +272,7 @@ final class ResponseHeaders extends EmptyHeaders<CharSequence, CharSequence, Htt
 
     @Override
     public CharSequence setValue(CharSequence v) {
-      throw new UnsupportedOperationException("response headers are read as decoded");
+      throw new UnsupportedOperationException("read only");
     }
   }
 }
