@@ -2,7 +2,6 @@ package dev.grpcspring.protocol;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.BytesValue;
-import dev.grpcspring.Status;
 import dev.grpcspring.codec.ProtoMarshaller;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -61,28 +60,7 @@ public class FramingBenchmark {
     framed = framer.frame(request, marshaller);
     deframer =
         new MessageDeframer(
-            new MessageDeframer.Listener() {
-              @Override
-              public void messageRead(ByteBuf message) {
-                blackhole.consume(message.readableBytes());
-                message.release();
-              }
-
-              @Override
-              public void bytesRead(int numBytes) {
-                blackhole.consume(numBytes);
-              }
-
-              @Override
-              public void endOfStream() {
-                throw new IllegalStateException("the benchmark stream never ends");
-              }
-
-              @Override
-              public void deframeFailed(Status status) {
-                throw new IllegalStateException("deframing failed: " + status);
-              }
-            },
+            new ConsumingListener(blackhole),
             alloc,
             Integer.MAX_VALUE);
   }

@@ -2,7 +2,6 @@ package dev.grpcspring.protocol;
 
 import com.google.protobuf.BytesValue;
 import dev.grpcspring.Metadata;
-import dev.grpcspring.Status;
 import dev.grpcspring.codec.ProtoMarshaller;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -74,30 +73,7 @@ public class ServerReadBenchmark {
     // An unpooled buffer: its slices are new objects, as the slices of Netty's read buffers are.
     frame = new MessageFramer(UnpooledByteBufAllocator.DEFAULT, Integer.MAX_VALUE)
         .frame(response, marshaller);
-    deframer = new MessageDeframer(new MessageDeframer.Listener() {
-      @Override
-      public void messageRead(ByteBuf message) {
-        // The server hands each message to another thread: let it escape, or the JIT may
-        // scalar-replace a slice made here and hide its cost.
-        blackhole.consume(message);
-        message.release();
-      }
-
-      @Override
-      public void bytesRead(int numBytes) {
-        blackhole.consume(numBytes);
-      }
-
-      @Override
-      public void endOfStream() {
-        throw new IllegalStateException("the benchmark stream never ends");
-      }
-
-      @Override
-      public void deframeFailed(Status status) {
-        throw new IllegalStateException("deframing failed: " + status);
-      }
-    }, alloc, Integer.MAX_VALUE);
+    deframer = new MessageDeframer(new ConsumingListener(blackhole), alloc, Integer.MAX_VALUE);
     headers = List.of(
         entry(":method", "POST"), entry(":scheme", "http"),
         entry(":path", "/grpc.testing.BenchmarkService/UnaryCall"),
