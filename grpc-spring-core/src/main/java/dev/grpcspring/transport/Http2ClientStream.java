@@ -19,6 +19,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.ReadOnlyHttp2Headers;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,6 +70,23 @@ public final class Http2ClientStream
    * that sends one message, which hears no {@code onReady} (as in grpc-java).
    */
   private final boolean tracksReadiness;
+  /**
+   * A call that sends one message: that message, held until the half-close sends it in one DATA
+   * frame with END_STREAM (as grpc-java does), instead of a second, empty DATA frame that Netty
+   * would merge into a composite buffer. Taken with {@link #HELD} by exactly one of the half-close,
+   * a later message and the stream's close (which releases it).
+   */
+  @SuppressWarnings("unused") // through HELD
+  private volatile @Nullable ByteBuf held;
+  private static final VarHandle HELD;
+
+  static {
+    try {
+      HELD = MethodHandles.lookup().findVarHandle(Http2ClientStream.class, "held", ByteBuf.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   // Event-loop state.
   int id = -1;
@@ -178,21 +197,41 @@ public final class Http2ClientStream
     if (tracksReadiness) {
       queuedBytes.addAndGet(framed.readableBytes());
     }
-    boolean schedule = flush && !deferFlush;
+    if (deferFlush) {
+      ByteBuf earlier = (ByteBuf) HELD.getAndSet(this, framed);
+      if (earlier != null) {
+        // More than one message after all: the earlier one goes first, as an ordinary DATA frame.
+        transport.controlBuf().enqueue(
+            () -> transport.handler().writeData(this, earlier, false), false);
+      }
+      if (closed) {
+        releaseHeld(); // the close may have looked before the message was held
+        transport.controlBuf().scheduleFlushIfPending();
+      }
+      return;
+    }
     transport.controlBuf().enqueue(() -> transport.handler().writeData(this, framed, false),
-        schedule);
-    if (!schedule && closed) {
+        flush);
+    if (!flush && closed) {
       // The call ended meanwhile, so the half-close that would flush this never comes: run the
       // command now and let it release the message.
       transport.controlBuf().scheduleFlush();
     }
   }
 
-  /** Ends the request: an empty DATA frame with END_STREAM. */
+  /** Ends the request: END_STREAM on the held message's DATA frame, or on an empty one. */
   public void halfClose() {
     deferFlush = false;
-    transport.controlBuf().enqueue(
-        () -> transport.handler().writeData(this, Unpooled.EMPTY_BUFFER, true), true);
+    ByteBuf last = (ByteBuf) HELD.getAndSet(this, null);
+    ByteBuf data = last != null ? last : Unpooled.EMPTY_BUFFER;
+    transport.controlBuf().enqueue(() -> transport.handler().writeData(this, data, true), true);
+  }
+
+  private void releaseHeld() {
+    ByteBuf m = (ByteBuf) HELD.getAndSet(this, null);
+    if (m != null) {
+      m.release();
+    }
   }
 
   /**
@@ -350,6 +389,7 @@ public final class Http2ClientStream
       return;
     }
     closed = true;
+    releaseHeld();
     // A message queued unflushed (waiting for the half-close, which a closed call never sends)
     // runs now and releases its buffer instead of waiting for a drain that may never come.
     transport.controlBuf().scheduleFlushIfPending();

@@ -9,11 +9,14 @@ import dev.grpcspring.CallOptions;
 import dev.grpcspring.Code;
 import dev.grpcspring.Metadata;
 import dev.grpcspring.StatusException;
+import dev.grpcspring.stub.ClientCalls;
+import dev.grpcspring.stub.StreamObserver;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -280,6 +283,54 @@ class ProtocolTest {
       }
       Thread.sleep(100);
       assertThat(server.rawResets).isEmpty();
+    }
+  }
+
+  @Test
+  void aRequestOfOneMessageIsOneDataFrameThatEndsTheStream() throws Exception {
+    int framed = 5 + StringValue.of("x").getSerializedSize();
+    try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) -> {
+      r.headers(id, ok(), false);
+      r.data(id, frame("y"), false);
+      r.headers(id, trailers(0, null), true);
+    }, new io.netty.handler.codec.http2.Http2Settings(), true);
+        ClientConn cc = ClientConn.dial(server.target(), ClientConnTest.fast().build())) {
+      assertThat(cc.invoke(JavaPeer.UNARY, sv("x"), CallOptions.DEFAULT).getValue()).isEqualTo("y");
+      assertThat(server.dataFrames.poll(5, TimeUnit.SECONDS)).isEqualTo(framed + " END_STREAM");
+
+      // A server-streaming call sends one message too.
+      Iterator<StringValue> it = ClientCalls.blockingServerStreamingCall(
+          cc, JavaPeer.SERVER_STREAM, CallOptions.DEFAULT, sv("x"));
+      assertThat(it.next().getValue()).isEqualTo("y");
+      assertThat(it.hasNext()).isFalse();
+      assertThat(server.dataFrames.poll(5, TimeUnit.SECONDS)).isEqualTo(framed + " END_STREAM");
+
+      // A client-streaming call cannot know its last message: END_STREAM follows both of them
+      // (Netty may merge queued writes of one stream into one frame, so count bytes, not frames).
+      StreamObserver<StringValue> requests = ClientCalls.asyncClientStreamingCall(
+          cc.newCall(JavaPeer.CLIENT_STREAM, CallOptions.DEFAULT), new StreamObserver<>() {
+            @Override
+            public void onNext(StringValue v) {}
+
+            @Override
+            public void onError(Throwable t) {}
+
+            @Override
+            public void onCompleted() {}
+          });
+      requests.onNext(sv("x"));
+      requests.onNext(sv("x"));
+      requests.onCompleted();
+      int bytes = 0;
+      String frame;
+      do {
+        frame = server.dataFrames.poll(5, TimeUnit.SECONDS);
+        assertThat(frame).as("a DATA frame with END_STREAM").isNotNull();
+        bytes += Integer.parseInt(frame.split(" ")[0]);
+      } while (!frame.endsWith("END_STREAM"));
+      assertThat(bytes).isEqualTo(2 * framed);
+      Thread.sleep(100);
+      assertThat(server.dataFrames).isEmpty();
     }
   }
 }

@@ -86,6 +86,8 @@ final class ScriptedHttp2Server implements AutoCloseable {
 
   /** Every RST_STREAM that arrived, even for streams already closed (which Netty drops). */
   final BlockingQueue<Long> rawResets = new LinkedBlockingQueue<>();
+  /** Every DATA frame from the client, as "bytes" with " END_STREAM" when it ended the request. */
+  final BlockingQueue<String> dataFrames = new LinkedBlockingQueue<>();
   /** RST_STREAM error codes received from the client for open streams. */
   final BlockingQueue<Long> resetsReceived = new LinkedBlockingQueue<>();
   private final Http2Settings settings;
@@ -177,6 +179,7 @@ final class ScriptedHttp2Server implements AutoCloseable {
       public int onDataRead(ChannelHandlerContext ctx, int streamId, ByteBuf data, int padding,
           boolean endOfStream) {
         int n = data.readableBytes() + padding;
+        dataFrames.add(data.readableBytes() + (endOfStream ? " END_STREAM" : ""));
         if (endOfStream && answerAfterEndStream) {
           run(ctx, streamId, requests.remove(streamId));
         }

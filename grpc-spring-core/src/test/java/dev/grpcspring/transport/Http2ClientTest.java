@@ -210,6 +210,35 @@ class Http2ClientTest {
   }
 
   @Test
+  void aMessageHeldForTheHalfCloseIsReleasedWhenTheCallEndsWithoutIt() throws Exception {
+    io.grpc.Server server = echoServer();
+    Events events = new Events();
+    Http2Client t = new Http2Client(
+        new InetSocketAddress("127.0.0.1", server.getPort()), "localhost", options(), events);
+    try {
+      t.start();
+      assertThat(events.next()).isEqualTo("ready");
+      // Cancelled between its message and its half-close: the held message is released.
+      StreamEvents cancelled = new StreamEvents();
+      Http2ClientStream s = open(t, cancelled, true);
+      ByteBuf message = framed("never sent");
+      s.writeMessage(message, true);
+      assertThat(message.refCnt()).isEqualTo(1);
+      s.cancel(Status.CANCELLED.withDescription("by the test"));
+      assertThat(cancelled.q.poll(5, TimeUnit.SECONDS)).isEqualTo("CANCELLED/PROCESSED");
+      assertThat(message.refCnt()).isZero();
+
+      // Written after the stream closed: released at once, never sent.
+      ByteBuf late = framed("too late");
+      s.writeMessage(late, true);
+      assertThat(late.refCnt()).isZero();
+    } finally {
+      t.shutdown(Status.UNAVAILABLE.withDescription("done"));
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void connectFailureReportsShutdownThenTerminatedButNeverReady() throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
