@@ -13,7 +13,7 @@ import dev.grpcspring.Status;
 import dev.grpcspring.StatusException;
 import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.credentials.PerRpcCredentials;
-import dev.grpcspring.internal.CallbackSerializer;
+import dev.grpcspring.internal.SerializingExecutor;
 import dev.grpcspring.serviceconfig.MethodConfig;
 import dev.grpcspring.protocol.CallHeader;
 import dev.grpcspring.transport.ClientTransport;
@@ -25,10 +25,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,6 +44,7 @@ import org.jspecify.annotations.Nullable;
  * or the channel's), never on an event loop unless a direct executor was chosen.
  */
 final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
+  private static final Logger log = Logger.getLogger(ClientCallImpl.class.getName());
   private final ClientConn cc;
   private final MethodDescriptor<ReqT, RespT> method;
   private final CallOptions callOptions;
@@ -48,7 +52,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
   private final Marshaller<ReqT> requestMarshaller;
   private final Marshaller<RespT> responseMarshaller;
   private final @Nullable String contentSubtype;
-  private final CallbackSerializer callbacks;
+  private final SerializingExecutor callbacks;
   /** The method config seen when the call was made; re-read once the channel has resolved. */
   private final MethodConfig initialConfig;
   // The method config read when the first attempt got a transport (the channel had resolved by
@@ -99,7 +103,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       this.responseMarshaller = method.getResponseMarshaller();
       this.contentSubtype = callOptions.getOption(ClientCallOptions.CONTENT_SUBTYPE);
     }
-    this.callbacks = new CallbackSerializer(
+    this.callbacks = new SerializingExecutor(
         callOptions.getExecutor() != null ? callOptions.getExecutor() : cc.executor());
     this.initialConfig = cc.methodConfig(method.getFullMethodName());
     this.maxSend = min(callOptions.getMaxOutboundMessageSize(), initialConfig.maxRequestMessageBytes(),
@@ -126,7 +130,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
         // Cancelled before start: the close ran without a listener, so tell this one now.
         // A close always records its status.
         Status s = Objects.requireNonNull(closeStatus, "closeStatus");
-        callbacks.execute(() -> {
+        callback(() -> {
           if (!listenerClosed) {
             listenerClosed = true;
             listener.onClose(s, new Metadata());
@@ -397,7 +401,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     if (clientSendsOneMessage()) {
       return; // as grpc-java: a call that sends one message has no use for onReady
     }
-    callbacks.execute(() -> {
+    callback(() -> {
       if (!listenerClosed) {
         listener().onReady();
       }
@@ -419,7 +423,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
 
   /** The committed attempt's response headers. */
   void deliverHeaders(Metadata headers) {
-    callbacks.execute(() -> {
+    callback(() -> {
       if (listenerClosed) {
         return;
       }
@@ -439,7 +443,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
 
   /** A response message of attempt {@code a}, dropped (released) unless it is the current one. */
   void deliverMessage(CsAttempt a, ByteBuf message, boolean compressed) {
-    callbacks.execute(() -> {
+    callback(() -> {
       try {
         if (listenerClosed || !attempts.isCurrent(a)) {
           return;
@@ -474,7 +478,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
     if (clientSendsOneMessage()) {
       return;
     }
-    callbacks.execute(() -> {
+    callback(() -> {
       if (!listenerClosed && attempts.isCurrent(a)) {
         listener().onReady();
       }
@@ -560,7 +564,7 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       throttler.onSuccess();
     }
     Status s = finalStatus;
-    callbacks.execute(() -> {
+    callback(() -> {
       if (listenerClosed) {
         return;
       }
@@ -584,6 +588,20 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       listenerClosed = true;
       l.onClose(s, trailers);
     });
+  }
+
+  /**
+   * Queues a listener callback behind the others. When the call's executor refuses it, the
+   * callback is lost: that is logged, as the executor's owner must hear of it (a rejecting
+   * executor leaves its calls' listeners waiting).
+   */
+  private void callback(Runnable r) {
+    try {
+      callbacks.execute(r);
+    } catch (RejectedExecutionException e) {
+      log.log(Level.SEVERE, "The executor of " + this + " rejected a listener callback; the"
+          + " listener will not hear it. Keep the call's executor running while calls are open", e);
+    }
   }
 
   @Override

@@ -57,4 +57,39 @@ class SerializingExecutorTest {
     ex.execute(() -> order.add("after failure"));
     assertThat(order).containsExactly("outer", "nested", "after failure");
   }
+
+  @Test
+  void aLongQueueGivesTheThreadBackAfterEachBatch() {
+    List<Runnable> drains = new ArrayList<>();
+    SerializingExecutor ex = new SerializingExecutor(drains::add);
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      int n = i;
+      ex.execute(() -> order.add(n));
+    }
+    assertThat(drains).hasSize(1); // one drain scheduled for all of them
+    for (int i = 0; i < drains.size(); i++) {
+      drains.get(i).run();
+    }
+    // 256 a drain: the third drain finishes the queue.
+    assertThat(drains).hasSize(3);
+    assertThat(order).hasSize(600);
+    assertThat(order.get(599)).isEqualTo(599);
+  }
+
+  @Test
+  void aRejectedDrainDropsTheQueueAndLetsTheNextTaskTryAgain() {
+    AtomicInteger refusals = new AtomicInteger(1);
+    SerializingExecutor ex = new SerializingExecutor(task -> {
+      if (refusals.getAndDecrement() > 0) {
+        throw new java.util.concurrent.RejectedExecutionException("full");
+      }
+      task.run();
+    });
+    List<String> ran = new ArrayList<>();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ex.execute(() -> ran.add("dropped")))
+        .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+    ex.execute(() -> ran.add("later"));
+    assertThat(ran).containsExactly("later");
+  }
 }
