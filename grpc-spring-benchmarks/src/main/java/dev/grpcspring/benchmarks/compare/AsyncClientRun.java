@@ -51,8 +51,8 @@ final class AsyncClientRun {
   static void run(RunSettings settings, ServerProcess server, RunResult result, String recording)
       throws Exception {
     Map<String, Double> numbers = new LinkedHashMap<>();
-    List<String> command = JavaCommand.of(settings.vmArgs(recording), ASYNC_CLIENT,
-        arguments(result.scenario, server.port(), settings));
+    List<String> command = settings.pinning().client(JavaCommand.of(settings.vmArgs(recording),
+        ASYNC_CLIENT, arguments(result.scenario, server.port(), settings)));
     ExternalDriverRun.Exit exit = ExternalDriverRun.run(settings, server, result, "AsyncClient",
         command, line -> parseLine(line, numbers));
     if (exit.code() != 0 || !numbers.containsKey("QPS")) {

@@ -19,7 +19,7 @@ import java.util.Locale;
 /**
  * {@code compare [--scenario=...] [--peers=grpc-java|all|LIST] [--drivers=all|LIST]
  * [--modes=pooled,direct] [--rounds=1] [--warmup=15s] [--duration=20s] [--client-direct]
- * [--jvm-args="-Xms1g -Xmx2g"] [--jfr=DIR]}: every selected server (ours and each peer, in each
+ * [--jvm-args="-Xms1g -Xmx2g"] [--jfr=DIR] [--server-cpus=LIST --client-cpus=LIST]}: every selected server (ours and each peer, in each
  * executor mode it has) driven by every selected driver, one run at a time, each run against a
  * fresh server JVM; repeated {@code --rounds} times, and reported as the median of the per-round
  * ratios ours / peer with their spread.
@@ -78,6 +78,8 @@ public final class CompareCommand {
     String jfr = options.string("jfr", null);
     boolean tlsOn = options.flag("tls");
     String tlsProvider = options.string("tls-provider", null);
+    CpuPinning pinning =
+        CpuPinning.parse(options.string("server-cpus", null), options.string("client-cpus", null));
     options.checkAllUsed();
     BenchmarkTls tls = null;
     if (tlsOn) {
@@ -120,7 +122,7 @@ public final class CompareCommand {
       }
     }
     RunSettings settings =
-        new RunSettings(warmup, duration, jvmArgs, clientDirect, jfrDir, System.err, tls);
+        new RunSettings(warmup, duration, jvmArgs, clientDirect, jfrDir, System.err, tls, pinning);
     CompareCommand compare = new CompareCommand(settings, out);
     List<ServerVariant> servers = servers(peers, modes);
     if (servers.size() < 2) {
@@ -215,10 +217,11 @@ public final class CompareCommand {
     long estimate = (long) rounds * runsPerRound * perRun;
     out.printf(Locale.ROOT,
         "compare: %d round(s) x %d runs (scenarios %s; servers %s; drivers %s), warm-up %s,"
-            + " measured %s, clients %s, JVM args %s; about %d min%n",
+            + " measured %s, clients %s, JVM args %s, %s; about %d min%n",
         rounds, runsPerRound, ids(scenarios), labels(servers), flags(drivers),
         Options.format(settings.warmup()), Options.format(settings.duration()),
-        settings.clientDirect() ? "direct" : "pooled", settings.jvmArgs(), (estimate + 59) / 60);
+        settings.clientDirect() ? "direct" : "pooled", settings.jvmArgs(),
+        settings.pinning().describe(), (estimate + 59) / 60);
     out.flush();
     Comparison comparison = new Comparison();
     Instant started = Instant.now();
@@ -233,9 +236,10 @@ public final class CompareCommand {
     out.println();
     out.printf(Locale.ROOT,
         "Results (%s; %d round(s), warm-up %s, measured %s per run; every run a fresh server JVM,"
-            + " driver in its own process, on this machine; clients %s; took %d min):%n%n",
+            + " driver in its own process, on this machine, %s; clients %s; took %d min):%n%n",
         Instant.now(), rounds, Options.format(settings.warmup()),
-        Options.format(settings.duration()), settings.clientDirect() ? "direct" : "pooled",
+        Options.format(settings.duration()), settings.pinning().describe(),
+        settings.clientDirect() ? "direct" : "pooled",
         (Duration.between(started, Instant.now()).toSeconds() + 59) / 60);
     out.print(comparison.render());
     out.flush();
@@ -246,7 +250,8 @@ public final class CompareCommand {
     String recording = "r" + (run.round + 1) + "-" + run.scenario.id() + "-" + run.driver.flag()
         + "-to-" + run.server.fileName();
     try (ServerProcess server = ServerProcess.start(run.server, run.scenario.payloadBytes(),
-        settings.vmArgs(recording + "-server"), settings.echo(), settings.tlsFlags())) {
+        settings.vmArgs(recording + "-server"), settings.echo(), settings.tlsFlags(),
+        settings.pinning())) {
       switch (run.driver) {
         case OURS:
         case GRPC_JAVA:

@@ -93,7 +93,8 @@ final class H2loadRun {
       Files.write(body, requestBody(result.scenario));
       Parsed parsed = new Parsed();
       ExternalDriverRun.Exit exit = ExternalDriverRun.run(settings, server, result, "h2load",
-          command(h2load, result.scenario, server.port(), body, settings), parsed::accept);
+          settings.pinning().client(command(h2load, result.scenario, server.port(), body, settings)),
+          parsed::accept);
       if (exit.code() != 0 || Double.isNaN(parsed.qps) || parsed.succeeded < 0) {
         throw new IllegalStateException("h2load exited with code " + exit.code()
             + " without its summary: " + exit.lastErrors());

@@ -59,7 +59,8 @@ final class HarnessClientRun {
     double heapMiB = Double.NaN;
     ClientResult client = null;
     try (ChildProcess process = ChildProcess.start("client " + impl,
-        JavaCommand.of(settings.vmArgs(recording), BenchmarkMain.class.getName(), args),
+        settings.pinning().client(
+            JavaCommand.of(settings.vmArgs(recording), BenchmarkMain.class.getName(), args)),
         settings.echo())) {
       String line;
       while ((line = process.nextLine(settings.lineTimeoutSeconds(), TimeUnit.SECONDS)) != null) {

@@ -15,6 +15,7 @@ import java.util.List;
  * @param jfrDir where child JVMs record JFR profiles, or null
  * @param echo where child processes' stderr goes
  * @param tls TLS for every server and client of the comparison, or null for plaintext
+ * @param pinning the CPUs servers and drivers run on ({@code --server-cpus}, {@code --client-cpus})
  */
 record RunSettings(
     Duration warmup,
@@ -23,12 +24,13 @@ record RunSettings(
     boolean clientDirect,
     Path jfrDir,
     PrintStream echo,
-    BenchmarkTls tls) {
+    BenchmarkTls tls,
+    CpuPinning pinning) {
 
-  /** Plaintext settings. */
+  /** Plaintext settings, unpinned. */
   RunSettings(Duration warmup, Duration duration, List<String> jvmArgs, boolean clientDirect,
       Path jfrDir, PrintStream echo) {
-    this(warmup, duration, jvmArgs, clientDirect, jfrDir, echo, null);
+    this(warmup, duration, jvmArgs, clientDirect, jfrDir, echo, null, CpuPinning.NONE);
   }
 
   /** The flags that give a child server or client the comparison's TLS; none for plaintext. */

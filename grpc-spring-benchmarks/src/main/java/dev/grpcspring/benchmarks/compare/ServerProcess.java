@@ -31,18 +31,18 @@ final class ServerProcess implements AutoCloseable {
   static ServerProcess start(
       ServerVariant variant, int cannedResponseBytes, List<String> vmArgs, PrintStream echo)
       throws Exception {
-    return start(variant, cannedResponseBytes, vmArgs, echo, List.of());
+    return start(variant, cannedResponseBytes, vmArgs, echo, List.of(), CpuPinning.NONE);
   }
 
-  /** As above, with more server flags ({@code --tls ...}). */
+  /** As above, with more server flags ({@code --tls ...}), on the pinning's server CPUs. */
   static ServerProcess start(ServerVariant variant, int cannedResponseBytes, List<String> vmArgs,
-      PrintStream echo, List<String> extraFlags) throws Exception {
+      PrintStream echo, List<String> extraFlags, CpuPinning pinning) throws Exception {
     List<String> args = new ArrayList<>(List.of("server", "--port=0",
         "--impl=" + variant.impl().flag(), "--executor=" + variant.mode().flag(),
         "--canned-response-bytes=" + cannedResponseBytes));
     args.addAll(extraFlags);
     ChildProcess process = ChildProcess.start("server " + variant.label(),
-        JavaCommand.of(vmArgs, BenchmarkMain.class.getName(), args), echo);
+        pinning.server(JavaCommand.of(vmArgs, BenchmarkMain.class.getName(), args)), echo);
     try {
       String ready =
           process.awaitLine(
