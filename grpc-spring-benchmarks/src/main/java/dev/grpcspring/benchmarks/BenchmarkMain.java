@@ -34,6 +34,7 @@ public final class BenchmarkMain {
           "          [--drivers=all|ours,grpc-java,async-client,h2load] [--modes=pooled,direct]",
           "          [--rounds=1] [--warmup=15s] [--duration=20s] [--client-direct]",
           "          [--jvm-args='-Xms1g -Xmx2g'] [--jfr=DIR]",
+          "          [--server-cpus=LIST --client-cpus=LIST]  (taskset, disjoint CPU sets)",
           "          every server x every driver, fresh server JVM per run; ratios ours / peer",
           "          (median of the rounds' ratios, min-max)",
           "  qps-check [compare's options]",
