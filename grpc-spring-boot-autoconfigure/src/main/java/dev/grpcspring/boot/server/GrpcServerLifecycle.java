@@ -4,6 +4,7 @@ import dev.grpcspring.server.Server;
 import dev.grpcspring.server.ServerServiceDefinition;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -116,6 +117,8 @@ public class GrpcServerLifecycle implements SmartLifecycle, ApplicationContextAw
       return;
     }
     server = null;
+    // Read before the shutdown, which closes the listeners.
+    List<SocketAddress> addresses = s.getListenAddresses();
     s.shutdownNow();
     boolean terminated = false;
     try {
@@ -125,6 +128,8 @@ public class GrpcServerLifecycle implements SmartLifecycle, ApplicationContextAw
     }
     if (!terminated) {
       log.warn("The gRPC server's connections did not close within " + terminationTimeout);
+    } else {
+      log.info("grpc-spring server on " + addresses + " stopped");
     }
     publish(new GrpcServerStoppedEvent(s, terminated));
   }

@@ -126,6 +126,8 @@ class GrpcServerStartRuleTest {
     assertThat(output).contains("started because the application declares 1 gRPC service"
         + " (@GrpcService beans)");
     assertThat(output).doesNotContain("not started");
+    // The context closed after the run: the stop is logged as the start was.
+    assertThat(output).containsPattern("grpc-spring server on \\[.+\\] stopped");
   }
 
   @Test
