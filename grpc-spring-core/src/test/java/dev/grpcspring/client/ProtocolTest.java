@@ -270,13 +270,18 @@ class ProtocolTest {
     }
   }
 
-  @Test
-  void aCallThatEndsNormallyIsNotReset() throws Exception {
-    try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) -> {
+  /** A server that answers every call with "y" and OK once its request has ended. */
+  private static ScriptedHttp2Server answersYOnceTheRequestEnds() throws Exception {
+    return new ScriptedHttp2Server((r, id, h) -> {
       r.headers(id, ok(), false);
       r.data(id, frame("y"), false);
       r.headers(id, trailers(0, null), true);
     }, new io.netty.handler.codec.http2.Http2Settings(), true);
+  }
+
+  @Test
+  void aCallThatEndsNormallyIsNotReset() throws Exception {
+    try (ScriptedHttp2Server server = answersYOnceTheRequestEnds();
         ClientConn cc = ClientConn.dial(server.target(), ClientConnTest.fast().build())) {
       for (int i = 0; i < 5; i++) {
         assertThat(cc.invoke(JavaPeer.UNARY, sv("x"), CallOptions.DEFAULT).getValue()).isEqualTo("y");
@@ -289,11 +294,7 @@ class ProtocolTest {
   @Test
   void aRequestOfOneMessageIsOneDataFrameThatEndsTheStream() throws Exception {
     int framed = 5 + StringValue.of("x").getSerializedSize();
-    try (ScriptedHttp2Server server = new ScriptedHttp2Server((r, id, h) -> {
-      r.headers(id, ok(), false);
-      r.data(id, frame("y"), false);
-      r.headers(id, trailers(0, null), true);
-    }, new io.netty.handler.codec.http2.Http2Settings(), true);
+    try (ScriptedHttp2Server server = answersYOnceTheRequestEnds();
         ClientConn cc = ClientConn.dial(server.target(), ClientConnTest.fast().build())) {
       assertThat(cc.invoke(JavaPeer.UNARY, sv("x"), CallOptions.DEFAULT).getValue()).isEqualTo("y");
       assertThat(server.dataFrames.poll(5, TimeUnit.SECONDS)).isEqualTo(framed + " END_STREAM");

@@ -142,6 +142,15 @@ class Http2ClientTest {
     return s;
   }
 
+  /** A transport to {@code server}, started, whose "ready" {@code events} has already taken. */
+  private static Http2Client ready(io.grpc.Server server, Events events) throws Exception {
+    Http2Client t = new Http2Client(
+        new InetSocketAddress("127.0.0.1", server.getPort()), "localhost", options(), events);
+    t.start();
+    assertThat(events.next()).isEqualTo("ready");
+    return t;
+  }
+
   static CallHeader header(String authority) {
     return new CallHeader("/t.T/U", authority, null, null, null, "gzip", "test", new Metadata());
   }
@@ -150,11 +159,8 @@ class Http2ClientTest {
   void readyThenAStreamThenShutdownAndTerminated() throws Exception {
     io.grpc.Server server = echoServer();
     Events events = new Events();
-    Http2Client t = new Http2Client(
-        new InetSocketAddress("127.0.0.1", server.getPort()), "localhost", options(), events);
+    Http2Client t = ready(server, events);
     try {
-      t.start();
-      assertThat(events.next()).isEqualTo("ready");
       StreamEvents se = new StreamEvents();
       Http2ClientStream s = open(t, se, false);
       s.request(1);
@@ -181,11 +187,8 @@ class Http2ClientTest {
     BlockingQueue<String> started = new LinkedBlockingQueue<>();
     io.grpc.Server server = echoServer(started);
     Events events = new Events();
-    Http2Client t = new Http2Client(
-        new InetSocketAddress("127.0.0.1", server.getPort()), "localhost", options(), events);
+    Http2Client t = ready(server, events);
     try {
-      t.start();
-      assertThat(events.next()).isEqualTo("ready");
       StreamEvents se = new StreamEvents();
       Http2ClientStream s = open(t, se, true);
       s.request(1);
@@ -213,11 +216,8 @@ class Http2ClientTest {
   void aMessageHeldForTheHalfCloseIsReleasedWhenTheCallEndsWithoutIt() throws Exception {
     io.grpc.Server server = echoServer();
     Events events = new Events();
-    Http2Client t = new Http2Client(
-        new InetSocketAddress("127.0.0.1", server.getPort()), "localhost", options(), events);
+    Http2Client t = ready(server, events);
     try {
-      t.start();
-      assertThat(events.next()).isEqualTo("ready");
       // Cancelled between its message and its half-close: the held message is released.
       StreamEvents cancelled = new StreamEvents();
       Http2ClientStream s = open(t, cancelled, true);
@@ -256,10 +256,7 @@ class Http2ClientTest {
   void serverGoingAwayFailsNothingAlreadyDoneAndEndsTheTransport() throws Exception {
     io.grpc.Server server = echoServer();
     Events events = new Events();
-    Http2Client t = new Http2Client(
-        new InetSocketAddress("127.0.0.1", server.getPort()), "localhost", options(), events);
-    t.start();
-    assertThat(events.next()).isEqualTo("ready");
+    Http2Client t = ready(server, events);
     server.shutdown(); // graceful: GOAWAY, then the server closes the idle connection
     assertThat(events.next()).startsWith("shutdown:UNAVAILABLE").contains("GOAWAY");
     assertThat(events.next()).isEqualTo("terminated");
