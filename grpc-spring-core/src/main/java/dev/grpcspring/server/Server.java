@@ -69,6 +69,7 @@ public final class Server implements AutoCloseable {
   private final List<ServerServiceDefinition> services;
   private final Map<String, ServerMethodDefinition<?, ?>> methods;
   private final Executor executor;
+  private final boolean directExecutor;
   private final @Nullable ExecutorService ownedExecutor;
   private final @Nullable EventLoopGroup bossGroup;
   private final @Nullable EventLoopGroup workerGroup;
@@ -113,6 +114,7 @@ public final class Server implements AutoCloseable {
     this.compressors = b.compressors;
     this.shutdownHooks = List.copyOf(b.shutdownHooks);
     int id = serverIds.incrementAndGet();
+    this.directExecutor = b.directExecutor;
     if (b.directExecutor) {
       this.executor = Runnable::run;
       this.ownedExecutor = null;
@@ -520,6 +522,11 @@ public final class Server implements AutoCloseable {
 
   Executor executor() {
     return executor;
+  }
+
+  /** Whether handlers run on the event loop ({@link ServerBuilder#directExecutor()}). */
+  boolean isDirectExecutor() {
+    return directExecutor;
   }
 
   CompressorRegistry compressors() {

@@ -17,7 +17,6 @@ import dev.grpcspring.transport.ServerTransportStream;
 import io.netty.buffer.ByteBuf;
 import java.util.ArrayDeque;
 import java.util.Objects;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -49,8 +48,11 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   private final ServerTransportStream stream;
   private final MethodDescriptor<ReqT, RespT> method;
   private final Context.CancellableContext context;
-  /** Where listener callbacks run; this call makes them run one at a time ({@link #run}). */
-  private final Executor executor;
+  /**
+   * Hands this call's drain ({@link #run}) to the server's executor; the call makes its listener
+   * callbacks run one at a time.
+   */
+  private final ReadBatch batch;
   /**
    * Pending events; also the lock for itself and {@link #draining}. Room for three without growing
    * (start, message and half-close of a unary call may wait at once).
@@ -82,16 +84,16 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   private @Nullable String responseEncoding;
 
   /**
-   * @param executor the server's executor; the call serializes its callbacks on it
+   * @param batch the connection's hand-off to the server's executor
    */
   ServerCallImpl(ServerTransportStream stream, MethodDescriptor<ReqT, RespT> method,
-      Context.CancellableContext context, Executor executor, CompressorRegistry compressors,
+      Context.CancellableContext context, ReadBatch batch, CompressorRegistry compressors,
       CallCounters calls) {
     this.calls = calls;
     this.stream = stream;
     this.method = method;
     this.context = context;
-    this.executor = executor;
+    this.batch = batch;
     this.compressors = compressors;
     this.framer = new MessageFramer(stream.alloc(), Integer.MAX_VALUE);
   }
@@ -271,10 +273,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
 
   // ---- the call executor ----
 
-  /**
-   * Queues an event and makes sure a drain runs. Throws what the executor throws when it refuses
-   * the drain; the events waiting are then dropped (their messages released), as the stream fails.
-   */
+  /** Queues an event and makes sure a drain is scheduled ({@link ReadBatch#schedule}). */
   private void enqueue(Object event) {
     synchronized (events) {
       events.add(event);
@@ -283,18 +282,28 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
       }
       draining = true;
     }
-    try {
-      executor.execute(this);
-    } catch (RejectedExecutionException e) {
-      synchronized (events) {
-        draining = false;
-        Object dropped;
-        while ((dropped = events.poll()) != null) {
-          releaseIfMessage(dropped);
-        }
+    batch.schedule(this);
+  }
+
+  /**
+   * The executor refused this call's drain (full, or shut down): the events waiting are dropped,
+   * their messages released, and the call ends with UNAVAILABLE, which a client may retry. The
+   * handler hears nothing more of this call; its context is cancelled.
+   */
+  void drainRejected(RejectedExecutionException e) {
+    synchronized (events) {
+      draining = false;
+      Object dropped;
+      while ((dropped = events.poll()) != null) {
+        releaseIfMessage(dropped);
       }
-      throw e;
     }
+    log.log(Level.WARNING, "The server's executor refused the work of a call to "
+        + method.getFullMethodName() + "; it ends with UNAVAILABLE", e);
+    Status status = Status.UNAVAILABLE.withDescription(
+        "The server could not schedule the call; try again");
+    closeWithError(status, null);
+    context.cancel(status.asException());
   }
 
   /**

@@ -26,10 +26,12 @@ final class StreamDispatcher implements ServerTransportListener {
   private final CallCounters calls;
   private @Nullable ServerTransport transport;
   private @Nullable SocketEntity socket;
+  private final ReadBatch batch;
 
   StreamDispatcher(Server server, CallCounters calls) {
     this.server = server;
     this.calls = calls;
+    this.batch = new ReadBatch(server.executor(), !server.isDirectExecutor());
   }
 
   void setTransport(ServerTransport transport) {
@@ -61,7 +63,7 @@ final class StreamDispatcher implements ServerTransportListener {
             Deadline.after(timeoutNanos, TimeUnit.NANOSECONDS), stream.scheduler())
         : Context.ROOT.withCancellation();
     ServerCallImpl<ReqT, RespT> call = new ServerCallImpl<>(stream,
-        method.getMethodDescriptor(), context, server.executor(),
+        method.getMethodDescriptor(), context, batch,
         server.compressors(), calls);
     stream.setListener(call);
     if (timeoutNanos >= 0) {
@@ -77,6 +79,16 @@ final class StreamDispatcher implements ServerTransportListener {
 
   private static String formatSeconds(long nanos) {
     return nanos / 1_000_000_000L + "." + String.format("%09d", nanos % 1_000_000_000L);
+  }
+
+  @Override
+  public void readStarted() {
+    batch.readStarted();
+  }
+
+  @Override
+  public void readComplete() {
+    batch.readComplete();
   }
 
   @Override

@@ -106,6 +106,8 @@ public final class Http2Server extends Http2ConnectionHandler
   private boolean finalGoAwaySent;
   private @Nullable ScheduledFuture<?> pingTimer;
   private boolean terminated;
+  /** Between a read's first channelRead and its channelReadComplete. */
+  private boolean inRead;
   private final SocketStats stats = new SocketStats();
   private static final int NAME_CACHE_SIZE = 8;
   // Event loop only: the cache of methodName, and of authorityString.
@@ -359,6 +361,10 @@ public final class Http2Server extends Http2ConnectionHandler
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     timers.onRead();
+    if (!inRead) {
+      inRead = true;
+      transportListener.readStarted();
+    }
     super.channelRead(ctx, msg);
   }
 
@@ -367,12 +373,22 @@ public final class Http2Server extends Http2ConnectionHandler
     // Handlers on the event loop (a direct executor) answered while this read was processed: their
     // responses go out with the read's own flush, in one write, before the loop reads its next
     // connection (not in a drain task that waits for every other connection's read).
+    endRead();
     controlBuf().drainBeforeFlush();
     super.channelReadComplete(ctx);
   }
 
+  /** Ends the read in progress, if any: the listener hands off what the read brought. */
+  private void endRead() {
+    if (inRead) {
+      inRead = false;
+      transportListener.readComplete();
+    }
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    endRead(); // closed in the middle of a read: what it brought still reaches the calls
     try {
       super.channelInactive(ctx);
     } finally {
@@ -382,6 +398,7 @@ public final class Http2Server extends Http2ConnectionHandler
 
   @Override
   protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+    endRead();
     try {
       super.handlerRemoved0(ctx);
     } finally {

@@ -16,6 +16,20 @@ public interface ServerTransportListener {
    */
   void handleStream(ServerTransportStream stream, String fullMethodName, Metadata headers);
 
+  /**
+   * The event loop starts delivering what one read of the socket brought: stream events from here
+   * to {@link #readComplete()} arrive together, so the listener may hold their hand-off to an
+   * executor until then (one task per call per read). Not called by transports without reads
+   * (in-process).
+   */
+  default void readStarted() {}
+
+  /**
+   * The read that {@link #readStarted()} announced is processed; the transport flushes its writes
+   * after this returns. Also called when the connection closes in the middle of a read.
+   */
+  default void readComplete() {}
+
   /** The connection has closed and every stream on it has ended. */
   void transportTerminated();
 }

@@ -28,7 +28,7 @@ class ServerCallRequestAfterCloseTest {
   void requestAfterCloseIsNotPassedToTheStream() {
     RecordingStream stream = new RecordingStream();
     ServerCallImpl<?, ?> call = new ServerCallImpl<>(stream, EchoService.BIDI,
-        Context.ROOT.withCancellation(), Runnable::run, CompressorRegistry.getDefaultInstance(),
+        Context.ROOT.withCancellation(), new ReadBatch(Runnable::run, false), CompressorRegistry.getDefaultInstance(),
         new CallCounters());
 
     call.request(1);
