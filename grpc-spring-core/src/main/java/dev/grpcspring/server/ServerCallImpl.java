@@ -11,6 +11,7 @@ import dev.grpcspring.StatusException;
 import dev.grpcspring.channelz.CallCounters;
 import dev.grpcspring.codec.Compressor;
 import dev.grpcspring.codec.CompressorRegistry;
+import dev.grpcspring.internal.InlineCompletion;
 import dev.grpcspring.protocol.MessageFramer;
 import dev.grpcspring.transport.ServerStreamListener;
 import dev.grpcspring.transport.ServerTransportStream;
@@ -71,7 +72,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   /** The status the application closed with; the stream reports only whether trailers went out. */
   private volatile @Nullable Status closeStatus;
 
-  // Touched only by the drain (run).
+  // Written only by the drain (run); read by the transport under events' lock when no drain runs.
   private ServerCall.@Nullable Listener<ReqT> listener;
 
   private volatile boolean cancelled;
@@ -268,7 +269,27 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
       context.cancel(status.asException());
     }
     streamStatus = status;
-    enqueue(CLOSED);
+    if (!status.isOk() || !completedInline()) {
+      enqueue(CLOSED);
+    }
+  }
+
+  /**
+   * Completes the call on this (the transport's) thread when nothing of it waits or runs on the
+   * executor and its listener's {@code onComplete} may run here ({@link InlineCompletion}), which
+   * saves a unary call its second executor task. False, doing nothing, otherwise.
+   */
+  private boolean completedInline() {
+    synchronized (events) {
+      // The drain publishes listener under this lock; a running drain takes CLOSED itself.
+      if (draining || !(listener instanceof InlineCompletion c) || !c.completesInline()) {
+        return false;
+      }
+      events.add(CLOSED);
+      draining = true;
+    }
+    run();
+    return true;
   }
 
   // ---- the call executor ----

@@ -6,6 +6,7 @@ import dev.grpcspring.ServerCall;
 import dev.grpcspring.ServerCallHandler;
 import dev.grpcspring.Status;
 import dev.grpcspring.StatusException;
+import dev.grpcspring.internal.InlineCompletion;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -120,7 +121,7 @@ public final class ServerCalls {
       ResponseObserver<ReqT, RespT> observer = new ResponseObserver<>(call);
       // Ask for two so that a second request is seen and refused rather than left unread.
       call.request(2);
-      return new ServerCall.Listener<>() {
+      return new ObserverListener<>(observer) {
         private @Nullable ReqT request;
         private boolean failed;
         private boolean wasReady;
@@ -168,11 +169,6 @@ public final class ServerCalls {
         }
 
         @Override
-        public void onComplete() {
-          observer.onClose();
-        }
-
-        @Override
         public void onReady() {
           wasReady = true;
           observer.onReady();
@@ -203,7 +199,7 @@ public final class ServerCalls {
       if (observer.autoRequest) {
         call.request(1);
       }
-      return new ServerCall.Listener<>() {
+      return new ObserverListener<>(observer) {
         private boolean halfClosed;
 
         @Override
@@ -232,15 +228,33 @@ public final class ServerCalls {
         }
 
         @Override
-        public void onComplete() {
-          observer.onClose();
-        }
-
-        @Override
         public void onReady() {
           observer.onReady();
         }
       };
+    }
+  }
+
+  /**
+   * The listener of a call served through a {@link ResponseObserver}: completes it by running the
+   * observer's on-close handler, if the service installed one.
+   */
+  private abstract static class ObserverListener<ReqT> extends ServerCall.Listener<ReqT>
+      implements InlineCompletion {
+    private final ResponseObserver<ReqT, ?> observer;
+
+    ObserverListener(ResponseObserver<ReqT, ?> observer) {
+      this.observer = observer;
+    }
+
+    @Override
+    public void onComplete() {
+      observer.onClose();
+    }
+
+    @Override
+    public boolean completesInline() {
+      return observer.hasNoCloseHandler();
     }
   }
 
@@ -373,6 +387,14 @@ public final class ServerCalls {
       if (h != null) {
         h.run();
       }
+    }
+
+    /**
+     * Whether the method has returned (no handler can be installed any more) without installing
+     * an on-close handler.
+     */
+    boolean hasNoCloseHandler() {
+      return frozen && onCloseHandler == null;
     }
 
     void onClose() {
