@@ -46,6 +46,21 @@ class ArrayHeaders extends EmptyHeaders<CharSequence, CharSequence, Http2Headers
   /** Called before each field is stored; a subclass checks it here. */
   protected void beforeAdd(CharSequence name, CharSequence value) {}
 
+  /** How many fields are stored; during {@link #beforeAdd}, the number the new field will get. */
+  protected final int fieldCount() {
+    return length / 2;
+  }
+
+  /** The name of field number {@code field} (0-based, in the order added). */
+  protected final CharSequence nameOf(int field) {
+    return fields[field * 2];
+  }
+
+  /** The value of field number {@code field} (0-based, in the order added). */
+  protected final CharSequence valueOf(int field) {
+    return fields[field * 2 + 1];
+  }
+
   @Override
   public final Http2Headers add(CharSequence name, CharSequence value) {
     beforeAdd(name, value);

@@ -483,7 +483,7 @@ public final class Http2Server extends Http2ConnectionHandler
           "Expected :path to start with /: " + path);
       return;
     }
-    CharSequence contentType = headers.get(GrpcHeaders.CONTENT_TYPE);
+    CharSequence contentType = RequestHeaders.field(headers, RequestHeaders.SLOT_CONTENT_TYPE);
     if (contentType == null) {
       early.httpError(http2Stream, EarlyResponses.STATUS_415, Code.INTERNAL,
           "Content-Type is missing from the request");
@@ -500,13 +500,14 @@ public final class Http2Server extends Http2ConnectionHandler
           "Method '" + method + "' is not supported");
       return;
     }
-    if (!AsciiString.contentEquals(GrpcHeaders.TE_TRAILERS, headers.get(GrpcHeaders.TE))
+    CharSequence te = RequestHeaders.field(headers, RequestHeaders.SLOT_TE);
+    if (!AsciiString.contentEquals(GrpcHeaders.TE_TRAILERS, te)
         && teWarningLogged.compareAndSet(false, true)) {
       log.warning("A client sent a request without 'te: trailers'; accepting it. A proxy on the "
           + "way may not pass trailers (logged once)");
     }
     long timeoutNanos = -1;
-    CharSequence timeout = headers.get(GrpcHeaders.GRPC_TIMEOUT);
+    CharSequence timeout = RequestHeaders.field(headers, RequestHeaders.SLOT_GRPC_TIMEOUT);
     if (timeout != null) {
       try {
         timeoutNanos = GrpcTimeout.decode(timeout);
@@ -517,7 +518,7 @@ public final class Http2Server extends Http2ConnectionHandler
       }
     }
     Compressor decompressor = null;
-    CharSequence encoding = headers.get(GrpcHeaders.GRPC_ENCODING);
+    CharSequence encoding = RequestHeaders.field(headers, RequestHeaders.SLOT_GRPC_ENCODING);
     if (encoding != null && !AsciiString.contentEquals(GrpcHeaders.IDENTITY, encoding)) {
       decompressor = config.compressors().lookup(encoding.toString());
       if (decompressor == null) {
@@ -531,7 +532,7 @@ public final class Http2Server extends Http2ConnectionHandler
     CharSequence authority = headers.authority();
     Http2ServerStream stream = new Http2ServerStream(this, http2Stream,
         authority == null ? null : authorityString(authority), timeoutNanos,
-        headers.get(GrpcHeaders.GRPC_ACCEPT_ENCODING), decompressor,
+        RequestHeaders.field(headers, RequestHeaders.SLOT_GRPC_ACCEPT_ENCODING), decompressor,
         config.maxInboundMessageSize());
     http2Stream.setProperty(streamKey, stream);
     stats.remoteStreamStarted();
