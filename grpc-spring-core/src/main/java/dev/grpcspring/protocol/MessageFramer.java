@@ -64,16 +64,25 @@ public final class MessageFramer {
    */
   public <T> ByteBuf frame(T message, Marshaller<T> marshaller) {
     boolean compress = messageCompression && compressor != Compressor.IDENTITY;
-    return compress ? frameCompressed(message, marshaller) : framePlain(message, marshaller);
+    return compress ? frameCompressed(message, marshaller)
+        : framePlain(alloc, message, marshaller, maxOutboundMessageSize);
   }
 
-  private <T> ByteBuf framePlain(T message, Marshaller<T> marshaller) {
+  /**
+   * Frames one message uncompressed, as a framer without a compressor does; for a caller that has
+   * no compression to set and so needs no framer of its own (most server calls). The caller owns
+   * the returned buffer.
+   *
+   * @throws dev.grpcspring.StatusException as {@link #frame} does
+   */
+  public static <T> ByteBuf framePlain(ByteBufAllocator alloc, T message, Marshaller<T> marshaller,
+      int maxOutboundMessageSize) {
     int known = marshaller.serializedSize(message);
     if (known > maxOutboundMessageSize) {
-      throw tooLarge(known);
+      throw tooLarge(known, maxOutboundMessageSize);
     }
     if (known >= 0 && HEADER_LENGTH + known > MAX_BUFFER) {
-      return frameInPieces(message, marshaller, known);
+      return frameInPieces(alloc, message, marshaller, known);
     }
     ByteBuf buf = alloc.directBuffer(known >= 0 ? HEADER_LENGTH + known : 256);
     boolean ok = false;
@@ -82,7 +91,7 @@ public final class MessageFramer {
       marshaller.serialize(message, buf);
       int length = buf.readableBytes() - HEADER_LENGTH;
       if (length > maxOutboundMessageSize) {
-        throw tooLarge(length);
+        throw tooLarge(length, maxOutboundMessageSize);
       }
       buf.setInt(1, length);
       ok = true;
@@ -94,9 +103,10 @@ public final class MessageFramer {
     }
   }
 
-  private <T> ByteBuf frameInPieces(T message, Marshaller<T> marshaller, int size) {
+  private static <T> ByteBuf frameInPieces(ByteBufAllocator alloc, T message,
+      Marshaller<T> marshaller, int size) {
     CompositeByteBuf out = alloc.compositeDirectBuffer(Integer.MAX_VALUE);
-    PieceWriter writer = new PieceWriter(out, HEADER_LENGTH + size);
+    PieceWriter writer = new PieceWriter(alloc, out, HEADER_LENGTH + size);
     boolean ok = false;
     try {
       writer.write(new byte[] {0, (byte) (size >>> 24), (byte) (size >>> 16), (byte) (size >>> 8),
@@ -121,12 +131,14 @@ public final class MessageFramer {
   }
 
   /** Fills pooled pieces and adds each to the composite once it is full. */
-  private final class PieceWriter extends OutputStream {
+  private static final class PieceWriter extends OutputStream {
+    private final ByteBufAllocator alloc;
     private final CompositeByteBuf out;
     private int expected;
     private @Nullable ByteBuf piece;
 
-    PieceWriter(CompositeByteBuf out, int expected) {
+    PieceWriter(ByteBufAllocator alloc, CompositeByteBuf out, int expected) {
+      this.alloc = alloc;
       this.out = out;
       this.expected = expected;
     }
@@ -189,7 +201,7 @@ public final class MessageFramer {
       compressor.compress(plain, buf);
       int length = buf.readableBytes() - HEADER_LENGTH;
       if (length > maxOutboundMessageSize) {
-        throw tooLarge(length);
+        throw tooLarge(length, maxOutboundMessageSize);
       }
       buf.setInt(1, length);
       ok = true;
@@ -202,7 +214,7 @@ public final class MessageFramer {
     }
   }
 
-  private RuntimeException tooLarge(int size) {
+  private static RuntimeException tooLarge(int size, int maxOutboundMessageSize) {
     return Status.RESOURCE_EXHAUSTED
         .withDescription("Sent message larger than max (" + size + " vs. "
             + maxOutboundMessageSize + ")")

@@ -4,7 +4,6 @@ import dev.grpcspring.Metadata;
 import io.netty.util.AsciiString;
 import java.util.Base64;
 import java.util.Map;
-import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -21,24 +20,11 @@ public final class MetadataCodec {
   // The basic decoder accepts both padded and unpadded input.
   private static final Base64.Decoder BASE64_DECODER = Base64.getDecoder();
 
-  /** Headers the transport owns: never passed to the application, never taken from it. */
-  private static final Set<CharSequence> RESERVED = Set.of(
-      GrpcHeaders.CONTENT_TYPE,
-      GrpcHeaders.TE,
-      GrpcHeaders.GRPC_TIMEOUT,
-      GrpcHeaders.GRPC_ENCODING,
-      GrpcHeaders.GRPC_ACCEPT_ENCODING,
-      GrpcHeaders.GRPC_STATUS,
-      GrpcHeaders.GRPC_MESSAGE,
-      GrpcHeaders.GRPC_MESSAGE_TYPE);
-
-  /** HTTP/1 connection-specific headers, illegal in HTTP/2 (RFC 9113 §8.2.2). */
-  private static final Set<AsciiString> CONNECTION_SPECIFIC = Set.of(
-      AsciiString.cached("connection"),
-      AsciiString.cached("keep-alive"),
-      AsciiString.cached("proxy-connection"),
-      AsciiString.cached("transfer-encoding"),
-      AsciiString.cached("upgrade"));
+  private static final AsciiString CONNECTION = AsciiString.cached("connection");
+  private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
+  private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+  private static final AsciiString TRANSFER_ENCODING = AsciiString.cached("transfer-encoding");
+  private static final AsciiString UPGRADE = AsciiString.cached("upgrade");
 
   private MetadataCodec() {}
 
@@ -48,12 +34,50 @@ public final class MetadataCodec {
    * :authority (as {@code ServerCall.getAuthority}) and grpc-status-details-bin reach the application.
    */
   public static boolean isReserved(CharSequence name) {
-    return (name.length() > 0 && name.charAt(0) == ':') || RESERVED.contains(AsciiString.of(name));
+    // By length first: every received field and every sent entry passes here, so a name is
+    // compared with at most three others (a set lookup hashed each name, and wrapped Strings).
+    switch (name.length()) {
+      case 0:
+        return false;
+      case 2:
+        return is(GrpcHeaders.TE, name);
+      case 11:
+        return is(GrpcHeaders.GRPC_STATUS, name);
+      case 12:
+        return is(GrpcHeaders.CONTENT_TYPE, name) || is(GrpcHeaders.GRPC_TIMEOUT, name)
+            || is(GrpcHeaders.GRPC_MESSAGE, name);
+      case 13:
+        return is(GrpcHeaders.GRPC_ENCODING, name);
+      case 17:
+        return is(GrpcHeaders.GRPC_MESSAGE_TYPE, name);
+      case 20:
+        return is(GrpcHeaders.GRPC_ACCEPT_ENCODING, name);
+      default:
+        return name.charAt(0) == ':';
+    }
   }
 
-  /** Whether this is an HTTP/1 connection-specific header, which HTTP/2 forbids. */
+  /**
+   * Whether this is an HTTP/1 connection-specific header, which HTTP/2 forbids (RFC 9113 §8.2.2):
+   * connection, keep-alive, proxy-connection, transfer-encoding, upgrade.
+   */
   public static boolean isConnectionSpecific(CharSequence name) {
-    return CONNECTION_SPECIFIC.contains(AsciiString.of(name));
+    switch (name.length()) {
+      case 7:
+        return UPGRADE.contentEquals(name);
+      case 10:
+        return CONNECTION.contentEquals(name) || KEEP_ALIVE.contentEquals(name);
+      case 16:
+        return PROXY_CONNECTION.contentEquals(name);
+      case 17:
+        return TRANSFER_ENCODING.contentEquals(name);
+      default:
+        return false;
+    }
+  }
+
+  private static boolean is(CharSequence known, CharSequence name) {
+    return AsciiString.contentEquals(known, name);
   }
 
   /**

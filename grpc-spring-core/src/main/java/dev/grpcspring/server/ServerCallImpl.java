@@ -38,6 +38,11 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   // (their arguments are fields). This replaced a SerializingExecutor and a lambda per event
   // (and a lambda per listener call inside it): JFR showed that hand-off as ~10% of a unary call's
   // bytes, and a lambda, a queue node and a pool-queue node per streamed message.
+  /**
+   * The headers of a call whose handler sent none before its first message: shared, as the
+   * transports only read them (both copy what they pass on).
+   */
+  private static final Metadata NO_METADATA = new Metadata();
   private static final Object START = new Object();
   private static final Object HALF_CLOSE = new Object();
   private static final Object READY = new Object();
@@ -67,7 +72,11 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   /** CLOSED's argument: how the stream ended. */
   private volatile @Nullable Status streamStatus;
   private final CompressorRegistry compressors;
-  private final MessageFramer framer;
+  /**
+   * Made when the handler sets compression; until then messages are framed plain without one (an
+   * object per call that most calls would not use).
+   */
+  private @Nullable MessageFramer framer;
   private final CallCounters calls;
   /** The status the application closed with; the stream reports only whether trailers went out. */
   private volatile @Nullable Status closeStatus;
@@ -96,7 +105,6 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
     this.context = context;
     this.batch = batch;
     this.compressors = compressors;
-    this.framer = new MessageFramer(stream.alloc(), Integer.MAX_VALUE);
   }
 
   /** Runs the handler's {@code startCall} on the call executor. */
@@ -149,11 +157,14 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
     messageSent = true;
     if (!headersSent) {
       headersSent = true;
-      stream.writeHeaders(new Metadata(), responseEncoding, false);
+      stream.writeHeaders(NO_METADATA, responseEncoding, false);
     }
     ByteBuf frame;
     try {
-      frame = framer.frame(message, method.getResponseMarshaller());
+      MessageFramer f = framer;
+      frame = f != null ? f.frame(message, method.getResponseMarshaller())
+          : MessageFramer.framePlain(stream.alloc(), message, method.getResponseMarshaller(),
+              Integer.MAX_VALUE);
     } catch (StatusException e) {
       log.log(Level.WARNING, "Could not send a response of " + method.getFullMethodName(), e);
       closeWithError(e.getStatus(), null);
@@ -197,7 +208,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
 
   @Override
   public void setMessageCompression(boolean enabled) {
-    framer.setMessageCompression(enabled);
+    framer().setMessageCompression(enabled);
   }
 
   @Override
@@ -211,12 +222,22 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
           + "'; registered: " + compressors.compressors().stream().map(Compressor::name).toList());
     }
     if (CompressorRegistry.isAccepted(stream.acceptEncoding(), compressorName)) {
-      framer.setCompressor(c);
+      framer().setCompressor(c);
       responseEncoding = compressorName;
     } else {
       log.log(Level.FINE, "Client does not accept {0}; responding uncompressed", compressorName);
     }
   }
+
+  private MessageFramer framer() {
+    MessageFramer f = framer;
+    if (f == null) {
+      f = new MessageFramer(stream.alloc(), Integer.MAX_VALUE);
+      framer = f;
+    }
+    return f;
+  }
+
 
   @Override
   public MethodDescriptor<ReqT, RespT> getMethodDescriptor() {

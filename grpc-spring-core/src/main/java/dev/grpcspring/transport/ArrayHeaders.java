@@ -78,9 +78,48 @@ class ArrayHeaders extends EmptyHeaders<CharSequence, CharSequence, Http2Headers
     return add(name, value);
   }
 
+  /**
+   * Replaces the fields named {@code name} with one holding {@code value} in decimal, unless the
+   * block already holds exactly that: Netty's decoder sets {@code content-length} to the value it
+   * parsed from the field itself on every request that carries one, and rewriting the same digits
+   * cost a string, a removal and a re-check per request.
+   */
   @Override
   public Http2Headers setLong(CharSequence name, long value) {
+    int found = -1;
+    for (int i = 0; i < length; i += 2) {
+      if (AsciiString.contentEquals(fields[i], name)) {
+        if (found >= 0) {
+          found = -1; // more than one field: replace them all
+          break;
+        }
+        found = i;
+      }
+    }
+    if (found >= 0 && isDecimal(fields[found + 1], value)) {
+      return this;
+    }
     return set(name, AsciiString.of(Long.toString(value)));
+  }
+
+  /**
+   * Whether {@code text} is {@code value} written as {@link Long#toString} writes it; false for
+   * 19 digits and more (those could overflow here, and the caller then just replaces the field).
+   */
+  static boolean isDecimal(CharSequence text, long value) {
+    int n = text.length();
+    if (value < 0 || n == 0 || n > 18 || (n > 1 && text.charAt(0) == '0')) {
+      return false;
+    }
+    long parsed = 0;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+      parsed = parsed * 10 + (c - '0');
+    }
+    return parsed == value;
   }
 
   @Override

@@ -46,7 +46,7 @@ public final class Http2Client implements ClientTransport {
   private volatile Attributes attributes = Attributes.EMPTY;
   private final AtomicBoolean shutdownReported = new AtomicBoolean();
   private final AtomicBoolean terminated = new AtomicBoolean();
-  private final SocketStats stats = new SocketStats();
+  private final SocketStats stats = SocketStats.forOneWriter();
   private final SocketView channelzView = new ChannelzView();
 
   /**

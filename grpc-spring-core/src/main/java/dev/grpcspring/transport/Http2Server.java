@@ -28,6 +28,7 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Flags;
 import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.util.AsciiString;
@@ -108,7 +109,7 @@ public final class Http2Server extends Http2ConnectionHandler
   private boolean terminated;
   /** Between a read's first channelRead and its channelReadComplete. */
   private boolean inRead;
-  private final SocketStats stats = new SocketStats();
+  private final SocketStats stats = SocketStats.forOneWriter();
   private static final int NAME_CACHE_SIZE = 8;
   // Event loop only: the cache of methodName, and of authorityString.
   private final @Nullable CharSequence[] cachedPaths = new CharSequence[NAME_CACHE_SIZE];
@@ -254,6 +255,23 @@ public final class Http2Server extends Http2ConnectionHandler
       decoder().flowController().consumeBytes(stream, bytes);
     } catch (Http2Exception e) {
       onError(ctx, true, e);
+    }
+  }
+
+  /**
+   * Writes the DATA the flow controller holds for {@code stream} now, as far as the windows and the
+   * channel allow (not flushed), so that trailers written next go straight to the frame writer: queued
+   * behind that DATA they would wait in the flow controller as one more object, with a second
+   * listener on their promise, per call. Order on the wire is the same either way.
+   */
+  void writePendingData(Http2Stream stream) {
+    Http2RemoteFlowController flowController = encoder().flowController();
+    if (flowController.hasFlowControlled(stream)) {
+      try {
+        flowController.writePendingBytes();
+      } catch (Http2Exception e) {
+        onError(ctx, true, e);
+      }
     }
   }
 

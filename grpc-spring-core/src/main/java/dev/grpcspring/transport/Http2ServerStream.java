@@ -371,6 +371,7 @@ public final class Http2ServerStream implements ServerTransportStream {
         }
       });
     }
+    transport.writePendingData(http2Stream);
     transport.encoder().writeHeaders(transport.ctx(), id(), headers, 0, true, promise);
   }
 

@@ -1,6 +1,7 @@
 package dev.grpcspring.transport;
 
 import dev.grpcspring.protocol.GrpcHeaders;
+import dev.grpcspring.protocol.MetadataCodec;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.util.AsciiString;
@@ -32,11 +33,6 @@ final class RequestHeaders extends ArrayHeaders {
   private static final AsciiString SCHEME = AsciiString.cached(":scheme");
   private static final AsciiString PATH = AsciiString.cached(":path");
   private static final AsciiString AUTHORITY = AsciiString.cached(":authority");
-  private static final AsciiString CONNECTION = AsciiString.cached("connection");
-  private static final AsciiString KEEP_ALIVE = AsciiString.cached("keep-alive");
-  private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
-  private static final AsciiString TRANSFER_ENCODING = AsciiString.cached("transfer-encoding");
-  private static final AsciiString UPGRADE = AsciiString.cached("upgrade");
 
   // The fields the server reads by name, as slots of `at`.
   static final int SLOT_METHOD = 0;
@@ -104,7 +100,7 @@ final class RequestHeaders extends ArrayHeaders {
       return r.problem;
     }
     for (var e : headers) {
-      if (e.getKey().length() > 0 && e.getKey().charAt(0) == ':') {
+      if (isPseudoHeader(e.getKey())) {
         return "pseudo-header " + e.getKey() + " in trailers";
       }
     }
@@ -174,8 +170,7 @@ final class RequestHeaders extends ArrayHeaders {
     if (removed && indexed) {
       at = 0;
       for (int f = 0; f < fieldCount() && indexed; f++) {
-        CharSequence n = nameOf(f);
-        int slot = n.length() > 0 && n.charAt(0) == ':' ? pseudoHeaderSlot(n) : regularSlot(n);
+        int slot = slotOf(nameOf(f));
         if (slot >= 0) {
           record(slot, f);
         }
@@ -262,6 +257,15 @@ final class RequestHeaders extends ArrayHeaders {
     return null;
   }
 
+  /** The slot of a field's name, a negative number for a name without one. */
+  private static int slotOf(CharSequence name) {
+    return isPseudoHeader(name) ? pseudoHeaderSlot(name) : regularSlot(name);
+  }
+
+  private static boolean isPseudoHeader(CharSequence name) {
+    return name.length() > 0 && name.charAt(0) == ':';
+  }
+
   /** The slot of a request pseudo-header's name, or -1 for any other pseudo-header. */
   private static int pseudoHeaderSlot(CharSequence name) {
     switch (name.length()) {
@@ -285,25 +289,16 @@ final class RequestHeaders extends ArrayHeaders {
     switch (name.length()) {
       case 2:
         return AsciiString.contentEquals(GrpcHeaders.TE, name) ? SLOT_TE : -1;
-      case 7:
-        return UPGRADE.contentEquals(name) ? CONNECTION_SPECIFIC : -1;
-      case 10:
-        return CONNECTION.contentEquals(name) || KEEP_ALIVE.contentEquals(name)
-            ? CONNECTION_SPECIFIC : -1;
       case 12:
         return AsciiString.contentEquals(GrpcHeaders.CONTENT_TYPE, name) ? SLOT_CONTENT_TYPE
             : AsciiString.contentEquals(GrpcHeaders.GRPC_TIMEOUT, name) ? SLOT_GRPC_TIMEOUT : -1;
       case 13:
         return AsciiString.contentEquals(GrpcHeaders.GRPC_ENCODING, name) ? SLOT_GRPC_ENCODING : -1;
-      case 16:
-        return PROXY_CONNECTION.contentEquals(name) ? CONNECTION_SPECIFIC : -1;
-      case 17:
-        return TRANSFER_ENCODING.contentEquals(name) ? CONNECTION_SPECIFIC : -1;
       case 20:
         return AsciiString.contentEquals(GrpcHeaders.GRPC_ACCEPT_ENCODING, name)
             ? SLOT_GRPC_ACCEPT_ENCODING : -1;
       default:
-        return -1;
+        return MetadataCodec.isConnectionSpecific(name) ? CONNECTION_SPECIFIC : -1;
     }
   }
 

@@ -62,6 +62,33 @@ class ArrayHeadersTest {
   }
 
   @Test
+  void settingTheLengthAFieldAlreadyHoldsLeavesTheBlockAsItIs() {
+    ArrayHeaders h = new ArrayHeaders(4);
+    AsciiString sent = AsciiString.of("100");
+    h.add("content-length", sent);
+    h.add("x-b", "1");
+    h.setLong("content-length", 100);
+    assertThat(h.get("content-length")).isSameAs(sent);
+    assertThat(h.nameOf(0)).hasToString("content-length");
+
+    h.setLong("content-length", 101);
+    assertThat(h.getAll("content-length")).extracting(Object::toString).containsExactly("101");
+    assertThat(h.nameOf(0)).hasToString("x-b");
+  }
+
+  @Test
+  void onlyTheNormalDecimalFormCountsAsTheSameLength() {
+    assertThat(ArrayHeaders.isDecimal("0", 0)).isTrue();
+    assertThat(ArrayHeaders.isDecimal("123456789012345678", 123456789012345678L)).isTrue();
+    assertThat(ArrayHeaders.isDecimal("05", 5)).isFalse();
+    assertThat(ArrayHeaders.isDecimal("+5", 5)).isFalse();
+    assertThat(ArrayHeaders.isDecimal(" 5", 5)).isFalse();
+    assertThat(ArrayHeaders.isDecimal("", 0)).isFalse();
+    assertThat(ArrayHeaders.isDecimal("6", 5)).isFalse();
+    assertThat(ArrayHeaders.isDecimal("9223372036854775807", Long.MAX_VALUE)).isFalse();
+  }
+
+  @Test
   void hpackDecodesIntoIt() throws Exception {
     Http2Headers sent = new DefaultHttp2Headers().status("200")
         .add("content-type", "application/grpc").add("x-trace-bin", "AAE");

@@ -60,9 +60,10 @@ class RequestHeadersTest {
 
   @Test
   void aRemovalMovesTheSlotsWithTheFields() {
-    RequestHeaders h = request(":method", "POST", "content-length", "5", ":path", "/a.B/C",
+    RequestHeaders h = request(":method", "POST", "content-length", "05", ":path", "/a.B/C",
         "grpc-timeout", "2S", "grpc-timeout", "9S");
-    h.setLong("content-length", 5); // what Netty's decoder does: remove, then add at the end
+    // What Netty's decoder does with a length not in normal form: remove, then add at the end.
+    h.setLong("content-length", 5);
     assertThat(RequestHeaders.field(h, RequestHeaders.SLOT_GRPC_TIMEOUT)).hasToString("2S");
     assertThat(h.path()).hasToString("/a.B/C");
     assertThat(h.method()).hasToString("POST");
