@@ -36,9 +36,10 @@ public final class MetadataCodec {
   public static boolean isReserved(CharSequence name) {
     // By length first: every received field and every sent entry passes here, so a name is
     // compared with at most three others (a set lookup hashed each name, and wrapped Strings).
+    if (name.length() > 0 && name.charAt(0) == ':') {
+      return true; // every pseudo-header, whatever its length
+    }
     switch (name.length()) {
-      case 0:
-        return false;
       case 2:
         return is(GrpcHeaders.TE, name);
       case 11:
@@ -53,7 +54,7 @@ public final class MetadataCodec {
       case 20:
         return is(GrpcHeaders.GRPC_ACCEPT_ENCODING, name);
       default:
-        return name.charAt(0) == ':';
+        return false;
     }
   }
 

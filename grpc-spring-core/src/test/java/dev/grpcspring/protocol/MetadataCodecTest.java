@@ -15,6 +15,25 @@ class MetadataCodecTest {
       Metadata.Key.of("x-data-bin", Metadata.BINARY_BYTE_MARSHALLER);
 
   @Test
+  void reservedAndConnectionSpecificNamesAreKnownWhateverTheirLength() {
+    for (String name : new String[] {"te", "grpc-status", "content-type", "grpc-timeout",
+        "grpc-message", "grpc-encoding", "grpc-message-type", "grpc-accept-encoding", ":path",
+        ":x-abcdefgh", ":abcdefghijk", ":"}) {
+      assertThat(MetadataCodec.isReserved(name)).as(name).isTrue();
+    }
+    for (String name : new String[] {"", "tf", "user-agent", "grpc-statux", "content-typf",
+        "grpc-status-details-bin", "x-grpc-message"}) {
+      assertThat(MetadataCodec.isReserved(name)).as(name).isFalse();
+    }
+    for (String name : new String[] {"connection", "keep-alive", "proxy-connection",
+        "transfer-encoding", "upgrade"}) {
+      assertThat(MetadataCodec.isConnectionSpecific(name)).as(name).isTrue();
+    }
+    assertThat(MetadataCodec.isConnectionSpecific("upgradf")).isFalse();
+    assertThat(MetadataCodec.isConnectionSpecific("grpc-message-type")).isFalse();
+  }
+
+  @Test
   void emitsUnpaddedBase64AndKeepsAsciiAndOrder() {
     Metadata md = new Metadata();
     md.put(ASCII, "one");
