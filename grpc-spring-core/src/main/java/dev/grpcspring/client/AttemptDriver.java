@@ -160,7 +160,10 @@ final class AttemptDriver {
     for (int i = 0; i < live.size(); i++) { // indexed: no iterator per call
       CsAttempt a = live.get(i);
       if (a.stream != null) {
-        a.stream.writeMessage(framed.retainedDuplicate(), true);
+        // The frame's headroom may go to one stream only (ClientTransportStream#writeMessage):
+        // the first gets a duplicate that reaches it, every other a slice that does not.
+        a.stream.writeMessage(
+            oldestStarted == null ? framed.retainedDuplicate() : framed.retainedSlice(), true);
         oldestStarted = oldestStarted == null ? a : oldestStarted;
       }
     }

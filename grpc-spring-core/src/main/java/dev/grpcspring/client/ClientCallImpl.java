@@ -19,6 +19,7 @@ import dev.grpcspring.protocol.CallHeader;
 import dev.grpcspring.transport.ClientTransport;
 import dev.grpcspring.protocol.GrpcHeaders;
 import dev.grpcspring.protocol.MessageFramer;
+import dev.grpcspring.transport.ClientTransportStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.time.Duration;
@@ -292,7 +293,8 @@ final class ClientCallImpl<ReqT, RespT> extends ClientCall<ReqT, RespT> {
       }
       f = framer;
       if (f == null) {
-        f = new MessageFramer(ByteBufAllocator.DEFAULT, maxSend);
+        f = new MessageFramer(ByteBufAllocator.DEFAULT, maxSend,
+            ClientTransportStream.FRAME_HEADROOM);
         f.setCompressor(compressor);
         f.setMessageCompression(messageCompression);
         framer = f;

@@ -49,7 +49,8 @@ final class ReplayBuffer {
       if (op == HALF_CLOSE) {
         stream.halfClose();
       } else {
-        stream.writeMessage(((ByteBuf) op).retainedDuplicate(), true);
+        // A slice: the frame's headroom is the first attempt's (ClientTransportStream#writeMessage).
+        stream.writeMessage(((ByteBuf) op).retainedSlice(), true);
       }
     }
   }

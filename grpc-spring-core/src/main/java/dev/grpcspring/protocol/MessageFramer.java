@@ -30,6 +30,7 @@ public final class MessageFramer {
 
   private final ByteBufAllocator alloc;
   private final int maxOutboundMessageSize;
+  private final int headroom;
   private Compressor compressor = Compressor.IDENTITY;
   private boolean messageCompression = true;
 
@@ -38,8 +39,17 @@ public final class MessageFramer {
    * @param maxOutboundMessageSize the largest payload (after compression) this side may send
    */
   public MessageFramer(ByteBufAllocator alloc, int maxOutboundMessageSize) {
+    this(alloc, maxOutboundMessageSize, 0);
+  }
+
+  /**
+   * @param headroom bytes to leave free before each uncompressed frame, for the transport's frame
+   *     header (see {@link #framePlain(ByteBufAllocator, Object, Marshaller, int, int)})
+   */
+  public MessageFramer(ByteBufAllocator alloc, int maxOutboundMessageSize, int headroom) {
     this.alloc = alloc;
     this.maxOutboundMessageSize = maxOutboundMessageSize;
+    this.headroom = headroom;
   }
 
   /** The codec for following messages; identity turns compression off. */
@@ -65,7 +75,7 @@ public final class MessageFramer {
   public <T> ByteBuf frame(T message, Marshaller<T> marshaller) {
     boolean compress = messageCompression && compressor != Compressor.IDENTITY;
     return compress ? frameCompressed(message, marshaller)
-        : framePlain(alloc, message, marshaller, maxOutboundMessageSize);
+        : framePlain(alloc, message, marshaller, maxOutboundMessageSize, headroom);
   }
 
   /**
@@ -77,6 +87,17 @@ public final class MessageFramer {
    */
   public static <T> ByteBuf framePlain(ByteBufAllocator alloc, T message, Marshaller<T> marshaller,
       int maxOutboundMessageSize) {
+    return framePlain(alloc, message, marshaller, maxOutboundMessageSize, 0);
+  }
+
+  /**
+   * As {@link #framePlain(ByteBufAllocator, Object, Marshaller, int)}, leaving {@code headroom}
+   * bytes free before the frame in the same buffer (its reader index), for a transport to write
+   * its own frame header into instead of a buffer of its own. Messages large enough to be framed
+   * in pieces get none.
+   */
+  public static <T> ByteBuf framePlain(ByteBufAllocator alloc, T message, Marshaller<T> marshaller,
+      int maxOutboundMessageSize, int headroom) {
     int known = marshaller.serializedSize(message);
     if (known > maxOutboundMessageSize) {
       throw tooLarge(known, maxOutboundMessageSize);
@@ -84,16 +105,17 @@ public final class MessageFramer {
     if (known >= 0 && HEADER_LENGTH + known > MAX_BUFFER) {
       return frameInPieces(alloc, message, marshaller, known);
     }
-    ByteBuf buf = alloc.directBuffer(known >= 0 ? HEADER_LENGTH + known : 256);
+    ByteBuf buf = alloc.directBuffer(headroom + (known >= 0 ? HEADER_LENGTH + known : 256));
     boolean ok = false;
     try {
+      buf.writerIndex(headroom).readerIndex(headroom);
       buf.writeByte(0).writeInt(0);
       marshaller.serialize(message, buf);
       int length = buf.readableBytes() - HEADER_LENGTH;
       if (length > maxOutboundMessageSize) {
         throw tooLarge(length, maxOutboundMessageSize);
       }
-      buf.setInt(1, length);
+      buf.setInt(headroom + 1, length);
       ok = true;
       return buf;
     } finally {

@@ -164,7 +164,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
       MessageFramer f = framer;
       frame = f != null ? f.frame(message, method.getResponseMarshaller())
           : MessageFramer.framePlain(stream.alloc(), message, method.getResponseMarshaller(),
-              Integer.MAX_VALUE);
+              Integer.MAX_VALUE, stream.frameHeadroom());
     } catch (StatusException e) {
       log.log(Level.WARNING, "Could not send a response of " + method.getFullMethodName(), e);
       closeWithError(e.getStatus(), null);
@@ -232,7 +232,7 @@ final class ServerCallImpl<ReqT, RespT> extends ServerCall<ReqT, RespT>
   private MessageFramer framer() {
     MessageFramer f = framer;
     if (f == null) {
-      f = new MessageFramer(stream.alloc(), Integer.MAX_VALUE);
+      f = new MessageFramer(stream.alloc(), Integer.MAX_VALUE, stream.frameHeadroom());
       framer = f;
     }
     return f;

@@ -21,7 +21,16 @@ public interface ClientTransportStream {
   void start();
 
   /**
-   * Sends one framed message (from {@link dev.grpcspring.protocol.MessageFramer}); takes ownership of {@code framed}.
+   * Bytes a caller may leave free before a message frame, for a transport to write its own frame
+   * header into (the most any transport uses; see {@link #writeMessage}).
+   */
+  int FRAME_HEADROOM = 9;
+
+  /**
+   * Sends one framed message (from {@link dev.grpcspring.protocol.MessageFramer}); takes ownership
+   * of {@code framed}, including any bytes of its buffer before the reader index, which the
+   * transport may overwrite with its frame header. So those bytes may be handed to one stream
+   * only: give every other stream that sends the same message a slice (reader index 0).
    *
    * @param flush whether to send now; false lets a caller batch a following one
    */

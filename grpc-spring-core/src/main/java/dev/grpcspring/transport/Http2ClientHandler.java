@@ -285,7 +285,11 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
       transport.stats().messageSent(); // one framed message per write; the half-close is empty
     }
     ChannelPromise promise = ctx().newPromise();
-    encoder().writeData(ctx(), stream.id, data, 0, endStream, promise);
+    Http2Stream http2Stream = connection().stream(stream.id); // null while the encoder buffers it
+    if (http2Stream == null || !DirectDataWrite.tryWrite(ctx(), encoder(), this, http2Stream, data,
+        endStream, promise)) {
+      encoder().writeData(ctx(), stream.id, data, 0, endStream, promise);
+    }
     if (n > 0 && stream.tracksReadiness()) {
       promise.addListener(f -> stream.onSentBytes(n));
     }

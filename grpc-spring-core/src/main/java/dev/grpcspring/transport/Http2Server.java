@@ -16,6 +16,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -255,6 +256,18 @@ public final class Http2Server extends Http2ConnectionHandler
       decoder().flowController().consumeBytes(stream, bytes);
     } catch (Http2Exception e) {
       onError(ctx, true, e);
+    }
+  }
+
+  /**
+   * Writes one message's DATA frame (not END_STREAM): straight to the channel when the windows
+   * allow ({@link DirectDataWrite}), otherwise through the encoder's flow controller.
+   */
+  void writeData(Http2Stream stream, ByteBuf frame, ChannelPromise promise) {
+    if (DirectDataWrite.tryWrite(ctx(), encoder(), this, stream, frame, false, promise)) {
+      enforcer.resetCounters(); // as DataWriteMonitor does for frames the encoder writes
+    } else {
+      encoder().writeData(ctx(), stream.id(), frame, 0, false, promise);
     }
   }
 

@@ -18,6 +18,7 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.DefaultChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Stream;
@@ -220,7 +221,14 @@ public final class Http2ServerStream implements ServerTransportStream {
     }, flush);
   }
 
-  /** Sends one framed message; takes ownership of {@code frame}. */
+  /** Room for a DATA frame's header, written in place when the frame goes out directly. */
+  @Override
+  public int frameHeadroom() {
+    return Http2CodecUtil.FRAME_HEADER_LENGTH;
+  }
+
+  /** Sends one framed message; takes ownership of {@code frame} (see the interface). */
+  @Override
   public void writeMessage(ByteBuf frame, boolean flush) {
     int size = frame.readableBytes();
     PENDING_BYTES.addAndGet(this, size);
@@ -455,7 +463,7 @@ public final class Http2ServerStream implements ServerTransportStream {
       }
       transport.stats().messageSent();
       addListener(this);
-      transport.encoder().writeData(transport.ctx(), id(), frame, 0, false, this);
+      transport.writeData(http2Stream, frame, this);
     }
 
     @Override

@@ -48,7 +48,20 @@ public interface ServerTransportStream {
    */
   void writeHeaders(Metadata metadata, @Nullable String encoding, boolean flush);
 
-  /** Sends one framed message; takes ownership of {@code frame}. */
+  /**
+   * Bytes a message frame may leave free before its start for the transport to write its own
+   * frame header into (see {@link #writeMessage}); 0 when the transport has no use for them.
+   */
+  default int frameHeadroom() {
+    return 0;
+  }
+
+  /**
+   * Sends one framed message; takes ownership of {@code frame}, including any bytes of its buffer
+   * before the reader index, which the transport may overwrite (a frame made with
+   * {@link #frameHeadroom()} bytes free there then needs no buffer of its own for the transport's
+   * frame header). Hand over a frame that shares its buffer with other data only at reader index 0.
+   */
   void writeMessage(ByteBuf frame, boolean flush);
 
   /**

@@ -82,6 +82,30 @@ class MessageFramingTest {
   }
 
   @Test
+  void plainFramesLeaveTheHeadroomAskedForBeforeThePrefixAndCompressedOnesNone() {
+    MessageFramer f = new MessageFramer(alloc, 100, 9);
+    for (Marshaller<String> m : List.of(STRINGS, UNSIZED)) {
+      ByteBuf b = f.frame("hello", m);
+      try {
+        assertThat(b.readerIndex()).isEqualTo(9);
+        assertThat(b.capacity()).isGreaterThanOrEqualTo(9 + 5 + 5);
+        assertThat(ByteBufUtil.hexDump(b))
+            .isEqualTo("0000000005" + ByteBufUtil.hexDump("hello".getBytes()));
+      } finally {
+        b.release();
+      }
+    }
+    f.setCompressor(Compressor.GZIP);
+    ByteBuf c = f.frame("hello", STRINGS);
+    try {
+      assertThat(c.readerIndex()).isZero();
+      assertThat(c.getByte(0)).isEqualTo((byte) 1);
+    } finally {
+      c.release();
+    }
+  }
+
+  @Test
   void aMessageLargerThanOnePooledBufferIsFramedInPooledPieces() {
     MessageFramer f = new MessageFramer(alloc, Integer.MAX_VALUE);
     String big = "x".repeat(MessageFramer.MAX_BUFFER + 12345);

@@ -213,6 +213,38 @@ class Http2ClientTest {
   }
 
   @Test
+  void aRequestWrittenInPlaceWithEndStreamClosesItsSideOfTheStream() throws Exception {
+    io.grpc.Server server = echoServer();
+    Events events = new Events();
+    Http2Client t = ready(server, events);
+    try {
+      for (int i = 0; i < 3; i++) {
+        StreamEvents se = new StreamEvents();
+        Http2ClientStream s = open(t, se, true);
+        s.request(1);
+        // Framed as calls frame: room for the DATA frame header, so it leaves as one buffer
+        // with END_STREAM, outside Netty's flow controller.
+        s.writeMessage(new MessageFramer(ByteBufAllocator.DEFAULT, Integer.MAX_VALUE,
+            ClientTransportStream.FRAME_HEADROOM).frame(StringValue.of("in place " + i),
+            ProtoMarshaller.of(StringValue.getDefaultInstance())), true);
+        s.halfClose();
+        assertThat(se.q.poll(5, TimeUnit.SECONDS)).isEqualTo("headers");
+        assertThat(se.q.poll(5, TimeUnit.SECONDS)).isEqualTo("re:in place " + i);
+        assertThat(se.q.poll(5, TimeUnit.SECONDS)).isEqualTo("OK/PROCESSED");
+      }
+      // Our END_STREAM closed our side of each stream, and the server's closed the rest: none is
+      // left open (one left half-closed would count against the server's stream limit forever).
+      // Read on the connection's event loop (the group has one).
+      int open = group.next().submit(() -> t.handler().connection().numActiveStreams())
+          .get(5, TimeUnit.SECONDS);
+      assertThat(open).isZero();
+    } finally {
+      t.shutdown(Status.UNAVAILABLE.withDescription("done"));
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void aMessageHeldForTheHalfCloseIsReleasedWhenTheCallEndsWithoutIt() throws Exception {
     io.grpc.Server server = echoServer();
     Events events = new Events();

@@ -1,0 +1,301 @@
+package dev.grpcspring.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.grpcspring.Metadata;
+import dev.grpcspring.Status;
+import dev.grpcspring.codec.CompressorRegistry;
+import dev.grpcspring.protocol.GrpcHeaders;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
+import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2FrameAdapter;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2Stream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Messages framed with room for the DATA frame header go straight to the channel while the peer's
+ * windows allow, and through Netty's flow controller otherwise; either way the bytes arrive whole
+ * and in order, and the flow controller's windows count every byte sent.
+ */
+class DirectDataWriteTest {
+  private static final int STREAM = 1;
+
+  private final List<ByteBuf> toRelease = new ArrayList<>();
+  private EmbeddedChannel server;
+  private EmbeddedChannel client; // only a context for the frame writer and reader
+  private Http2Server handler;
+
+  @AfterEach
+  void tearDown() {
+    toRelease.forEach(ByteBuf::release);
+    if (server != null) {
+      server.finishAndReleaseAll();
+    }
+    if (client != null) {
+      client.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void messagesWithinTheWindowsGoOutAsTheirOwnDataFramesAndComeOffTheWindows() throws Exception {
+    List<byte[]> sent = start(65_535, 3, i -> 10 + i, true);
+
+    List<byte[]> writes = drainOutboundWrites();
+    // Each message went out as one buffer holding its frame header and itself: written in place.
+    for (byte[] frame : sent) {
+      assertThat(writes).anySatisfy(w -> assertThat(w).isEqualTo(dataFrame(frame)));
+    }
+    List<DataFrame> frames = dataFrames(Unpooled.wrappedBuffer(writes.toArray(new byte[0][])));
+    // One DATA frame per message, carrying exactly that message.
+    assertThat(frames).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(frames.get(i).bytes).isEqualTo(sent.get(i));
+      assertThat(frames.get(i).streamId).isEqualTo(STREAM);
+    }
+    int total = sent.stream().mapToInt(b -> b.length).sum();
+    assertThat(streamWindow()).isEqualTo(65_535 - total);
+    assertThat(connectionWindow()).isEqualTo(65_535 - total);
+  }
+
+  @Test
+  void aMessageTheWindowCannotHoldQueuesAndTheOnesAfterItWaitBehindIt() throws Exception {
+    // A 20-byte stream window: the first message (15 bytes) fits, the second (25) does not, and
+    // the third (5) would fit what is left but must not overtake the second.
+    List<byte[]> sent = start(20, 3, i -> i == 0 ? 10 : i == 1 ? 20 : 0, true);
+
+    byte[] first = dataBytes(drainOutbound());
+    // The first whole, then as much of the second as the window holds (Netty splits it).
+    assertThat(first).hasSize(20);
+    assertThat(slice(first, 0, 15)).isEqualTo(sent.get(0));
+    assertThat(slice(first, 15, 5)).isEqualTo(slice(sent.get(1), 0, 5));
+    assertThat(streamWindow()).isZero();
+
+    windowUpdate(100);
+    byte[] rest = dataBytes(drainOutbound());
+    byte[] all = concat(first, rest);
+    assertThat(all).isEqualTo(concat(sent.get(0), concat(sent.get(1), sent.get(2))));
+    assertThat(streamWindow()).isEqualTo(20 + 100 - all.length);
+  }
+
+  @Test
+  void framesWithoutHeadroomGoThroughTheEncoderUnchanged() throws Exception {
+    List<byte[]> sent = start(65_535, 2, i -> 7, false);
+
+    List<byte[]> writes = drainOutboundWrites();
+    for (byte[] frame : sent) {
+      assertThat(writes).noneSatisfy(w -> assertThat(w).isEqualTo(dataFrame(frame)));
+    }
+    // Netty's flow controller may merge queued frames of a stream: compare the bytes.
+    assertThat(dataBytes(Unpooled.wrappedBuffer(writes.toArray(new byte[0][]))))
+        .isEqualTo(concat(sent.get(0), sent.get(1)));
+    assertThat(streamWindow()).isEqualTo(65_535 - 24);
+  }
+
+  /**
+   * Starts a server whose handler answers the request on stream 1 with {@code count} messages of
+   * {@code size.apply(i)} payload bytes, the client having announced {@code initialWindow}.
+   * Returns the frames (prefix and payload) the handler sent.
+   */
+  private List<byte[]> start(int initialWindow, int count, IntFunction<Integer> size,
+      boolean headroom) throws Exception {
+    List<byte[]> sent = new ArrayList<>();
+    server = new EmbeddedChannel();
+    handler = Http2Server.create(new Responder(count, size, headroom, sent),
+        new Http2Server.Config(1024 * 1024, 8192, 100, 1024 * 1024, false,
+            TimeUnit.SECONDS.toNanos(10), CompressorRegistry.getDefaultInstance(),
+            ServerConnectionPolicy.DEFAULT));
+    server.pipeline().addLast(handler);
+    client = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+    drainOutbound(); // the server's preface
+
+    DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
+    ChannelHandlerContext ctx = client.pipeline().firstContext();
+    ByteBuf in = Unpooled.buffer();
+    in.writeBytes(Http2CodecUtil.connectionPrefaceBuf());
+    writer.writeSettings(ctx, new Http2Settings().initialWindowSize(initialWindow),
+        ctx.newPromise());
+    Http2Headers headers = new DefaultHttp2Headers()
+        .method("POST").scheme("http").path("/test.Echo/Call").authority("localhost")
+        .add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC)
+        .add(GrpcHeaders.TE, GrpcHeaders.TE_TRAILERS);
+    writer.writeHeaders(ctx, STREAM, headers, 0, false, ctx.newPromise());
+    writer.writeData(ctx, STREAM, Unpooled.buffer().writeByte(0).writeInt(1).writeByte(42), 0,
+        false, ctx.newPromise());
+    in.writeBytes(clientBytes());
+    server.writeInbound(in);
+    server.runPendingTasks();
+    return sent;
+  }
+
+  private void windowUpdate(int increment) {
+    DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
+    ChannelHandlerContext ctx = client.pipeline().firstContext();
+    writer.writeWindowUpdate(ctx, STREAM, increment, ctx.newPromise());
+    server.writeInbound(clientBytes());
+    server.runPendingTasks();
+  }
+
+  private int streamWindow() {
+    Http2Stream stream = handler.connection().stream(STREAM);
+    return handler.encoder().flowController().windowSize(stream);
+  }
+
+  private int connectionWindow() {
+    return handler.encoder().flowController()
+        .windowSize(handler.connection().connectionStream());
+  }
+
+  private ByteBuf clientBytes() {
+    client.flush();
+    ByteBuf all = Unpooled.buffer();
+    for (Object o; (o = client.readOutbound()) != null; ) {
+      ByteBuf b = (ByteBuf) o;
+      all.writeBytes(b);
+      b.release();
+    }
+    return all;
+  }
+
+  private ByteBuf drainOutbound() {
+    ByteBuf all = Unpooled.buffer();
+    toRelease.add(all);
+    for (Object o; (o = server.readOutbound()) != null; ) {
+      ByteBuf b = (ByteBuf) o;
+      all.writeBytes(b);
+      b.release();
+    }
+    return all;
+  }
+
+  /** What the server wrote since the last drain, one array per buffer written. */
+  private List<byte[]> drainOutboundWrites() {
+    List<byte[]> writes = new ArrayList<>();
+    for (Object o; (o = server.readOutbound()) != null; ) {
+      ByteBuf b = (ByteBuf) o;
+      writes.add(ByteBufUtil.getBytes(b));
+      b.release();
+    }
+    return writes;
+  }
+
+  /** {@code payload} as a DATA frame of stream 1 without flags. */
+  private static byte[] dataFrame(byte[] payload) {
+    ByteBuf b = Unpooled.buffer();
+    b.writeMedium(payload.length).writeByte(0).writeByte(0).writeInt(STREAM).writeBytes(payload);
+    byte[] out = ByteBufUtil.getBytes(b);
+    b.release();
+    return out;
+  }
+
+  private record DataFrame(int streamId, byte[] bytes) {}
+
+  private List<DataFrame> dataFrames(ByteBuf bytes) throws Exception {
+    List<DataFrame> frames = new ArrayList<>();
+    try (DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader()) {
+      ChannelHandlerContext ctx = client.pipeline().firstContext();
+      while (bytes.isReadable()) {
+        reader.readFrame(ctx, bytes, new Http2FrameAdapter() {
+          @Override
+          public int onDataRead(ChannelHandlerContext c, int streamId, ByteBuf data, int padding,
+              boolean endOfStream) {
+            frames.add(new DataFrame(streamId, ByteBufUtil.getBytes(data)));
+            return data.readableBytes() + padding;
+          }
+        });
+      }
+    }
+    return frames;
+  }
+
+  private byte[] dataBytes(ByteBuf bytes) throws Exception {
+    byte[] all = new byte[0];
+    for (DataFrame f : dataFrames(bytes)) {
+      all = concat(all, f.bytes);
+    }
+    return all;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = new byte[a.length + b.length];
+    System.arraycopy(a, 0, out, 0, a.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  private static byte[] slice(byte[] a, int from, int length) {
+    byte[] out = new byte[length];
+    System.arraycopy(a, from, out, 0, length);
+    return out;
+  }
+
+  /** Answers the first request message with headers and {@code count} messages, on the loop. */
+  private static final class Responder implements ServerTransportListener {
+    private final int count;
+    private final IntFunction<Integer> size;
+    private final boolean headroom;
+    private final List<byte[]> sent;
+
+    Responder(int count, IntFunction<Integer> size, boolean headroom, List<byte[]> sent) {
+      this.count = count;
+      this.size = size;
+      this.headroom = headroom;
+      this.sent = sent;
+    }
+
+    @Override
+    public void handleStream(ServerTransportStream stream, String fullMethodName,
+        Metadata headers) {
+      stream.setListener(new ServerStreamListener() {
+        @Override
+        public void onMessage(ByteBuf message) {
+          message.release();
+          stream.writeHeaders(new Metadata(), null, false);
+          for (int i = 0; i < count; i++) {
+            int n = size.apply(i);
+            int room = headroom ? stream.frameHeadroom() : 0;
+            ByteBuf frame = stream.alloc().buffer(room + 5 + n);
+            // Bytes the transport may overwrite: garbage, to show they never reach the wire.
+            for (int r = 0; r < room; r++) {
+              frame.writeByte(0x7f);
+            }
+            frame.readerIndex(room);
+            frame.writeByte(0).writeInt(n);
+            for (int b = 0; b < n; b++) {
+              frame.writeByte(i * 16 + b);
+            }
+            sent.add(ByteBufUtil.getBytes(frame));
+            stream.writeMessage(frame, i == count - 1);
+          }
+        }
+
+        @Override
+        public void onHalfClose() {}
+
+        @Override
+        public void onClose(Status status) {}
+
+        @Override
+        public void onReady() {}
+      });
+      stream.request(1);
+    }
+
+    @Override
+    public void transportTerminated() {}
+  }
+}
