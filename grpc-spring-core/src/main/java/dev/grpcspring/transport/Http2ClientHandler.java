@@ -286,7 +286,7 @@ final class Http2ClientHandler extends Http2ConnectionHandler {
     }
     ChannelPromise promise = ctx().newPromise();
     Http2Stream http2Stream = connection().stream(stream.id); // null while the encoder buffers it
-    if (http2Stream == null || !DirectDataWrite.tryWrite(ctx(), encoder(), this, http2Stream, data,
+    if (http2Stream == null || !DirectFrameWrite.tryWriteData(ctx(), encoder(), this, http2Stream, data,
         endStream, promise)) {
       encoder().writeData(ctx(), stream.id, data, 0, endStream, promise);
     }

@@ -29,6 +29,7 @@ import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2Flags;
 import io.netty.handler.codec.http2.Http2FrameListener;
 import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersEncoder;
 import io.netty.handler.codec.http2.Http2RemoteFlowController;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
@@ -87,6 +88,8 @@ public final class Http2Server extends Http2ConnectionHandler
   /** Null when the windows are fixed. */
   private final @Nullable BdpPinger bdp;
   private final KeepAliveEnforcer enforcer;
+  /** The HPACK encoder of the frame writer, for HEADERS written directly (one dynamic table). */
+  private final Http2HeadersEncoder hpack;
   private final ServerFrameGuard guard;
   private final Http2Connection.PropertyKey streamKey;
   private final @Nullable AsciiString acceptEncoding;
@@ -122,8 +125,9 @@ public final class Http2Server extends Http2ConnectionHandler
 
   Http2Server(Http2ConnectionDecoder decoder, ServerFrameGuard encoder,
       Http2Settings settings, ServerTransportListener transportListener, Config config,
-      KeepAliveEnforcer enforcer) {
+      KeepAliveEnforcer enforcer, Http2HeadersEncoder hpack) {
     super(decoder, encoder, settings);
+    this.hpack = hpack;
     this.transportListener = transportListener;
     this.config = config;
     this.enforcer = enforcer;
@@ -261,13 +265,27 @@ public final class Http2Server extends Http2ConnectionHandler
 
   /**
    * Writes one message's DATA frame (not END_STREAM): straight to the channel when the windows
-   * allow ({@link DirectDataWrite}), otherwise through the encoder's flow controller.
+   * allow ({@link DirectFrameWrite}), otherwise through the encoder's flow controller.
    */
   void writeData(Http2Stream stream, ByteBuf frame, ChannelPromise promise) {
-    if (DirectDataWrite.tryWrite(ctx(), encoder(), this, stream, frame, false, promise)) {
+    if (DirectFrameWrite.tryWriteData(ctx(), encoder(), this, stream, frame, false, promise)) {
       enforcer.resetCounters(); // as DataWriteMonitor does for frames the encoder writes
     } else {
       encoder().writeData(ctx(), stream.id(), frame, 0, false, promise);
+    }
+  }
+
+  /**
+   * Writes a HEADERS frame of {@code stream}: straight to the channel when it may
+   * ({@link DirectFrameWrite}), otherwise through the encoder.
+   */
+  void writeHeaders(Http2Stream stream, Http2Headers headers, boolean endStream,
+      ChannelPromise promise) {
+    if (DirectFrameWrite.tryWriteHeaders(ctx(), encoder(), hpack, this, stream, headers, endStream,
+        promise)) {
+      enforcer.resetCounters(); // as DataWriteMonitor does for frames the encoder writes
+    } else {
+      encoder().writeHeaders(ctx(), stream.id(), headers, 0, endStream, promise);
     }
   }
 

@@ -217,7 +217,7 @@ public final class Http2ServerStream implements ServerTransportStream {
         return;
       }
       headersWritten = true;
-      transport.encoder().writeHeaders(transport.ctx(), id(), headers, 0, false, transport.ctx().newPromise());
+      transport.writeHeaders(http2Stream, headers, false, transport.ctx().newPromise());
     }, flush);
   }
 
@@ -380,7 +380,7 @@ public final class Http2ServerStream implements ServerTransportStream {
       });
     }
     transport.writePendingData(http2Stream);
-    transport.encoder().writeHeaders(transport.ctx(), id(), headers, 0, true, promise);
+    transport.writeHeaders(http2Stream, headers, true, promise);
   }
 
   /**

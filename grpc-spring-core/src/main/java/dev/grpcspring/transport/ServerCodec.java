@@ -66,7 +66,7 @@ final class ServerCodec {
         .initialWindowSize(config.initialWindowSize())
         .maxConcurrentStreams(config.maxConcurrentStreams())
         .maxHeaderListSize(config.maxHeaderListSize());
-    return new Http2Server(decoder, encoder, settings, listener, config, enforcer);
+    return new Http2Server(decoder, encoder, settings, listener, config, enforcer, headersEncoder);
   }
 
   /**

@@ -15,6 +15,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
 import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * windows allow, and through Netty's flow controller otherwise; either way the bytes arrive whole
  * and in order, and the flow controller's windows count every byte sent.
  */
-class DirectDataWriteTest {
+class DirectFrameWriteTest {
   private static final int STREAM = 1;
 
   private final List<ByteBuf> toRelease = new ArrayList<>();
@@ -104,6 +105,81 @@ class DirectDataWriteTest {
     assertThat(dataBytes(Unpooled.wrappedBuffer(writes.toArray(new byte[0][]))))
         .isEqualTo(concat(sent.get(0), sent.get(1)));
     assertThat(streamWindow()).isEqualTo(65_535 - 24);
+  }
+
+  @Test
+  void headersAndTrailersGoOutWithTheConnectionsHpackStateAndEndTheirStreams() throws Exception {
+    // Three calls with the same metadata: the second and third reference the HPACK dynamic table
+    // the first filled, so one decoder reading everything proves the tables stayed in step. The
+    // third's metadata is past one frame: its HEADERS continue in CONTINUATION frames.
+    server = new EmbeddedChannel();
+    handler = Http2Server.create(new StatusResponder(),
+        new Http2Server.Config(1024 * 1024, 8192, 100, 1024 * 1024, false,
+            TimeUnit.SECONDS.toNanos(10), CompressorRegistry.getDefaultInstance(),
+            ServerConnectionPolicy.DEFAULT));
+    server.pipeline().addLast(handler);
+    client = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+    drainOutbound();
+
+    DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
+    ChannelHandlerContext ctx = client.pipeline().firstContext();
+    ByteBuf in = Unpooled.buffer();
+    in.writeBytes(Http2CodecUtil.connectionPrefaceBuf());
+    writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise());
+    for (int id = 1; id <= 5; id += 2) {
+      Http2Headers headers = new DefaultHttp2Headers()
+          .method("POST").scheme("http").path("/test.Echo/Call").authority("localhost")
+          .add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC)
+          .add(GrpcHeaders.TE, GrpcHeaders.TE_TRAILERS);
+      writer.writeHeaders(ctx, id, headers, 0, false, ctx.newPromise());
+      writer.writeData(ctx, id, Unpooled.buffer().writeByte(0).writeInt(1).writeByte(id), 0, true,
+          ctx.newPromise());
+    }
+    in.writeBytes(clientBytes());
+    server.writeInbound(in);
+    server.runPendingTasks();
+
+    List<String> events = new ArrayList<>();
+    List<byte[]> writes = drainOutboundWrites();
+    // Each HEADERS frame went out whole in one buffer, with its CONTINUATIONs: written directly.
+    assertThat(writes.stream().filter(w -> w.length >= 9 && w[3] == 0x1)).hasSize(6)
+        .allSatisfy(w -> assertThat(w.length).isGreaterThanOrEqualTo(
+            9 + ((w[0] & 0xff) << 16 | (w[1] & 0xff) << 8 | (w[2] & 0xff))));
+    ByteBuf out = Unpooled.wrappedBuffer(writes.toArray(new byte[0][]));
+    try (DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(
+        new DefaultHttp2HeadersDecoder(true, 1 << 20))) {
+      while (out.isReadable()) {
+        reader.readFrame(ctx, out, new Http2FrameAdapter() {
+          @Override
+          public void onHeadersRead(ChannelHandlerContext c, int streamId, Http2Headers headers,
+              int padding, boolean endOfStream) {
+            String tag = headers.get("x-tag") == null ? "" : " x-tag=" + headers.get("x-tag")
+                + " big=" + (headers.get("x-big") == null ? 0 : headers.get("x-big").length());
+            events.add(streamId + (endOfStream ? " trailers" : " headers")
+                + (headers.status() == null ? "" : " :status=" + headers.status())
+                + (headers.get("grpc-status") == null ? "" : " grpc-status="
+                    + headers.get("grpc-status") + " grpc-message=" + headers.get("grpc-message"))
+                + tag);
+          }
+
+          @Override
+          public int onDataRead(ChannelHandlerContext c, int streamId, ByteBuf data, int padding,
+              boolean endOfStream) {
+            events.add(streamId + " data " + data.readableBytes());
+            return data.readableBytes() + padding;
+          }
+        });
+      }
+    }
+    assertThat(events).containsExactly(
+        "1 headers :status=200 x-tag=same big=0", "1 data 6",
+        "1 trailers grpc-status=0 grpc-message=done 1 x-tag=same big=0",
+        "3 headers :status=200 x-tag=same big=0", "3 data 6",
+        "3 trailers grpc-status=0 grpc-message=done 3 x-tag=same big=0",
+        "5 headers :status=200 x-tag=same big=20000", "5 data 6",
+        "5 trailers grpc-status=0 grpc-message=done 5 x-tag=same big=0");
+    // Every stream ended on both sides: none is left active.
+    assertThat(handler.connection().numActiveStreams()).isZero();
   }
 
   /**
@@ -241,6 +317,51 @@ class DirectDataWriteTest {
     byte[] out = new byte[length];
     System.arraycopy(a, from, out, 0, length);
     return out;
+  }
+
+  /** Answers each call with metadata, its request echoed and OK with a description and metadata. */
+  private static final class StatusResponder implements ServerTransportListener {
+    @Override
+    public void handleStream(ServerTransportStream stream, String fullMethodName,
+        Metadata headers) {
+      stream.setListener(new ServerStreamListener() {
+        private int id;
+
+        @Override
+        public void onMessage(ByteBuf message) {
+          id = message.getByte(message.readerIndex());
+          message.release();
+          Metadata md = new Metadata();
+          md.put(Metadata.Key.of("x-tag", Metadata.ASCII_STRING_MARSHALLER), "same");
+          if (id == 5) {
+            md.put(Metadata.Key.of("x-big", Metadata.ASCII_STRING_MARSHALLER), "b".repeat(20_000));
+          }
+          stream.writeHeaders(md, null, false);
+          int room = stream.frameHeadroom();
+          ByteBuf frame = stream.alloc().buffer(room + 6);
+          frame.writerIndex(room).readerIndex(room);
+          frame.writeByte(0).writeInt(1).writeByte(id);
+          stream.writeMessage(frame, false);
+        }
+
+        @Override
+        public void onHalfClose() {
+          Metadata trailers = new Metadata();
+          trailers.put(Metadata.Key.of("x-tag", Metadata.ASCII_STRING_MARSHALLER), "same");
+          stream.close(Status.OK.withDescription("done " + id), trailers);
+        }
+
+        @Override
+        public void onClose(Status status) {}
+
+        @Override
+        public void onReady() {}
+      });
+      stream.request(1);
+    }
+
+    @Override
+    public void transportTerminated() {}
   }
 
   /** Answers the first request message with headers and {@code count} messages, on the loop. */
