@@ -4,26 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grpcspring.Metadata;
 import dev.grpcspring.Status;
-import dev.grpcspring.codec.CompressorRegistry;
-import dev.grpcspring.protocol.GrpcHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http2.DefaultHttp2FrameReader;
-import io.netty.handler.codec.http2.DefaultHttp2FrameWriter;
-import io.netty.handler.codec.http2.DefaultHttp2Headers;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
-import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2FrameAdapter;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2Stream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,19 +26,12 @@ import org.junit.jupiter.api.Test;
 class DirectFrameWriteTest {
   private static final int STREAM = 1;
 
-  private final List<ByteBuf> toRelease = new ArrayList<>();
-  private EmbeddedChannel server;
-  private EmbeddedChannel client; // only a context for the frame writer and reader
-  private Http2Server handler;
+  private EmbeddedHttp2Server h2;
 
   @AfterEach
   void tearDown() {
-    toRelease.forEach(ByteBuf::release);
-    if (server != null) {
-      server.finishAndReleaseAll();
-    }
-    if (client != null) {
-      client.finishAndReleaseAll();
+    if (h2 != null) {
+      h2.close();
     }
   }
 
@@ -56,7 +39,7 @@ class DirectFrameWriteTest {
   void messagesWithinTheWindowsGoOutAsTheirOwnDataFramesAndComeOffTheWindows() throws Exception {
     List<byte[]> sent = start(65_535, 3, i -> 10 + i, true);
 
-    List<byte[]> writes = drainOutboundWrites();
+    List<byte[]> writes = h2.serverWrites();
     // Each message went out as one buffer holding its frame header and itself: written in place.
     for (byte[] frame : sent) {
       assertThat(writes).anySatisfy(w -> assertThat(w).isEqualTo(dataFrame(frame)));
@@ -79,7 +62,7 @@ class DirectFrameWriteTest {
     // the third (5) would fit what is left but must not overtake the second.
     List<byte[]> sent = start(20, 3, i -> i == 0 ? 10 : i == 1 ? 20 : 0, true);
 
-    byte[] first = dataBytes(drainOutbound());
+    byte[] first = dataBytes(h2.serverBytes());
     // The first whole, then as much of the second as the window holds (Netty splits it).
     assertThat(first).hasSize(20);
     assertThat(slice(first, 0, 15)).isEqualTo(sent.get(0));
@@ -87,7 +70,7 @@ class DirectFrameWriteTest {
     assertThat(streamWindow()).isZero();
 
     windowUpdate(100);
-    byte[] rest = dataBytes(drainOutbound());
+    byte[] rest = dataBytes(h2.serverBytes());
     byte[] all = concat(first, rest);
     assertThat(all).isEqualTo(concat(sent.get(0), concat(sent.get(1), sent.get(2))));
     assertThat(streamWindow()).isEqualTo(20 + 100 - all.length);
@@ -97,7 +80,7 @@ class DirectFrameWriteTest {
   void framesWithoutHeadroomGoThroughTheEncoderUnchanged() throws Exception {
     List<byte[]> sent = start(65_535, 2, i -> 7, false);
 
-    List<byte[]> writes = drainOutboundWrites();
+    List<byte[]> writes = h2.serverWrites();
     for (byte[] frame : sent) {
       assertThat(writes).noneSatisfy(w -> assertThat(w).isEqualTo(dataFrame(frame)));
     }
@@ -112,65 +95,44 @@ class DirectFrameWriteTest {
     // Three calls with the same metadata: the second and third reference the HPACK dynamic table
     // the first filled, so one decoder reading everything proves the tables stayed in step. The
     // third's metadata is past one frame: its HEADERS continue in CONTINUATION frames.
-    server = new EmbeddedChannel();
-    handler = Http2Server.create(new StatusResponder(),
-        new Http2Server.Config(1024 * 1024, 8192, 100, 1024 * 1024, false,
-            TimeUnit.SECONDS.toNanos(10), CompressorRegistry.getDefaultInstance(),
-            ServerConnectionPolicy.DEFAULT));
-    server.pipeline().addLast(handler);
-    client = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
-    drainOutbound();
-
-    DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
-    ChannelHandlerContext ctx = client.pipeline().firstContext();
-    ByteBuf in = Unpooled.buffer();
-    in.writeBytes(Http2CodecUtil.connectionPrefaceBuf());
-    writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise());
+    h2 = new EmbeddedHttp2Server(new StatusResponder());
+    ChannelHandlerContext ctx = h2.clientCtx();
+    h2.writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise());
     for (int id = 1; id <= 5; id += 2) {
-      Http2Headers headers = new DefaultHttp2Headers()
-          .method("POST").scheme("http").path("/test.Echo/Call").authority("localhost")
-          .add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC)
-          .add(GrpcHeaders.TE, GrpcHeaders.TE_TRAILERS);
-      writer.writeHeaders(ctx, id, headers, 0, false, ctx.newPromise());
-      writer.writeData(ctx, id, Unpooled.buffer().writeByte(0).writeInt(1).writeByte(id), 0, true,
-          ctx.newPromise());
+      h2.writer.writeHeaders(ctx, id, EmbeddedHttp2Server.request(), 0, false, ctx.newPromise());
+      h2.writer.writeData(ctx, id, Unpooled.buffer().writeByte(0).writeInt(1).writeByte(id), 0,
+          true, ctx.newPromise());
     }
-    in.writeBytes(clientBytes());
-    server.writeInbound(in);
-    server.runPendingTasks();
+    h2.server.writeInbound(h2.clientBytes(true));
+    h2.server.runPendingTasks();
 
     List<String> events = new ArrayList<>();
-    List<byte[]> writes = drainOutboundWrites();
+    List<byte[]> writes = h2.serverWrites();
     // Each HEADERS frame went out whole in one buffer, with its CONTINUATIONs: written directly.
     assertThat(writes.stream().filter(w -> w.length >= 9 && w[3] == 0x1)).hasSize(6)
         .allSatisfy(w -> assertThat(w.length).isGreaterThanOrEqualTo(
             9 + ((w[0] & 0xff) << 16 | (w[1] & 0xff) << 8 | (w[2] & 0xff))));
     ByteBuf out = Unpooled.wrappedBuffer(writes.toArray(new byte[0][]));
-    try (DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader(
-        new DefaultHttp2HeadersDecoder(true, 1 << 20))) {
-      while (out.isReadable()) {
-        reader.readFrame(ctx, out, new Http2FrameAdapter() {
-          @Override
-          public void onHeadersRead(ChannelHandlerContext c, int streamId, Http2Headers headers,
-              int padding, boolean endOfStream) {
-            String tag = headers.get("x-tag") == null ? "" : " x-tag=" + headers.get("x-tag")
-                + " big=" + (headers.get("x-big") == null ? 0 : headers.get("x-big").length());
-            events.add(streamId + (endOfStream ? " trailers" : " headers")
-                + (headers.status() == null ? "" : " :status=" + headers.status())
-                + (headers.get("grpc-status") == null ? "" : " grpc-status="
-                    + headers.get("grpc-status") + " grpc-message=" + headers.get("grpc-message"))
-                + tag);
-          }
-
-          @Override
-          public int onDataRead(ChannelHandlerContext c, int streamId, ByteBuf data, int padding,
-              boolean endOfStream) {
-            events.add(streamId + " data " + data.readableBytes());
-            return data.readableBytes() + padding;
-          }
-        });
+    h2.readFrames(out, new Http2FrameAdapter() {
+      @Override
+      public void onHeadersRead(ChannelHandlerContext c, int streamId, Http2Headers headers,
+          int padding, boolean endOfStream) {
+        String tag = headers.get("x-tag") == null ? "" : " x-tag=" + headers.get("x-tag")
+            + " big=" + (headers.get("x-big") == null ? 0 : headers.get("x-big").length());
+        events.add(streamId + (endOfStream ? " trailers" : " headers")
+            + (headers.status() == null ? "" : " :status=" + headers.status())
+            + (headers.get("grpc-status") == null ? "" : " grpc-status="
+                + headers.get("grpc-status") + " grpc-message=" + headers.get("grpc-message"))
+            + tag);
       }
-    }
+
+      @Override
+      public int onDataRead(ChannelHandlerContext c, int streamId, ByteBuf data, int padding,
+          boolean endOfStream) {
+        events.add(streamId + " data " + data.readableBytes());
+        return data.readableBytes() + padding;
+      }
+    });
     assertThat(events).containsExactly(
         "1 headers :status=200 x-tag=same big=0", "1 data 6",
         "1 trailers grpc-status=0 grpc-message=done 1 x-tag=same big=0",
@@ -179,7 +141,7 @@ class DirectFrameWriteTest {
         "5 headers :status=200 x-tag=same big=20000", "5 data 6",
         "5 trailers grpc-status=0 grpc-message=done 5 x-tag=same big=0");
     // Every stream ended on both sides: none is left active.
-    assertThat(handler.connection().numActiveStreams()).isZero();
+    assertThat(h2.handler.connection().numActiveStreams()).isZero();
   }
 
   /**
@@ -190,83 +152,33 @@ class DirectFrameWriteTest {
   private List<byte[]> start(int initialWindow, int count, IntFunction<Integer> size,
       boolean headroom) throws Exception {
     List<byte[]> sent = new ArrayList<>();
-    server = new EmbeddedChannel();
-    handler = Http2Server.create(new Responder(count, size, headroom, sent),
-        new Http2Server.Config(1024 * 1024, 8192, 100, 1024 * 1024, false,
-            TimeUnit.SECONDS.toNanos(10), CompressorRegistry.getDefaultInstance(),
-            ServerConnectionPolicy.DEFAULT));
-    server.pipeline().addLast(handler);
-    client = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
-    drainOutbound(); // the server's preface
-
-    DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
-    ChannelHandlerContext ctx = client.pipeline().firstContext();
-    ByteBuf in = Unpooled.buffer();
-    in.writeBytes(Http2CodecUtil.connectionPrefaceBuf());
-    writer.writeSettings(ctx, new Http2Settings().initialWindowSize(initialWindow),
+    h2 = new EmbeddedHttp2Server(new Responder(count, size, headroom, sent));
+    ChannelHandlerContext ctx = h2.clientCtx();
+    h2.writer.writeSettings(ctx, new Http2Settings().initialWindowSize(initialWindow),
         ctx.newPromise());
-    Http2Headers headers = new DefaultHttp2Headers()
-        .method("POST").scheme("http").path("/test.Echo/Call").authority("localhost")
-        .add(GrpcHeaders.CONTENT_TYPE, GrpcHeaders.CONTENT_TYPE_GRPC)
-        .add(GrpcHeaders.TE, GrpcHeaders.TE_TRAILERS);
-    writer.writeHeaders(ctx, STREAM, headers, 0, false, ctx.newPromise());
-    writer.writeData(ctx, STREAM, Unpooled.buffer().writeByte(0).writeInt(1).writeByte(42), 0,
+    h2.writer.writeHeaders(ctx, STREAM, EmbeddedHttp2Server.request(), 0, false, ctx.newPromise());
+    h2.writer.writeData(ctx, STREAM, Unpooled.buffer().writeByte(0).writeInt(1).writeByte(42), 0,
         false, ctx.newPromise());
-    in.writeBytes(clientBytes());
-    server.writeInbound(in);
-    server.runPendingTasks();
+    h2.server.writeInbound(h2.clientBytes(true));
+    h2.server.runPendingTasks();
     return sent;
   }
 
   private void windowUpdate(int increment) {
-    DefaultHttp2FrameWriter writer = new DefaultHttp2FrameWriter();
-    ChannelHandlerContext ctx = client.pipeline().firstContext();
-    writer.writeWindowUpdate(ctx, STREAM, increment, ctx.newPromise());
-    server.writeInbound(clientBytes());
-    server.runPendingTasks();
+    ChannelHandlerContext ctx = h2.clientCtx();
+    h2.writer.writeWindowUpdate(ctx, STREAM, increment, ctx.newPromise());
+    h2.server.writeInbound(h2.clientBytes(false));
+    h2.server.runPendingTasks();
   }
 
   private int streamWindow() {
-    Http2Stream stream = handler.connection().stream(STREAM);
-    return handler.encoder().flowController().windowSize(stream);
+    Http2Stream stream = h2.handler.connection().stream(STREAM);
+    return h2.handler.encoder().flowController().windowSize(stream);
   }
 
   private int connectionWindow() {
-    return handler.encoder().flowController()
-        .windowSize(handler.connection().connectionStream());
-  }
-
-  private ByteBuf clientBytes() {
-    client.flush();
-    ByteBuf all = Unpooled.buffer();
-    for (Object o; (o = client.readOutbound()) != null; ) {
-      ByteBuf b = (ByteBuf) o;
-      all.writeBytes(b);
-      b.release();
-    }
-    return all;
-  }
-
-  private ByteBuf drainOutbound() {
-    ByteBuf all = Unpooled.buffer();
-    toRelease.add(all);
-    for (Object o; (o = server.readOutbound()) != null; ) {
-      ByteBuf b = (ByteBuf) o;
-      all.writeBytes(b);
-      b.release();
-    }
-    return all;
-  }
-
-  /** What the server wrote since the last drain, one array per buffer written. */
-  private List<byte[]> drainOutboundWrites() {
-    List<byte[]> writes = new ArrayList<>();
-    for (Object o; (o = server.readOutbound()) != null; ) {
-      ByteBuf b = (ByteBuf) o;
-      writes.add(ByteBufUtil.getBytes(b));
-      b.release();
-    }
-    return writes;
+    return h2.handler.encoder().flowController()
+        .windowSize(h2.handler.connection().connectionStream());
   }
 
   /** {@code payload} as a DATA frame of stream 1 without flags. */
@@ -282,19 +194,14 @@ class DirectFrameWriteTest {
 
   private List<DataFrame> dataFrames(ByteBuf bytes) throws Exception {
     List<DataFrame> frames = new ArrayList<>();
-    try (DefaultHttp2FrameReader reader = new DefaultHttp2FrameReader()) {
-      ChannelHandlerContext ctx = client.pipeline().firstContext();
-      while (bytes.isReadable()) {
-        reader.readFrame(ctx, bytes, new Http2FrameAdapter() {
-          @Override
-          public int onDataRead(ChannelHandlerContext c, int streamId, ByteBuf data, int padding,
-              boolean endOfStream) {
-            frames.add(new DataFrame(streamId, ByteBufUtil.getBytes(data)));
-            return data.readableBytes() + padding;
-          }
-        });
+    h2.readFrames(bytes, new Http2FrameAdapter() {
+      @Override
+      public int onDataRead(ChannelHandlerContext c, int streamId, ByteBuf data, int padding,
+          boolean endOfStream) {
+        frames.add(new DataFrame(streamId, ByteBufUtil.getBytes(data)));
+        return data.readableBytes() + padding;
       }
-    }
+    });
     return frames;
   }
 
