@@ -227,11 +227,11 @@ class DirectFrameWriteTest {
   }
 
   /** Answers each call with metadata, its request echoed and OK with a description and metadata. */
-  private static final class StatusResponder implements ServerTransportListener {
+  private static final class StatusResponder extends EmbeddedHttp2Server.StreamHandler {
     @Override
     public void handleStream(ServerTransportStream stream, String fullMethodName,
         Metadata headers) {
-      stream.setListener(new ServerStreamListener() {
+      stream.setListener(new EmbeddedHttp2Server.MessageListener() {
         private int id;
 
         @Override
@@ -257,22 +257,13 @@ class DirectFrameWriteTest {
           trailers.put(Metadata.Key.of("x-tag", Metadata.ASCII_STRING_MARSHALLER), "same");
           stream.close(Status.OK.withDescription("done " + id), trailers);
         }
-
-        @Override
-        public void onClose(Status status) {}
-
-        @Override
-        public void onReady() {}
       });
       stream.request(1);
     }
-
-    @Override
-    public void transportTerminated() {}
   }
 
   /** Answers the first request message with headers and {@code count} messages, on the loop. */
-  private static final class Responder implements ServerTransportListener {
+  private static final class Responder extends EmbeddedHttp2Server.StreamHandler {
     private final int count;
     private final IntFunction<Integer> size;
     private final boolean headroom;
@@ -288,7 +279,7 @@ class DirectFrameWriteTest {
     @Override
     public void handleStream(ServerTransportStream stream, String fullMethodName,
         Metadata headers) {
-      stream.setListener(new ServerStreamListener() {
+      stream.setListener(new EmbeddedHttp2Server.MessageListener() {
         @Override
         public void onMessage(ByteBuf message) {
           message.release();
@@ -310,20 +301,8 @@ class DirectFrameWriteTest {
             stream.writeMessage(frame, i == count - 1);
           }
         }
-
-        @Override
-        public void onHalfClose() {}
-
-        @Override
-        public void onClose(Status status) {}
-
-        @Override
-        public void onReady() {}
       });
       stream.request(1);
     }
-
-    @Override
-    public void transportTerminated() {}
   }
 }

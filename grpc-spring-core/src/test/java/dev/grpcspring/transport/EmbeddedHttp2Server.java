@@ -1,5 +1,6 @@
 package dev.grpcspring.transport;
 
+import dev.grpcspring.Status;
 import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.protocol.GrpcHeaders;
 import io.netty.buffer.ByteBuf;
@@ -108,6 +109,24 @@ final class EmbeddedHttp2Server implements AutoCloseable {
         reader.readFrame(clientCtx(), bytes, listener);
       }
     }
+  }
+
+  /** A stream listener for tests that answer from {@code onMessage}: the other events do nothing. */
+  abstract static class MessageListener implements ServerStreamListener {
+    @Override
+    public void onHalfClose() {}
+
+    @Override
+    public void onClose(Status status) {}
+
+    @Override
+    public void onReady() {}
+  }
+
+  /** A transport listener for tests that only handle streams. */
+  abstract static class StreamHandler implements ServerTransportListener {
+    @Override
+    public void transportTerminated() {}
   }
 
   @Override

@@ -4,7 +4,6 @@ package dev.grpcspring.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.grpcspring.Metadata;
-import dev.grpcspring.Status;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -99,13 +98,13 @@ class Http2ServerFlushTest {
   }
 
   /** Answers every request message at once, on the event loop, as a direct-executor handler. */
-  private static final class InlineEcho implements ServerTransportListener {
+  private static final class InlineEcho extends EmbeddedHttp2Server.StreamHandler {
     int messages;
 
     @Override
     public void handleStream(ServerTransportStream stream, String fullMethodName,
         Metadata headers) {
-      stream.setListener(new ServerStreamListener() {
+      stream.setListener(new EmbeddedHttp2Server.MessageListener() {
         @Override
         public void onMessage(ByteBuf message) {
           messages++;
@@ -116,21 +115,9 @@ class Http2ServerFlushTest {
           stream.writeMessage(frame, true);
           stream.request(1);
         }
-
-        @Override
-        public void onHalfClose() {}
-
-        @Override
-        public void onClose(Status status) {}
-
-        @Override
-        public void onReady() {}
       });
       stream.request(1);
     }
-
-    @Override
-    public void transportTerminated() {}
   }
 
   /**
