@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +62,8 @@ class CallOptionsTest {
       peer.seenHeaders.clear();
       cc.invoke(JavaPeer.UNARY, sv("x"),
           ClientCallOptions.withPerRpcCredentials(CallOptions.DEFAULT, token("t1", false)));
-      io.grpc.Metadata seen = peer.seenHeaders.poll(5, TimeUnit.SECONDS);
+      io.grpc.Metadata seen = peer.awaitHeaders("x-method",
+          m -> m.containsKey(ClientCallTest.key("x-method")));
       assertThat(seen.get(ClientCallTest.key("authorization"))).isEqualTo("Bearer t1");
       assertThat(seen.get(ClientCallTest.key("x-method"))).isEqualTo("test.Echo/Unary");
 
@@ -101,6 +101,12 @@ class CallOptionsTest {
           MethodDescriptor<ReqT, RespT> method, CallOptions options, Channel next) {
         return new dev.grpcspring.interceptor.ForwardingClientCall<>(next.newCall(method, options)) {
           @Override
+          public void start(Listener<RespT> listener, Metadata headers) {
+            headers.put(Metadata.Key.of("x-case", Metadata.ASCII_STRING_MARSHALLER), "late");
+            super.start(listener, headers);
+          }
+
+          @Override
           public void halfClose() {
             super.halfClose();
             Metadata md = new Metadata();
@@ -117,7 +123,8 @@ class CallOptionsTest {
           List.of(releaseAfterSend));
       assertThat(dev.grpcspring.stub.ClientCalls.blockingUnaryCall(channel, JavaPeer.UNARY,
           CallOptions.DEFAULT, sv("x"))).isNotNull();
-      io.grpc.Metadata seen = peer.seenHeaders.poll(5, TimeUnit.SECONDS);
+      io.grpc.Metadata seen = peer.awaitHeaders("x-case: late",
+          m -> "late".equals(m.get(ClientCallTest.key("x-case"))));
       assertThat(seen.get(ClientCallTest.key("authorization"))).isEqualTo("Bearer late");
     }
   }
@@ -150,7 +157,8 @@ class CallOptionsTest {
       peer.seenHeaders.clear();
       cc.invoke(JavaPeer.UNARY, sv("x"), ClientCallOptions.withPeerCapture(
           ClientCallOptions.withContentSubtype(CallOptions.DEFAULT, "proto"), peerRef));
-      io.grpc.Metadata seen = peer.seenHeaders.poll(5, TimeUnit.SECONDS);
+      io.grpc.Metadata seen = peer.awaitHeaders("user-agent my-app/1.0", m -> String.valueOf(
+          m.get(ClientCallTest.key("user-agent"))).startsWith("my-app/1.0"));
       assertThat(seen.get(ClientCallTest.key("content-type"))).isEqualTo("application/grpc+proto");
       assertThat(seen.get(ClientCallTest.key("user-agent"))).startsWith("my-app/1.0 grpc-spring/");
       assertThat(((InetSocketAddress) peerRef.get().remoteAddress()).getPort()).isEqualTo(peer.port());

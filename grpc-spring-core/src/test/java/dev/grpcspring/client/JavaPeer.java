@@ -51,6 +51,28 @@ final class JavaPeer implements AutoCloseable {
   Server server;
   final String name;
 
+  /**
+   * The request headers of the first call {@code ours} accepts, waiting up to 5 s. Calls another
+   * test left behind (one a client failed locally can still reach this server's handler later)
+   * are skipped, so a test reads the headers of its own call.
+   */
+  Metadata awaitHeaders(String what, java.util.function.Predicate<Metadata> ours)
+      throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    List<Metadata> skipped = new java.util.ArrayList<>();
+    for (long left; (left = end - System.nanoTime()) > 0; ) {
+      Metadata m = seenHeaders.poll(left, TimeUnit.NANOSECONDS);
+      if (m != null && ours.test(m)) {
+        return m;
+      }
+      if (m != null) {
+        skipped.add(m);
+      }
+    }
+    throw new AssertionError("No call with " + what + " reached " + name + " within 5 s; other calls: "
+        + skipped);
+  }
+
   private JavaPeer(String name) {
     this.name = name;
   }
