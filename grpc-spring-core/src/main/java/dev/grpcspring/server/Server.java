@@ -141,9 +141,11 @@ public final class Server implements AutoCloseable {
       IoHandlerFactory io = NativeTransport.ioHandlerFactory();
       this.bossGroup = new MultiThreadIoEventLoopGroup(1,
           new DefaultThreadFactory("grpc-server-boss-" + id, true), io);
-      // One I/O thread per core, as grpc-java: Netty's default of two per core tripled the p99
+      // One I/O thread per core unless told: Netty's default of two per core tripled the p99
       // with 1000 connections on 2 cores (threads preempting each other mid-read).
-      this.workerGroup = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+      int loops = b.eventLoopThreads > 0 ? b.eventLoopThreads
+          : Runtime.getRuntime().availableProcessors();
+      this.workerGroup = new MultiThreadIoEventLoopGroup(loops,
           new DefaultThreadFactory("grpc-server-worker-" + id, true), io);
       this.ownsGroups = true;
     }

@@ -19,7 +19,8 @@ import java.util.Locale;
 /**
  * {@code compare [--scenario=...] [--peers=grpc-java|all|LIST] [--drivers=all|LIST]
  * [--modes=pooled,direct] [--rounds=1] [--warmup=15s] [--duration=20s] [--client-direct]
- * [--jvm-args="-Xms1g -Xmx2g"] [--jfr=DIR] [--server-cpus=LIST --client-cpus=LIST]}: every selected server (ours and each peer, in each
+ * [--jvm-args="-Xms1g -Xmx2g"] [--jfr=DIR] [--server-cpus=LIST --client-cpus=LIST]
+ * [--event-loop-threads=N]}: every selected server (ours and each peer, in each
  * executor mode it has) driven by every selected driver, one run at a time, each run against a
  * fresh server JVM; repeated {@code --rounds} times, and reported as the median of the per-round
  * ratios ours / peer with their spread.
@@ -27,7 +28,9 @@ import java.util.Locale;
  * <p>The order of the servers rotates from one round and scenario to the next, so no runtime
  * always runs first on a machine that is warming up or getting busier. A driver runs in the same
  * configuration against every server ({@code --client-direct} or not), so a ratio compares
- * servers only.
+ * servers only. {@code --event-loop-threads} gives every server the same number of I/O threads
+ * (by default each keeps its own: ours one per core, grpc-java, Armeria and the Netty ceiling two,
+ * Vert.x one verticle per core).
  */
 public final class CompareCommand {
   static final String DEFAULT_JVM_ARGS = "-Xms1g -Xmx2g";
@@ -80,7 +83,12 @@ public final class CompareCommand {
     String tlsProvider = options.string("tls-provider", null);
     CpuPinning pinning =
         CpuPinning.parse(options.string("server-cpus", null), options.string("client-cpus", null));
+    int eventLoopThreads = options.integer("event-loop-threads", 0);
     options.checkAllUsed();
+    if (eventLoopThreads < 0) {
+      throw new IllegalArgumentException("--event-loop-threads must be positive (or 0 for each"
+          + " server's own default), got " + eventLoopThreads);
+    }
     BenchmarkTls tls = null;
     if (tlsOn) {
       for (Impl peer : peers) {
@@ -122,7 +130,8 @@ public final class CompareCommand {
       }
     }
     RunSettings settings =
-        new RunSettings(warmup, duration, jvmArgs, clientDirect, jfrDir, System.err, tls, pinning);
+        new RunSettings(warmup, duration, jvmArgs, clientDirect, jfrDir, System.err, tls, pinning,
+            eventLoopThreads);
     CompareCommand compare = new CompareCommand(settings, out);
     List<ServerVariant> servers = servers(peers, modes);
     if (servers.size() < 2) {
@@ -217,11 +226,11 @@ public final class CompareCommand {
     long estimate = (long) rounds * runsPerRound * perRun;
     out.printf(Locale.ROOT,
         "compare: %d round(s) x %d runs (scenarios %s; servers %s; drivers %s), warm-up %s,"
-            + " measured %s, clients %s, JVM args %s, %s; about %d min%n",
+            + " measured %s, clients %s, JVM args %s, %s, %s; about %d min%n",
         rounds, runsPerRound, ids(scenarios), labels(servers), flags(drivers),
         Options.format(settings.warmup()), Options.format(settings.duration()),
         settings.clientDirect() ? "direct" : "pooled", settings.jvmArgs(),
-        settings.pinning().describe(), (estimate + 59) / 60);
+        settings.pinning().describe(), settings.describeEventLoops(), (estimate + 59) / 60);
     out.flush();
     Comparison comparison = new Comparison();
     Instant started = Instant.now();
@@ -236,9 +245,10 @@ public final class CompareCommand {
     out.println();
     out.printf(Locale.ROOT,
         "Results (%s; %d round(s), warm-up %s, measured %s per run; every run a fresh server JVM,"
-            + " driver in its own process, on this machine, %s; clients %s; took %d min):%n%n",
+            + " driver in its own process, on this machine, %s; %s; clients %s; took %d min):%n%n",
         Instant.now(), rounds, Options.format(settings.warmup()),
         Options.format(settings.duration()), settings.pinning().describe(),
+        settings.describeEventLoops(),
         settings.clientDirect() ? "direct" : "pooled",
         (Duration.between(started, Instant.now()).toSeconds() + 59) / 60);
     out.print(comparison.render());
@@ -250,7 +260,7 @@ public final class CompareCommand {
     String recording = "r" + (run.round + 1) + "-" + run.scenario.id() + "-" + run.driver.flag()
         + "-to-" + run.server.fileName();
     try (ServerProcess server = ServerProcess.start(run.server, run.scenario.payloadBytes(),
-        settings.vmArgs(recording + "-server"), settings.echo(), settings.tlsFlags(),
+        settings.vmArgs(recording + "-server"), settings.echo(), settings.serverFlags(),
         settings.pinning())) {
       switch (run.driver) {
         case OURS:

@@ -1,6 +1,7 @@
 package dev.grpcspring.benchmarks.server;
 
 import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import dev.grpcspring.benchmarks.ExecutorMode;
 import java.net.InetSocketAddress;
@@ -18,7 +19,7 @@ public final class ArmeriaBenchmarkServer implements BenchmarkServer {
   private final GrpcJavaBenchmarkService service = new GrpcJavaBenchmarkService();
   private final Server server;
 
-  private ArmeriaBenchmarkServer(String host, int port, ExecutorMode mode) {
+  private ArmeriaBenchmarkServer(String host, int port, ExecutorMode mode, int eventLoopThreads) {
     if (mode != ExecutorMode.POOLED && mode != ExecutorMode.DIRECT) {
       throw new IllegalArgumentException("Armeria's server runs pooled or direct, not " + mode);
     }
@@ -30,7 +31,7 @@ public final class ArmeriaBenchmarkServer implements BenchmarkServer {
             .maxRequestMessageLength(maxMessage)
             .maxResponseMessageLength(maxMessage)
             .build();
-    this.server =
+    ServerBuilder builder =
         Server.builder()
             .http(new InetSocketAddress(host, port))
             .service(grpc)
@@ -40,14 +41,19 @@ public final class ArmeriaBenchmarkServer implements BenchmarkServer {
             .idleTimeoutMillis(0)
             // 0 = no limit on a request's total length: a ping-pong stream carries many messages.
             .maxRequestLength(0)
-            .gracefulShutdownTimeoutMillis(0, 0)
-            .build();
+            .gracefulShutdownTimeoutMillis(0, 0);
+    if (eventLoopThreads > 0) {
+      // Armeria's own default is two per core.
+      builder.workerGroup(eventLoopThreads);
+    }
+    this.server = builder.build();
     server.start().join();
   }
 
   /** Starts serving on {@code host:port} (port 0 picks a free one). */
-  public static ArmeriaBenchmarkServer start(String host, int port, ExecutorMode mode) {
-    return new ArmeriaBenchmarkServer(host, port, mode);
+  public static ArmeriaBenchmarkServer start(String host, int port, ExecutorMode mode,
+      int eventLoopThreads) {
+    return new ArmeriaBenchmarkServer(host, port, mode, eventLoopThreads);
   }
 
   @Override

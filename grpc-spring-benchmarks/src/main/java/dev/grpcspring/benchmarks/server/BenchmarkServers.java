@@ -31,6 +31,21 @@ public final class BenchmarkServers {
   public static BenchmarkServer start(
       Impl impl, String host, int port, ExecutorMode mode, int cannedResponseBytes,
       BenchmarkTls tls) throws Exception {
+    return start(impl, host, port, mode, cannedResponseBytes, tls, 0);
+  }
+
+  /**
+   * As {@link #start(Impl, String, int, ExecutorMode, int, BenchmarkTls)}, with
+   * {@code eventLoopThreads} I/O threads serving connections (Vert.x: that many verticle
+   * instances, each on its own event loop); 0 keeps each runtime's own choice.
+   */
+  public static BenchmarkServer start(
+      Impl impl, String host, int port, ExecutorMode mode, int cannedResponseBytes,
+      BenchmarkTls tls, int eventLoopThreads) throws Exception {
+    if (eventLoopThreads < 0) {
+      throw new IllegalArgumentException("eventLoopThreads must be 0 (the runtime's default) or"
+          + " positive, not " + eventLoopThreads);
+    }
     if (tls != null && impl != Impl.OURS && impl != Impl.GRPC_JAVA) {
       throw new IllegalArgumentException("TLS is set up for ours and grpc-java only, not "
           + impl.flag());
@@ -41,15 +56,16 @@ public final class BenchmarkServers {
     }
     switch (impl) {
       case GRPC_JAVA:
-        return GrpcJavaBenchmarkServer.start(host, port, mode, tls);
+        return GrpcJavaBenchmarkServer.start(host, port, mode, tls, eventLoopThreads);
       case OURS:
-        return OursBenchmarkServer.start(host, port, mode == ExecutorMode.DIRECT, tls);
+        return OursBenchmarkServer.start(host, port, mode == ExecutorMode.DIRECT, tls,
+            eventLoopThreads);
       case VERTX:
-        return VertxBenchmarkServer.start(host, port);
+        return VertxBenchmarkServer.start(host, port, eventLoopThreads);
       case ARMERIA:
-        return ArmeriaBenchmarkServer.start(host, port, mode);
+        return ArmeriaBenchmarkServer.start(host, port, mode, eventLoopThreads);
       case NETTY:
-        return NettyCeilingServer.start(host, port, cannedResponseBytes);
+        return NettyCeilingServer.start(host, port, cannedResponseBytes, eventLoopThreads);
       default:
         throw new IllegalArgumentException("Unknown impl " + impl);
     }

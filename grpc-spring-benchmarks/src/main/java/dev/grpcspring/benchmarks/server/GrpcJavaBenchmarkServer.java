@@ -37,8 +37,8 @@ public final class GrpcJavaBenchmarkServer implements BenchmarkServer {
   private final Server server;
 
   @SuppressWarnings("deprecation") // AsyncServer itself still builds the Netty 4.1-style groups.
-  private GrpcJavaBenchmarkServer(String host, int port, ExecutorMode mode, BenchmarkTls tls)
-      throws IOException {
+  private GrpcJavaBenchmarkServer(String host, int port, ExecutorMode mode, BenchmarkTls tls,
+      int eventLoopThreads) throws IOException {
     if (mode != ExecutorMode.POOLED && mode != ExecutorMode.DIRECT) {
       throw new IllegalArgumentException("grpc-java's server runs pooled or direct, not " + mode);
     }
@@ -49,12 +49,12 @@ public final class GrpcJavaBenchmarkServer implements BenchmarkServer {
       // AsyncServer --transport=netty_epoll: boss EpollEventLoopGroup(1), worker
       // EpollEventLoopGroup(0) (Netty's default size, 2 x cores), EpollServerSocketChannel.
       boss = new EpollEventLoopGroup(1, tf);
-      worker = new EpollEventLoopGroup(0, tf);
+      worker = new EpollEventLoopGroup(eventLoopThreads, tf);
       channelType = EpollServerSocketChannel.class;
     } else {
       // AsyncServer --transport=netty_nio (its default), the same group sizes.
       boss = new NioEventLoopGroup(1, tf);
-      worker = new NioEventLoopGroup(0, tf);
+      worker = new NioEventLoopGroup(eventLoopThreads, tf);
       channelType = NioServerSocketChannel.class;
     }
     NettyServerBuilder builder =
@@ -116,13 +116,16 @@ public final class GrpcJavaBenchmarkServer implements BenchmarkServer {
   /** Starts serving on {@code host:port} (port 0 picks a free one). */
   public static GrpcJavaBenchmarkServer start(String host, int port, ExecutorMode mode)
       throws IOException {
-    return new GrpcJavaBenchmarkServer(host, port, mode, null);
+    return new GrpcJavaBenchmarkServer(host, port, mode, null, 0);
   }
 
-  /** Starts serving on {@code host:port}, over TLS when {@code tls} is not null. */
+  /**
+   * Starts serving on {@code host:port}, over TLS when {@code tls} is not null, with
+   * {@code eventLoopThreads} worker loops (0: Netty's default, as AsyncServer).
+   */
   public static GrpcJavaBenchmarkServer start(String host, int port, ExecutorMode mode,
-      BenchmarkTls tls) throws IOException {
-    return new GrpcJavaBenchmarkServer(host, port, mode, tls);
+      BenchmarkTls tls, int eventLoopThreads) throws IOException {
+    return new GrpcJavaBenchmarkServer(host, port, mode, tls, eventLoopThreads);
   }
 
   @Override

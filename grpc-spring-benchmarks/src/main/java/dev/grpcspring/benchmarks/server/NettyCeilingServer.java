@@ -45,7 +45,7 @@ public final class NettyCeilingServer implements BenchmarkServer {
   private final ByteBuf canned;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private NettyCeilingServer(String host, int port, int responseBytes)
+  private NettyCeilingServer(String host, int port, int responseBytes, int eventLoopThreads)
       throws InterruptedException {
     if (responseBytes < 0 || responseBytes > ResponseSizes.MAX_RESPONSE_BYTES) {
       throw new IllegalArgumentException("The canned response must be between 0 and "
@@ -58,7 +58,7 @@ public final class NettyCeilingServer implements BenchmarkServer {
     Class<? extends ServerChannel> channelType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     boss = new MultiThreadIoEventLoopGroup(1, io);
-    worker = new MultiThreadIoEventLoopGroup(0, io);
+    worker = new MultiThreadIoEventLoopGroup(eventLoopThreads, io);
     try {
       channel =
           new ServerBootstrap()
@@ -96,10 +96,13 @@ public final class NettyCeilingServer implements BenchmarkServer {
     return framed;
   }
 
-  /** Starts serving on {@code host:port} (port 0 picks a free one). */
-  public static NettyCeilingServer start(String host, int port, int responseBytes)
-      throws InterruptedException {
-    return new NettyCeilingServer(host, port, responseBytes);
+  /**
+   * Starts serving on {@code host:port} (port 0 picks a free one) with {@code eventLoopThreads}
+   * worker loops (0: Netty's default, two per core).
+   */
+  public static NettyCeilingServer start(String host, int port, int responseBytes,
+      int eventLoopThreads) throws InterruptedException {
+    return new NettyCeilingServer(host, port, responseBytes, eventLoopThreads);
   }
 
   @Override

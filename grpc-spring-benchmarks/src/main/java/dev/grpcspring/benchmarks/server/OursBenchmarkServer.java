@@ -26,8 +26,8 @@ public final class OursBenchmarkServer implements BenchmarkServer {
                   .setPayload(Payload.newBuilder().setBody(ByteString.copyFrom(new byte[size])))
                   .build());
 
-  private OursBenchmarkServer(String host, int port, boolean directExecutor, BenchmarkTls tls)
-      throws IOException {
+  private OursBenchmarkServer(String host, int port, boolean directExecutor, BenchmarkTls tls,
+      int eventLoopThreads) throws IOException {
     ServerBuilder builder =
         Server.builder()
             .address(new InetSocketAddress(host, port))
@@ -39,19 +39,25 @@ public final class OursBenchmarkServer implements BenchmarkServer {
     if (tls != null) {
       builder.credentials(tls.oursServer());
     }
+    if (eventLoopThreads > 0) {
+      builder.eventLoopThreads(eventLoopThreads);
+    }
     this.server = builder.build().start();
   }
 
   /** Starts serving on {@code host:port} (port 0 picks a free one). */
   public static OursBenchmarkServer start(String host, int port, boolean directExecutor)
       throws IOException {
-    return new OursBenchmarkServer(host, port, directExecutor, null);
+    return new OursBenchmarkServer(host, port, directExecutor, null, 0);
   }
 
-  /** Starts serving on {@code host:port}, over TLS when {@code tls} is not null. */
+  /**
+   * Starts serving on {@code host:port}, over TLS when {@code tls} is not null, with
+   * {@code eventLoopThreads} I/O threads (0: the server's default, one per core).
+   */
   public static OursBenchmarkServer start(String host, int port, boolean directExecutor,
-      BenchmarkTls tls) throws IOException {
-    return new OursBenchmarkServer(host, port, directExecutor, tls);
+      BenchmarkTls tls, int eventLoopThreads) throws IOException {
+    return new OursBenchmarkServer(host, port, directExecutor, tls, eventLoopThreads);
   }
 
   @Override

@@ -14,11 +14,12 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code server --port=N --impl=ours|grpc-java|vertx|armeria|netty [--host=127.0.0.1]
  * [--executor=pooled|direct|event-loop] [--canned-response-bytes=100] [--tls
- * --tls-provider=jdk|openssl --tls-dir=DIR]}: serves BenchmarkService (over TLS for ours and
+ * --tls-provider=jdk|openssl --tls-dir=DIR] [--event-loop-threads=N]}: serves BenchmarkService (over TLS for ours and
  * grpc-java, with a certificate made in DIR when there is none)
  * until killed. {@code --direct} is short for {@code --executor=direct}; without either, a server
  * runs in its first mode ({@link Impl#modes()}). {@code --canned-response-bytes} sets the payload
- * of the raw Netty ceiling's one answer.
+ * of the raw Netty ceiling's one answer; {@code --event-loop-threads} the server's I/O threads
+ * (0, the default, keeps the runtime's own choice).
  *
  * <p>It prints {@code listening on port N} once ready. Standard input is a control channel for the
  * {@code compare} harness: the line {@code stats} prints one {@link #STATS_PREFIX} line with the
@@ -45,6 +46,7 @@ public final class ServerCommand {
     int canned =
         options.integer("canned-response-bytes", BenchmarkServers.DEFAULT_CANNED_RESPONSE_BYTES);
     BenchmarkTls tls = BenchmarkTls.fromOptions(options);
+    int eventLoopThreads = options.integer("event-loop-threads", 0);
     options.checkAllUsed();
     if (tls != null) {
       tls.ensureCertificates();
@@ -55,7 +57,8 @@ public final class ServerCommand {
           + impl.modes().stream().map(ExecutorMode::flag).toList() + " mode, not " + mode.flag());
     }
 
-    BenchmarkServer server = BenchmarkServers.start(impl, host, port, mode, canned, tls);
+    BenchmarkServer server =
+        BenchmarkServers.start(impl, host, port, mode, canned, tls, eventLoopThreads);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

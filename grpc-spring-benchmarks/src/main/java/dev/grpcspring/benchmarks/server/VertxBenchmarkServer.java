@@ -52,10 +52,15 @@ public final class VertxBenchmarkServer implements BenchmarkServer {
                   .build());
   private final int port;
 
-  private VertxBenchmarkServer(String host, int requestedPort) throws Exception {
-    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+  private VertxBenchmarkServer(String host, int requestedPort, int eventLoopThreads)
+      throws Exception {
+    int instances = eventLoopThreads > 0 ? eventLoopThreads
+        : Runtime.getRuntime().availableProcessors();
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    // Each instance runs on an event loop of its own while the pool has enough of them.
+    options.setEventLoopPoolSize(Math.max(options.getEventLoopPoolSize(), instances));
+    vertx = Vertx.vertx(options);
     try {
-      int instances = Runtime.getRuntime().availableProcessors();
       // Vert.x shares one listening socket between the instances that ask for the same port; port
       // 0 would give each its own, so a free port is chosen first.
       port = requestedPort != 0 ? requestedPort : freePort(host);
@@ -74,9 +79,13 @@ public final class VertxBenchmarkServer implements BenchmarkServer {
     }
   }
 
-  /** Starts serving on {@code host:port} (port 0 picks a free one). */
-  public static VertxBenchmarkServer start(String host, int port) throws Exception {
-    return new VertxBenchmarkServer(host, port);
+  /**
+   * Starts serving on {@code host:port} (port 0 picks a free one) with {@code eventLoopThreads}
+   * verticle instances (0: one per core).
+   */
+  public static VertxBenchmarkServer start(String host, int port, int eventLoopThreads)
+      throws Exception {
+    return new VertxBenchmarkServer(host, port, eventLoopThreads);
   }
 
   private static <T> T await(Future<T> future) throws Exception {

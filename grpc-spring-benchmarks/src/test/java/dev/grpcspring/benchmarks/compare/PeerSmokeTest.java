@@ -1,6 +1,7 @@
 package dev.grpcspring.benchmarks.compare;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.grpcspring.benchmarks.ExecutorMode;
@@ -83,6 +84,22 @@ class PeerSmokeTest {
         assertThat(server.responsesSent()).isGreaterThanOrEqualTo(result.calls);
       }
     }
+  }
+
+  /** compare --event-loop-threads: each runtime takes the count through its own API. */
+  @ParameterizedTest
+  @EnumSource(Impl.class)
+  @Timeout(60)
+  void everyServerServesOnTheIoThreadsAskedFor(Impl impl) throws Exception {
+    Scenario scenario = Scenario.UNARY_LATENCY;
+    try (BenchmarkServer server = BenchmarkServers.start(impl, "127.0.0.1", 0,
+        impl.modes().get(0), scenario.payloadBytes(), null, 1)) {
+      ClientResult result = drive(new OursLoadClient("127.0.0.1:" + server.port(), false), scenario);
+      assertThat(result.firstFailure).isNull();
+      assertThat(server.responsesSent()).isPositive();
+    }
+    assertThatThrownBy(() -> BenchmarkServers.start(impl, "127.0.0.1", 0, impl.modes().get(0),
+        scenario.payloadBytes(), null, -1)).hasMessageContaining("eventLoopThreads");
   }
 
   @ParameterizedTest

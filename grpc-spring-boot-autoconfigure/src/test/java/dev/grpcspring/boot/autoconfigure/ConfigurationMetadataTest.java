@@ -32,6 +32,7 @@ class ConfigurationMetadataTest {
         "grpc.server.inbound.message.max-size", "grpc.server.inbound.metadata.max-size",
         "grpc.server.max-concurrent-streams", "grpc.server.connection-setup-timeout",
         "grpc.server.flow-control-window", "grpc.server.shutdown.grace-period",
+        "grpc.server.event-loop-threads",
         "grpc.server.executor.direct", "grpc.server.executor.threads",
         "grpc.server.health.actuator.exclude", "grpc.client.enabled", "grpc.client.channel",
         "grpc.server.keepalive.time", "grpc.server.keepalive.timeout",

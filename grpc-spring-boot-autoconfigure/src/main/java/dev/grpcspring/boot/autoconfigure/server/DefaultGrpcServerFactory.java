@@ -82,6 +82,14 @@ public class DefaultGrpcServerFactory implements GrpcServerFactory {
     if (p.getMaxConcurrentStreams() != null) {
       builder.maxConcurrentStreams(p.getMaxConcurrentStreams());
     }
+    Integer loops = p.getEventLoopThreads();
+    if (loops != null && loops <= 0) {
+      throw new InvalidConfigurationPropertyValueException("grpc.server.event-loop-threads",
+          loops, "Set a positive number of I/O threads, or leave it unset for one per core.");
+    }
+    if (loops != null) {
+      builder.eventLoopThreads(loops);
+    }
     if (p.getFlowControlWindow() != null) {
       builder.initialFlowControlWindow(bytes(p.getFlowControlWindow(), "flow-control-window"));
     }

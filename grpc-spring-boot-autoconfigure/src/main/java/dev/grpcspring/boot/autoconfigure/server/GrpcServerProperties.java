@@ -61,6 +61,14 @@ public class GrpcServerProperties {
   @DataSizeUnit(DataUnit.BYTES)
   private @Nullable DataSize flowControlWindow;
 
+  /**
+   * Number of I/O threads (Netty event loops) serving the server's connections; each connection
+   * stays on one. One per core when unset, which keeps latency low with many connections. More
+   * can answer more when few connections carry many calls and handlers run on the I/O threads
+   * (grpc.server.executor.direct).
+   */
+  private @Nullable Integer eventLoopThreads;
+
   @NestedConfigurationProperty
   private final InboundProperties inbound = new InboundProperties();
 
@@ -107,6 +115,14 @@ public class GrpcServerProperties {
 
   public void setAddress(@Nullable String address) {
     this.address = address;
+  }
+
+  public @Nullable Integer getEventLoopThreads() {
+    return eventLoopThreads;
+  }
+
+  public void setEventLoopThreads(@Nullable Integer eventLoopThreads) {
+    this.eventLoopThreads = eventLoopThreads;
   }
 
   public @Nullable Integer getMaxConcurrentStreams() {

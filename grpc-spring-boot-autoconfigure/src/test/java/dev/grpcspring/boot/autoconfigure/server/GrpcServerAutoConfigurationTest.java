@@ -16,14 +16,19 @@ import dev.grpcspring.boot.server.GrpcServiceDiscoverer;
 import dev.grpcspring.boot.test.proto.EchoRequest;
 import dev.grpcspring.boot.test.proto.EchoResponse;
 import dev.grpcspring.boot.test.proto.EchoServiceGrpc;
+import dev.grpcspring.client.ClientConn;
+import dev.grpcspring.client.DialOptions;
 import dev.grpcspring.interceptor.ServerInterceptor;
 import dev.grpcspring.server.ElasticPool;
 import dev.grpcspring.server.Server;
 import dev.grpcspring.server.ServerServiceDefinition;
 import dev.grpcspring.stub.StreamObserver;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.aopalliance.intercept.MethodInterceptor;
 import org.junit.jupiter.api.Test;
@@ -150,6 +155,47 @@ class GrpcServerAutoConfigurationTest {
   void directExecutorRunsHandlersOnTheTransport() {
     serverWithoutServices.withPropertyValues("grpc.server.executor.direct=true").run(ctx ->
         assertThat(ctx.getBean(GrpcServerExecutorProvider.class).getExecutor()).isNull());
+  }
+
+  static class ThreadNameEcho extends EchoServiceGrpc.EchoServiceImplBase {
+    @Override
+    public void echo(EchoRequest request, StreamObserver<EchoResponse> responseObserver) {
+      responseObserver.onNext(
+          EchoResponse.newBuilder().setText(Thread.currentThread().getName()).build());
+      responseObserver.onCompleted();
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class ThreadNameService {
+    @Bean
+    @GrpcService
+    ThreadNameEcho threadNameEcho() {
+      return new ThreadNameEcho();
+    }
+  }
+
+  @Test
+  void eventLoopThreadsSetHowManyIoThreadsServeTheConnections() {
+    runner.withUserConfiguration(ThreadNameService.class)
+        .withPropertyValues("grpc.server.executor.direct=true", "grpc.server.event-loop-threads=3")
+        .run(ctx -> {
+          int port = ctx.getBean(GrpcServerLifecycle.class).getServer().getPort();
+          Set<String> threads = new HashSet<>();
+          // Six connections, each answered on its I/O thread (handlers run there when direct).
+          for (int i = 0; i < 6; i++) {
+            try (ClientConn cc = ClientConn.dial("127.0.0.1:" + port,
+                DialOptions.newBuilder().insecure().build())) {
+              threads.add(EchoServiceGrpc.newBlockingStub(cc).withDeadlineAfter(10, TimeUnit.SECONDS)
+                  .echo(EchoRequest.newBuilder().setText("x").build()).getText());
+            }
+          }
+          assertThat(threads).hasSize(3).allMatch(t -> t.startsWith("grpc-server-worker-"));
+        });
+    serverWithoutServices.withPropertyValues("grpc.server.event-loop-threads=0").run(ctx ->
+        assertThat(ctx).getFailure().rootCause()
+            .hasMessageContaining("grpc.server.event-loop-threads")
+            .hasMessageContaining("Set a positive number of I/O threads"));
   }
 
   @Test
