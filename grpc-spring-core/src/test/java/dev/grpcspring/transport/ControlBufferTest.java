@@ -43,6 +43,28 @@ class ControlBufferTest {
   }
 
   @Test
+  void commandsPastManyChunksOfTheQueueRunInOrderAndTheQueueIsReusedAfterADrain() {
+    EmbeddedChannel ch = new EmbeddedChannel(new FlushCounter());
+    ControlBuffer q = new ControlBuffer(ch);
+    List<Integer> ran = new ArrayList<>();
+    int n = ControlBuffer.QUEUE_CHUNK * 10 + 3;
+    for (int round = 0; round < 2; round++) {
+      ran.clear();
+      for (int i = 0; i < n; i++) {
+        int k = i;
+        q.enqueue(() -> ran.add(k), false);
+      }
+      q.scheduleFlush();
+      ch.runPendingTasks();
+      assertThat(ran).hasSize(n);
+      for (int i = 0; i < n; i++) {
+        assertThat(ran.get(i)).isEqualTo(i);
+      }
+    }
+    ch.finishAndReleaseAll();
+  }
+
+  @Test
   void commandsFromManyThreadsAllRun() throws Exception {
     FlushCounter counter = new FlushCounter();
     EmbeddedChannel ch = new EmbeddedChannel(counter);
