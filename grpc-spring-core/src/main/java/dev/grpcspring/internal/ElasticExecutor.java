@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -102,27 +103,84 @@ public final class ElasticExecutor extends AbstractExecutorService {
       throw new RejectedExecutionException("Executor " + name + " is shut down");
     }
     queue.offer(task);
-    if (idle.get() > 0 || queue.isEmpty()) {
-      return; // a waiting worker takes it, or already took it
+    try {
+      growForQueuedTask();
+    } catch (RuntimeException | Error e) {
+      if (queue.remove(task)) {
+        throw cannotStart(e);
+      }
+      // A worker took the task after all; the pool just has a thread fewer than it wanted.
+      Thread.currentThread().getUncaughtExceptionHandler()
+          .uncaughtException(Thread.currentThread(), e);
     }
-    int n = live.get();
-    if (n < eagerThreads) {
-      try {
-        tryStart(n);
-      } catch (RuntimeException | Error e) {
+  }
+
+  /**
+   * Runs {@code tasks} as {@link #execute} would, in order, waking one waiting worker for all of
+   * them rather than one per task (see {@link TaskQueue#offerAll}). Tasks this pool cannot take
+   * (it is shut down, or could not start a thread) go to {@code rejected} instead of throwing, so
+   * that one refusal does not lose the others.
+   */
+  public <T extends Runnable> void executeAll(List<T> tasks,
+      BiConsumer<? super T, RejectedExecutionException> rejected) {
+    if (tasks.isEmpty()) {
+      return;
+    }
+    if (state != RUNNING) {
+      RejectedExecutionException e =
+          new RejectedExecutionException("Executor " + name + " is shut down");
+      for (int i = 0; i < tasks.size(); i++) {
+        rejected.accept(tasks.get(i), e);
+      }
+      return;
+    }
+    queue.offerAll(tasks);
+    try {
+      int started = 0;
+      while (started < tasks.size() && growForQueuedTask()) {
+        started++; // at most a worker per task, as that many executes would start
+      }
+    } catch (RuntimeException | Error e) {
+      boolean refused = false;
+      for (int i = 0; i < tasks.size(); i++) {
+        T task = tasks.get(i);
         if (queue.remove(task)) {
-          throw new RejectedExecutionException("Executor " + name + " could not start a thread"
-              + " for the task (" + e + "); fewer threads or more memory for thread stacks may"
-              + " help", e);
+          refused = true;
+          rejected.accept(task, cannotStart(e));
         }
-        // A worker took the task after all; the pool just has a thread fewer than it wanted.
+      }
+      if (!refused) {
         Thread.currentThread().getUncaughtExceptionHandler()
             .uncaughtException(Thread.currentThread(), e);
       }
-    } else if (n < maxThreads && !watched) {
+    }
+  }
+
+  /**
+   * After a task was queued: starts a worker if none is waiting and fewer than the eager count
+   * live, or has the monitor watch for stalls past that. Returns whether it started (or raced to
+   * start) one, so that a batch may start another; throws what starting a thread threw.
+   */
+  private boolean growForQueuedTask() {
+    if (idle.get() > 0 || queue.isEmpty()) {
+      return false; // a waiting worker takes it, or already took it
+    }
+    int n = live.get();
+    if (n < eagerThreads) {
+      tryStart(n);
+      return true;
+    }
+    if (n < maxThreads && !watched) {
       watched = true;
       monitor.accept(this);
     }
+    return false;
+  }
+
+  private RejectedExecutionException cannotStart(Throwable e) {
+    return new RejectedExecutionException("Executor " + name + " could not start a thread"
+        + " for the task (" + e + "); fewer threads or more memory for thread stacks may"
+        + " help", e);
   }
 
   /** Starts a worker if {@code expectedLive} still holds; false if another thread changed it. */

@@ -41,6 +41,28 @@ final class TaskQueue {
     }
   }
 
+  /**
+   * Queues {@code batch} in order and wakes one waiting worker, not one per task: a worker that
+   * takes a task while more are left wakes the next itself, so the caller (an event loop handing
+   * over a read's calls) pays for one wake-up however many tasks it queues.
+   */
+  void offerAll(List<? extends Runnable> batch) {
+    lock.lock();
+    try {
+      for (int i = 0; i < batch.size(); i++) {
+        tasks.addLast(batch.get(i));
+      }
+      int n = tasks.size();
+      size = n;
+      if (n > peak) {
+        peak = n;
+      }
+      notEmpty.signal();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The oldest task, or null at once when there is none. */
   @Nullable Runnable poll() {
     if (size == 0) {

@@ -16,6 +16,11 @@ final class ElasticPoolImpl extends AbstractExecutorService implements ElasticPo
     this.pool = pool;
   }
 
+  /** The pool itself, for {@link ReadBatch}'s hand-over of a read's calls at once. */
+  ElasticExecutor pool() {
+    return pool;
+  }
+
   @Override
   public void execute(Runnable task) {
     pool.execute(task);

@@ -3,10 +3,13 @@ package dev.grpcspring.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -239,6 +242,89 @@ class ElasticExecutorTest {
     assertThatThrownBy(() -> pool.execute(() -> { }))
         .isInstanceOf(RejectedExecutionException.class)
         .hasMessageContaining("shut down");
+  }
+
+  @Test
+  void aBatchRunsInOrderOnOneThread() throws Exception {
+    pool = ElasticExecutor.create("t", 1, 60, TimeUnit.SECONDS);
+    List<Integer> ran = new CopyOnWriteArrayList<>();
+    CountDownLatch done = new CountDownLatch(5);
+    List<Runnable> batch = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      int n = i;
+      batch.add(() -> {
+        ran.add(n);
+        done.countDown();
+      });
+    }
+    pool.executeAll(batch, (task, e) -> {
+      throw new AssertionError("refused", e);
+    });
+    assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(ran).containsExactly(0, 1, 2, 3, 4);
+  }
+
+  @Test
+  void aBatchWakesEnoughWaitingWorkersToRunItsTasksTogether() throws Exception {
+    pool = ElasticExecutor.create("t", 2, 60, TimeUnit.SECONDS);
+    // Two workers, both parked: the batch wakes one, which must wake the other, since each task
+    // waits until the other one runs.
+    CountDownLatch first = new CountDownLatch(2);
+    blockers(2, first);
+    assertThat(first.await(5, TimeUnit.SECONDS)).isTrue();
+    release.countDown();
+    waitFor(() -> pool.getPoolSize() == 2 && pool.getActiveCount() == 0);
+
+    CyclicBarrier together = new CyclicBarrier(2);
+    CountDownLatch done = new CountDownLatch(2);
+    Runnable meet = () -> {
+      try {
+        together.await(5, TimeUnit.SECONDS);
+        done.countDown();
+      } catch (Exception e) {
+        throw new AssertionError("the other task did not run alongside", e);
+      }
+    };
+    pool.executeAll(List.of(meet, meet), (task, e) -> {
+      throw new AssertionError("refused", e);
+    });
+    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(pool.getPoolSize()).isEqualTo(2);
+  }
+
+  @Test
+  void aBatchStartsWorkersOnDemand() throws Exception {
+    pool = ElasticExecutor.create("t", 2, 60, TimeUnit.SECONDS);
+    CyclicBarrier together = new CyclicBarrier(2);
+    CountDownLatch done = new CountDownLatch(2);
+    Runnable meet = () -> {
+      try {
+        together.await(5, TimeUnit.SECONDS);
+        done.countDown();
+      } catch (Exception e) {
+        throw new AssertionError("the other task did not run alongside", e);
+      }
+    };
+    pool.executeAll(List.of(meet, meet), (task, e) -> {
+      throw new AssertionError("refused", e);
+    });
+    assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void aBatchAfterShutdownIsRefusedTaskByTask() {
+    pool = ElasticExecutor.create("t", 2, 60, TimeUnit.SECONDS);
+    pool.shutdown();
+    Runnable a = () -> { };
+    Runnable b = () -> { };
+    List<Runnable> refused = new ArrayList<>();
+    List<String> messages = new ArrayList<>();
+    pool.executeAll(List.of(a, b), (task, e) -> {
+      refused.add(task);
+      messages.add(e.getMessage());
+    });
+    assertThat(refused).containsExactly(a, b);
+    assertThat(messages).allSatisfy(m -> assertThat(m).contains("shut down"));
   }
 
   @Test

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A bare HTTP/2 client on Netty's codec, for sending requests a gRPC client never would. Streams
@@ -198,6 +199,30 @@ final class RawHttp2Client implements AutoCloseable {
       id.complete(streamId);
     });
     return id.get(5, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Sends {@code count} requests (HEADERS, then DATA ending the stream) in one flush, so that the
+   * server reads them together; returns their stream ids.
+   */
+  List<Integer> sendInOneFlush(int count, Http2Headers headers,
+      Supplier<ByteBuf> body) throws Exception {
+    CompletableFuture<List<Integer>> ids = new CompletableFuture<>();
+    channel.eventLoop().execute(() -> {
+      List<Integer> sent = new ArrayList<>();
+      ChannelHandlerContext ctx = channel.pipeline().context(handler);
+      for (int i = 0; i < count; i++) {
+        int streamId = nextStreamId;
+        nextStreamId += 2;
+        result(streamId);
+        handler.encoder().writeHeaders(ctx, streamId, headers, 0, false, ctx.newPromise());
+        handler.encoder().writeData(ctx, streamId, body.get(), 0, true, ctx.newPromise());
+        sent.add(streamId);
+      }
+      handler.flush(ctx);
+      ids.complete(sent);
+    });
+    return ids.get(5, TimeUnit.SECONDS);
   }
 
   /**

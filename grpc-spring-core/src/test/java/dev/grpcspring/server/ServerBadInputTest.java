@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -215,6 +216,28 @@ class ServerBadInputTest {
         assertThat(r.grpcStatus()).isEqualTo("14");
         assertThat(other.isOpen()).isTrue();
       }
+    }
+  }
+
+  @Test
+  void anElasticPoolThatIsShutDownFailsTheCallsOfARead() throws Exception {
+    // Our own pool takes a read's calls at once (ElasticExecutor.executeAll); refused, every one
+    // of them must still end with a status and the connection stay open.
+    ElasticPool pool = ElasticPool.create("refusing", 2, Duration.ofSeconds(1));
+    pool.shutdown();
+    try (Server s = Server.builder().address(new InetSocketAddress("127.0.0.1", 0))
+        .registerService(new EchoService().definition())
+        .executor(pool)
+        .build().start();
+        RawHttp2Client other = new RawHttp2Client(s.getPort())) {
+      List<Integer> streams = other.sendInOneFlush(3, RawHttp2Client.grpcHeaders(UNARY),
+          () -> frame(0, message("x")));
+      for (int stream : streams) {
+        RawHttp2Client.Result r = other.await(stream);
+        assertThat(r.grpcStatus()).isEqualTo("14");
+        assertThat(r.grpcMessage()).contains("could not schedule the call");
+      }
+      assertThat(other.isOpen()).isTrue();
     }
   }
 
