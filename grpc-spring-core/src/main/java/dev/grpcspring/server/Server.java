@@ -12,6 +12,7 @@ import dev.grpcspring.internal.ElasticExecutor;
 import dev.grpcspring.transport.Http2Server;
 import dev.grpcspring.transport.NativeTransport;
 import dev.grpcspring.transport.ServerTransport;
+import dev.grpcspring.transport.ServerTransportConfig;
 import dev.grpcspring.transport.ServerTransportListener;
 import dev.grpcspring.transport.TlsPipeline;
 import dev.grpcspring.transport.inprocess.InProcessBinding;
@@ -75,7 +76,7 @@ public final class Server implements AutoCloseable {
   private final @Nullable EventLoopGroup workerGroup;
   private final boolean ownsGroups;
   private final @Nullable Class<? extends io.netty.channel.ServerChannel> channelType;
-  private final Http2Server.Config transportConfig;
+  private final ServerTransportConfig transportConfig;
   private final InProcessBinding.Options inProcessOptions;
   private final CompressorRegistry compressors;
   private final Channelz channelz;
@@ -152,7 +153,7 @@ public final class Server implements AutoCloseable {
     this.channelType = b.channelType;
     this.channelz = b.channelz;
     this.credentials = b.credentials;
-    this.transportConfig = new Http2Server.Config(b.maxInboundMessageSize,
+    this.transportConfig = new ServerTransportConfig(b.maxInboundMessageSize,
         b.maxInboundMetadataSize, b.maxConcurrentStreams, b.initialFlowControlWindow, b.bdpPing,
         b.handshakeTimeout.toNanos(), b.compressors, b.connectionPolicy());
     this.inProcessOptions = new InProcessBinding.Options(b.maxInboundMessageSize,

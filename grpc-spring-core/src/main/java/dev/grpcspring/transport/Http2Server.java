@@ -10,7 +10,6 @@ import dev.grpcspring.Status;
 import dev.grpcspring.channelz.SocketStats;
 import dev.grpcspring.channelz.SocketView;
 import dev.grpcspring.codec.Compressor;
-import dev.grpcspring.codec.CompressorRegistry;
 import dev.grpcspring.protocol.GrpcTimeout;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -66,25 +65,9 @@ public final class Http2Server extends Http2ConnectionHandler
   static final long KEEPALIVE_PING = 0x6b656570616c6976L;
   private static final AtomicBoolean teWarningLogged = new AtomicBoolean();
 
-  /**
-   * What a server connection needs to know.
-   *
-   * @param maxInboundMessageSize largest request message, in bytes
-   * @param maxHeaderListSize largest request header list (SETTINGS_MAX_HEADER_LIST_SIZE)
-   * @param maxConcurrentStreams SETTINGS_MAX_CONCURRENT_STREAMS
-   * @param initialWindowSize the stream and connection flow-control window
-   * @param bdpPing whether the windows grow to the measured bandwidth-delay product
-   *     ({@link BdpPinger})
-   * @param handshakeTimeoutNanos how long the client has to send its preface and SETTINGS
-   * @param compressors what request encodings are understood and response encodings offered
-   * @param policy keepalive, connection idleness and age, and flood limits
-   */
-  public record Config(int maxInboundMessageSize, int maxHeaderListSize, int maxConcurrentStreams,
-      int initialWindowSize, boolean bdpPing, long handshakeTimeoutNanos,
-      CompressorRegistry compressors, ServerConnectionPolicy policy) {}
 
   private final ServerTransportListener transportListener;
-  private final Config config;
+  private final ServerTransportConfig config;
   /** Null when the windows are fixed. */
   private final @Nullable BdpPinger bdp;
   private final KeepAliveEnforcer enforcer;
@@ -114,17 +97,12 @@ public final class Http2Server extends Http2ConnectionHandler
   /** Between a read's first channelRead and its channelReadComplete. */
   private boolean inRead;
   private final SocketStats stats = SocketStats.forOneWriter();
-  private static final int NAME_CACHE_SIZE = 8;
-  // Event loop only: the cache of methodName, and of authorityString.
-  private final @Nullable CharSequence[] cachedPaths = new CharSequence[NAME_CACHE_SIZE];
-  private final @Nullable String[] cachedNames = new String[NAME_CACHE_SIZE];
-  private int nextCachedPath;
-  private @Nullable CharSequence lastAuthority;
-  private @Nullable String lastAuthorityString;
+  private final RequestNames names = new RequestNames();
   private final SocketView channelzView = new ServerSocketView(this);
 
   Http2Server(Http2ConnectionDecoder decoder, ServerFrameGuard encoder,
-      Http2Settings settings, ServerTransportListener transportListener, Config config,
+      Http2Settings settings, ServerTransportListener transportListener,
+      ServerTransportConfig config,
       KeepAliveEnforcer enforcer, Http2HeadersEncoder hpack) {
     super(decoder, encoder, settings);
     this.hpack = hpack;
@@ -176,7 +154,8 @@ public final class Http2Server extends Http2ConnectionHandler
   }
 
   /** A handler for a new connection, reporting to {@code listener}. */
-  public static Http2Server create(ServerTransportListener listener, Config config) {
+  public static Http2Server create(ServerTransportListener listener,
+      ServerTransportConfig config) {
     return ServerCodec.newHandler(listener, config);
   }
 
@@ -580,13 +559,13 @@ public final class Http2Server extends Http2ConnectionHandler
     }
     CharSequence authority = headers.authority();
     Http2ServerStream stream = new Http2ServerStream(this, http2Stream,
-        authority == null ? null : authorityString(authority), timeoutNanos,
+        authority == null ? null : names.authority(authority), timeoutNanos,
         RequestHeaders.field(headers, RequestHeaders.SLOT_GRPC_ACCEPT_ENCODING), decompressor,
         config.maxInboundMessageSize());
     http2Stream.setProperty(streamKey, stream);
     stats.remoteStreamStarted();
     Metadata metadata = MetadataCodec.fromHeaders(headers);
-    String fullMethodName = methodName(path);
+    String fullMethodName = names.methodName(path);
     // As stream.guarded, without a lambda per call.
     try {
       transportListener.handleStream(stream, fullMethodName, metadata);
@@ -596,43 +575,6 @@ public final class Http2Server extends Http2ConnectionHandler
     if (endOfStream) {
       stream.inboundData(Unpooled.EMPTY_BUFFER, true);
     }
-  }
-
-  /**
-   * The method name of a {@code :path} (without its leading slash). A client asks for the same few
-   * methods again and again, and HPACK hands back the same value (often the same instance), so the
-   * last {@value #NAME_CACHE_SIZE} names are kept and not built again from the bytes each call.
-   */
-  private String methodName(CharSequence path) {
-    for (int i = 0; i < NAME_CACHE_SIZE; i++) {
-      CharSequence p = cachedPaths[i];
-      if (p == null) {
-        break;
-      }
-      if (p == path || AsciiString.contentEquals(p, path)) {
-        return Objects.requireNonNull(cachedNames[i]);
-      }
-    }
-    String name = path.subSequence(1, path.length()).toString();
-    int slot = nextCachedPath;
-    nextCachedPath = (slot + 1) % NAME_CACHE_SIZE;
-    cachedPaths[slot] = AsciiString.of(path);
-    cachedNames[slot] = name;
-    return name;
-  }
-
-  /** The {@code :authority} as a String; the last one is kept (it rarely changes on a connection). */
-  private String authorityString(CharSequence authority) {
-    CharSequence last = lastAuthority;
-    String lastString = lastAuthorityString;
-    if (last != null && lastString != null
-        && (last == authority || AsciiString.contentEquals(last, authority))) {
-      return lastString;
-    }
-    String s = authority.toString();
-    lastAuthority = AsciiString.of(authority);
-    lastAuthorityString = s;
-    return s;
   }
 
   @Override

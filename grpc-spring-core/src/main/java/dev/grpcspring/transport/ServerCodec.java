@@ -27,7 +27,7 @@ final class ServerCodec {
   private ServerCodec() {}
 
   static Http2Server newHandler(ServerTransportListener listener,
-      Http2Server.Config config) {
+      ServerTransportConfig config) {
     Http2Connection connection = new DefaultHttp2Connection(true);
     // Window updates only once half the window is consumed, and only for consumed bytes.
     connection.local().flowController(

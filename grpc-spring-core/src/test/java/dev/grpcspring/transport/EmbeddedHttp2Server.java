@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * server connection writes, and when. Nothing runs until the test feeds the server bytes.
  */
 final class EmbeddedHttp2Server implements AutoCloseable {
-  static final Http2Server.Config CONFIG = new Http2Server.Config(1024 * 1024, 8192, 100,
+  static final ServerTransportConfig CONFIG = new ServerTransportConfig(1024 * 1024, 8192, 100,
       1024 * 1024, false, TimeUnit.SECONDS.toNanos(10), CompressorRegistry.getDefaultInstance(),
       ServerConnectionPolicy.DEFAULT);
 
